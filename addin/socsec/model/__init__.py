@@ -1,0 +1,1 @@
+"""Typed assumptions, orchestration of the model chain and labelled results (pandas allowed)."""

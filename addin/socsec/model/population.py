@@ -1,0 +1,280 @@
+"""Population block (ILO-POP): assumptions, orchestration and labelled results.
+
+The numerical work happens in :mod:`socsec.core.lifetable` and :mod:`socsec.core.population`;
+this module prepares the per-year input arrays (mortality interpolation between anchor years,
+fertility from a TFR path and an age pattern), calls the kernels and labels the output.
+Formulas: methods.md sections 1-2; docs/methodology.md maps them to code and sheets.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from socsec.core import lifetable as lt
+from socsec.core import population as cp
+
+SEXES = ("male", "female")
+ENGINES = ("numba", "numpy")
+
+
+@dataclass(frozen=True)
+class PopulationAssumptions:
+    """Every input of the population projection, one value per projection year.
+
+    Years ``base_year .. base_year + n - 1`` are projection years (flows); the projection
+    gives the population at 1 January of ``base_year .. base_year + n``.
+
+    base_population : (2, A) persons at 1 January of ``base_year`` by sex and age 0..omega
+                      (omega = A - 1 is the open age group).
+    asfr            : (n, A) age-specific fertility rates, births per woman per year, by age
+                      of mother (zero outside the fertile ages).
+    srb             : (n,) sex ratio at birth, males per female birth.
+    mx              : (n, 2, A) central death rates per person-year.
+    net_migrants    : (n, 2, A) net migrants (persons) during the year, by age at year end.
+    migration_timing: "even" (half at the start, half at the end of the year) or "end".
+    infant_ax       : (n, 2) infant separation factor a_0, or None for the Andreev-Kingkade
+                      (2015) rule applied to m_0.
+    """
+
+    base_year: int
+    base_population: np.ndarray
+    asfr: np.ndarray
+    srb: np.ndarray
+    mx: np.ndarray
+    net_migrants: np.ndarray
+    migration_timing: str = "even"
+    infant_ax: np.ndarray | None = None
+    country: str = ""
+
+    def __post_init__(self):
+        n, A = self.asfr.shape
+        expected = {
+            "base_population": (2, A),
+            "srb": (n,),
+            "mx": (n, 2, A),
+            "net_migrants": (n, 2, A),
+        }
+        if self.infant_ax is not None:
+            expected["infant_ax"] = (n, 2)
+        for name, shape in expected.items():
+            if np.shape(getattr(self, name)) != shape:
+                raise ValueError(f"{name} has shape {np.shape(getattr(self, name))}, expected {shape}")
+        if self.migration_timing not in cp.MIGRATION_TIMINGS:
+            raise ValueError(f"migration_timing must be one of {cp.MIGRATION_TIMINGS}, "
+                             f"got {self.migration_timing!r}")
+        if A < 3:
+            raise ValueError("at least three ages (0, 1 and an open group) are needed")
+
+    @property
+    def n_years(self) -> int:
+        return self.asfr.shape[0]
+
+    @property
+    def omega(self) -> int:
+        return self.asfr.shape[1] - 1
+
+    @property
+    def years(self) -> np.ndarray:
+        return np.arange(self.base_year, self.base_year + self.n_years)
+
+    def infant_separation(self) -> np.ndarray:
+        """a_0 by year and sex: the input, or the Andreev-Kingkade rule on m_0."""
+        if self.infant_ax is not None:
+            return np.asarray(self.infant_ax, dtype=np.float64)
+        return np.stack([lt.infant_separation_factor(self.mx[:, s, 0], s) for s in (0, 1)], axis=1)
+
+
+def interpolate_log_mortality(anchor_years, mx_anchors, years):
+    """Death rates for every year from tables given for anchor years.
+
+    ``log m_{x,t}`` is interpolated linearly between the two surrounding anchor years and
+    held constant before the first and after the last anchor (methods.md section 1).
+    anchor_years: (k,) increasing; mx_anchors: (k, ...) positive; returns (len(years), ...).
+    """
+    anchor_years = np.asarray(anchor_years, dtype=np.float64)
+    log_m = np.log(np.asarray(mx_anchors, dtype=np.float64))
+    years = np.asarray(years, dtype=np.float64)
+    pos = np.clip(np.searchsorted(anchor_years, years, side="right") - 1, 0, len(anchor_years) - 1)
+    nxt = np.minimum(pos + 1, len(anchor_years) - 1)
+    span = anchor_years[nxt] - anchor_years[pos]
+    w = np.where(span > 0, (years - anchor_years[pos]) / np.where(span > 0, span, 1.0), 0.0)
+    w = np.clip(w, 0.0, 1.0).reshape((-1,) + (1,) * (log_m.ndim - 1))
+    return np.exp((1.0 - w) * log_m[pos] + w * log_m[nxt])
+
+
+def interpolate_linear(anchor_years, values, years):
+    """Values for every year, linear between anchor years, constant outside them."""
+    anchor_years = np.asarray(anchor_years, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    flat = values.reshape(len(anchor_years), -1)
+    out = np.column_stack([np.interp(years, anchor_years, flat[:, j]) for j in range(flat.shape[1])])
+    return out.reshape((len(years),) + values.shape[1:])
+
+
+def asfr_from_tfr_and_pattern(tfr, pattern_years, pattern, years):
+    """Age-specific fertility = TFR_t x age pattern_t.
+
+    pattern: (k, ages) relative fertility by age for the anchor years ``pattern_years``
+    (any scale: each anchor row is normalised to sum to one, e.g. percent of TFR);
+    interpolated linearly between anchors and normalised again.  Returns (n, ages).
+    """
+    pattern = np.asarray(pattern, dtype=np.float64)
+    pattern = pattern / pattern.sum(axis=1, keepdims=True)
+    shares = interpolate_linear(pattern_years, pattern, years)
+    shares /= shares.sum(axis=1, keepdims=True)
+    return np.asarray(tfr, dtype=np.float64)[:, None] * shares
+
+
+@dataclass(frozen=True)
+class LifeTables:
+    """Period life tables by year and sex, each column (n, 2, A) with radix l_0 = 1."""
+
+    qx: np.ndarray
+    lx: np.ndarray
+    dx: np.ndarray
+    Lx: np.ndarray
+    Tx: np.ndarray
+    ex: np.ndarray
+    survival: np.ndarray
+
+
+def compute_life_tables(mx, ax0, engine="numba") -> LifeTables:
+    """Life tables and survival ratios for mx (n, 2, A) and a_0 (n, 2)."""
+    n, _, A = mx.shape
+    flat_m = np.ascontiguousarray(mx, dtype=np.float64).reshape(2 * n, A)
+    flat_a = np.ascontiguousarray(ax0, dtype=np.float64).reshape(2 * n)
+    if engine == "numba":
+        cols = [np.empty_like(flat_m) for _ in range(6)]
+        lt.life_table_kernel(flat_m, flat_a, *cols)
+        surv = np.empty_like(flat_m)
+        lt.survival_ratios_kernel(cols[3], cols[4], surv)
+    else:
+        cols = list(lt.life_table_reference(flat_m, flat_a))
+        surv = lt.survival_ratios_reference(cols[3], cols[4])
+    shaped = [c.reshape(n, 2, A) for c in cols + [surv]]
+    return LifeTables(*shaped)
+
+
+@dataclass(frozen=True)
+class PopulationProjection:
+    """Projection output with labelled views.
+
+    population : (n + 1, 2, A) persons at 1 January of ``years[0] .. years[-1] + 1``.
+    births, deaths : (n, 2) persons during each projection year, by sex.
+    net_migrants   : (n, 2) persons during each projection year, by sex.
+    """
+
+    assumptions: PopulationAssumptions
+    population: np.ndarray
+    births: np.ndarray
+    deaths: np.ndarray
+    life_tables: LifeTables
+    summary: pd.DataFrame = field(repr=False)
+
+    @property
+    def years(self) -> np.ndarray:
+        return self.assumptions.years
+
+    @property
+    def net_migrants(self) -> np.ndarray:
+        return self.assumptions.net_migrants.sum(axis=2)
+
+    def population_frame(self) -> pd.DataFrame:
+        """Long table ``year, sex, age, population`` (population at 1 January of ``year``)."""
+        n1, _, A = self.population.shape
+        stock_years = np.arange(self.years[0], self.years[0] + n1)
+        index = pd.MultiIndex.from_product([stock_years, SEXES, np.arange(A)],
+                                           names=["year", "sex", "age"])
+        return pd.DataFrame({"population": self.population.reshape(-1)}, index=index).reset_index()
+
+
+def project_population(assumptions: PopulationAssumptions, engine: str = "numba") -> PopulationProjection:
+    """Run the cohort-component projection; ``engine`` "numba" (kernels) or "numpy" (reference twins)."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}")
+    a = assumptions
+    mx = np.ascontiguousarray(a.mx, dtype=np.float64)
+    tables = compute_life_tables(mx, a.infant_separation(), engine)
+    args = (np.ascontiguousarray(a.base_population, dtype=np.float64),
+            np.ascontiguousarray(a.asfr, dtype=np.float64),
+            np.ascontiguousarray(a.srb, dtype=np.float64),
+            tables.survival,
+            np.ascontiguousarray(a.net_migrants, dtype=np.float64),
+            a.migration_timing == "even")
+    if engine == "numba":
+        n, A = a.n_years, a.omega + 1
+        pop = np.empty((n + 1, 2, A))
+        births = np.empty((n, 2))
+        deaths = np.empty((n, 2))
+        cp.project_population_kernel(*args, pop, births, deaths)
+    else:
+        pop, births, deaths = cp.project_population_reference(*args)
+    summary = demographic_summary(a, pop, births, deaths, tables)
+    return PopulationProjection(a, pop, births, deaths, tables, summary)
+
+
+def median_age(pop_by_age):
+    """Median age of single-age counts (…, A), linear within each year of age."""
+    cum = np.cumsum(pop_by_age, axis=-1)
+    half = cum[..., -1:] / 2.0
+    idx = np.argmax(cum >= half, axis=-1)
+    below = np.take_along_axis(np.concatenate([np.zeros_like(cum[..., :1]), cum], axis=-1),
+                               idx[..., None], axis=-1)[..., 0]
+    inside = np.take_along_axis(pop_by_age, idx[..., None], axis=-1)[..., 0]
+    return idx + (half[..., 0] - below) / np.where(inside > 0, inside, 1.0)
+
+
+def demographic_summary(a: PopulationAssumptions, pop, births, deaths, tables: LifeTables) -> pd.DataFrame:
+    """One row per projection year: stocks at 1 January, flows and indicators of the year.
+
+    Crude rates are per 1000 of the mid-year population (mean of 1 January t and t+1).
+    Dependency ratios and median age refer to 1 January.  TFR = sum f_x; NRR =
+    sum f_x L^F_x / (1 + SRB) (radix 1); mean age at childbearing = sum (x + 0.5) f_x / TFR.
+    """
+    n = a.n_years
+    ages = np.arange(a.omega + 1)
+    start = pop[:-1]
+    total = start.sum(axis=(1, 2))
+    mid = 0.5 * (pop[:-1] + pop[1:]).sum(axis=(1, 2))
+    both = start.sum(axis=1)
+    young = both[:, ages < 20].sum(axis=1)
+    old = both[:, ages >= 65].sum(axis=1)
+    work_20_64 = both[:, (ages >= 20) & (ages < 65)].sum(axis=1)
+    work_15_64 = both[:, (ages >= 15) & (ages < 65)].sum(axis=1)
+    tfr = a.asfr.sum(axis=1)
+    nrr = (a.asfr * tables.Lx[:, 1, :]).sum(axis=1) / (1.0 + a.srb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mac = np.where(tfr > 0, (a.asfr * (ages + 0.5)).sum(axis=1) / tfr, np.nan)
+    mig = a.net_migrants.sum(axis=2)
+    e65 = min(65, a.omega)
+    return pd.DataFrame({
+        "year": a.years,
+        "population": total,
+        "population_male": start[:, 0].sum(axis=1),
+        "population_female": start[:, 1].sum(axis=1),
+        "population_midyear": mid,
+        "births": births.sum(axis=1),
+        "births_male": births[:, 0],
+        "births_female": births[:, 1],
+        "deaths": deaths.sum(axis=1),
+        "deaths_male": deaths[:, 0],
+        "deaths_female": deaths[:, 1],
+        "net_migration": mig.sum(axis=1),
+        "net_migration_male": mig[:, 0],
+        "net_migration_female": mig[:, 1],
+        "e0_male": tables.ex[:, 0, 0],
+        "e0_female": tables.ex[:, 1, 0],
+        "e65_male": tables.ex[:, 0, e65],
+        "e65_female": tables.ex[:, 1, e65],
+        "tfr": tfr,
+        "nrr": nrr,
+        "mean_age_childbearing": mac,
+        "srb": a.srb,
+        "old_age_dependency_65_20_64": old / work_20_64,
+        "old_age_dependency_65_15_64": old / work_15_64,
+        "total_dependency_20_64": (young + old) / work_20_64,
+        "median_age": median_age(both),
+        "crude_birth_rate": 1000.0 * births.sum(axis=1) / mid,
+        "crude_death_rate": 1000.0 * deaths.sum(axis=1) / mid,
+    })
