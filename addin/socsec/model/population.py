@@ -126,6 +126,81 @@ def asfr_from_tfr_and_pattern(tfr, pattern_years, pattern, years):
     return np.asarray(tfr, dtype=np.float64)[:, None] * shares
 
 
+FERTILITY_INPUTS = ("tfr_pattern", "asfr")
+MORTALITY_KINDS = ("mx", "qx")
+
+
+@dataclass(frozen=True)
+class PopulationInputs:
+    """The population block's inputs as the actuary enters them (one field per workbook table).
+
+    Projection years are ``base_year .. final_year`` (n = final_year - base_year + 1).
+
+    base_population         : (2, A) persons at 1 January of base_year, ages 0..omega (omega open).
+    fertility_input         : "tfr_pattern" (TFR by year x age pattern for anchor years) or "asfr".
+    fertility_ages          : (F,) consecutive ages of mother, e.g. 15..49.
+    tfr                     : (n,) total fertility rate, children per woman (used with "tfr_pattern").
+    fertility_pattern_years : (k,) increasing anchor years of the age pattern.
+    fertility_pattern       : (k, F) age pattern of fertility, percent of TFR (rows sum to 100).
+    asfr                    : (n, F) births per woman per year (used with "asfr"), or None.
+    srb                     : (n,) sex ratio at birth, males per female.
+    mortality_kind          : "mx" (central death rates) or "qx" (death probabilities).
+    mortality_years         : (j,) increasing anchor years of the mortality tables (every
+                              projection year, or fewer: log-linear interpolation in between).
+    mortality               : (j, 2, A) m_x or q_x by anchor year, sex and age.
+    net_migrants            : (n, 2, A) net migrants by year, sex and age at the end of the year.
+    migration_timing        : "even" or "end".
+    """
+
+    country: str
+    base_year: int
+    final_year: int
+    base_population: np.ndarray
+    fertility_input: str
+    fertility_ages: np.ndarray
+    tfr: np.ndarray
+    fertility_pattern_years: np.ndarray
+    fertility_pattern: np.ndarray
+    asfr: np.ndarray | None
+    srb: np.ndarray
+    mortality_kind: str
+    mortality_years: np.ndarray
+    mortality: np.ndarray
+    net_migrants: np.ndarray
+    migration_timing: str = "even"
+
+    @property
+    def years(self) -> np.ndarray:
+        return np.arange(self.base_year, self.final_year + 1)
+
+    def to_assumptions(self) -> PopulationAssumptions:
+        """Expand anchors to one value per projection year (see the interpolation helpers)."""
+        years = self.years
+        A = self.base_population.shape[1]
+        rates = (asfr_from_tfr_and_pattern(self.tfr, self.fertility_pattern_years,
+                                           self.fertility_pattern, years)
+                 if self.fertility_input == "tfr_pattern" else np.asarray(self.asfr, dtype=np.float64))
+        asfr = np.zeros((len(years), A))
+        ages = np.asarray(self.fertility_ages, dtype=int)
+        asfr[:, ages] = rates
+        mortality = np.asarray(self.mortality, dtype=np.float64)
+        if self.mortality_kind == "qx":
+            q0 = mortality[:, :, 0]
+            ax0 = np.stack([lt.infant_separation_factor_from_q0(q0[:, s], s) for s in (0, 1)], axis=1)
+            mortality = lt.mx_from_qx(mortality, ax0)
+        mx = interpolate_log_mortality(self.mortality_years, mortality, years)
+        return PopulationAssumptions(
+            base_year=int(self.base_year),
+            base_population=np.asarray(self.base_population, dtype=np.float64),
+            asfr=asfr,
+            srb=np.asarray(self.srb, dtype=np.float64),
+            mx=mx,
+            net_migrants=np.asarray(self.net_migrants, dtype=np.float64),
+            migration_timing=self.migration_timing,
+            country=self.country,
+        )
+
+
 @dataclass(frozen=True)
 class LifeTables:
     """Period life tables by year and sex, each column (n, 2, A) with radix l_0 = 1."""
