@@ -1,0 +1,184 @@
+"""Command line: ``socsec run``, ``socsec workbook build``, ``socsec warmup``, ``socsec bench``.
+
+Exit codes: 0 success; 2 bad input or usage (message names file, sheet and cell);
+3 results written but a consistency check failed (see the Checks sheet); 1 internal error.
+``--debug`` shows the traceback of any error.
+"""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+EXAMPLE_PATH = Path("workbooks") / "jordan_example.xlsx"
+TEMPLATE_PATH = Path("workbooks") / "template.xlsx"
+
+
+def _progress(message: str):
+    print(message, file=sys.stderr, flush=True)
+
+
+def default_output(input_path: Path) -> Path:
+    return input_path.with_name(f"{input_path.stem}_results{input_path.suffix or '.xlsx'}")
+
+
+def cmd_run(args) -> int:
+    from socsec.errors import InputError, Problem
+    from socsec.workbook import results as res
+
+    started = time.perf_counter()
+    in_path = Path(args.workbook)
+    out_path = Path(args.output) if args.output else default_output(in_path)
+    if in_path.exists() and out_path.exists() and out_path.resolve() == in_path.resolve():
+        raise InputError([Problem(str(out_path), "the output must be a new file: a run never "
+                                                 "overwrites its input workbook")])
+    if out_path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise InputError([Problem(str(out_path), "the output must be an .xlsx or .xlsm file")])
+    if not args.output and out_path.exists() and not res.is_results_workbook(out_path):
+        raise InputError([Problem(str(out_path), "exists and is not a socsec results workbook; "
+                                                 "choose another name with -o")])
+    _progress(f"Reading {in_path} ...")
+    from socsec.workbook.reader import read_workbook
+    inputs = read_workbook(in_path)
+    _progress(f"Projecting {inputs.country} {inputs.base_year}-{inputs.final_year} ...")
+    import socsec
+    from socsec.model.valuation import inputs_hash, run_valuation
+    valuation = run_valuation(inputs, engine=args.engine)
+    projected = time.perf_counter()
+    _progress(f"Writing {out_path} ...")
+    info = res.RunInfo(
+        time_utc=res.utc_now(), input_file=str(in_path), output_file=str(out_path),
+        versions=_versions(), input_hash=inputs_hash(inputs), options=valuation.options(),
+        seconds=projected - started, master_ok=valuation.master_ok,
+        message="all checks passed" if valuation.master_ok else "some checks failed: see Checks")
+    res.write_results_workbook(in_path, out_path, valuation.population, valuation.checks, info)
+    if args.csv:
+        _progress(f"Writing CSV files to {args.csv} ...")
+        write_csv_tables(valuation, Path(args.csv))
+    summary = valuation.population.summary
+    pop = valuation.population.population.sum(axis=(1, 2))
+    print(f"socsec {socsec.__version__}: {inputs.country} {inputs.base_year}-{inputs.final_year}: "
+          f"population {pop[0] / 1e6:.3f} M (1 Jan {inputs.base_year}) -> {pop[-1] / 1e6:.3f} M "
+          f"(1 Jan {inputs.final_year + 1}), TFR {summary['tfr'].iloc[0]:.2f}; checks "
+          f"{'OK' if valuation.master_ok else 'FAILED'}; results in {out_path} "
+          f"({time.perf_counter() - started:.1f} s)")
+    if not valuation.master_ok:
+        for check in valuation.checks:
+            if not check.ok:
+                print(f"WARNING: check failed: {check.name}: {check.value:g} ({check.description})",
+                      file=sys.stderr)
+        return 3
+    return 0
+
+
+def write_csv_tables(valuation, folder: Path):
+    """One long-format CSV per result table."""
+    import pandas as pd
+
+    from socsec.atomic import write_csv
+
+    projection = valuation.population
+    write_csv(projection.population_frame(), folder / "population.csv")
+    write_csv(projection.summary, folder / "demography_summary.csv")
+    write_csv(pd.DataFrame([c.__dict__ for c in valuation.checks]), folder / "checks.csv")
+
+
+def _versions() -> str:
+    import numba
+    import numpy
+    import openpyxl
+    import pandas
+
+    import socsec
+    return (f"socsec {socsec.__version__}; python {sys.version.split()[0]}; numpy {numpy.__version__}; "
+            f"pandas {pandas.__version__}; numba {numba.__version__}; openpyxl {openpyxl.__version__}")
+
+
+def cmd_build(args) -> int:
+    from socsec.workbook.build import build_workbook, template_inputs
+
+    if args.which == "example":
+        from socsec.model.example_jordan import COVER_NOTES, jordan_population_inputs, jordan_sources
+        path = build_workbook(jordan_population_inputs(), args.output or EXAMPLE_PATH,
+                              sources=jordan_sources(), cover_notes=COVER_NOTES)
+    else:
+        path = build_workbook(template_inputs(), args.output or TEMPLATE_PATH,
+                              cover_notes=("Empty template: fill in every blue-on-yellow input cell and "
+                                           "state its source.",))
+    print(f"wrote {path}")
+    return 0
+
+
+def cmd_warmup(args) -> int:
+    """Compile (or load from numba's cache) every kernel once."""
+    started = time.perf_counter()
+    from socsec.model.warmup import warm_up
+    warm_up()
+    print(f"numba kernels ready ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from socsec.model.benchmark import run_benchmark
+    print(run_benchmark(repeats=args.repeats))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="socsec", description=__doc__.splitlines()[0])
+    parser.add_argument("--debug", action="store_true", help="show the traceback of any error")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="validate a workbook, project, write a new results workbook")
+    run.add_argument("workbook", help="input workbook (.xlsx/.xlsm); never modified")
+    run.add_argument("-o", "--output", help="results workbook (default: INPUT_results.xlsx next to the input)")
+    run.add_argument("--csv", metavar="DIR", help="also write one long-format CSV per result table")
+    run.add_argument("--engine", choices=("numba", "numpy"), default="numba",
+                     help="numerical engine: numba kernels (default) or the numpy reference twins")
+    run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    run.set_defaults(func=cmd_run)
+
+    workbook = sub.add_parser("workbook", help="workbook utilities")
+    wsub = workbook.add_subparsers(dest="action", required=True)
+    build = wsub.add_parser("build", help="generate the example country workbook or an empty template")
+    build.add_argument("which", choices=("example", "template"))
+    build.add_argument("-o", "--output", help=f"path (default {EXAMPLE_PATH} or {TEMPLATE_PATH})")
+    build.set_defaults(func=cmd_build)
+
+    warm = sub.add_parser("warmup", help="compile every numba kernel into the cache")
+    warm.set_defaults(func=cmd_warmup)
+
+    bench = sub.add_parser("bench", help="time the numba core against the numpy reference, side by side")
+    bench.add_argument("--repeats", type=int, default=20)
+    bench.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from socsec.errors import InputError
+    try:
+        return args.func(args)
+    except InputError as exc:
+        if args.debug:
+            raise
+        problems = exc.problems
+        print(f"socsec: {len(problems)} input problem{'s' if len(problems) != 1 else ''}; nothing was written:",
+              file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("socsec: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an internal error: short message, traceback with --debug
+        if args.debug:
+            raise
+        print(f"socsec: internal error: {type(exc).__name__}: {exc} (run again with --debug for details)",
+              file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""User-facing errors: bad input is reported with its place, never as a traceback."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem with the input: where (file, sheet and cell, or table) and what."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+class InputError(Exception):
+    """Bad input; carries every problem found so they can be shown together."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,305 @@
+"""Read and validate the population inputs of a workbook (any book backend).
+
+Every problem is reported with its sheet and cell, what was expected and what was found;
+all problems are gathered and raised together as one :class:`~socsec.errors.InputError`.
+"""
+
+import math
+import numbers
+
+import numpy as np
+
+from socsec.errors import InputError, Problem
+from socsec.model.population import PopulationInputs
+from socsec.workbook.book import FileBook, RangeRef
+from socsec.workbook.contract import (AGE, ANCHOR, FERTILE_AGE, POPULATION_INPUTS, SETTINGS, YEAR,
+                                      InputTable, Setting)
+from socsec.workbook.tables import Block, inputs_from
+
+MAX_PROBLEMS_PER_TABLE = 8
+
+
+class _Collector:
+    """Gathers problems, at most a few per table, with a count of the rest."""
+
+    def __init__(self):
+        self.problems: list[Problem] = []
+        self._per_table: dict[str, int] = {}
+
+    def add(self, where: str, message: str, table: str | None = None):
+        if table is not None:
+            count = self._per_table.get(table, 0) + 1
+            self._per_table[table] = count
+            if count > MAX_PROBLEMS_PER_TABLE:
+                return
+        self.problems.append(Problem(where, message))
+
+    def finish_table(self, table: str):
+        extra = self._per_table.get(table, 0) - MAX_PROBLEMS_PER_TABLE
+        if extra > 0:
+            self.problems.append(Problem(f"table {table}", f"... and {extra} more problems in this table"))
+
+
+def _where(ref: RangeRef, row: int = 0, col: int = 0) -> str:
+    return f"sheet '{ref.sheet}', cell {ref.address(row, col)}"
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "an empty cell"
+    if isinstance(value, str):
+        return f"text {value!r}"
+    return repr(value)
+
+
+def _as_number(value):
+    """The float value of a numeric cell, or None (bools and text are not numbers)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _as_int(value):
+    number = _as_number(value)
+    if number is None or number != int(number):
+        return None
+    return int(number)
+
+
+def _read_setting(book, spec: Setting, out: _Collector):
+    ref = book.named_range(spec.name)
+    if ref is None:
+        out.add(f"name {spec.name}", f"missing: expected a cell named '{spec.name}' on sheet "
+                                     f"'{spec.sheet}' ({spec.label})")
+        return None
+    value = book.read(ref)[0][0]
+    where = f"{_where(ref)} ({spec.label})"
+    if spec.kind == "text":
+        if value is None or str(value).strip() == "":
+            out.add(where, "expected a name, found an empty cell")
+            return None
+        return str(value).strip()
+    if spec.kind == "choice":
+        text = str(value).strip().lower() if value is not None else ""
+        if text not in spec.choices:
+            out.add(where, f"expected one of {', '.join(spec.choices)}, found {_describe(value)}")
+            return None
+        return text
+    number = _as_int(value)
+    if number is None:
+        out.add(where, f"expected a whole number ({spec.units}), found {_describe(value)}")
+        return None
+    if (spec.low is not None and number < spec.low) or (spec.high is not None and number > spec.high):
+        out.add(where, f"expected a {spec.units} between {spec.low:g} and {spec.high:g}, found {number}")
+        return None
+    return number
+
+
+def _parse_age(value, last: bool):
+    if last and isinstance(value, str) and value.strip().endswith("+"):
+        value = value.strip()[:-1]
+        try:
+            value = int(value)
+        except ValueError:
+            return None
+    return _as_int(value)
+
+
+def _check_row_labels(spec: InputTable, ref: RangeRef, labels: list, out: _Collector):
+    """Row labels (column A of the block): ages, fertile ages or fixed labels."""
+    if isinstance(spec.rows, tuple):
+        for i, (want, got) in enumerate(zip(spec.rows, labels)):
+            if str(got).strip().lower() != want.lower():
+                out.add(_where(ref, 1 + i, 0), f"expected row label '{want}', found {_describe(got)}",
+                        spec.name)
+        if len(labels) != len(spec.rows):
+            out.add(f"name {spec.name} ({ref.sheet})",
+                    f"expected {len(spec.rows)} data row(s), found {len(labels)}", spec.name)
+        return tuple(spec.rows)
+    ages = []
+    for i, got in enumerate(labels):
+        age = _parse_age(got, last=(i == len(labels) - 1 and spec.rows == AGE))
+        if age is None:
+            out.add(_where(ref, 1 + i, 0), f"expected an age (whole number), found {_describe(got)}",
+                    spec.name)
+            return None
+        ages.append(age)
+    first = 0 if spec.rows == AGE else ages[0] if ages else 0
+    expected = list(range(first, first + len(ages)))
+    if ages != expected:
+        bad = next(i for i, (a, e) in enumerate(zip(ages, expected)) if a != e)
+        out.add(_where(ref, 1 + bad, 0),
+                f"ages must be consecutive single years starting at {first}: expected {expected[bad]}, "
+                f"found {ages[bad]}", spec.name)
+        return None
+    if spec.rows == AGE and len(ages) < 3:
+        out.add(f"name {spec.name} ({ref.sheet})", "expected at least ages 0, 1 and an open group",
+                spec.name)
+        return None
+    if spec.rows == FERTILE_AGE and (ages[0] < 10 or ages[-1] > 55):
+        out.add(_where(ref, 1, 0), f"fertile ages must lie within 10..55, found {ages[0]}..{ages[-1]}",
+                spec.name)
+        return None
+    return tuple(ages)
+
+
+def _check_col_labels(spec: InputTable, ref: RangeRef, labels: list, out: _Collector):
+    """Column labels (header row of the block): years, anchor years or fixed labels."""
+    if isinstance(spec.cols, tuple):
+        if [str(v).strip().lower() if v is not None else None for v in labels] != list(spec.cols):
+            out.add(_where(ref, 0, 1), f"expected column headers {', '.join(spec.cols)}, found "
+                                       f"{', '.join(_describe(v) for v in labels)}", spec.name)
+            return None
+        return tuple(spec.cols)
+    years = []
+    for j, got in enumerate(labels):
+        year = _as_int(got)
+        if year is None:
+            out.add(_where(ref, 0, 1 + j), f"expected a year in the header, found {_describe(got)}",
+                    spec.name)
+            return None
+        years.append(year)
+    if not years:
+        out.add(f"name {spec.name} ({ref.sheet})", "expected at least one year column", spec.name)
+        return None
+    for j in range(1, len(years)):
+        step_ok = years[j] == years[j - 1] + 1 if spec.cols == YEAR else years[j] > years[j - 1]
+        if not step_ok:
+            what = "consecutive years" if spec.cols == YEAR else "strictly increasing anchor years"
+            out.add(_where(ref, 0, 1 + j), f"expected {what}: after {years[j - 1]} found {years[j]}",
+                    spec.name)
+            return None
+    return tuple(years)
+
+
+def _check_values(spec: InputTable, ref: RangeRef, rows: list, out: _Collector) -> np.ndarray:
+    values = np.full((len(rows), len(rows[0]) if rows else 0), np.nan)
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            number = _as_number(cell)
+            where = _where(ref, 1 + i, 1 + j)
+            if number is None:
+                out.add(where, f"expected a number ({spec.units}), found {_describe(cell)}", spec.name)
+                continue
+            too_low = spec.low is not None and (number <= spec.low if spec.low_open else number < spec.low)
+            too_high = spec.high is not None and (number >= spec.high if spec.high_open else number > spec.high)
+            if too_low or too_high:
+                lo = "" if spec.low is None else f"{'>' if spec.low_open else '>='} {spec.low:g}"
+                hi = "" if spec.high is None else f"{'<' if spec.high_open else '<='} {spec.high:g}"
+                rule = " and ".join(part for part in (lo, hi) if part)
+                out.add(where, f"{spec.title} must be {rule} ({spec.units}), found {number:g}", spec.name)
+                continue
+            values[i, j] = number
+    return values
+
+
+def _read_table(book, spec: InputTable, out: _Collector) -> Block | None:
+    ref = book.named_range(spec.name)
+    if ref is None:
+        out.add(f"name {spec.name}", f"missing: expected a range named '{spec.name}' on sheet "
+                                     f"'{spec.sheet}' ({spec.title})")
+        return None
+    if ref.n_rows < 2 or ref.n_cols < 2:
+        out.add(f"name {spec.name} ({ref.sheet}!{ref.address()})",
+                "expected a header row and a label column around the data")
+        return None
+    raw = book.read(ref)
+    rows = _check_row_labels(spec, ref, [r[0] for r in raw[1:]], out)
+    cols = _check_col_labels(spec, ref, raw[0][1:], out)
+    values = _check_values(spec, ref, [r[1:] for r in raw[1:]], out)
+    out.finish_table(spec.name)
+    if rows is None or cols is None:
+        return None
+    return Block(rows, cols, values)
+
+
+def _cross_checks(settings: dict, blocks: dict[str, Block], refs: dict[str, RangeRef], out: _Collector):
+    """Checks between tables: projection period, open age, anchors, fertility ages."""
+    base, final = settings.get("in_base_year"), settings.get("in_final_year")
+    if base is not None and final is not None and final < base:
+        out.add("sheet 'Settings' (Final projection year)",
+                f"must not be before the base year {base}, found {final}")
+        return
+    for name, block in blocks.items():
+        ref = refs[name]
+        if isinstance(block.col_labels[0], int) and name in _YEAR_TABLES and base is not None:
+            first, last = block.col_labels[0], block.col_labels[-1]
+            if first != base:
+                out.add(_where(ref, 0, 1), f"the first year column must be the base year {base}, found {first}")
+            elif final is not None and last < final:
+                out.add(_where(ref, 0, len(block.col_labels)),
+                        f"the table stops at {last} but the projection runs to {final}: add year columns "
+                        f"up to {final} or reduce the final projection year")
+    omegas = {name: len(b.row_labels) - 1 for name, b in blocks.items() if name in _AGE_TABLES}
+    if len(set(omegas.values())) > 1:
+        listing = ", ".join(f"{n} to {o}+" for n, o in omegas.items())
+        out.add("age tables", f"all age tables must end at the same open age group; found {listing}")
+    if "in_mort_male" in blocks and "in_mort_female" in blocks:
+        if blocks["in_mort_male"].col_labels != blocks["in_mort_female"].col_labels:
+            out.add(_where(refs["in_mort_female"], 0, 1),
+                    "the anchor years of female mortality must equal those of male mortality")
+    for name in ("in_mort_male", "in_mort_female"):
+        block = blocks.get(name)
+        if block is not None and settings.get("in_mortality_kind") == "qx":
+            above_one = np.argwhere(block.values[:-1] > 1.0)
+            for i, j in above_one[:MAX_PROBLEMS_PER_TABLE]:
+                out.add(_where(refs[name], 1 + i, 1 + j),
+                        f"a death probability q_x must be at most 1, found {block.values[i, j]:g}")
+    pattern = blocks.get("in_fert_pattern")
+    if pattern is not None:
+        sums = np.nansum(pattern.values, axis=0)
+        for j, total in enumerate(sums):
+            if not total > 0:
+                out.add(_where(refs["in_fert_pattern"], 0, 1 + j),
+                        "the fertility pattern of this anchor year sums to zero: expected percentages summing to 100")
+
+
+_YEAR_TABLES = {t.name for t in POPULATION_INPUTS if t.cols == YEAR}
+_AGE_TABLES = {t.name for t in POPULATION_INPUTS if t.rows == AGE}
+
+
+def read_population_inputs(book) -> PopulationInputs:
+    """Validate and read every population input of ``book``; raise InputError listing all problems."""
+    out = _Collector()
+    sheets = set(book.sheet_names())
+    settings = {}
+    for spec in SETTINGS:
+        if spec.sheet not in sheets:
+            continue
+        settings[spec.name] = _read_setting(book, spec, out)
+    blocks, refs = {}, {}
+    missing_sheets = sorted({t.sheet for t in POPULATION_INPUTS if _needed(t, settings)} - sheets
+                            | ({"Settings"} - sheets))
+    for sheet in missing_sheets:
+        out.add(f"sheet '{sheet}'", "missing: the workbook must contain this input sheet")
+    for spec in POPULATION_INPUTS:
+        if spec.sheet in missing_sheets or not _needed(spec, settings):
+            continue
+        block = _read_table(book, spec, out)
+        if block is not None:
+            blocks[spec.name] = block
+            refs[spec.name] = book.named_range(spec.name)
+    if not out.problems:
+        _cross_checks(settings, blocks, refs, out)
+    if out.problems:
+        raise InputError(out.problems)
+    return inputs_from(settings, blocks)
+
+
+def _needed(spec: InputTable, settings: dict) -> bool:
+    if spec.required_if is None:
+        return True
+    name, value = spec.required_if
+    return settings.get(name) == value
+
+
+def read_workbook(path) -> PopulationInputs:
+    """Read the population inputs of an .xlsx/.xlsm file; problems name the file too."""
+    book = FileBook(path)
+    try:
+        return read_population_inputs(book)
+    except InputError as exc:
+        raise InputError([Problem(f"{book.path.name}, {p.where}", p.message) for p in exc.problems]) from None
+    finally:
+        book.close()

@@ -1,0 +1,179 @@
+"""Result sheets, Checks, Log and the Cover stamp of a results workbook (openpyxl).
+
+A headless run never changes the user's file: :func:`write_results_workbook` loads the
+input workbook, (re)creates the result sheets, stamps the Cover, appends a Log row and
+saves everything under a NEW name, atomically.
+"""
+
+import datetime as _dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from openpyxl import load_workbook
+
+from socsec.atomic import save_workbook
+from socsec.workbook import layout, styles
+from socsec.workbook.contract import DEMOGRAPHY_ROWS, POPULATION_RESULTS, RESULT_SHEETS
+from socsec.workbook.tables import age_labels
+
+CHECKS_SHEET = "Checks"
+LOG_SHEET = "Log"
+LOG_HEADER = ("Run time (UTC)", "Input file", "Output file", "Status", "Message", "Seconds",
+              "Input hash", "Versions")
+STAMP = (("cov_last_run", "Last run (UTC)"), ("cov_versions", "Package versions"),
+         ("cov_input_hash", "Input hash (SHA-256)"), ("cov_options", "Timing options"),
+         ("cov_master_check", "Master check"))
+RESULTS_MARKER = "socsec results workbook"
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What the Cover stamp and the Log row record about a run."""
+
+    time_utc: str
+    input_file: str
+    output_file: str
+    versions: str
+    input_hash: str
+    options: str
+    seconds: float
+    master_ok: bool
+    message: str
+
+
+def create_result_sheets(wb, projection=None, checks=()):
+    """(Re)create the result, Checks and Log sheets; fill them if a projection is given."""
+    for title in RESULT_SHEETS + (CHECKS_SHEET,):
+        if title in wb.sheetnames:
+            del wb[title]
+    demography = wb.create_sheet(RESULT_SHEETS[0])
+    population = wb.create_sheet(RESULT_SHEETS[1])
+    for ws in (demography, population):
+        ws.cell(1, 1, ws.title).font = styles.SHEET_TITLE_FONT
+        ws.cell(2, 1, "Master check:")
+        ws.cell(2, 2, "=chk_master")
+        if projection is None:
+            ws.cell(3, 1, "No results yet: run `socsec run` on this workbook.").font = styles.NOTE_FONT
+        ws.freeze_panes = "B1"
+    if projection is not None:
+        _fill_demography(demography, projection)
+        _fill_population(population, projection)
+    for ws in (demography, population):
+        layout.set_widths(ws, first=46, n_cols=ws.max_column)
+        ws.protection.sheet = True  # protected without a password: results are not typed over
+    _write_checks(wb, checks, projection is not None)
+    if LOG_SHEET not in wb.sheetnames:
+        log = wb.create_sheet(LOG_SHEET)
+        for j, head in enumerate(LOG_HEADER, start=1):
+            styles.style_header(log.cell(1, j, head))
+        log.column_dimensions["A"].width = 22
+        log.column_dimensions["E"].width = 60
+    else:  # keep the Log last
+        wb.move_sheet(LOG_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LOG_SHEET))
+
+
+def _spec(name):
+    return next(t for t in POPULATION_RESULTS if t.name == name)
+
+
+def _fill_demography(ws, projection):
+    summary = projection.summary
+    spec = _spec("out_demography")
+    values = np.array([summary[key].to_numpy(dtype=float) for key, _ in DEMOGRAPHY_ROWS])
+    layout.write_table(ws, 4, spec.name, spec.title, spec.description, spec.units, "socsec projection",
+                       "indicator \\ year", [label for _, label in DEMOGRAPHY_ROWS],
+                       [int(y) for y in summary["year"]], values, is_input=False, number_format="#,##0.000")
+
+
+def _fill_population(ws, projection):
+    pop = projection.population
+    years = [int(projection.years[0]) + k for k in range(pop.shape[0])]
+    labels = age_labels(pop.shape[2] - 1)
+    row = 4
+    for name, data in (("out_pop_total", pop.sum(axis=1)), ("out_pop_male", pop[:, 0]),
+                       ("out_pop_female", pop[:, 1])):
+        spec = _spec(name)
+        row = layout.write_table(ws, row, spec.name, spec.title, spec.description, spec.units,
+                                 "socsec projection", "age \\ year", labels, years, data.T,
+                                 is_input=False, number_format="#,##0")
+
+
+def _write_checks(wb, checks, has_run: bool):
+    ws = wb.create_sheet(CHECKS_SHEET)
+    ws.cell(1, 1, "Checks").font = styles.SHEET_TITLE_FONT
+    ws.cell(2, 1, "Master check")
+    master = "not run" if not has_run else ("OK" if all(c.ok for c in checks) else "FAILED")
+    cell = ws.cell(2, 2, master)
+    cell.font = styles.OK_FONT if master == "OK" else styles.BAD_FONT
+    layout.define_name(wb, "chk_master", CHECKS_SHEET, 2, 2, 2, 2)
+    for j, head in enumerate(("Check", "Worst value", "Tolerance", "Status", "What it checks"), start=1):
+        styles.style_header(ws.cell(4, j, head))
+    for i, check in enumerate(checks, start=5):
+        ws.cell(i, 1, check.name)
+        ws.cell(i, 2, float(check.value))
+        ws.cell(i, 3, float(check.tolerance))
+        status = ws.cell(i, 4, "OK" if check.ok else "FAILED")
+        status.font = styles.OK_FONT if check.ok else styles.BAD_FONT
+        ws.cell(i, 5, check.description)
+    for col, width in zip("ABCDE", (34, 14, 12, 10, 90)):
+        ws.column_dimensions[col].width = width
+    ws.protection.sheet = True
+
+
+def write_cover_stamp(wb, info: RunInfo | None):
+    """Write the run stamp (or 'not run yet') into the named cells below the Cover notes."""
+    ws = wb["Cover"]
+    if "cov_last_run" in wb.defined_names:
+        dest = list(wb.defined_names["cov_last_run"].destinations)[0][1]
+        first = int(dest.replace("$", "")[1:])
+    else:
+        first = ws.max_row + 2
+    values = {
+        "cov_last_run": info.time_utc if info else "not run yet",
+        "cov_versions": info.versions if info else "",
+        "cov_input_hash": info.input_hash if info else "",
+        "cov_options": info.options if info else "",
+        "cov_master_check": ("OK" if info.master_ok else "FAILED") if info else "not run",
+    }
+    for k, (name, label) in enumerate(STAMP):
+        ws.cell(first + k, 1, label)
+        ws.cell(first + k, 2, values[name])
+        layout.define_name(wb, name, "Cover", first + k, 2, first + k, 2)
+    ws.cell(first + len(STAMP), 1, "File type")
+    ws.cell(first + len(STAMP), 2, RESULTS_MARKER if info else "socsec input workbook")
+
+
+def is_results_workbook(path) -> bool:
+    """True if ``path`` is a results workbook written by socsec (safe to replace)."""
+    try:
+        wb = load_workbook(path, read_only=True)
+        try:
+            ws = wb["Cover"]
+            return any(row[1] == RESULTS_MARKER for row in ws.iter_rows(max_col=2, values_only=True)
+                       if len(row) > 1)
+        finally:
+            wb.close()
+    except Exception:
+        return False
+
+
+def write_results_workbook(input_path, output_path, projection, checks, info: RunInfo) -> Path:
+    """Copy the input workbook, fill the results, stamp Cover, append Log; save atomically."""
+    input_path = Path(input_path)
+    wb = load_workbook(input_path, keep_vba=input_path.suffix.lower() == ".xlsm")
+    create_result_sheets(wb, projection, checks)
+    write_cover_stamp(wb, info)
+    append_log(wb, info)
+    return save_workbook(wb, output_path)
+
+
+def append_log(wb, info: RunInfo):
+    ws = wb[LOG_SHEET]
+    ws.append([info.time_utc, info.input_file, info.output_file,
+               "OK" if info.master_ok else "CHECKS FAILED", info.message, round(info.seconds, 3),
+               info.input_hash, info.versions])
+
+
+def utc_now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")

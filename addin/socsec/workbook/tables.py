@@ -1,0 +1,99 @@
+"""Conversion between PopulationInputs and the labelled blocks of the workbook contract.
+
+Both directions live here, next to each other, so the builder (inputs -> blocks) and the
+reader (blocks -> inputs) cannot disagree on orientation or units.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from socsec.model.population import PopulationInputs
+from socsec.workbook.contract import SEX_LABELS
+
+
+@dataclass(frozen=True)
+class Block:
+    """A labelled table: ``values[i, j]`` is row ``row_labels[i]``, column ``col_labels[j]``."""
+
+    row_labels: tuple
+    col_labels: tuple
+    values: np.ndarray
+
+
+def age_labels(omega: int) -> tuple:
+    """0, 1, ..., omega-1, "omega+" (the open group)."""
+    return tuple(range(omega)) + (f"{omega}+",)
+
+
+def settings_of(inputs: PopulationInputs) -> dict:
+    return {
+        "in_country": inputs.country,
+        "in_base_year": int(inputs.base_year),
+        "in_final_year": int(inputs.final_year),
+        "in_migration_timing": inputs.migration_timing,
+        "in_fertility_input": inputs.fertility_input,
+        "in_mortality_kind": inputs.mortality_kind,
+    }
+
+
+def blocks_of(inputs: PopulationInputs) -> dict[str, Block]:
+    """The input tables of the contract filled from ``inputs``."""
+    omega = inputs.base_population.shape[1] - 1
+    ages = age_labels(omega)
+    years = tuple(int(y) for y in inputs.years)
+    fert_ages = tuple(int(a) for a in inputs.fertility_ages)
+    mort_years = tuple(int(y) for y in inputs.mortality_years)
+    n_fert = len(fert_ages)
+    blocks = {
+        "in_base_pop": Block(ages, SEX_LABELS, np.asarray(inputs.base_population).T),
+        "in_tfr": Block(("TFR",), years, np.asarray(inputs.tfr, dtype=float).reshape(1, -1)),
+        "in_srb": Block(("SRB",), years, np.asarray(inputs.srb, dtype=float).reshape(1, -1)),
+        "in_fert_pattern": Block(fert_ages, tuple(int(y) for y in inputs.fertility_pattern_years),
+                                 np.asarray(inputs.fertility_pattern).T),
+        "in_asfr": Block(fert_ages, years,
+                         (np.asarray(inputs.asfr) if inputs.asfr is not None
+                          else np.zeros((len(years), n_fert))).T),
+        "in_mort_male": Block(ages, mort_years, np.asarray(inputs.mortality)[:, 0, :].T),
+        "in_mort_female": Block(ages, mort_years, np.asarray(inputs.mortality)[:, 1, :].T),
+        "in_mig_male": Block(ages, years, np.asarray(inputs.net_migrants)[:, 0, :].T),
+        "in_mig_female": Block(ages, years, np.asarray(inputs.net_migrants)[:, 1, :].T),
+    }
+    return blocks
+
+
+def _year_slice(block: Block, base_year: int, final_year: int) -> np.ndarray:
+    """Columns base_year..final_year of a YEAR table (validated to be present)."""
+    first = int(block.col_labels[0])
+    return block.values[:, base_year - first: final_year - first + 1]
+
+
+def inputs_from(settings: dict, blocks: dict[str, Block]) -> PopulationInputs:
+    """PopulationInputs from validated settings and blocks (tables not required may be absent)."""
+    base, final = int(settings["in_base_year"]), int(settings["in_final_year"])
+    n = final - base + 1
+    fert_mode = settings["in_fertility_input"]
+    pattern = blocks.get("in_fert_pattern")
+    asfr = blocks.get("in_asfr")
+    fert_ages = (pattern if fert_mode == "tfr_pattern" else asfr).row_labels
+    mort_m, mort_f = blocks["in_mort_male"], blocks["in_mort_female"]
+    return PopulationInputs(
+        country=str(settings["in_country"]),
+        base_year=base,
+        final_year=final,
+        base_population=blocks["in_base_pop"].values.T.copy(),
+        fertility_input=fert_mode,
+        fertility_ages=np.asarray(fert_ages, dtype=int),
+        tfr=(_year_slice(blocks["in_tfr"], base, final)[0] if fert_mode == "tfr_pattern"
+             else np.zeros(n)),
+        fertility_pattern_years=np.asarray(pattern.col_labels if pattern else (base,), dtype=int),
+        fertility_pattern=(pattern.values.T.copy() if pattern else np.ones((1, len(fert_ages)))),
+        asfr=_year_slice(asfr, base, final).T.copy() if fert_mode == "asfr" else None,
+        srb=_year_slice(blocks["in_srb"], base, final)[0].copy(),
+        mortality_kind=settings["in_mortality_kind"],
+        mortality_years=np.asarray(mort_m.col_labels, dtype=int),
+        mortality=np.stack([mort_m.values.T, mort_f.values.T], axis=1),
+        net_migrants=np.stack([_year_slice(blocks["in_mig_male"], base, final).T,
+                               _year_slice(blocks["in_mig_female"], base, final).T], axis=1),
+        migration_timing=settings["in_migration_timing"],
+    )
