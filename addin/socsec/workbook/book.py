@@ -5,13 +5,11 @@ and what values a rectangular range holds.  The Excel add-in supplies the same i
 over a live xlwings Book, so validation and reading are shared by both paths.
 """
 
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.utils.exceptions import InvalidFileException
 
 from socsec.errors import InputError, Problem
 
@@ -48,9 +46,9 @@ class FileBook:
             raise InputError([Problem(str(self.path), "file not found")])
         try:
             self._wb = load_workbook(self.path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-            raise InputError([Problem(str(self.path),
-                                      f"is not an Excel workbook (.xlsx/.xlsm) or is damaged ({exc})")])
+        except Exception as exc:  # any failure to parse the file means it is not a usable workbook
+            raise InputError([Problem(str(self.path), "is not an Excel workbook (.xlsx/.xlsm) or is damaged "
+                                                      f"({type(exc).__name__}: {exc})")]) from exc
 
     def close(self):
         self._wb.close()
@@ -73,9 +71,13 @@ class FileBook:
     def read(self, ref: RangeRef) -> list[list]:
         """Values of the range as a list of rows (None for empty cells)."""
         ws = self._wb[ref.sheet]
-        rows = [list(r) for r in ws.iter_rows(min_row=ref.min_row, max_row=ref.max_row,
-                                               min_col=ref.min_col, max_col=ref.max_col,
-                                               values_only=True)]
+        try:
+            rows = [list(r) for r in ws.iter_rows(min_row=ref.min_row, max_row=ref.max_row,
+                                                   min_col=ref.min_col, max_col=ref.max_col,
+                                                   values_only=True)]
+        except Exception as exc:  # a damaged sheet part inside the file
+            raise InputError([Problem(f"sheet '{ref.sheet}'", "cannot be read: the workbook is damaged "
+                                                              f"({type(exc).__name__}: {exc})")]) from exc
         width = ref.n_cols
         rows = [r + [None] * (width - len(r)) for r in rows]
         rows += [[None] * width for _ in range(ref.n_rows - len(rows))]

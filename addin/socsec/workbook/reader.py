@@ -235,6 +235,13 @@ def _cross_checks(settings: dict, blocks: dict[str, Block], refs: dict[str, Rang
     if len(set(omegas.values())) > 1:
         listing = ", ".join(f"{n} to {o}+" for n, o in omegas.items())
         out.add("age tables", f"all age tables must end at the same open age group; found {listing}")
+    elif omegas:
+        omega = next(iter(omegas.values()))
+        for name in ("in_fert_pattern", "in_asfr"):
+            if name in blocks and blocks[name].row_labels[-1] >= omega:
+                out.add(_where(refs[name], len(blocks[name].row_labels), 0),
+                        f"fertile ages must end below the open age group {omega}+, "
+                        f"found {blocks[name].row_labels[-1]}")
     if "in_mort_male" in blocks and "in_mort_female" in blocks:
         if blocks["in_mort_male"].col_labels != blocks["in_mort_female"].col_labels:
             out.add(_where(refs["in_mort_female"], 0, 1),

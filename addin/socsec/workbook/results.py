@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 from openpyxl import load_workbook
+from openpyxl.utils import range_boundaries
 
 from socsec.atomic import save_workbook
 from socsec.workbook import layout, styles
@@ -126,7 +127,7 @@ def write_cover_stamp(wb, info: RunInfo | None):
     ws = wb["Cover"]
     if "cov_last_run" in wb.defined_names:
         dest = list(wb.defined_names["cov_last_run"].destinations)[0][1]
-        first = int(dest.replace("$", "")[1:])
+        first = range_boundaries(dest.replace("$", ""))[1]
     else:
         first = ws.max_row + 2
     values = {

@@ -1,0 +1,243 @@
+"""Workbook contract round trip, `socsec run` end to end, and every bad-input case.
+
+Each bad-input test asserts exit code 2, that the message names the right sheet and cell
+(or name), that the input file's bytes are unchanged and that no output was left behind.
+"""
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from socsec.cli import main
+from socsec.workbook.contract import DEMOGRAPHY_ROWS, POPULATION_INPUTS, SETTINGS
+from socsec.workbook.reader import read_workbook
+from workbook_fixtures import cell_of, edit, make_workbook, small_inputs
+
+
+def digest(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def book(tmp_path):
+    return make_workbook(tmp_path / "in.xlsx")
+
+
+def run_bad(path, capsys, *extra):
+    """Run the CLI on a bad workbook; check exit 2, untouched input, no output; return stderr."""
+    before = digest(path)
+    existing = set(Path(path).parent.iterdir())
+    code = main(["run", str(path), *extra])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert digest(path) == before
+    assert set(Path(path).parent.iterdir()) == existing, "a failed run must leave no file behind"
+    assert "Traceback" not in err
+    return err
+
+
+def test_round_trip_reads_back_what_was_built(book):
+    original, back = small_inputs(), read_workbook(book)
+    for name in ("base_population", "tfr", "srb", "fertility_pattern", "mortality", "net_migrants"):
+        np.testing.assert_allclose(getattr(back, name), getattr(original, name), rtol=1e-15, atol=0)
+    for name in ("fertility_ages", "fertility_pattern_years", "mortality_years"):
+        np.testing.assert_array_equal(getattr(back, name), getattr(original, name))
+    assert (back.country, back.base_year, back.final_year, back.migration_timing) == ("Testland", 2030, 2039, "even")
+
+
+def test_every_declared_name_exists_in_built_workbook(book):
+    wb = load_workbook(book, read_only=True)
+    names = set(wb.defined_names.keys())
+    wb.close()
+    declared = {s.name for s in SETTINGS} | {t.name for t in POPULATION_INPUTS}
+    assert declared <= names
+
+
+def test_run_writes_new_results_and_csv_and_keeps_input(book, tmp_path, capsys):
+    before = digest(book)
+    code = main(["run", str(book), "--csv", str(tmp_path / "csv")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert digest(book) == before
+    results = tmp_path / "in_results.xlsx"
+    assert results.exists() and "Testland 2030-2039" in out
+    pop = pd.read_csv(tmp_path / "csv" / "population.csv")
+    assert list(pop.columns) == ["year", "sex", "age", "population"]
+    assert pop["year"].min() == 2030 and pop["year"].max() == 2040
+    base = pop[pop.year == 2030].pivot(index="age", columns="sex", values="population")
+    np.testing.assert_allclose(base["male"], small_inputs().base_population[0])
+    summary = pd.read_csv(tmp_path / "csv" / "demography_summary.csv")
+    assert len(summary) == 10 and {key for key, _ in DEMOGRAPHY_ROWS} <= set(summary.columns)
+    wb = load_workbook(results, read_only=True, data_only=True)
+    sheet, ref = list(wb.defined_names["out_demography"].destinations)[0]
+    rows = list(wb[sheet].iter_rows(min_row=int(ref.split("$")[2].split(":")[0]), max_row=int(ref.split("$")[2].split(":")[0]) + 1,
+                                    values_only=True))
+    assert rows[0][1] == 2030 and rows[1][0].startswith("Population at 1 January")
+    assert rows[1][1] == pytest.approx(summary["population"][0])
+    assert wb["Checks"]["B2"].value == "OK"
+    log = list(wb["Log"].iter_rows(min_row=2, values_only=True))
+    assert len(log) == 1 and log[0][3] == "OK"
+    wb.close()
+    # a second run replaces the earlier results workbook and the input stays untouched
+    assert main(["run", str(book)]) == 0
+    assert digest(book) == before
+
+
+def test_output_must_not_be_the_input(book, capsys):
+    err = run_bad(book, capsys, "-o", str(book))
+    assert "never overwrites its input" in err
+
+
+def test_existing_foreign_file_is_not_replaced(book, tmp_path, capsys):
+    foreign = tmp_path / "in_results.xlsx"
+    make_workbook(foreign)
+    before = digest(foreign)
+    code = main(["run", str(book)])
+    assert code == 2 and digest(foreign) == before
+    assert "not a socsec results workbook" in capsys.readouterr().err
+
+
+def test_missing_sheet(book, capsys):
+    wb = load_workbook(book)
+    del wb["Mortality"]
+    wb.save(book)
+    err = run_bad(book, capsys)
+    assert "sheet 'Mortality'" in err and "missing" in err
+
+
+def test_missing_named_range(book, capsys):
+    wb = load_workbook(book)
+    del wb.defined_names["in_srb"]
+    wb.save(book)
+    err = run_bad(book, capsys)
+    assert "in_srb" in err and "sheet 'Fertility'" in err
+
+
+def test_text_and_empty_cells_are_all_reported_together(book, capsys):
+    sheet, text_cell = cell_of(book, "in_tfr", 1, 3)
+    _, empty_cell = cell_of(book, "in_mig_female", 5, 2)
+    edit(book, {(sheet, text_cell): "two", ("Migration", empty_cell): None})
+    err = run_bad(book, capsys)
+    assert f"sheet 'Fertility', cell {text_cell}" in err and "found text 'two'" in err
+    assert f"sheet 'Migration', cell {empty_cell}" in err and "found an empty cell" in err
+    assert "2 input problems" in err
+
+
+def test_negative_population(book, capsys):
+    sheet, cell = cell_of(book, "in_base_pop", 4, 2)
+    edit(book, {(sheet, cell): -5})
+    err = run_bad(book, capsys)
+    assert f"sheet 'Base population', cell {cell}" in err and ">= 0" in err and "-5" in err
+
+
+@pytest.mark.parametrize("name,row,value,needle", [
+    ("in_mort_male", 2, 2.5, "< 2"),
+    ("in_mort_female", 3, 0, "> 0"),
+    ("in_srb", 1, 3, "<= 1.3"),
+    ("in_tfr", 1, 16, "<= 15"),
+    ("in_fert_pattern", 2, -1, ">= 0"),
+])
+def test_rate_out_of_range(book, capsys, name, row, value, needle):
+    sheet, cell = cell_of(book, name, row, 1)
+    edit(book, {(sheet, cell): value})
+    err = run_bad(book, capsys)
+    assert f"sheet '{sheet}', cell {cell}" in err and needle in err
+
+
+def test_probability_above_one_with_qx_input(book, capsys):
+    _, kind_cell = cell_of(book, "in_mortality_kind")
+    sheet, cell = cell_of(book, "in_mort_male", 3, 1)
+    edit(book, {("Settings", kind_cell): "qx", (sheet, cell): 1.5})
+    err = run_bad(book, capsys)
+    assert f"sheet 'Mortality', cell {cell}" in err and "at most 1" in err
+
+
+def test_ages_not_consecutive(book, capsys):
+    sheet, cell = cell_of(book, "in_mig_male", 7, 0)  # the label of age 6
+    edit(book, {(sheet, cell): 7})
+    err = run_bad(book, capsys)
+    assert f"sheet 'Migration', cell {cell}" in err and "consecutive" in err and "expected 6" in err
+
+
+def test_open_age_groups_must_agree(book, capsys):
+    wb = load_workbook(book)
+    sheet, ref = list(wb.defined_names["in_base_pop"].destinations)[0]
+    del wb.defined_names["in_base_pop"]
+    from openpyxl.workbook.defined_name import DefinedName
+    shorter = ref.rsplit("$", 1)[0] + f"${int(ref.rsplit('$', 1)[1]) - 1}"
+    wb.defined_names["in_base_pop"] = DefinedName("in_base_pop", attr_text=f"'{sheet}'!{shorter}")
+    wb.save(book)
+    err = run_bad(book, capsys)
+    assert "same open age group" in err and "in_base_pop to 29+" in err
+
+
+def test_year_header_not_consecutive(book, capsys):
+    sheet, cell = cell_of(book, "in_srb", 0, 4)
+    edit(book, {(sheet, cell): 2040})
+    err = run_bad(book, capsys)
+    assert f"sheet 'Fertility', cell {cell}" in err and "consecutive years" in err
+
+
+def test_table_must_start_at_base_year(book, capsys):
+    _, base_cell = cell_of(book, "in_base_year")
+    edit(book, {("Settings", base_cell): 2031})
+    err = run_bad(book, capsys)
+    assert "first year column must be the base year 2031" in err and "sheet 'Migration'" in err
+
+
+def test_final_year_beyond_tables(book, capsys):
+    _, final_cell = cell_of(book, "in_final_year")
+    edit(book, {("Settings", final_cell): 2045})
+    err = run_bad(book, capsys)
+    assert "runs to 2045" in err and "sheet 'Fertility'" in err
+
+
+def test_final_year_before_base_year(book, capsys):
+    _, final_cell = cell_of(book, "in_final_year")
+    edit(book, {("Settings", final_cell): 2020})
+    err = run_bad(book, capsys)
+    assert "Final projection year" in err and "before the base year" in err
+
+
+def test_bad_choice_setting(book, capsys):
+    _, cell = cell_of(book, "in_migration_timing")
+    edit(book, {("Settings", cell): "middle"})
+    err = run_bad(book, capsys)
+    assert f"sheet 'Settings', cell {cell}" in err and "even, end" in err and "'middle'" in err
+
+
+def test_not_a_workbook(tmp_path, capsys):
+    path = tmp_path / "notes.xlsx"
+    path.write_text("this is not a spreadsheet")
+    err = run_bad(path, capsys)
+    assert "notes.xlsx" in err and "not an Excel workbook" in err
+
+
+def test_damaged_workbook(book, capsys):
+    data = Path(book).read_bytes()
+    Path(book).write_bytes(data[: len(data) // 2])
+    err = run_bad(book, capsys)
+    assert "in.xlsx" in err and "damaged" in err
+
+
+def test_missing_file(tmp_path, capsys):
+    code = main(["run", str(tmp_path / "nothere.xlsx")])
+    err = capsys.readouterr().err
+    assert code == 2 and "nothere.xlsx" in err and "file not found" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_damaged_zip_inside(book, capsys):
+    with zipfile.ZipFile(book) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    members["xl/workbook.xml"] = b"<broken"
+    with zipfile.ZipFile(book, "w") as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    err = run_bad(book, capsys)
+    assert "in.xlsx" in err and ("damaged" in err or "not an Excel workbook" in err)
