@@ -175,12 +175,19 @@ def _check_col_labels(spec: InputTable, ref: RangeRef, labels: list, out: _Colle
 
 def _check_values(spec: InputTable, ref: RangeRef, rows: list, out: _Collector) -> np.ndarray:
     values = np.full((len(rows), len(rows[0]) if rows else 0), np.nan)
+    empty = [(i, j) for i, row in enumerate(rows) for j, cell in enumerate(row) if cell is None]
+    if len(empty) > MAX_PROBLEMS_PER_TABLE:  # one message for many empty cells (e.g. a new template)
+        (i0, j0), (i1, j1) = empty[0], empty[-1]
+        out.add(f"sheet '{ref.sheet}', cells {ref.address(1, 1)}:{ref.address(ref.n_rows - 1, ref.n_cols - 1)}",
+                f"{len(empty)} empty cells in {spec.title} (first {ref.address(1 + i0, 1 + j0)}, last "
+                f"{ref.address(1 + i1, 1 + j1)}): expected numbers ({spec.units})", spec.name)
     for i, row in enumerate(rows):
         for j, cell in enumerate(row):
             number = _as_number(cell)
             where = _where(ref, 1 + i, 1 + j)
             if number is None:
-                out.add(where, f"expected a number ({spec.units}), found {_describe(cell)}", spec.name)
+                if cell is not None or len(empty) <= MAX_PROBLEMS_PER_TABLE:
+                    out.add(where, f"expected a number ({spec.units}), found {_describe(cell)}", spec.name)
                 continue
             too_low = spec.low is not None and (number <= spec.low if spec.low_open else number < spec.low)
             too_high = spec.high is not None and (number >= spec.high if spec.high_open else number > spec.high)

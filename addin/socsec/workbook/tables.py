@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from socsec.model.population import PopulationInputs
+from socsec.model.population import PopulationInputs, asfr_from_tfr_and_pattern
 from socsec.workbook.contract import SEX_LABELS
 
 
@@ -44,16 +44,18 @@ def blocks_of(inputs: PopulationInputs) -> dict[str, Block]:
     years = tuple(int(y) for y in inputs.years)
     fert_ages = tuple(int(a) for a in inputs.fertility_ages)
     mort_years = tuple(int(y) for y in inputs.mortality_years)
-    n_fert = len(fert_ages)
     blocks = {
         "in_base_pop": Block(ages, SEX_LABELS, np.asarray(inputs.base_population).T),
         "in_tfr": Block(("TFR",), years, np.asarray(inputs.tfr, dtype=float).reshape(1, -1)),
         "in_srb": Block(("SRB",), years, np.asarray(inputs.srb, dtype=float).reshape(1, -1)),
         "in_fert_pattern": Block(fert_ages, tuple(int(y) for y in inputs.fertility_pattern_years),
                                  np.asarray(inputs.fertility_pattern).T),
+        # Without explicit rates the ASFR sheet shows those implied by TFR x pattern, a starting
+        # point for a switch of the fertility input to "asfr".
         "in_asfr": Block(fert_ages, years,
                          (np.asarray(inputs.asfr) if inputs.asfr is not None
-                          else np.zeros((len(years), n_fert))).T),
+                          else asfr_from_tfr_and_pattern(inputs.tfr, inputs.fertility_pattern_years,
+                                                         inputs.fertility_pattern, inputs.years)).T),
         "in_mort_male": Block(ages, mort_years, np.asarray(inputs.mortality)[:, 0, :].T),
         "in_mort_female": Block(ages, mort_years, np.asarray(inputs.mortality)[:, 1, :].T),
         "in_mig_male": Block(ages, years, np.asarray(inputs.net_migrants)[:, 0, :].T),
