@@ -321,6 +321,19 @@ def jordan_population_inputs(base: str = "calibrated", recentre_mortality: bool 
     return replace(inputs, base_population=pop)
 
 
+#: Notes for the example workbook's Cover sheet (one paragraph each).
+COVER_NOTES = (
+    "Worked example: Jordan, population block, base year 2025 (1 January), projection to 2100. "
+    "Inputs derived from UN World Population Prospects 2024, medium variant.",
+    "Source: United Nations, DESA, Population Division (2024). World Population Prospects 2024. "
+    "CC BY 3.0 IGO (http://creativecommons.org/licenses/by/3.0/igo/). Data reshaped/filtered to "
+    "Jordan; 5-year groups graduated to single ages (see the Source cells and "
+    "socsec/model/example_jordan.py).",
+    "With these inputs socsec reproduces the WPP 2024 total population at 1 July within 0.1% up "
+    "to 2100, births within 0.2% and the population by 5-year age group within about 0.1% "
+    "(tests/test_example_vs_wpp.py).",
+)
+
 _WPP = "UN WPP 2024 medium variant"
 
 
