@@ -29,11 +29,10 @@ Units: persons (WPP thousands x 1000), rates per person-year, TFR children per w
   death rates (0, 1-4, 5-9, ..., 95-99, 100+) of each 5-year period 2025-2030 .. 2095-2100
   turned into single-age rates 0..100 by sex
   (:func:`socsec.model.graduation.single_age_mx_from_abridged`), then re-centred on calendar
-  years: the anchor years are 2025, 2028, 2033, ..., 2098 and the table of anchor year t is
-  the log-linear inter/extrapolation of the period tables (centred on the exact times
-  ``year_mid``) at t + 0.5.  The period 2020-2025 is not used (COVID-19 excess mortality of
-  2020-2021).  The model interpolates log m_x linearly between anchors and keeps the 2098
-  table for 2099-2100.
+  years: the anchor years are 2025, 2028, 2033, ..., 2098, 2100 and the table of anchor
+  year t is the log-linear inter/extrapolation of the period tables (centred on the exact
+  times ``year_mid``) at t + 0.5.  The period 2020-2025 is not used (COVID-19 excess
+  mortality of 2020-2021).  The model interpolates log m_x linearly between anchors.
 * **Net migrants** of each calendar year by sex and single age 0..100 (100+) from the WPP
   2024 annual projection file (:func:`net_migrants`), **age at the end of the year** and
   ``migration_timing = "end"`` (all migrants added at the end of the year, not exposed to
@@ -227,11 +226,12 @@ def log_linear_at(centres, tables, times) -> np.ndarray:
 def mortality_tables(recentre: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Mortality anchors for the inputs: (anchor years (j,), m_x (j, 2, 101)).
 
-    ``recentre`` True (default): anchors are the base year and the ``year_mid`` of the
-    periods 2025-2030 .. 2095-2100 (2025, 2028, 2033, ..., 2098).  The table of anchor year t
-    is meant for calendar year t, i.e. centred on t + 0.5; it is obtained from the period
-    tables (centred on the exact times ``year_mid``) by :func:`log_linear_at` at t + 0.5 (for
-    2025 by extrapolation from the 2025-2030 and 2030-2035 tables).  The period 2020-2025 is
+    ``recentre`` True (default): anchors are the base year, the ``year_mid`` of the periods
+    2025-2030 .. 2095-2100 and the final year (2025, 2028, 2033, ..., 2098, 2100).  The table
+    of anchor year t is meant for calendar year t, i.e. centred on t + 0.5; it is obtained
+    from the period tables (centred on the exact times ``year_mid``) by :func:`log_linear_at`
+    at t + 0.5 (for 2025 and 2100 by extrapolation from the two nearest periods, over 2.5
+    years).  The period 2020-2025 is
     left out: it contains the COVID-19 excess mortality of 2020-2021 (period e0 74.6 / 79.1
     years against 75.9 / 80.3 for calendar year 2024 in the annual file).
 
@@ -242,7 +242,7 @@ def mortality_tables(recentre: bool = True) -> tuple[np.ndarray, np.ndarray]:
     if not recentre:
         return period_mortality_tables("2020-2025")
     centres, tables = period_mortality_tables("2025-2030")
-    anchors = np.concatenate([[BASE_YEAR], centres])
+    anchors = np.concatenate([[BASE_YEAR], centres, [FINAL_YEAR]])
     return anchors, log_linear_at(centres, tables, anchors + 0.5)
 
 
@@ -361,11 +361,11 @@ def jordan_sources() -> dict[str, str]:
         "asfr": "not used (fertility_input = tfr_pattern)",
         "srb": f"{_WPP}, sex ratio at birth by calendar year (annual indicators)",
         "mortality_kind": "mx: central death rates",
-        "mortality_years": ("2025 and the mid-years 2028 .. 2098 of the WPP periods 2025-2030 .. "
-                            "2095-2100 (2020-2025 left out: COVID-19 excess mortality)"),
+        "mortality_years": ("2025, the mid-years 2028 .. 2098 of the WPP periods 2025-2030 .. "
+                            "2095-2100, and 2100 (2020-2025 left out: COVID-19 excess mortality)"),
         "mortality": (f"{_WPP}, abridged death rates by period to single ages (abridged life table, "
                       "PCHIP of log l_x, group rates kept), re-centred on calendar years by "
-                      "log-linear interpolation between periods (2025: extrapolated)"),
+                      "log-linear interpolation between periods (2025, 2100: extrapolated)"),
         "net_migrants": (f"{_WPP}, net migrants by calendar year and single age 0-100+, age at the "
                          "end of the year (UN ccmppWPP convention); thousands x 1000"),
         "migration_timing": ("end: all net migrants added at the end of the year, as in the UN "

@@ -22,7 +22,9 @@ Functions
     average annual rates in closed age groups (e.g. fertility), zero outside the range.
 :func:`single_age_mx_from_abridged`
     abridged central death rates (ages 0, 1, 5, 10, ..., open) to single-age m_x, through an
-    abridged life table and a monotone spline of ``log l_x``.
+    abridged life table and a monotone spline of ``log l_x``; the single-age table keeps the
+    abridged group rates.  Helpers :func:`default_abridged_ax` (separation factors) and
+    :func:`abridged_life_table_lx`.
 
 References
 ----------
@@ -35,6 +37,8 @@ Population Processes*, Blackwell: ch. 3 (abridged life table, Table 3.3 for the 
 factors 1a0 and 4a1, from Coale & Demeny 1983).
 """
 
+import warnings
+
 import numpy as np
 from scipy.interpolate import PchipInterpolator
 
@@ -43,6 +47,7 @@ from socsec.core import lifetable as lt
 __all__ = [
     "graduate_counts",
     "graduate_rates",
+    "default_abridged_ax",
     "abridged_life_table_lx",
     "single_age_mx_from_abridged",
 ]
@@ -272,7 +277,7 @@ def _single_age_mx_from_lx(ages, lx, m):
     return np.concatenate([mx, m[..., -1:]], axis=-1)
 
 
-def single_age_mx_from_abridged(ages, mx_abridged, sex, max_iter=50, tol=1e-12):
+def single_age_mx_from_abridged(ages, mx_abridged, sex, max_iter=200, tol=1e-10):
     """Single-age central death rates ``m_x``, x = 0 .. omega, from an abridged schedule.
 
     Parameters
@@ -281,7 +286,8 @@ def single_age_mx_from_abridged(ages, mx_abridged, sex, max_iter=50, tol=1e-12):
         ``0, 1, 5, ..., 95, 100``); the last group ``omega+`` is open.
     mx_abridged : (..., G) central death rates per person-year (``nM_x``), any leading axes.
     sex : 0 = male, 1 = female (selects the a_0 and 4a1 rules).
-    max_iter, tol : control of the separation-factor iteration (step 4).
+    max_iter, tol : control of the separation-factor iteration (step 4): stop when no
+        ``na_x`` changes by more than ``tol`` years.
 
     Returns
     -------
@@ -298,8 +304,12 @@ def single_age_mx_from_abridged(ages, mx_abridged, sex, max_iter=50, tol=1e-12):
        from it with the same Andreev-Kingkade a_0); ``m_omega`` = the abridged open-group rate.
     4. The separation factors are then replaced by those of the single-age table,
        ``na_x = (sum_{y=x}^{x+n-1} L_y - n l_{x+n}) / (l_x - l_{x+n})``, and steps 1-3 repeated
-       until they no longer change (a Keyfitz-style iteration, cf. Preston et al. 2001,
-       section 3.3; typically a few iterations).  At convergence the single-age table's group
+       until they no longer change (in the spirit of the estimates of na_x from the shape
+       of the death distribution discussed by Preston et al. 2001, ch. 3).  Each step moves
+       ``na_x`` 70% of the way to the new value: undamped steps can oscillate for extreme
+       schedules (e.g. a hundredfold jump of the rate between neighbouring groups).  The
+       WPP schedules need about 20 steps; a RuntimeWarning is issued if ``max_iter`` is
+       reached.  At convergence the single-age table's group
        rates ``sum d_y / sum L_y`` equal the given ``nM_x``, so projected deaths by group
        agree with the source rates, and the abridged table (with the final ``na_x``) and the
        single-age table share ``l_x`` at every group boundary (to rounding).
@@ -313,6 +323,9 @@ def single_age_mx_from_abridged(ages, mx_abridged, sex, max_iter=50, tol=1e-12):
     m = np.asarray(mx_abridged, dtype=np.float64)
     mx, _ = _single_age_mx_iterated(ages, m, sex, max_iter, tol)
     return mx
+
+
+_DAMPING = 0.7
 
 
 def _single_age_mx_iterated(ages, m, sex, max_iter, tol):
@@ -336,8 +349,12 @@ def _single_age_mx_iterated(ages, m, sex, max_iter, tol):
             a_new = np.where(d_group > 0, (L_group - n * lx[..., 1:]) / d_group, n / 2.0)
         a_new = np.clip(a_new, 0.0, upper)
         change = np.max(np.abs(a_new - a)) if a.size else 0.0
-        a = a_new
+        a = a + _DAMPING * (a_new - a)
         if change < tol:
             break
+    else:
+        warnings.warn(f"single_age_mx_from_abridged: separation factors still changed by {change:.1e} "
+                      f"after {max_iter} iterations; group rates are kept only approximately",
+                      RuntimeWarning, stacklevel=3)
     lx = abridged_life_table_lx(ages, m, sex, a)
     return _single_age_mx_from_lx(ages, lx, m), a
