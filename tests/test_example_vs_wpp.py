@@ -6,7 +6,6 @@ of its populations at 31 Dec t-1 and 31 Dec t, i.e. socsec's ``population_midyea
 Run with ``pytest -s`` to see the measured deviations.
 """
 
-import dataclasses
 from importlib import resources
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 from socsec.model import example_jordan as ej
 from socsec.model.graduation import single_age_mx_from_abridged
 from socsec.model.population import PopulationInputs, compute_life_tables, project_population
+from socsec.workbook.contract import ALL_SETTINGS, INPUT_TABLES
 
 # Acceptance tolerances on the total population at 1 July (relative)
 TOLERANCE = {2030: 0.01, 2050: 0.01, 2075: 0.02, 2100: 0.02}
@@ -66,7 +66,8 @@ def test_inputs_shape_and_choices():
     assert inputs.mortality.shape == (17, 2, 101) and np.all(inputs.mortality > 0)
     assert inputs.migration_timing == "end"
     assert np.all(inputs.base_population >= 0)
-    assert set(ej.jordan_sources()) == {f.name for f in dataclasses.fields(PopulationInputs)}
+    declared = {spec.name for spec in ALL_SETTINGS + INPUT_TABLES}
+    assert set(ej.jordan_sources()) == declared, "every workbook input of the example has a source"
     assert all(isinstance(v, str) and v and "\n" not in v for v in ej.jordan_sources().values())
 
 

@@ -6,6 +6,7 @@ Each bad-input test asserts exit code 2, that the message names the right sheet 
 
 import hashlib
 import zipfile
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from socsec.cli import main
-from socsec.workbook.contract import DEMOGRAPHY_ROWS, POPULATION_INPUTS, SETTINGS
+from socsec.workbook.contract import ALL_SETTINGS, DEMOGRAPHY_ROWS, INPUT_TABLES, LABOUR_ROWS, MACRO_ROWS
 from socsec.workbook.reader import read_workbook
 from workbook_fixtures import cell_of, edit, make_workbook, small_inputs
 
@@ -41,20 +42,30 @@ def run_bad(path, capsys, *extra):
     return err
 
 
+def assert_same_inputs(back, original):
+    """Every field equal: arrays to 1e-15 relative (xlsx stores decimal text), the rest exactly."""
+    for block in ("population", "economy"):
+        for field in fields(getattr(original, block)):
+            want, got = getattr(getattr(original, block), field.name), getattr(getattr(back, block), field.name)
+            if isinstance(want, np.ndarray):
+                np.testing.assert_allclose(got, want, rtol=1e-15, atol=0, err_msg=f"{block}.{field.name}")
+            elif want is None:
+                assert got is None, f"{block}.{field.name}"
+            else:
+                assert got == want, f"{block}.{field.name}"
+
+
 def test_round_trip_reads_back_what_was_built(book):
-    original, back = small_inputs(), read_workbook(book)
-    for name in ("base_population", "tfr", "srb", "fertility_pattern", "mortality", "net_migrants"):
-        np.testing.assert_allclose(getattr(back, name), getattr(original, name), rtol=1e-15, atol=0)
-    for name in ("fertility_ages", "fertility_pattern_years", "mortality_years"):
-        np.testing.assert_array_equal(getattr(back, name), getattr(original, name))
-    assert (back.country, back.base_year, back.final_year, back.migration_timing) == ("Testland", 2030, 2039, "even")
+    read = read_workbook(book)
+    assert read.warnings == ()
+    assert_same_inputs(read.inputs, small_inputs())
 
 
 def test_every_declared_name_exists_in_built_workbook(book):
     wb = load_workbook(book, read_only=True)
     names = set(wb.defined_names.keys())
     wb.close()
-    declared = {s.name for s in SETTINGS} | {t.name for t in POPULATION_INPUTS}
+    declared = {s.name for s in ALL_SETTINGS} | {t.name for t in INPUT_TABLES}
     assert declared <= names
 
 
@@ -70,9 +81,15 @@ def test_run_writes_new_results_and_csv_and_keeps_input(book, tmp_path, capsys):
     assert list(pop.columns) == ["year", "sex", "age", "population"]
     assert pop["year"].min() == 2030 and pop["year"].max() == 2040
     base = pop[pop.year == 2030].pivot(index="age", columns="sex", values="population")
-    np.testing.assert_allclose(base["male"], small_inputs().base_population[0])
+    np.testing.assert_allclose(base["male"], small_inputs().population.base_population[0])
     summary = pd.read_csv(tmp_path / "csv" / "demography_summary.csv")
-    assert len(summary) == 10 and {key for key, _ in DEMOGRAPHY_ROWS} <= set(summary.columns)
+    assert len(summary) == 10 and {row[0] for row in DEMOGRAPHY_ROWS} <= set(summary.columns)
+    labour = pd.read_csv(tmp_path / "csv" / "labour_summary.csv")
+    assert len(labour) == 10 and {row[0] for row in LABOUR_ROWS} <= set(labour.columns)
+    macro = pd.read_csv(tmp_path / "csv" / "macro.csv")
+    assert len(macro) == 10 and {row[0] for row in MACRO_ROWS} <= set(macro.columns)
+    by_age = pd.read_csv(tmp_path / "csv" / "labour_by_age.csv")
+    assert list(by_age.columns[:3]) == ["year", "sex", "age"] and len(by_age) == 10 * 2 * 31
     wb = load_workbook(results, read_only=True, data_only=True)
     sheet, ref = list(wb.defined_names["out_demography"].destinations)[0]
     rows = list(wb[sheet].iter_rows(min_row=int(ref.split("$")[2].split(":")[0]), max_row=int(ref.split("$")[2].split(":")[0]) + 1,
@@ -241,3 +258,65 @@ def test_damaged_zip_inside(book, capsys):
             z.writestr(n, data)
     err = run_bad(book, capsys)
     assert "in.xlsx" in err and ("damaged" in err or "not an Excel workbook" in err)
+
+
+# --- Labour force and Economy sheets -------------------------------------------------------
+
+@pytest.mark.parametrize("name,row,col,value,needle", [
+    ("in_lfpr_male", 30, 1, 1.2, "<= 1"),
+    ("in_lfpr_female", 20, 2, -0.1, ">= 0"),
+    ("in_unemployment", 2, 4, 1.0, "< 1"),
+    ("in_employee_share", 1, 1, 1.5, "<= 1"),
+    ("in_formal_share", 2, 9, "60%", "found text '60%'"),
+    ("in_unemp_age_factors", 1, 2, -1, ">= 0"),
+    ("in_macro", 6, 3, -1.0, "> -1"),
+])
+def test_bad_labour_and_economy_values(book, capsys, name, row, col, value, needle):
+    sheet, cell = cell_of(book, name, row, col)
+    edit(book, {(sheet, cell): value})
+    err = run_bad(book, capsys)
+    assert f"sheet '{sheet}', cell {cell}" in err and needle in err
+
+
+def test_lfpr_anchor_outside_projection_period(book, capsys):
+    sheet, cell = cell_of(book, "in_lfpr_male", 0, 2)
+    _, female = cell_of(book, "in_lfpr_female", 0, 2)
+    edit(book, {(sheet, cell): 2045, (sheet, female): 2045})
+    err = run_bad(book, capsys)
+    assert f"sheet 'Labour force', cell {cell}" in err and "inside the projection period 2030-2039" in err
+
+
+def test_lfpr_anchor_years_must_agree(book, capsys):
+    sheet, cell = cell_of(book, "in_lfpr_female", 0, 2)
+    edit(book, {(sheet, cell): 2036})
+    err = run_bad(book, capsys)
+    assert "in_lfpr_female must equal those of in_lfpr_male" in err
+
+
+def test_unemployment_groups_must_increase(book, capsys):
+    sheet, cell = cell_of(book, "in_unemp_age_factors", 2, 0)
+    edit(book, {(sheet, cell): 10})
+    err = run_bad(book, capsys)
+    assert f"sheet 'Labour force', cell {cell}" in err and "strictly increasing first ages" in err
+
+
+@pytest.mark.parametrize("name,value,needle", [
+    ("in_base_gdp", "a lot", "found text 'a lot'"),
+    ("in_base_wage", -3, "above 0"),
+    ("in_wage_growth_input", "guess", "wage_share, direct"),
+    ("in_return_input", None, "nominal, real"),
+])
+def test_bad_economy_settings(book, capsys, name, value, needle):
+    sheet, cell = cell_of(book, name)
+    edit(book, {(sheet, cell): value})
+    err = run_bad(book, capsys)
+    assert f"sheet 'Economy', cell {cell}" in err and needle in err
+
+
+def test_growth_above_50_percent_is_a_warning_not_an_error(book, tmp_path, capsys):
+    sheet, cell = cell_of(book, "in_macro", 2, 5)  # CPI inflation of 2034
+    edit(book, {(sheet, cell): 0.8})
+    code = main(["run", str(book)])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert f"WARNING: in.xlsx, sheet 'Economy', cell {cell}: CPI inflation of 80.0% a year is above 50%" in err

@@ -6,11 +6,30 @@ import numpy as np
 from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
+from socsec.model.economy import EconomyInputs
+from socsec.model.inputs import ModelInputs
 from socsec.model.population import PopulationInputs
 from socsec.workbook.build import build_workbook
 
 
-def small_inputs(**overrides) -> PopulationInputs:
+def small_economy(n: int = 10, omega: int = 30, **overrides) -> EconomyInputs:
+    """Plausible labour and macro assumptions for ``small_inputs``."""
+    ages = np.arange(omega + 1)
+    profile = np.where((ages >= 15) & (ages < 65), 0.7, 0.0)
+    economy = EconomyInputs(
+        currency="TLD", base_gdp=1.0e9, base_average_wage=20000.0, wage_growth_input="wage_share",
+        return_input="nominal", lfpr_years=np.array([2030, 2035]),
+        lfpr=np.stack([np.stack([profile, 0.6 * profile]), np.stack([profile, 0.7 * profile])]),
+        unemployment=np.column_stack([np.full(n, 0.06), np.full(n, 0.08)]),
+        unemployment_age_starts=np.array([15, 25]), unemployment_age_factors=np.array([[2.0, 1.5], [1.0, 1.0]]),
+        employee_share=np.full((n, 2), 0.8), formal_share=np.full((n, 2), 0.6),
+        productivity_growth=np.full(n, 0.015), cpi_inflation=np.full(n, 0.02),
+        deflator_inflation=np.full(n, 0.021), wage_share_change=np.full(n, 0.001),
+        wage_growth=np.full(n, 0.036), investment_return=np.full(n, 0.05))
+    return replace(economy, **overrides)
+
+
+def small_inputs(economy: dict | None = None, **overrides) -> ModelInputs:
     """A plausible small country: ages 0..30+, projection 2030-2039, Gompertz-like mortality."""
     omega, base, final = 30, 2030, 2039
     A, n = omega + 1, final - base + 1
@@ -25,7 +44,7 @@ def small_inputs(**overrides) -> PopulationInputs:
         asfr=None, srb=np.full(n, 1.05), mortality_kind="mx", mortality_years=np.array([2030, 2035]),
         mortality=np.stack([np.stack([mx * 1.1, mx]), np.stack([mx, mx * 0.9])]),
         net_migrants=np.full((n, 2, A), 10.0), migration_timing="even")
-    return replace(inputs, **overrides)
+    return ModelInputs(replace(inputs, **overrides), small_economy(n, omega, **(economy or {})))
 
 
 def make_workbook(path, **overrides):

@@ -39,8 +39,11 @@ def cmd_run(args) -> int:
                                                  "choose another name with -o")])
     _progress(f"Reading {in_path} ...")
     from socsec.workbook.reader import read_workbook
-    inputs = read_workbook(in_path)
-    _progress(f"Projecting {inputs.country} {inputs.base_year}-{inputs.final_year} ...")
+    read = read_workbook(in_path)
+    for warning in read.warnings:
+        print(f"WARNING: {warning}", file=sys.stderr)
+    inputs, population = read.inputs, read.inputs.population
+    _progress(f"Projecting {population.country} {population.base_year}-{population.final_year} ...")
     import socsec
     from socsec.model.valuation import inputs_hash, run_valuation
     valuation = run_valuation(inputs, engine=args.engine)
@@ -51,15 +54,17 @@ def cmd_run(args) -> int:
         versions=_versions(), input_hash=inputs_hash(inputs), options=valuation.options(),
         seconds=projected - started, master_ok=valuation.master_ok,
         message="all checks passed" if valuation.master_ok else "some checks failed: see Checks")
-    res.write_results_workbook(in_path, out_path, valuation.population, valuation.checks, info)
+    res.write_results_workbook(in_path, out_path, valuation, info)
     if args.csv:
         _progress(f"Writing CSV files to {args.csv} ...")
         write_csv_tables(valuation, Path(args.csv))
     summary = valuation.population.summary
     pop = valuation.population.population.sum(axis=(1, 2))
-    print(f"socsec {socsec.__version__}: {inputs.country} {inputs.base_year}-{inputs.final_year}: "
-          f"population {pop[0] / 1e6:.3f} M (1 Jan {inputs.base_year}) -> {pop[-1] / 1e6:.3f} M "
-          f"(1 Jan {inputs.final_year + 1}), TFR {summary['tfr'].iloc[0]:.2f}; checks "
+    labour = valuation.economy.labour_summary
+    print(f"socsec {socsec.__version__}: {population.country} {population.base_year}-{population.final_year}: "
+          f"population {pop[0] / 1e6:.3f} M (1 Jan {population.base_year}) -> {pop[-1] / 1e6:.3f} M "
+          f"(1 Jan {population.final_year + 1}), TFR {summary['tfr'].iloc[0]:.2f}, employment "
+          f"{labour['employed'].iloc[0] / 1e6:.3f} M -> {labour['employed'].iloc[-1] / 1e6:.3f} M; checks "
           f"{'OK' if valuation.master_ok else 'FAILED'}; results in {out_path} "
           f"({time.perf_counter() - started:.1f} s)")
     if not valuation.master_ok:
@@ -77,9 +82,12 @@ def write_csv_tables(valuation, folder: Path):
 
     from socsec.atomic import write_csv
 
-    projection = valuation.population
+    projection, economy = valuation.population, valuation.economy
     write_csv(projection.population_frame(), folder / "population.csv")
     write_csv(projection.summary, folder / "demography_summary.csv")
+    write_csv(economy.labour_summary, folder / "labour_summary.csv")
+    write_csv(economy.by_age_frame(), folder / "labour_by_age.csv")
+    write_csv(economy.macro, folder / "macro.csv")
     write_csv(pd.DataFrame([c.__dict__ for c in valuation.checks]), folder / "checks.csv")
 
 
@@ -98,8 +106,8 @@ def cmd_build(args) -> int:
     from socsec.workbook.build import build_workbook, template_inputs
 
     if args.which == "example":
-        from socsec.model.example_jordan import COVER_NOTES, jordan_population_inputs, jordan_sources
-        path = build_workbook(jordan_population_inputs(), args.output or EXAMPLE_PATH,
+        from socsec.model.example_jordan import COVER_NOTES, jordan_inputs, jordan_sources
+        path = build_workbook(jordan_inputs(), args.output or EXAMPLE_PATH,
                               sources=jordan_sources(), cover_notes=COVER_NOTES)
     else:
         path = build_workbook(template_inputs(), args.output or TEMPLATE_PATH,

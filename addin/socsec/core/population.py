@@ -54,6 +54,7 @@ def project_population_kernel(base_pop, asfr, srb, surv, net_migrants, even_migr
             for x in range(1, omega):
                 start[s, x - 1] += share * net_migrants[t, s, x]
             start[s, omega] += share * net_migrants[t, s, omega]
+            surv_pop[s, 0] = 0.0  # filled with the surviving births below
             for x in range(1, omega):
                 surv_pop[s, x] = start[s, x - 1] * surv[t, s, x]
             surv_pop[s, omega] = (start[s, omega - 1] + start[s, omega]) * surv[t, s, omega]
@@ -87,7 +88,7 @@ def project_population_reference(base_pop, asfr, srb, surv, net_migrants, even_m
         start = pop[t].copy()
         start[:, :-2] += share * mig[:, 1:-1]
         start[:, -1] += share * mig[:, -1]
-        survivors = np.empty((2, A))
+        survivors = np.zeros((2, A))  # age 0 is filled with the surviving births below
         survivors[:, 1:-1] = start[:, :-2] * surv[t, :, 1:-1]
         survivors[:, -1] = (start[:, -2] + start[:, -1]) * surv[t, :, -1]
         total = np.sum(asfr[t] * 0.5 * (start[1] + survivors[1]))

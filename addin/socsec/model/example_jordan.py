@@ -53,7 +53,10 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from socsec.model.example_jordan_economy import SOURCES as ECONOMY_SOURCES
+from socsec.model.example_jordan_economy import jordan_economy_inputs
 from socsec.model.graduation import graduate_counts, graduate_rates, single_age_mx_from_abridged
+from socsec.model.inputs import ModelInputs
 from socsec.model.population import PopulationInputs, project_population
 
 COUNTRY = "Jordan"
@@ -323,8 +326,9 @@ def jordan_population_inputs(base: str = "calibrated", recentre_mortality: bool 
 
 #: Notes for the example workbook's Cover sheet (one paragraph each).
 COVER_NOTES = (
-    "Worked example: Jordan, population block, base year 2025 (1 January), projection to 2100. "
-    "Inputs derived from UN World Population Prospects 2024, medium variant.",
+    "Worked example: Jordan, base year 2025 (1 January), projection to 2100. Population inputs "
+    "derived from UN World Population Prospects 2024, medium variant; labour-market and "
+    "macroeconomic assumptions ILLUSTRATIVE (see each Source cell).",
     "Source: United Nations, DESA, Population Division (2024). World Population Prospects 2024. "
     "CC BY 3.0 IGO (http://creativecommons.org/licenses/by/3.0/igo/). Data reshaped/filtered to "
     "Jordan; 5-year groups graduated to single ages (see the Source cells and "
@@ -338,36 +342,45 @@ _WPP = "UN WPP 2024 medium variant"
 
 
 def jordan_sources() -> dict[str, str]:
-    """One-line source / rationale per input table (keys = PopulationInputs fields).
+    """One-line source / rationale per workbook input (keys = contract names: settings and tables).
 
-    Describes the default inputs of :func:`jordan_population_inputs`, for the workbook's
-    source column.
+    Describes the default inputs of :func:`jordan_population_inputs` and the illustrative
+    labour and macro assumptions of :mod:`socsec.model.example_jordan_economy`.
     """
+    pattern = (f"{_WPP}, percent of TFR by 5-year age group (pasfr) of each period 2020-2025 .. "
+               "2095-2100, graduated to single ages by PCHIP of cumulative shares (zero at 15 and 50), "
+               "anchored at the periods' mid-years")
+    mortality = (f"{_WPP}, abridged death rates by period to single ages (abridged life table, PCHIP of "
+                 "log l_x, group rates kept), re-centred on calendar years: anchors 2025, 2028 .. 2098 "
+                 "(period mid-years), 2100; 2020-2025 left out (COVID-19 excess mortality)")
+    migration = (f"{_WPP}, net migrants by calendar year and single age 0-100+, age at the end of the "
+                 "year (UN ccmppWPP convention); thousands x 1000")
     return {
-        "country": ("Jordan (UN LocID 400); United Nations, DESA, Population Division (2024). "
-                    "World Population Prospects 2024, CC BY 3.0 IGO; data reshaped/filtered"),
-        "base_year": "2025: first projection year of WPP 2024 (base population at 1 Jan 2025)",
-        "final_year": "2100: last year of the WPP 2024 projections",
-        "base_population": (f"{_WPP}, 5-year groups at 1 July 2025 graduated by PCHIP of cumulative "
-                            "counts, moved back half a year along cohorts and corrected so the model "
-                            "reproduces them as its mid-2025 population, scaled by sex to the WPP "
-                            "totals at 31 Dec 2024; thousands x 1000"),
-        "fertility_input": "tfr_pattern: annual TFR x age pattern (percent of TFR) at anchor years",
-        "fertility_ages": "15-49: WPP fertility age range",
-        "tfr": f"{_WPP}, TFR by calendar year (annual indicators)",
-        "fertility_pattern_years": "mid-year (year_mid) of the WPP 5-year periods 2020-2025 .. 2095-2100",
-        "fertility_pattern": (f"{_WPP}, percent of TFR by 5-year age group (pasfr) of each period, "
-                              "graduated to single ages by PCHIP of cumulative shares, zero at 15 and 50"),
-        "asfr": "not used (fertility_input = tfr_pattern)",
-        "srb": f"{_WPP}, sex ratio at birth by calendar year (annual indicators)",
-        "mortality_kind": "mx: central death rates",
-        "mortality_years": ("2025, the mid-years 2028 .. 2098 of the WPP periods 2025-2030 .. "
-                            "2095-2100, and 2100 (2020-2025 left out: COVID-19 excess mortality)"),
-        "mortality": (f"{_WPP}, abridged death rates by period to single ages (abridged life table, "
-                      "PCHIP of log l_x, group rates kept), re-centred on calendar years by "
-                      "log-linear interpolation between periods (2025, 2100: extrapolated)"),
-        "net_migrants": (f"{_WPP}, net migrants by calendar year and single age 0-100+, age at the "
-                         "end of the year (UN ccmppWPP convention); thousands x 1000"),
-        "migration_timing": ("end: all net migrants added at the end of the year, as in the UN "
-                             "projection (reproduces WPP births and ages best)"),
+        "in_country": ("Jordan (UN LocID 400); United Nations, DESA, Population Division (2024). "
+                       "World Population Prospects 2024, CC BY 3.0 IGO; data reshaped/filtered"),
+        "in_base_year": "2025: first projection year of WPP 2024 (base population at 1 Jan 2025)",
+        "in_final_year": "2100: last year of the WPP 2024 projections",
+        "in_migration_timing": ("end: all net migrants added at the end of the year, as in the UN "
+                                "projection (reproduces WPP births and ages best)"),
+        "in_fertility_input": "tfr_pattern: annual TFR x age pattern (percent of TFR) at anchor years",
+        "in_mortality_kind": "mx: central death rates",
+        "in_base_pop": (f"{_WPP}, 5-year groups at 1 July 2025 graduated by PCHIP of cumulative counts, "
+                        "moved back half a year along cohorts and corrected so the model reproduces them "
+                        "as its mid-2025 population, scaled by sex to the WPP totals at 31 Dec 2024; "
+                        "thousands x 1000"),
+        "in_tfr": f"{_WPP}, TFR by calendar year (annual indicators)",
+        "in_srb": f"{_WPP}, sex ratio at birth by calendar year (annual indicators)",
+        "in_fert_pattern": pattern,
+        "in_asfr": "Not used (fertility input tfr_pattern): shows the rates implied by TFR x pattern",
+        "in_mort_male": mortality,
+        "in_mort_female": mortality,
+        "in_mig_male": migration,
+        "in_mig_female": migration,
+        **ECONOMY_SOURCES,
     }
+
+
+def jordan_inputs() -> ModelInputs:
+    """Every input of the example: WPP-based population and illustrative labour/macro assumptions."""
+    population = jordan_population_inputs()
+    return ModelInputs(population, jordan_economy_inputs(population.years))

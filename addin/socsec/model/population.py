@@ -184,10 +184,14 @@ class PopulationInputs:
         ages = np.asarray(self.fertility_ages, dtype=int)
         asfr[:, ages] = rates
         mortality = np.asarray(self.mortality, dtype=np.float64)
+        infant_ax = None
         if self.mortality_kind == "qx":
+            # a_0 from the q_0 version of the rule, kept for the life table so that it gives back
+            # the q_0 typed in at every anchor year (linear in between)
             q0 = mortality[:, :, 0]
             ax0 = np.stack([lt.infant_separation_factor_from_q0(q0[:, s], s) for s in (0, 1)], axis=1)
             mortality = lt.mx_from_qx(mortality, ax0)
+            infant_ax = interpolate_linear(self.mortality_years, ax0, years)
         mx = interpolate_log_mortality(self.mortality_years, mortality, years)
         return PopulationAssumptions(
             base_year=int(self.base_year),
@@ -197,6 +201,7 @@ class PopulationInputs:
             mx=mx,
             net_migrants=np.asarray(self.net_migrants, dtype=np.float64),
             migration_timing=self.migration_timing,
+            infant_ax=infant_ax,
             country=self.country,
         )
 
@@ -322,7 +327,7 @@ def demographic_summary(a: PopulationAssumptions, pop, births, deaths, tables: L
     with np.errstate(divide="ignore", invalid="ignore"):
         mac = np.where(tfr > 0, (a.asfr * (ages + 0.5)).sum(axis=1) / tfr, np.nan)
     mig = a.net_migrants.sum(axis=2)
-    e65 = min(65, a.omega)
+    e65 = tables.ex[:, :, 65] if a.omega > 65 else np.full((n, 2), np.nan)  # undefined in an open group
     return pd.DataFrame({
         "year": a.years,
         "population": total,
@@ -340,8 +345,8 @@ def demographic_summary(a: PopulationAssumptions, pop, births, deaths, tables: L
         "net_migration_female": mig[:, 1],
         "e0_male": tables.ex[:, 0, 0],
         "e0_female": tables.ex[:, 1, 0],
-        "e65_male": tables.ex[:, 0, e65],
-        "e65_female": tables.ex[:, 1, e65],
+        "e65_male": e65[:, 0],
+        "e65_female": e65[:, 1],
         "tfr": tfr,
         "nrr": nrr,
         "mean_age_childbearing": mac,

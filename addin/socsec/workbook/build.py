@@ -1,8 +1,9 @@
 """Build an input workbook (example country or empty template) from the contract.
 
-``socsec workbook build example`` writes workbooks/socsec_example_jordan.xlsx from the
-UN WPP 2024 data kept in the package; ``socsec workbook build template`` writes an empty
-template for a new country (zeros to be replaced; the reader rejects nothing in its shape).
+``socsec workbook build example`` writes workbooks/jordan_example.xlsx from the UN WPP 2024
+data kept in the package and the illustrative labour/macro assumptions;
+``socsec workbook build template`` writes workbooks/template.xlsx for a new country, every
+input cell empty (the reader lists what is still to be filled in).
 """
 
 from pathlib import Path
@@ -13,9 +14,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 import socsec
 from socsec.atomic import save_workbook
+from socsec.model.economy import EconomyInputs
+from socsec.model.inputs import ModelInputs
 from socsec.model.population import PopulationInputs
 from socsec.workbook import layout, results, styles
-from socsec.workbook.contract import POPULATION_INPUTS, SETTINGS
+from socsec.workbook.contract import ALL_SETTINGS, INPUT_SHEETS, INPUT_TABLES
 from socsec.workbook.tables import blocks_of, settings_of
 
 INSTRUCTIONS = (
@@ -38,33 +41,35 @@ INSTRUCTIONS = (
 )
 
 
-def build_workbook(inputs: PopulationInputs, path, sources: dict | None = None,
-                   cover_notes: tuple = ()) -> Path:
+def build_workbook(inputs: ModelInputs, path, sources: dict | None = None, cover_notes: tuple = ()) -> Path:
     """Write an input workbook for ``inputs`` to ``path`` atomically; return the path."""
     sources = sources or {}
     wb = Workbook()
     cover = wb.active
     cover.title = "Cover"
-    _cover(cover, inputs.country, cover_notes)
+    _cover(cover, cover_notes)
     _instructions(wb.create_sheet("Instructions"))
-    _settings(wb.create_sheet("Settings"), settings_of(inputs), sources)
-    blocks = blocks_of(inputs)
-    sheets = {}
-    for spec in POPULATION_INPUTS:
-        if spec.sheet not in sheets:
-            ws = wb.create_sheet(spec.sheet)
-            ws.cell(1, 1, spec.sheet).font = styles.SHEET_TITLE_FONT
-            sheets[spec.sheet] = [ws, 3]
-        ws, row = sheets[spec.sheet]
-        block = blocks[spec.name]
-        corner = _corner(spec)
-        bounds = None if spec.low is None and spec.high is None else (spec.low, spec.high)
-        sheets[spec.sheet][1] = layout.write_table(
-            ws, row, spec.name, spec.title, spec.description, spec.units, sources.get(spec.name),
-            corner, block.row_labels, block.col_labels, block.values, is_input=True, bounds=bounds)
-    for ws, _ in sheets.values():
-        layout.set_widths(ws, n_cols=ws.max_column)
-        ws.freeze_panes = "B1"
+    values, blocks = settings_of(inputs), blocks_of(inputs)
+    for sheet in INPUT_SHEETS:
+        ws = wb.create_sheet(sheet)
+        ws.cell(1, 1, sheet).font = styles.SHEET_TITLE_FONT
+        row = 3
+        settings = [spec for spec in ALL_SETTINGS if spec.sheet == sheet]
+        if settings:
+            row = _settings(ws, row, settings, values, sources)
+        for spec in (t for t in INPUT_TABLES if t.sheet == sheet):
+            block = blocks[spec.name]
+            bounds = None if spec.low is None and spec.high is None else (spec.low, spec.high)
+            row = layout.write_table(
+                ws, row, spec.name, spec.title, spec.description, spec.units, sources.get(spec.name),
+                _corner(spec), block.row_labels, block.col_labels, block.values, is_input=True,
+                number_format=spec.number_format, bounds=bounds)
+        if sheet == "Settings":
+            for col, width in zip("ABCDE", (30, 16, 14, 80, 50)):
+                ws.column_dimensions[col].width = width
+        else:
+            layout.set_widths(ws, n_cols=ws.max_column)
+            ws.freeze_panes = "B1"
     results.create_result_sheets(wb)
     return save_workbook(wb, path)
 
@@ -75,7 +80,7 @@ def _corner(spec) -> str:
     return f"{rows} \\ {cols}" if rows else cols
 
 
-def _cover(ws, country: str, notes: tuple):
+def _cover(ws, notes: tuple):
     ws.cell(1, 1, "socsec: actuarial valuation of a social security scheme").font = styles.SHEET_TITLE_FONT
     ws.cell(3, 1, "Country")
     ws.cell(3, 2, "=in_country")
@@ -101,46 +106,66 @@ def _instructions(ws):
     ws.column_dimensions["A"].width = 120
 
 
-def _settings(ws, values: dict, sources: dict):
-    ws.cell(1, 1, "Settings").font = styles.SHEET_TITLE_FONT
+def _settings(ws, row: int, specs, values: dict, sources: dict) -> int:
+    """A block of named setting cells (label, value, units, description, source); return next row."""
     for j, head in enumerate(("Setting", "Value", "Units", "Description", "Source"), start=1):
-        styles.style_header(ws.cell(3, j, head))
-    for i, spec in enumerate(SETTINGS, start=4):
+        styles.style_header(ws.cell(row, j, head))
+    for i, spec in enumerate(specs, start=row + 1):
         ws.cell(i, 1, spec.label)
-        cell = ws.cell(i, 2, values[spec.name])
+        value = values[spec.name]
+        cell = ws.cell(i, 2, None if isinstance(value, float) and np.isnan(value) else value)
         styles.style_input(cell)
+        if spec.kind == "number":
+            cell.number_format = "#,##0"
         ws.cell(i, 3, spec.units)
-        ws.cell(i, 4, spec.description).alignment = styles.WRAP
+        ws.cell(i, 4, spec.description).alignment = styles.WRAP if ws.title == "Settings" else styles.NO_WRAP
         styles.style_input(ws.cell(i, 5, sources.get(spec.name, "")))
         layout.define_name(ws.parent, spec.name, ws.title, i, 2, i, 2)
-        if spec.kind == "choice":
-            rule = DataValidation(type="list", formula1='"' + ",".join(spec.choices) + '"',
-                                  showErrorMessage=True, errorTitle="socsec input",
-                                  error=f"{spec.label}: choose one of {', '.join(spec.choices)}")
-            rule.add(cell.coordinate)
-            ws.add_data_validation(rule)
-        elif spec.kind == "int":
-            rule = DataValidation(type="whole", operator="between", formula1=str(int(spec.low)),
-                                  formula2=str(int(spec.high)), showErrorMessage=True,
-                                  errorTitle="socsec input", error=f"{spec.label}: enter a year")
-            rule.add(cell.coordinate)
-            ws.add_data_validation(rule)
-    for col, width in zip("ABCDE", (26, 16, 14, 80, 50)):
-        ws.column_dimensions[col].width = width
+        rule = _validation(spec)
+        rule.add(cell.coordinate)
+        ws.add_data_validation(rule)
+    return row + len(specs) + 2
+
+
+def _validation(spec) -> DataValidation:
+    """Excel data validation matching the reader's rule for one setting."""
+    common = dict(showErrorMessage=True, errorTitle="socsec input")
+    if spec.kind == "choice":
+        return DataValidation(type="list", formula1='"' + ",".join(spec.choices) + '"',
+                              error=f"{spec.label}: choose one of {', '.join(spec.choices)}", **common)
+    if spec.kind == "int":
+        return DataValidation(type="whole", operator="between", formula1=str(int(spec.low)),
+                              formula2=str(int(spec.high)), error=f"{spec.label}: enter a year", **common)
+    if spec.kind == "number":
+        return DataValidation(type="decimal", operator="greaterThan", formula1=str(spec.low or 0),
+                              error=f"{spec.label}: enter a positive number", **common)
+    return DataValidation(type="textLength", operator="greaterThan", formula1="0",
+                          error=f"{spec.label}: enter a name", **common)
 
 
 def template_inputs(base_year: int = 2025, final_year: int = 2100, omega: int = 100,
-                    anchor_years=(2025,)) -> PopulationInputs:
-    """An empty country: every table present, every value cell empty, to be filled in."""
+                    anchor_years=(2025,)) -> ModelInputs:
+    """An empty country: every table present, every value cell empty, to be filled in.
+
+    Only the relative unemployment factors are pre-set, to 1 (the same rate at every age).
+    """
     n, A = final_year - base_year + 1, omega + 1
     ages = np.arange(15, 50)
     k = len(anchor_years)
-    return PopulationInputs(
+    empty = np.full(n, np.nan)
+    economy = EconomyInputs(
+        currency="(currency)", base_gdp=np.nan, base_average_wage=np.nan, wage_growth_input="wage_share",
+        return_input="nominal", lfpr_years=np.asarray(anchor_years), lfpr=np.full((k, 2, A), np.nan),
+        unemployment=np.full((n, 2), np.nan), unemployment_age_starts=np.array([15, 25, 35, 45, 55, 65]),
+        unemployment_age_factors=np.ones((6, 2)), employee_share=np.full((n, 2), np.nan),
+        formal_share=np.full((n, 2), np.nan), productivity_growth=empty, cpi_inflation=empty,
+        deflator_inflation=empty, wage_share_change=empty, wage_growth=empty, investment_return=empty)
+    return ModelInputs(PopulationInputs(
         country="(country name)", base_year=base_year, final_year=final_year,
         base_population=np.full((2, A), np.nan), fertility_input="tfr_pattern", fertility_ages=ages,
         tfr=np.full(n, np.nan), fertility_pattern_years=np.asarray(anchor_years),
         fertility_pattern=np.full((k, len(ages)), np.nan), asfr=np.full((n, len(ages)), np.nan),
         srb=np.full(n, np.nan), mortality_kind="mx", mortality_years=np.asarray(anchor_years),
         mortality=np.full((k, 2, A), np.nan), net_migrants=np.full((n, 2, A), np.nan),
-        migration_timing="even")
+        migration_timing="even"), economy)
 

@@ -24,9 +24,13 @@ def define_name(wb, name: str, sheet: str, min_row: int, min_col: int, max_row: 
 
 
 def write_table(ws, row: int, name: str, title: str, description: str, units: str, source: str | None,
-                corner: str, row_labels, col_labels, values, is_input: bool, number_format: str = "General",
+                corner: str, row_labels, col_labels, values, is_input: bool, number_format="General",
                 bounds: tuple | None = None) -> int:
-    """Write one table starting at ``row``; return the first free row after it (one blank row)."""
+    """Write one table starting at ``row``; return the first free row after it (one blank row).
+
+    ``number_format`` is one Excel format for every value cell, or a list with one per row.
+    """
+    formats = [number_format] * len(row_labels) if isinstance(number_format, str) else list(number_format)
     ws.cell(row, 1, title).font = styles.TITLE_FONT
     ws.cell(row + 1, 1, description).font = styles.NOTE_FONT
     ws.cell(row + 2, 1, "Units:")
@@ -46,7 +50,7 @@ def write_table(ws, row: int, name: str, title: str, description: str, units: st
         for j in range(values.shape[1]):
             value = values[i, j]
             cell = ws.cell(top + 1 + i, 2 + j, None if np.isnan(value) else float(value))
-            cell.number_format = number_format
+            cell.number_format = formats[i]
             if is_input:
                 styles.style_input(cell)
     last_row, last_col = top + len(row_labels), 1 + len(col_labels)

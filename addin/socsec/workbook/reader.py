@@ -9,21 +9,32 @@ import numbers
 
 import numpy as np
 
+from dataclasses import dataclass
+
 from socsec.errors import InputError, Problem
-from socsec.model.population import PopulationInputs
+from socsec.model.inputs import ModelInputs
 from socsec.workbook.book import FileBook, RangeRef
-from socsec.workbook.contract import (AGE, ANCHOR, FERTILE_AGE, POPULATION_INPUTS, SETTINGS, YEAR,
+from socsec.workbook.contract import (AGE, ALL_SETTINGS, FERTILE_AGE, GROUP_START, INPUT_TABLES, YEAR,
                                       InputTable, Setting)
 from socsec.workbook.tables import Block, inputs_from
 
 MAX_PROBLEMS_PER_TABLE = 8
 
 
+@dataclass(frozen=True)
+class ReadResult:
+    """Validated inputs and the warnings found while reading them (accepted, but worth a look)."""
+
+    inputs: ModelInputs
+    warnings: tuple
+
+
 class _Collector:
-    """Gathers problems, at most a few per table, with a count of the rest."""
+    """Gathers problems, at most a few per table, with a count of the rest, and warnings."""
 
     def __init__(self):
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
         self._per_table: dict[str, int] = {}
 
     def add(self, where: str, message: str, table: str | None = None):
@@ -86,6 +97,15 @@ def _read_setting(book, spec: Setting, out: _Collector):
             out.add(where, f"expected one of {', '.join(spec.choices)}, found {_describe(value)}")
             return None
         return text
+    if spec.kind == "number":
+        number = _as_number(value)
+        if number is None:
+            out.add(where, f"expected a number ({spec.units}), found {_describe(value)}")
+            return None
+        if spec.low is not None and number <= spec.low:
+            out.add(where, f"expected a number above {spec.low:g} ({spec.units}), found {number:g}")
+            return None
+        return number
     number = _as_int(value)
     if number is None:
         out.add(where, f"expected a whole number ({spec.units}), found {_describe(value)}")
@@ -117,6 +137,8 @@ def _check_row_labels(spec: InputTable, ref: RangeRef, labels: list, out: _Colle
             out.add(f"name {spec.name} ({ref.sheet})",
                     f"expected {len(spec.rows)} data row(s), found {len(labels)}", spec.name)
         return tuple(spec.rows)
+    if spec.rows == GROUP_START:
+        return _increasing_integers(spec, ref, labels, out, by_row=True, what="first ages of age groups")
     ages = []
     for i, got in enumerate(labels):
         age = _parse_age(got, last=(i == len(labels) - 1 and spec.rows == AGE))
@@ -142,6 +164,25 @@ def _check_row_labels(spec: InputTable, ref: RangeRef, labels: list, out: _Colle
                 spec.name)
         return None
     return tuple(ages)
+
+
+def _increasing_integers(spec, ref, labels, out, by_row: bool, what: str):
+    """Strictly increasing whole numbers (group starts down the rows)."""
+    values = []
+    for k, got in enumerate(labels):
+        number = _as_int(got)
+        where = _where(ref, 1 + k, 0) if by_row else _where(ref, 0, 1 + k)
+        if number is None or number < 0:
+            out.add(where, f"expected a whole number ({what}), found {_describe(got)}", spec.name)
+            return None
+        if values and number <= values[-1]:
+            out.add(where, f"expected strictly increasing {what}: after {values[-1]} found {number}", spec.name)
+            return None
+        values.append(number)
+    if not values:
+        out.add(f"name {spec.name} ({ref.sheet})", f"expected at least one row of {what}", spec.name)
+        return None
+    return tuple(values)
 
 
 def _check_col_labels(spec: InputTable, ref: RangeRef, labels: list, out: _Collector):
@@ -197,6 +238,10 @@ def _check_values(spec: InputTable, ref: RangeRef, rows: list, out: _Collector) 
                 rule = " and ".join(part for part in (lo, hi) if part)
                 out.add(where, f"{spec.title} must be {rule} ({spec.units}), found {number:g}", spec.name)
                 continue
+            if spec.warn_high is not None and number > spec.warn_high:
+                label = spec.rows[i] if isinstance(spec.rows, tuple) else spec.title
+                out.warnings.append(Problem(where, f"{label} of {number:.1%} a year is above "
+                                                   f"{spec.warn_high:.0%}: accepted, but check it"))
             values[i, j] = number
     return values
 
@@ -249,10 +294,16 @@ def _cross_checks(settings: dict, blocks: dict[str, Block], refs: dict[str, Rang
                 out.add(_where(refs[name], len(blocks[name].row_labels), 0),
                         f"fertile ages must end below the open age group {omega}+, "
                         f"found {blocks[name].row_labels[-1]}")
-    if "in_mort_male" in blocks and "in_mort_female" in blocks:
-        if blocks["in_mort_male"].col_labels != blocks["in_mort_female"].col_labels:
-            out.add(_where(refs["in_mort_female"], 0, 1),
-                    "the anchor years of female mortality must equal those of male mortality")
+    for male, female in (("in_mort_male", "in_mort_female"), ("in_lfpr_male", "in_lfpr_female")):
+        if male in blocks and female in blocks and blocks[male].col_labels != blocks[female].col_labels:
+            out.add(_where(refs[female], 0, 1), f"the anchor years of {female} must equal those of {male}")
+    for name in ("in_lfpr_male", "in_lfpr_female"):
+        block = blocks.get(name)
+        if block is not None and base is not None and final is not None:
+            for j, year in enumerate(block.col_labels):
+                if not base <= year <= final:
+                    out.add(_where(refs[name], 0, 1 + j),
+                            f"anchor years must lie inside the projection period {base}-{final}, found {year}")
     for name in ("in_mort_male", "in_mort_female"):
         block = blocks.get(name)
         if block is not None and settings.get("in_mortality_kind") == "qx":
@@ -269,25 +320,25 @@ def _cross_checks(settings: dict, blocks: dict[str, Block], refs: dict[str, Rang
                         "the fertility pattern of this anchor year sums to zero: expected percentages summing to 100")
 
 
-_YEAR_TABLES = {t.name for t in POPULATION_INPUTS if t.cols == YEAR}
-_AGE_TABLES = {t.name for t in POPULATION_INPUTS if t.rows == AGE}
+_YEAR_TABLES = {t.name for t in INPUT_TABLES if t.cols == YEAR}
+_AGE_TABLES = {t.name for t in INPUT_TABLES if t.rows == AGE}
 
 
-def read_population_inputs(book) -> PopulationInputs:
-    """Validate and read every population input of ``book``; raise InputError listing all problems."""
+def read_inputs(book) -> ReadResult:
+    """Validate and read every input of ``book``; raise InputError listing all problems."""
     out = _Collector()
     sheets = set(book.sheet_names())
     settings = {}
-    for spec in SETTINGS:
+    for spec in ALL_SETTINGS:
         if spec.sheet not in sheets:
             continue
         settings[spec.name] = _read_setting(book, spec, out)
     blocks, refs = {}, {}
-    missing_sheets = sorted({t.sheet for t in POPULATION_INPUTS if _needed(t, settings)} - sheets
-                            | ({"Settings"} - sheets))
+    missing_sheets = sorted({t.sheet for t in INPUT_TABLES if _needed(t, settings)} - sheets
+                            | ({s.sheet for s in ALL_SETTINGS} - sheets))
     for sheet in missing_sheets:
         out.add(f"sheet '{sheet}'", "missing: the workbook must contain this input sheet")
-    for spec in POPULATION_INPUTS:
+    for spec in INPUT_TABLES:
         if spec.sheet in missing_sheets or not _needed(spec, settings):
             continue
         block = _read_table(book, spec, out)
@@ -298,7 +349,7 @@ def read_population_inputs(book) -> PopulationInputs:
         _cross_checks(settings, blocks, refs, out)
     if out.problems:
         raise InputError(out.problems)
-    return inputs_from(settings, blocks)
+    return ReadResult(inputs_from(settings, blocks), tuple(out.warnings))
 
 
 def _needed(spec: InputTable, settings: dict) -> bool:
@@ -308,11 +359,13 @@ def _needed(spec: InputTable, settings: dict) -> bool:
     return settings.get(name) == value
 
 
-def read_workbook(path) -> PopulationInputs:
-    """Read the population inputs of an .xlsx/.xlsm file; problems name the file too."""
+def read_workbook(path) -> ReadResult:
+    """Read the inputs of an .xlsx/.xlsm file; problems and warnings name the file too."""
     book = FileBook(path)
     try:
-        return read_population_inputs(book)
+        result = read_inputs(book)
+        return ReadResult(result.inputs, tuple(Problem(f"{book.path.name}, {w.where}", w.message)
+                                               for w in result.warnings))
     except InputError as exc:
         raise InputError([Problem(f"{book.path.name}, {p.where}", p.message) for p in exc.problems]) from None
     finally:

@@ -15,7 +15,7 @@ from openpyxl.utils import range_boundaries
 
 from socsec.atomic import save_workbook
 from socsec.workbook import layout, styles
-from socsec.workbook.contract import DEMOGRAPHY_ROWS, POPULATION_RESULTS, RESULT_SHEETS
+from socsec.workbook.contract import DEMOGRAPHY_ROWS, LABOUR_ROWS, MACRO_ROWS, RESULT_SHEETS, result_table
 from socsec.workbook.tables import age_labels
 
 CHECKS_SHEET = "Checks"
@@ -43,27 +43,36 @@ class RunInfo:
     message: str
 
 
-def create_result_sheets(wb, projection=None, checks=()):
-    """(Re)create the result, Checks and Log sheets; fill them if a projection is given."""
+# Summary result tables: (range name, rows (column, label, format), valuation -> DataFrame).
+SUMMARY_TABLES = (
+    ("out_demography", DEMOGRAPHY_ROWS, lambda v: v.population.summary),
+    ("out_labour", LABOUR_ROWS, lambda v: v.economy.labour_summary),
+    ("out_macro", MACRO_ROWS, lambda v: v.economy.macro),
+)
+
+
+def create_result_sheets(wb, valuation=None):
+    """(Re)create the result and Checks sheets (and Log if missing); fill them from ``valuation``."""
     for title in RESULT_SHEETS + (CHECKS_SHEET,):
         if title in wb.sheetnames:
             del wb[title]
-    demography = wb.create_sheet(RESULT_SHEETS[0])
-    population = wb.create_sheet(RESULT_SHEETS[1])
-    for ws in (demography, population):
+    sheets = {title: wb.create_sheet(title) for title in RESULT_SHEETS}
+    for ws in sheets.values():
         ws.cell(1, 1, ws.title).font = styles.SHEET_TITLE_FONT
         ws.cell(2, 1, "Master check:")
         ws.cell(2, 2, "=chk_master")
-        if projection is None:
+        if valuation is None:
             ws.cell(3, 1, "No results yet: run `socsec run` on this workbook.").font = styles.NOTE_FONT
         ws.freeze_panes = "B1"
-    if projection is not None:
-        _fill_demography(demography, projection)
-        _fill_population(population, projection)
-    for ws in (demography, population):
+    if valuation is not None:
+        for name, rows, frame_of in SUMMARY_TABLES:
+            spec = result_table(name)
+            _fill_summary(sheets[spec.sheet], spec, rows, frame_of(valuation))
+        _fill_population(sheets[result_table("out_pop_total").sheet], valuation.population)
+    for ws in sheets.values():
         layout.set_widths(ws, first=46, n_cols=ws.max_column)
         ws.protection.sheet = True  # protected without a password: results are not typed over
-    _write_checks(wb, checks, projection is not None)
+    _write_checks(wb, valuation.checks if valuation else (), valuation is not None)
     if LOG_SHEET not in wb.sheetnames:
         log = wb.create_sheet(LOG_SHEET)
         for j, head in enumerate(LOG_HEADER, start=1):
@@ -74,17 +83,11 @@ def create_result_sheets(wb, projection=None, checks=()):
         wb.move_sheet(LOG_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LOG_SHEET))
 
 
-def _spec(name):
-    return next(t for t in POPULATION_RESULTS if t.name == name)
-
-
-def _fill_demography(ws, projection):
-    summary = projection.summary
-    spec = _spec("out_demography")
-    values = np.array([summary[key].to_numpy(dtype=float) for key, _ in DEMOGRAPHY_ROWS])
+def _fill_summary(ws, spec, rows, frame):
+    values = np.array([frame[key].to_numpy(dtype=float) for key, _, _ in rows])
     layout.write_table(ws, 4, spec.name, spec.title, spec.description, spec.units, "socsec projection",
-                       "indicator \\ year", [label for _, label in DEMOGRAPHY_ROWS],
-                       [int(y) for y in summary["year"]], values, is_input=False, number_format="#,##0.000")
+                       "indicator \\ year", [label for _, label, _ in rows], [int(y) for y in frame["year"]],
+                       values, is_input=False, number_format=[fmt for _, _, fmt in rows])
 
 
 def _fill_population(ws, projection):
@@ -94,7 +97,7 @@ def _fill_population(ws, projection):
     row = 4
     for name, data in (("out_pop_total", pop.sum(axis=1)), ("out_pop_male", pop[:, 0]),
                        ("out_pop_female", pop[:, 1])):
-        spec = _spec(name)
+        spec = result_table(name)
         row = layout.write_table(ws, row, spec.name, spec.title, spec.description, spec.units,
                                  "socsec projection", "age \\ year", labels, years, data.T,
                                  is_input=False, number_format="#,##0")
@@ -159,11 +162,11 @@ def is_results_workbook(path) -> bool:
         return False
 
 
-def write_results_workbook(input_path, output_path, projection, checks, info: RunInfo) -> Path:
+def write_results_workbook(input_path, output_path, valuation, info: RunInfo) -> Path:
     """Copy the input workbook, fill the results, stamp Cover, append Log; save atomically."""
     input_path = Path(input_path)
     wb = load_workbook(input_path, keep_vba=input_path.suffix.lower() == ".xlsm")
-    create_result_sheets(wb, projection, checks)
+    create_result_sheets(wb, valuation)
     write_cover_stamp(wb, info)
     append_log(wb, info)
     return save_workbook(wb, output_path)

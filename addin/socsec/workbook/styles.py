@@ -11,6 +11,7 @@ TITLE_FONT = Font(bold=True, size=12)
 SHEET_TITLE_FONT = Font(bold=True, size=14)
 NOTE_FONT = Font(italic=True, color="555555")
 WRAP = Alignment(wrap_text=True, vertical="top")
+NO_WRAP = Alignment(wrap_text=False)
 OK_FONT = Font(bold=True, color="006100")
 BAD_FONT = Font(bold=True, color="9C0006")
 

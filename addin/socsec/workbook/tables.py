@@ -1,4 +1,4 @@
-"""Conversion between PopulationInputs and the labelled blocks of the workbook contract.
+"""Conversion between ModelInputs and the labelled blocks of the workbook contract.
 
 Both directions live here, next to each other, so the builder (inputs -> blocks) and the
 reader (blocks -> inputs) cannot disagree on orientation or units.
@@ -8,8 +8,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from socsec.model.economy import EconomyInputs
+from socsec.model.inputs import ModelInputs
 from socsec.model.population import PopulationInputs, asfr_from_tfr_and_pattern
-from socsec.workbook.contract import SEX_LABELS
+from socsec.workbook.contract import MACRO_INPUT_ROWS, SEX_LABELS
+
+# in_macro row -> EconomyInputs field
+MACRO_FIELDS = dict(zip(MACRO_INPUT_ROWS, ("productivity_growth", "cpi_inflation", "deflator_inflation",
+                                           "wage_share_change", "wage_growth", "investment_return")))
 
 
 @dataclass(frozen=True)
@@ -26,7 +32,9 @@ def age_labels(omega: int) -> tuple:
     return tuple(range(omega)) + (f"{omega}+",)
 
 
-def settings_of(inputs: PopulationInputs) -> dict:
+def settings_of(model: ModelInputs) -> dict:
+    """Every named setting cell's value."""
+    inputs, economy = model.population, model.economy
     return {
         "in_country": inputs.country,
         "in_base_year": int(inputs.base_year),
@@ -34,11 +42,37 @@ def settings_of(inputs: PopulationInputs) -> dict:
         "in_migration_timing": inputs.migration_timing,
         "in_fertility_input": inputs.fertility_input,
         "in_mortality_kind": inputs.mortality_kind,
+        "in_currency": economy.currency,
+        "in_base_gdp": float(economy.base_gdp),
+        "in_base_wage": float(economy.base_average_wage),
+        "in_wage_growth_input": economy.wage_growth_input,
+        "in_return_input": economy.return_input,
     }
 
 
-def blocks_of(inputs: PopulationInputs) -> dict[str, Block]:
-    """The input tables of the contract filled from ``inputs``."""
+def blocks_of(model: ModelInputs) -> dict[str, Block]:
+    """Every input table of the contract filled from ``model``."""
+    return {**_population_blocks(model.population), **_economy_blocks(model.economy, model.population)}
+
+
+def _economy_blocks(economy: EconomyInputs, population: PopulationInputs) -> dict[str, Block]:
+    ages = age_labels(population.base_population.shape[1] - 1)
+    years = tuple(int(y) for y in population.years)
+    lfpr_years = tuple(int(y) for y in economy.lfpr_years)
+    return {
+        "in_lfpr_male": Block(ages, lfpr_years, np.asarray(economy.lfpr)[:, 0, :].T),
+        "in_lfpr_female": Block(ages, lfpr_years, np.asarray(economy.lfpr)[:, 1, :].T),
+        "in_unemployment": Block(SEX_LABELS, years, np.asarray(economy.unemployment).T),
+        "in_unemp_age_factors": Block(tuple(int(a) for a in economy.unemployment_age_starts), SEX_LABELS,
+                                      np.asarray(economy.unemployment_age_factors)),
+        "in_employee_share": Block(SEX_LABELS, years, np.asarray(economy.employee_share).T),
+        "in_formal_share": Block(SEX_LABELS, years, np.asarray(economy.formal_share).T),
+        "in_macro": Block(MACRO_INPUT_ROWS, years,
+                          np.array([np.asarray(getattr(economy, f), dtype=float) for f in MACRO_FIELDS.values()])),
+    }
+
+
+def _population_blocks(inputs: PopulationInputs) -> dict[str, Block]:
     omega = inputs.base_population.shape[1] - 1
     ages = age_labels(omega)
     years = tuple(int(y) for y in inputs.years)
@@ -70,8 +104,34 @@ def _year_slice(block: Block, base_year: int, final_year: int) -> np.ndarray:
     return block.values[:, base_year - first: final_year - first + 1]
 
 
-def inputs_from(settings: dict, blocks: dict[str, Block]) -> PopulationInputs:
-    """PopulationInputs from validated settings and blocks (tables not required may be absent)."""
+def inputs_from(settings: dict, blocks: dict[str, Block]) -> ModelInputs:
+    """ModelInputs from validated settings and blocks (tables not required may be absent)."""
+    return ModelInputs(_population_from(settings, blocks), _economy_from(settings, blocks))
+
+
+def _economy_from(settings: dict, blocks: dict[str, Block]) -> EconomyInputs:
+    base, final = int(settings["in_base_year"]), int(settings["in_final_year"])
+    lfpr_m, lfpr_f = blocks["in_lfpr_male"], blocks["in_lfpr_female"]
+    factors = blocks["in_unemp_age_factors"]
+    macro = _year_slice(blocks["in_macro"], base, final)
+    return EconomyInputs(
+        currency=str(settings["in_currency"]),
+        base_gdp=float(settings["in_base_gdp"]),
+        base_average_wage=float(settings["in_base_wage"]),
+        wage_growth_input=settings["in_wage_growth_input"],
+        return_input=settings["in_return_input"],
+        lfpr_years=np.asarray(lfpr_m.col_labels, dtype=int),
+        lfpr=np.stack([lfpr_m.values.T, lfpr_f.values.T], axis=1),
+        unemployment=_year_slice(blocks["in_unemployment"], base, final).T.copy(),
+        unemployment_age_starts=np.asarray(factors.row_labels, dtype=int),
+        unemployment_age_factors=factors.values.copy(),
+        employee_share=_year_slice(blocks["in_employee_share"], base, final).T.copy(),
+        formal_share=_year_slice(blocks["in_formal_share"], base, final).T.copy(),
+        **{field: macro[i].copy() for i, field in enumerate(MACRO_FIELDS.values())},
+    )
+
+
+def _population_from(settings: dict, blocks: dict[str, Block]) -> PopulationInputs:
     base, final = int(settings["in_base_year"]), int(settings["in_final_year"])
     n = final - base + 1
     fert_mode = settings["in_fertility_input"]

@@ -1,0 +1,187 @@
+"""Labour force (ILO-LAB) and macroeconomic frame (ILO-ECO): inputs, orchestration, results.
+
+Kernels: :mod:`socsec.core.labour` and :mod:`socsec.core.economy` (formulas there and in
+docs/methodology.md).  The labour block works on the average population of each year, the
+mean of the projected populations at 1 January t and t+1.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from socsec.core import economy as ce
+from socsec.core import labour as cl
+from socsec.model.population import SEXES, PopulationProjection, interpolate_linear
+
+WAGE_GROWTH_INPUTS = ("wage_share", "direct")
+RETURN_INPUTS = ("nominal", "real")
+
+
+@dataclass(frozen=True)
+class EconomyInputs:
+    """Labour-market and macroeconomic assumptions as entered (one field per workbook table).
+
+    n = number of projection years (base..final), A = number of single ages (as the population).
+
+    currency               : currency of money amounts (text).
+    base_gdp               : nominal GDP of the base year (currency units per year).
+    base_average_wage      : average annual wage of employees in the base year (currency units).
+    wage_growth_input      : "wage_share" (wage growth from productivity, deflator and wage-share
+                             change) or "direct" (the average wage growth row is used).
+    return_input           : "nominal" or "real": how the investment return row is to be read.
+    lfpr_years             : (k,) anchor years of the participation rates.
+    lfpr                   : (k, 2, A) labour-force participation rates by anchor year, sex, age.
+    unemployment           : (n, 2) unemployment rate of the labour force by year and sex.
+    unemployment_age_starts: (g,) first ages of the age groups of the relative unemployment factors.
+    unemployment_age_factors: (g, 2) relative unemployment by age group and sex (1 = average).
+    employee_share         : (n, 2) employees as a share of employment.
+    formal_share           : (n, 2) formal (covered) employment as a share of employment.
+    productivity_growth, cpi_inflation, deflator_inflation, wage_share_change, wage_growth,
+    investment_return      : (n,) rates per year (0.02 = 2%).
+    """
+
+    currency: str
+    base_gdp: float
+    base_average_wage: float
+    wage_growth_input: str
+    return_input: str
+    lfpr_years: np.ndarray
+    lfpr: np.ndarray
+    unemployment: np.ndarray
+    unemployment_age_starts: np.ndarray
+    unemployment_age_factors: np.ndarray
+    employee_share: np.ndarray
+    formal_share: np.ndarray
+    productivity_growth: np.ndarray
+    cpi_inflation: np.ndarray
+    deflator_inflation: np.ndarray
+    wage_share_change: np.ndarray
+    wage_growth: np.ndarray
+    investment_return: np.ndarray
+
+    def average_wage_growth(self) -> np.ndarray:
+        """w_t: from productivity, deflator and wage share, or the direct path (see core.economy)."""
+        if self.wage_growth_input == "direct":
+            return np.asarray(self.wage_growth, dtype=np.float64)
+        return ((1.0 + self.productivity_growth) * (1.0 + self.deflator_inflation)
+                * (1.0 + self.wage_share_change) - 1.0)
+
+    def nominal_return(self) -> np.ndarray:
+        if self.return_input == "nominal":
+            return np.asarray(self.investment_return, dtype=np.float64)
+        return (1.0 + self.investment_return) * (1.0 + self.cpi_inflation) - 1.0
+
+    def age_factor(self, n_ages: int) -> np.ndarray:
+        """(2, A) relative unemployment factor of each single age (its group's factor)."""
+        starts = np.asarray(self.unemployment_age_starts, dtype=int)
+        group = np.clip(np.searchsorted(starts, np.arange(n_ages), side="right") - 1, 0, len(starts) - 1)
+        return np.ascontiguousarray(np.asarray(self.unemployment_age_factors, dtype=np.float64)[group].T)
+
+
+@dataclass(frozen=True)
+class EconomyProjection:
+    """Labour-market stocks (n, 2, A) and the macro table by year."""
+
+    years: np.ndarray
+    average_population: np.ndarray
+    lfpr: np.ndarray
+    labour_force: np.ndarray
+    unemployed: np.ndarray
+    employed: np.ndarray
+    employees: np.ndarray
+    formal: np.ndarray
+    labour_summary: pd.DataFrame = field(repr=False)
+    macro: pd.DataFrame = field(repr=False)
+
+    def by_age_frame(self) -> pd.DataFrame:
+        """Long table ``year, sex, age`` with population (average of the year) and labour stocks."""
+        n, _, A = self.labour_force.shape
+        index = pd.MultiIndex.from_product([self.years, SEXES, np.arange(A)], names=["year", "sex", "age"])
+        data = {name: getattr(self, name).reshape(-1) for name in
+                ("average_population", "labour_force", "employed", "unemployed", "employees", "formal")}
+        data["participation_rate"] = self.lfpr.reshape(-1)
+        return pd.DataFrame(data, index=index).reset_index()
+
+
+def project_economy(inputs: EconomyInputs, population: PopulationProjection,
+                    engine: str = "numba") -> EconomyProjection:
+    """Labour force by age and sex, then the macro frame driven by total employment."""
+    years = population.years
+    pop = population.population
+    n, A = len(years), pop.shape[2]
+    average = np.ascontiguousarray(0.5 * (pop[:-1] + pop[1:]))
+    lfpr = np.ascontiguousarray(interpolate_linear(inputs.lfpr_years, inputs.lfpr, years))
+    unemployment = np.ascontiguousarray(inputs.unemployment, dtype=np.float64)
+    age_factor = inputs.age_factor(A)
+    shares = (np.ascontiguousarray(inputs.employee_share, dtype=np.float64),
+              np.ascontiguousarray(inputs.formal_share, dtype=np.float64))
+    if engine == "numba":
+        stocks = [np.empty((n, 2, A)) for _ in range(5)]
+        cl.labour_force_kernel(average, lfpr, unemployment, age_factor, *shares, *stocks)
+    else:
+        stocks = cl.labour_force_reference(average, lfpr, unemployment, age_factor, *shares)
+    labour_force, unemployed, employed, employees, formal = stocks
+
+    wage_growth = inputs.average_wage_growth()
+    employment = employed.sum(axis=(1, 2))
+    args = (np.asarray(inputs.productivity_growth, dtype=np.float64),
+            np.asarray(inputs.cpi_inflation, dtype=np.float64),
+            np.asarray(inputs.deflator_inflation, dtype=np.float64), wage_growth, employment,
+            float(inputs.base_gdp), float(inputs.base_average_wage))
+    if engine == "numba":
+        levels = [np.empty(n) for _ in range(6)]
+        ce.macro_kernel(*args, *levels)
+    else:
+        levels = ce.macro_reference(*args)
+    cpi_index, deflator_index, wage_index, real_gdp, nominal_gdp, average_wage = levels
+
+    ages = np.arange(A)
+    working = (ages >= 15) & (ages < 65)
+    lf_sex = labour_force.sum(axis=2)
+    emp_sex = employed.sum(axis=2)
+    employees_total = employees.sum(axis=(1, 2))
+    labour_summary = pd.DataFrame({
+        "year": years,
+        "population_average": average.sum(axis=(1, 2)),
+        "labour_force": lf_sex.sum(axis=1),
+        "labour_force_male": lf_sex[:, 0],
+        "labour_force_female": lf_sex[:, 1],
+        "employed": emp_sex.sum(axis=1),
+        "employed_male": emp_sex[:, 0],
+        "employed_female": emp_sex[:, 1],
+        "unemployed": unemployed.sum(axis=(1, 2)),
+        "unemployment_rate": unemployed.sum(axis=(1, 2)) / lf_sex.sum(axis=1),
+        "participation_15_64_male": (labour_force[:, 0, working].sum(axis=1)
+                                     / average[:, 0, working].sum(axis=1)),
+        "participation_15_64_female": (labour_force[:, 1, working].sum(axis=1)
+                                       / average[:, 1, working].sum(axis=1)),
+        "employees": employees_total,
+        "formal_employment": formal.sum(axis=(1, 2)),
+    })
+    employment_growth = np.r_[np.nan, employment[1:] / employment[:-1] - 1.0]
+    nominal_return = inputs.nominal_return()
+    cpi = np.asarray(inputs.cpi_inflation, dtype=np.float64)
+    macro = pd.DataFrame({
+        "year": years,
+        "productivity_growth": inputs.productivity_growth,
+        "employment_growth": employment_growth,
+        "real_gdp_growth": np.r_[np.nan, real_gdp[1:] / real_gdp[:-1] - 1.0],
+        "real_gdp": real_gdp,
+        "nominal_gdp": nominal_gdp,
+        "gdp_deflator_inflation": inputs.deflator_inflation,
+        "gdp_deflator_index": deflator_index,
+        "cpi_inflation": cpi,
+        "cpi_index": cpi_index,
+        "average_wage": average_wage,
+        "average_wage_growth": wage_growth,
+        "real_wage_growth": (1.0 + wage_growth) / (1.0 + cpi) - 1.0,
+        "wage_index": wage_index,
+        "wage_bill": average_wage * employees_total,
+        "labour_share": average_wage * employees_total / nominal_gdp,
+        "nominal_return": nominal_return,
+        "real_return": (1.0 + nominal_return) / (1.0 + cpi) - 1.0,
+        "return_minus_wage_growth": nominal_return - wage_growth,
+    })
+    return EconomyProjection(years, average, lfpr, labour_force, unemployed, employed, employees, formal,
+                             labour_summary, macro)

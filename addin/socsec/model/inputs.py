@@ -1,0 +1,12 @@
+"""Every input of a valuation, block by block, as the actuary enters them."""
+
+from dataclasses import dataclass
+
+from socsec.model.economy import EconomyInputs
+from socsec.model.population import PopulationInputs
+
+
+@dataclass(frozen=True)
+class ModelInputs:
+    population: PopulationInputs
+    economy: EconomyInputs
