@@ -1,10 +1,10 @@
 """Control what freshly allocated, uninitialised scratch arrays contain (test helper).
 
 ``np.empty`` inside the projection kernel and its numpy twin returns recycled memory.  The
-kernels read one such cell before writing it (see
-``test_population_identities.py::test_births_do_not_read_uninitialised_memory``), so their
-result depends on what the previous owner of that memory left there.  ``fill_freed_memory``
-makes that content known:
+kernels once read one such cell before writing it, so their result depended on what the
+previous owner of that memory left there (NaN births, intermittently); see
+``test_population_identities.py::test_births_do_not_read_uninitialised_memory``.
+``fill_freed_memory`` makes that content known so the regression test is deterministic:
 
 * numpy recycles freed data buffers smaller than 1 KiB by exact size (``np.empty`` of the same
   size gets the most recently freed buffer), so freeing arrays of the scratch shape filled

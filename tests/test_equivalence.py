@@ -10,7 +10,6 @@ the deaths (with very low mortality and A = 3, deaths are ~1e-6 of the stock and
 different summation orders differ by ~5e-11 of the deaths); their scale is the largest stock.
 """
 
-import freed_memory
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -33,17 +32,6 @@ def assert_twins(kernel, reference, name="", scale=None):
     scale = max(scale, np.finfo(float).tiny)
     err = np.abs(kernel - reference).max(initial=0.0) / scale
     assert err <= RTOL, f"{name}: relative difference {err:.2e}"
-
-
-def scrub_scratch(A):
-    """Workaround for the uninitialised-memory bug pinned (xfail) by
-    ``test_population_identities.py::test_births_do_not_read_uninitialised_memory``: both
-    projection twins multiply ``asfr[t, 0]`` by a never-written scratch cell, which gives NaN
-    births when recycled memory holds NaN (it does, intermittently, in these property tests).
-    Zero-filling freed memory first keeps this file about kernel/twin equivalence.  Remove
-    once the bug is fixed.
-    """
-    freed_memory.fill_freed_memory(0.0, shapes=[(2, A)])
 
 
 @st.composite
@@ -123,9 +111,7 @@ def test_project_population_kernel(inp, even):
     pop = np.empty((n + 1, 2, A))
     births = np.empty((n, 2))
     deaths = np.empty((n, 2))
-    scrub_scratch(A)
     cp.project_population_kernel(inp["base"], inp["asfr"], inp["srb"], surv, inp["mig"], even, pop, births, deaths)
-    scrub_scratch(A)
     ref = cp.project_population_reference(inp["base"], inp["asfr"], inp["srb"], surv, inp["mig"], even)
     assert_twins(pop, ref[0], "pop")
     assert_twins(births, ref[1], "births")
@@ -141,9 +127,7 @@ def test_project_population_engines(inp, timing, given_ax):
         base_year=2020, base_population=inp["base"], asfr=inp["asfr"], srb=inp["srb"], mx=inp["mx"],
         net_migrants=inp["mig"], migration_timing=timing, infant_ax=inp["ax0"] if given_ax else None,
     )
-    scrub_scratch(a.omega + 1)
     fast = project_population(a, engine="numba")
-    scrub_scratch(a.omega + 1)
     slow = project_population(a, engine="numpy")
     assert_twins(fast.population, slow.population, "population")
     assert_twins(fast.births, slow.births, "births")

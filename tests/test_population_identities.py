@@ -1,5 +1,5 @@
 """Cohort-component projection (methods.md section 2): accounting identity, stationary and
-stable population theory, and one pinned bug.
+stable population theory, and a regression test for reading uninitialised memory.
 
 Life tables use radix l_0 = 1, so L_x is person-years per birth.  For a sex with B births a
 year and fixed mortality, the stationary population is ``B L_x`` at ages x < omega and
@@ -91,7 +91,6 @@ def test_accounting_identity_canada(timing):
     worst = []
     for assumptions in (a, dataclasses.replace(a, net_migrants=heavy)):
         for engine in ("numba", "numpy"):
-            freed_memory.fill_freed_memory(0.0, shapes=[(2, 101)])  # see the pinned bug below
             p = project_population(assumptions, engine)
             worst.append(assert_accounting(p.population, p.births, p.deaths, assumptions.net_migrants.sum(axis=2)))
             s = p.summary
@@ -118,7 +117,6 @@ def test_accounting_identity_random(seed, A, n, even, emigration):
     asfr = np.zeros((n, A))
     asfr[:, A // 4: A // 2 + 1] = rng.uniform(0.0, 0.2, (n, A // 2 + 1 - A // 4))
     mig = rng.normal(0.0, 1e3, (n, 2, A)) - emigration * rng.uniform(0.0, 1e5, (n, 2, A))
-    freed_memory.fill_freed_memory(0.0, shapes=[(2, A)])
     pop, births, deaths = run_kernel(base, asfr, rng.uniform(1.0, 1.1, n), surv.reshape(n, 2, A), mig, even)
     assert np.isfinite(pop).all()
     assert_accounting(pop, births, deaths, mig.sum(axis=2))
@@ -142,7 +140,6 @@ def test_stationary_population_is_a_fixed_point(seed, A, even):
     base = B[:, None] * Lx
     base[:, -1] = B * Tx[:, -1]
     n = 50
-    freed_memory.fill_freed_memory(0.0, shapes=[(2, A)])
     pop, births, deaths = run_kernel(base, np.tile(f, (n, 1)), np.full(n, srb), np.tile(surv, (n, 1, 1)),
                                      np.zeros((n, 2, A)), even)
     np.testing.assert_allclose(pop, np.broadcast_to(base, pop.shape), rtol=1e-12, atol=0)
@@ -231,17 +228,16 @@ def test_stable_population(case):
     np.testing.assert_allclose(p.population[-1, 1, :-1], stable, rtol=1e-8)
 
 
-# ---------------------------------------------------------------- pinned bug
+# ---------------------------------------------------------------- regression: uninitialised memory
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (socsec/core/population.py): births are computed as sum_x asfr[t, x] * (start[1, x] + "
-    "survivors[1, x]) / 2 over ALL ages while survivors[:, 0] (age 0 at year end) is still "
-    "unwritten np.empty memory (it is filled only after births).  asfr[t, 0] * garbage is NaN "
-    "whenever the recycled memory holds NaN, even with asfr[:, 0] == 0, and is a wrong value "
-    "when asfr[:, 0] != 0.  Both project_population_kernel (year 0: np.empty; later years: last "
-    "year's N_0) and project_population_reference (every year) are affected."))
 @pytest.mark.parametrize("engine", ["numpy", "numba"])
 def test_births_do_not_read_uninitialised_memory(engine):
+    """Regression test.  Births were computed as sum_x asfr[t, x] (start[1, x] + survivors[1, x]) / 2
+    over all ages while survivors[:, 0] (age 0 at year end) was still unwritten np.empty memory
+    (it is filled after births): asfr[t, 0] * garbage gave NaN births whenever the recycled
+    memory held NaN, even with asfr[:, 0] == 0.  Both the numba kernel and its numpy twin were
+    affected.  The test fills freed memory with NaN before projecting.
+    """
     if engine == "numba" and not (sys.platform.startswith("linux") and freed_memory.available()):
         pytest.skip("planting values in freed malloc memory is only reliable with glibc")
     A, n = 21, 3
