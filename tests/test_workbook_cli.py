@@ -320,3 +320,30 @@ def test_growth_above_50_percent_is_a_warning_not_an_error(book, tmp_path, capsy
     err = capsys.readouterr().err
     assert code == 0
     assert f"WARNING: in.xlsx, sheet 'Economy', cell {cell}: CPI inflation of 80.0% a year is above 50%" in err
+
+
+def test_formula_input_cells_are_read_as_their_saved_values(book, tmp_path, capsys):
+    """A formula in an input cell counts with the value Excel saved; the formula is kept in the
+    results workbook; a formula never calculated is reported, not taken as zero."""
+    sheet, cell = cell_of(book, "in_tfr", 1, 2)
+    edit(book, {(sheet, cell): "=2.1+0.1"})
+    err = run_bad(book, capsys)  # openpyxl saves no calculated value: nothing to read
+    assert f"sheet 'Fertility', cell {cell}" in err and "formula with no saved value" in err
+    # simulate Excel having calculated and saved the value: write the cached value into the XML
+    with zipfile.ZipFile(book) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    wb = load_workbook(book)
+    index = wb.sheetnames.index(sheet) + 1
+    part = f"xl/worksheets/sheet{index}.xml"
+    xml = members[part].decode()
+    old = f'<c r="{cell}"'
+    start = xml.index(old)
+    end = xml.index("</c>", start) + len("</c>")
+    members[part] = (xml[:start] + f'<c r="{cell}"><f>2.1+0.1</f><v>2.2</v></c>' + xml[end:]).encode()
+    with zipfile.ZipFile(book, "w") as z:
+        for n, data in members.items():
+            z.writestr(n, data)
+    assert read_workbook(book).inputs.population.tfr[1] == pytest.approx(2.2)
+    out = tmp_path / "out.xlsx"
+    assert main(["run", str(book), "-o", str(out)]) == 0
+    assert load_workbook(out)[sheet][cell].value == "=2.1+0.1"

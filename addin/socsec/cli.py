@@ -38,8 +38,8 @@ def cmd_run(args) -> int:
         raise InputError([Problem(str(out_path), "exists and is not a socsec results workbook; "
                                                  "choose another name with -o")])
     _progress(f"Reading {in_path} ...")
-    from socsec.workbook.reader import read_workbook
-    read = read_workbook(in_path)
+    from socsec.workbook.reader import open_and_read
+    read, book = open_and_read(in_path)
     for warning in read.warnings:
         print(f"WARNING: {warning}", file=sys.stderr)
     inputs, population = read.inputs, read.inputs.population
@@ -54,7 +54,7 @@ def cmd_run(args) -> int:
         versions=_versions(), input_hash=inputs_hash(inputs), options=valuation.options(),
         seconds=projected - started, master_ok=valuation.master_ok,
         message="all checks passed" if valuation.master_ok else "some checks failed: see Checks")
-    res.write_results_workbook(in_path, out_path, valuation, info)
+    res.write_results_workbook(book.workbook, out_path, valuation, info)
     if args.csv:
         _progress(f"Writing CSV files to {args.csv} ...")
         write_csv_tables(valuation, Path(args.csv))

@@ -37,48 +37,71 @@ class RangeRef:
         return self.max_col - self.min_col + 1
 
 
-class FileBook:
-    """Read-only view of an .xlsx/.xlsm file (cached cell values, formulas not evaluated)."""
+class _Uncalculated:
+    """Marks a formula cell whose value was never calculated and saved (e.g. written by a script)."""
 
-    def __init__(self, path):
+    def __repr__(self):
+        return "a formula with no saved value (open and save the workbook in Excel, or type the value)"
+
+
+UNCALCULATED = _Uncalculated()
+
+
+class FileBook:
+    """View of an .xlsx/.xlsm file through openpyxl.
+
+    ``formulas=True`` (the default) loads the workbook as it is, formulas kept, so that the
+    same object can be copied into a results workbook; a formula cell then has no value here
+    and is counted in ``formula_cells`` (the reader then reads the file again with
+    ``formulas=False``, which gives the values Excel last calculated and saved).
+    """
+
+    def __init__(self, path, formulas: bool = True, formula_cells: frozenset = frozenset()):
         self.path = Path(path)
+        self.formula_cells: set = set()  # (sheet, row, column) of formula cells read so far
+        self._known_formulas = formula_cells
         if not self.path.is_file():
             raise InputError([Problem(str(self.path), "file not found")])
         try:
-            self._wb = load_workbook(self.path, read_only=True, data_only=True)
+            self.workbook = load_workbook(self.path, data_only=not formulas,
+                                          keep_vba=self.path.suffix.lower() == ".xlsm")
         except Exception as exc:  # any failure to parse the file means it is not a usable workbook
             raise InputError([Problem(str(self.path), "is not an Excel workbook (.xlsx/.xlsm) or is damaged "
                                                       f"({type(exc).__name__}: {exc})")]) from exc
 
-    def close(self):
-        self._wb.close()
-
     def sheet_names(self) -> list[str]:
-        return list(self._wb.sheetnames)
+        return list(self.workbook.sheetnames)
 
     def named_range(self, name: str) -> RangeRef | None:
         """Where a workbook-scoped name points, or None if it is missing or not one range."""
-        defined = self._wb.defined_names.get(name)
+        defined = self.workbook.defined_names.get(name)
         if defined is None:
             return None
-        destinations = list(defined.destinations)
-        if len(destinations) != 1:
+        try:
+            destinations = list(defined.destinations)
+        except Exception:  # a name that is a formula or a constant, not a range
+            return None
+        if len(destinations) != 1 or destinations[0][0] not in self.workbook.sheetnames:
             return None
         sheet, ref = destinations[0]
         min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
         return RangeRef(sheet, min_row, min_col, max_row, max_col)
 
     def read(self, ref: RangeRef) -> list[list]:
-        """Values of the range as a list of rows (None for empty cells)."""
-        ws = self._wb[ref.sheet]
-        try:
-            rows = [list(r) for r in ws.iter_rows(min_row=ref.min_row, max_row=ref.max_row,
-                                                   min_col=ref.min_col, max_col=ref.max_col,
-                                                   values_only=True)]
-        except Exception as exc:  # a damaged sheet part inside the file
-            raise InputError([Problem(f"sheet '{ref.sheet}'", "cannot be read: the workbook is damaged "
-                                                              f"({type(exc).__name__}: {exc})")]) from exc
-        width = ref.n_cols
-        rows = [r + [None] * (width - len(r)) for r in rows]
-        rows += [[None] * width for _ in range(ref.n_rows - len(rows))]
+        """Values of the range as a list of rows (None for empty cells and for formulas)."""
+        ws = self.workbook[ref.sheet]
+        rows = []
+        for row in ws.iter_rows(min_row=ref.min_row, max_row=ref.max_row, min_col=ref.min_col,
+                                max_col=ref.max_col):
+            values = []
+            for cell in row:
+                position = (ref.sheet, cell.row, cell.column)
+                if cell.data_type == "f":
+                    self.formula_cells.add(position)
+                    values.append(None)
+                elif cell.value is None and position in self._known_formulas:
+                    values.append(UNCALCULATED)
+                else:
+                    values.append(cell.value)
+            rows.append(values)
         return rows

@@ -359,14 +359,25 @@ def _needed(spec: InputTable, settings: dict) -> bool:
     return settings.get(name) == value
 
 
-def read_workbook(path) -> ReadResult:
-    """Read the inputs of an .xlsx/.xlsm file; problems and warnings name the file too."""
+def open_and_read(path) -> tuple[ReadResult, FileBook]:
+    """Read and validate the inputs of an .xlsx/.xlsm file; return them with the loaded book
+    (formulas kept, ready to be copied into a results workbook).  Problems and warnings name
+    the file too.  Input cells holding formulas are read as the values Excel last saved."""
     book = FileBook(path)
     try:
-        result = read_inputs(book)
-        return ReadResult(result.inputs, tuple(Problem(f"{book.path.name}, {w.where}", w.message)
-                                               for w in result.warnings))
+        try:
+            result = read_inputs(book)
+        except InputError:
+            if not book.formula_cells:
+                raise
+        if book.formula_cells:  # read the values Excel saved for the formula cells
+            result = read_inputs(FileBook(path, formulas=False, formula_cells=frozenset(book.formula_cells)))
     except InputError as exc:
         raise InputError([Problem(f"{book.path.name}, {p.where}", p.message) for p in exc.problems]) from None
-    finally:
-        book.close()
+    warnings = tuple(Problem(f"{book.path.name}, {w.where}", w.message) for w in result.warnings)
+    return ReadResult(result.inputs, warnings), book
+
+
+def read_workbook(path) -> ReadResult:
+    """Read and validate the inputs of an .xlsx/.xlsm file (see :func:`open_and_read`)."""
+    return open_and_read(path)[0]

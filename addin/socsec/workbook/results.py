@@ -162,14 +162,13 @@ def is_results_workbook(path) -> bool:
         return False
 
 
-def write_results_workbook(input_path, output_path, valuation, info: RunInfo) -> Path:
-    """Copy the input workbook, fill the results, stamp Cover, append Log; save atomically."""
-    input_path = Path(input_path)
-    wb = load_workbook(input_path, keep_vba=input_path.suffix.lower() == ".xlsm")
-    create_result_sheets(wb, valuation)
-    write_cover_stamp(wb, info)
-    append_log(wb, info)
-    return save_workbook(wb, output_path)
+def write_results_workbook(workbook, output_path, valuation, info: RunInfo) -> Path:
+    """Fill the results into ``workbook`` (the loaded input workbook), stamp the Cover, append a
+    Log row and save it under ``output_path`` atomically.  The input file is not touched."""
+    create_result_sheets(workbook, valuation)
+    write_cover_stamp(workbook, info)
+    append_log(workbook, info)
+    return save_workbook(workbook, output_path)
 
 
 def append_log(wb, info: RunInfo):
