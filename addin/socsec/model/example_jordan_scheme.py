@@ -1,0 +1,110 @@
+"""The worked example's pension scheme: an ILLUSTRATIVE national defined-benefit scheme for Jordan.
+
+Not the rules or data of Jordan's Social Security Corporation: a scheme of the kind found in many
+countries, with base-year data of a plausible size for the example country, to show every part of
+the model.  Money in JOD a year.
+
+* Rules: contribution rate 15% of insurable earnings (rising to 17.5% by 2035 in steps);
+  normal retirement age 60 rising by one year every two years from 2030 to 65 in 2038 (both sexes,
+  early retirement 5 years before); minimum service 15 years for old age, 5 for invalidity and
+  survivors; accrual 1.75% a year of the career-average wage (revalued with wages); early
+  retirement reduction 4% a year; minimum pension 1,800 JOD and ceiling 60,000 JOD a year (base-year
+  levels); survivors 50% (widow(er)), 20% per orphan (30% full orphan), 100% cap, orphans to 18;
+  lump-sum grant of 10% of the annual wage per year of service; price indexation; administrative
+  expenses 4% of contributions.
+* Base-year data: about 1.1 million actives and 0.9 million inactive insured spread over age and
+  service from a smooth pattern (career start around 22, contributions density 0.8); 280
+  thousand old-age, 40 thousand invalidity, 90 thousand widow(er) and 40 thousand orphan pensions
+  with average pensions of 40%-55% of the average wage.
+* Behaviour: coverage of the employed 40% (men) and 45% (women) in 2025 rising to 55% and 60% by
+  2075; density 0.85; lapse 4% a year; re-entry 8% a year; invalidity incidence rising with age;
+  retirement 30% a year of the eligible before the normal age, 90% at it, everyone by 70.
+"""
+
+import numpy as np
+
+from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, SchemeRules
+
+OMEGA = 100
+A = OMEGA + 1
+AGES = np.arange(A)
+
+
+def _bell(center, width):
+    return np.exp(-0.5 * ((AGES - center) / width) ** 2)
+
+
+def _insured(total, mean_entry=22.0, density=0.8, lo=15, hi=70):
+    """(2, A, S) persons by sex, age and service: ages from a bell over lo..hi, service spread
+    around density x (age - entry) with a binomial-like spread (every cell service <= age - 15)."""
+    out = np.zeros((2, A, A))
+    for g, share in enumerate((0.72, 0.28)):
+        by_age = _bell(38.0, 12.0) * ((AGES >= lo) & (AGES < hi))
+        by_age *= total * share / by_age.sum()
+        for x in range(lo, hi):
+            span = max(x - 15, 0)
+            s = np.arange(span + 1)
+            centre = density * max(x - mean_entry, 0.0)
+            weights = np.exp(-0.5 * ((s - centre) / (1.0 + 0.25 * centre)) ** 2)
+            out[g, x, : span + 1] = by_age[x] * weights / weights.sum()
+    return out
+
+
+def jordan_scheme_inputs(years=np.arange(2025, 2101), average_wage=6600.0) -> PensionInputs:
+    years = np.asarray(years)
+    n = len(years)
+    earnings = np.stack([average_wage * (0.7 + 0.6 * _bell(48, 14)), average_wage * (0.65 + 0.5 * _bell(45, 14))])
+    earnings[:, :15] = 0.0
+    pensioners = np.zeros((4, 2, A))
+    average = np.zeros((4, 2, A))
+    for k, (total, share, centre, width, level) in enumerate((
+            (280e3, 0.8, 67, 7, 0.55), (40e3, 0.75, 55, 9, 0.40), (90e3, 0.1, 65, 12, 0.35),
+            (40e3, 0.5, 11, 4, 0.12))):
+        shape = _bell(centre, width) * (AGES >= (0 if k == 3 else 30))
+        if k == 3:
+            shape *= AGES < 18
+        for g, part in enumerate((share, 1 - share)):
+            pensioners[k, g] = total * part * shape / shape.sum()
+            average[k, g] = level * average_wage
+    data = SchemeData(actives=_insured(1.1e6), inactive=_insured(0.9e6, density=0.5),
+                      active_earnings=earnings, pensioners=pensioners, average_pension=average)
+
+    def by_year(*points):  # piecewise linear in years
+        xs, ys = zip(*points)
+        return np.interp(years, xs, ys)
+
+    normal = np.round(by_year((2025, 60), (2029, 60), (2038, 65))).astype(int)
+    rules = SchemeRules(
+        contribution_rate=np.where(years < 2030, 0.15, np.where(years < 2035, 0.165, 0.175)),
+        normal_age=np.column_stack([normal, normal]), early_age=np.column_stack([normal - 5, normal - 5]),
+        min_service_old_age=np.full(n, 15.0), min_service_invalidity=np.full(n, 5.0),
+        min_service_survivors=np.full(n, 5.0), accrual_rate=np.full(n, 0.0175),
+        accrual_base_percent=np.zeros(n), accrual_base_years=np.zeros(n),
+        early_reduction=np.full(n, 0.04), late_increment=np.zeros(n),
+        min_pension=np.full(n, 1800.0), max_pension=np.zeros(n), earnings_ceiling=np.full(n, 60000.0),
+        earnings_floor=np.zeros(n), reference_years=np.full(n, 5.0), widow_share=np.full(n, 0.5),
+        orphan_share=np.full(n, 0.2), full_orphan_share=np.full(n, 0.3), survivors_cap=np.ones(n),
+        orphan_age_limit=np.full(n, 18.0), grant_per_year=np.full(n, 0.1),
+        admin_share_contributions=np.full(n, 0.04), admin_share_benefits=np.zeros(n),
+        indexation_wage_weight=np.zeros(n), reference_earnings="career_average", revaluation="wages",
+        ceiling_indexation="wages", invalidity_service_credit=True, earnings_cv=0.6)
+    invalidity = 0.0005 * np.exp(0.07 * np.clip(AGES - 20, 0, None)) * (AGES >= 15)
+    assume = SchemeAssumptions(
+        coverage_years=np.array([2025, 2075]),
+        coverage=np.stack([np.stack([np.full(A, 0.40), np.full(A, 0.45)]),
+                           np.stack([np.full(A, 0.55), np.full(A, 0.60)])]),
+        density=np.full((2, A), 0.85), entrant_distribution=np.stack([_bell(24, 4), _bell(24, 4)]),
+        salary_scale=earnings / average_wage, invalidity=np.stack([invalidity, 0.8 * invalidity]),
+        lapse=np.full((2, A), 0.04), reentry=np.full((2, A), 0.08),
+        retire_early=np.full((n, 2), 0.3), retire_normal=np.full((n, 2), 0.9),
+        exit_age=np.full((n, 2), 70), mortality_factor=np.array([[0.9, 0.9], [1.0, 1.0], [1.6, 1.6]]),
+        spouse_probability=np.stack([np.clip(0.9 - 0.004 * np.clip(AGES - 40, 0, None), 0, 1) * (AGES >= 20),
+                                     np.clip(0.8 - 0.008 * np.clip(AGES - 40, 0, None), 0, 1) * (AGES >= 20)]),
+        spouse_age_difference=np.array([-5.0, 5.0]),
+        orphans_per_death=np.stack([np.clip(2.5 - 0.08 * np.abs(AGES - 38), 0, None) * (AGES >= 20),
+                                    np.clip(2.5 - 0.08 * np.abs(AGES - 35), 0, None) * (AGES >= 20)]),
+        orphan_age_gap=np.array([30.0, 27.0]), remarriage=np.array([0.02, 0.01]))
+    actual = {"contributions": 1.2e9, "expenditure_old_age": 1.0e9, "expenditure_invalidity": 1.1e8,
+              "expenditure_survivors": 2.1e8, "grants": 3.0e7, "pensioners_old_age": 290e3,
+              "pensioners_invalidity": 41e3, "pensioners_survivors": 132e3}
+    return PensionInputs(data, rules, assume, actual)

@@ -1,0 +1,476 @@
+"""Pension scheme block (ILO-PENS style): insured population by sex, age and credited service,
+pensioners by type, benefits, contributions and the calibration table (methods.md sections 4-5).
+
+The year-by-year stock flows are the numba kernels of :mod:`socsec.core.pension`; this module
+prepares their inputs (mortality, eligibility, wages), turns flows into awards and cash flows and
+labels the results.  Formulas are restated in docs/methodology.md.
+
+Timing: stocks at 1 January; decrements, awards and cash flows during the calendar year; awards
+start on average at mid-year (half a year paid in the award year); pensions in payment are
+indexed on 1 January; new entrants join on 31 December with no service; contributions are paid on
+the average number of actives of the year times the density of contributions.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtr
+
+from socsec.core import pension as kp
+from socsec.model.population import SEXES, interpolate_linear
+
+PENSION_TYPES = ("old_age", "invalidity", "survivors", "orphans")
+REFERENCE_EARNINGS = ("career_average", "last_years")
+REVALUATIONS = ("wages", "prices", "none")
+INDEXATIONS = ("wages", "prices")
+
+
+@dataclass(frozen=True)
+class SchemeData:
+    """Base-year scheme data at 1 January of the base year (single ages, completed service).
+
+    actives, inactive : (2, A, S) persons by sex, age and completed years of credited service.
+    active_earnings   : (2, A) average annual insurable earnings of actives (currency units).
+    pensioners        : (4, 2, A) pensioners by type (old_age, invalidity, survivors, orphans).
+    average_pension   : (4, 2, A) average annual pension in payment (currency units).
+    """
+
+    actives: np.ndarray
+    inactive: np.ndarray
+    active_earnings: np.ndarray
+    pensioners: np.ndarray
+    average_pension: np.ndarray
+
+
+@dataclass(frozen=True)
+class SchemeRules:
+    """The legal parameters, one value per projection year (phase-ins), plus method options.
+
+    Rates per year as fractions (0.15 = 15%); ages and service in years; money at base-year level
+    (min/max pension indexed like pensions in payment, ceiling/floor by ``ceiling_indexation``).
+    """
+
+    contribution_rate: np.ndarray
+    normal_age: np.ndarray  # (n, 2) int
+    early_age: np.ndarray  # (n, 2) int
+    min_service_old_age: np.ndarray
+    min_service_invalidity: np.ndarray
+    min_service_survivors: np.ndarray
+    accrual_rate: np.ndarray  # per year of service beyond the base years
+    accrual_base_percent: np.ndarray  # percentage earned over the first base years (fraction)
+    accrual_base_years: np.ndarray
+    early_reduction: np.ndarray  # per year before the normal age
+    late_increment: np.ndarray  # per year after the normal age
+    min_pension: np.ndarray
+    max_pension: np.ndarray  # 0 = none
+    earnings_ceiling: np.ndarray  # 0 = none
+    earnings_floor: np.ndarray  # 0 = none
+    reference_years: np.ndarray  # n of "average of the last n years"
+    widow_share: np.ndarray
+    orphan_share: np.ndarray
+    full_orphan_share: np.ndarray
+    survivors_cap: np.ndarray
+    orphan_age_limit: np.ndarray
+    grant_per_year: np.ndarray  # lump sum per year of service, share of the annual insurable wage
+    admin_share_contributions: np.ndarray
+    admin_share_benefits: np.ndarray
+    indexation_wage_weight: np.ndarray  # 0 = prices, 1 = wages
+    reference_earnings: str = "career_average"
+    revaluation: str = "wages"
+    ceiling_indexation: str = "wages"
+    invalidity_service_credit: bool = True
+    earnings_cv: float = 0.0  # coefficient of variation of individual earnings (lognormal)
+
+
+@dataclass(frozen=True)
+class SchemeAssumptions:
+    """Behavioural and demographic assumptions (rates per year, by sex and age where stated)."""
+
+    coverage_years: np.ndarray  # (k,)
+    coverage: np.ndarray  # (k, 2, A) share of the employed who are active contributors
+    density: np.ndarray  # (2, A) fraction of the year contributed by an active
+    entrant_distribution: np.ndarray  # (2, A) age distribution of new entrants (any scale)
+    salary_scale: np.ndarray  # (2, A) relative earnings by age and sex
+    invalidity: np.ndarray  # (2, A) incidence among actives
+    lapse: np.ndarray  # (2, A) active -> inactive
+    reentry: np.ndarray  # (2, A) inactive -> active
+    retire_early: np.ndarray  # (n, 2) retirement rate of the eligible before the normal age
+    retire_normal: np.ndarray  # (n, 2) retirement rate from the normal age
+    exit_age: np.ndarray  # (n, 2) int, age from which every active retires or leaves
+    mortality_factor: np.ndarray  # (3, 2) insured, old-age pensioners, invalidity pensioners
+    spouse_probability: np.ndarray  # (2, A) probability of leaving a spouse, by age and sex of deceased
+    spouse_age_difference: np.ndarray  # (2,) spouse's age minus deceased's age
+    orphans_per_death: np.ndarray  # (2, A) expected orphans below the age limit
+    orphan_age_gap: np.ndarray  # (2,) deceased's age minus average orphan age
+    remarriage: np.ndarray  # (2,) yearly exit rate of widow(er)s by their sex
+
+
+@dataclass(frozen=True)
+class PensionInputs:
+    data: SchemeData
+    rules: SchemeRules
+    assumptions: SchemeAssumptions
+    actual: dict  # calibration: label -> actual base-year figure (NaN = not available)
+
+
+CALIBRATION_ROWS = (
+    ("contributions", "Contributions (currency units)"),
+    ("expenditure_old_age", "Old-age pensions paid (currency units)"),
+    ("expenditure_invalidity", "Invalidity pensions paid (currency units)"),
+    ("expenditure_survivors", "Survivors' pensions paid, widow(er)s and orphans (currency units)"),
+    ("grants", "Lump-sum grants paid (currency units)"),
+    ("pensioners_old_age", "Old-age pensioners, average of the year"),
+    ("pensioners_invalidity", "Invalidity pensioners, average of the year"),
+    ("pensioners_survivors", "Survivors' pensioners (widow(er)s and orphans), average of the year"),
+)
+
+
+def clipped_lognormal_mean(mean, cv, floor, ceiling):
+    """E[min(max(W, floor), ceiling)] for lognormal W with the given mean and coefficient of variation.
+
+    sigma^2 = ln(1 + cv^2), mu = ln(mean) - sigma^2 / 2; for a bound c:
+    P(W <= c) = Phi((ln c - mu) / sigma), E[W 1{W <= c}] = mean Phi((ln c - mu - sigma^2) / sigma).
+    A bound of 0 means none.  cv = 0 gives min(max(mean, floor), ceiling).
+    """
+    mean = np.asarray(mean, dtype=np.float64)
+    if cv <= 0.0:
+        out = np.maximum(mean, floor) if floor > 0 else mean.copy()
+        return np.minimum(out, ceiling) if ceiling > 0 else out
+    sigma = np.sqrt(np.log1p(cv * cv))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mu = np.log(np.where(mean > 0, mean, 1.0)) - 0.5 * sigma * sigma
+
+        def below(c):  # (P(W <= c), E[W 1{W <= c}])
+            z = (np.log(c) - mu) / sigma
+            return ndtr(z), mean * ndtr(z - sigma)
+
+        total = mean.copy()
+        if ceiling > 0:
+            p, partial = below(ceiling)
+            total = partial + ceiling * (1.0 - p)
+        if floor > 0:
+            p, partial = below(floor)
+            total = total - partial + floor * p
+    return np.where(mean > 0, total, 0.0)
+
+
+def accrued_percent(service, rules: SchemeRules, t: int):
+    """Pension as a share of reference earnings for ``service`` years (two-tier or flat accrual):
+    base percent x min(service, N) / N + rate x max(service - N, 0), N = accrual base years."""
+    n_base = rules.accrual_base_years[t]
+    base = rules.accrual_base_percent[t] * (np.minimum(service, n_base) / n_base if n_base > 0 else 0.0)
+    return base + rules.accrual_rate[t] * np.maximum(service - n_base, 0.0)
+
+
+@dataclass
+class _Ledger:
+    """Per-year outputs gathered during the projection (arrays by year)."""
+
+    n: int
+    A: int
+    rows: dict = field(default_factory=dict)
+
+    def put(self, name, t, value):
+        if name not in self.rows:
+            self.rows[name] = np.zeros(self.n)
+        self.rows[name][t] = value
+
+
+@dataclass(frozen=True)
+class PensionProjection:
+    years: np.ndarray
+    actives: np.ndarray  # (n + 1, 2, A, S) at 1 January
+    inactive: np.ndarray  # (n + 1, 2, A, S)
+    pensioners: np.ndarray  # (n + 1, 4, 2, A)
+    pension_amount: np.ndarray  # (n + 1, 4, 2, A) total annual pension in payment
+    insurable_wage: np.ndarray  # (n, 2, A) average insurable wage of an active
+    summary: pd.DataFrame = field(repr=False)
+    calibration: pd.DataFrame = field(repr=False)
+    flows: dict = field(repr=False, default_factory=dict)  # name -> (n, 2, A, S) or (n, 2, A)
+
+    def stock_frame(self) -> pd.DataFrame:
+        """Long table ``year, sex, age`` of actives, inactive and pensioners by type at 1 January."""
+        n1, _, A, _ = self.actives.shape
+        stock_years = np.arange(self.years[0], self.years[0] + n1)
+        index = pd.MultiIndex.from_product([stock_years, SEXES, np.arange(A)], names=["year", "sex", "age"])
+        data = {"actives": self.actives.sum(axis=3).reshape(-1), "inactive": self.inactive.sum(axis=3).reshape(-1)}
+        for k, kind in enumerate(PENSION_TYPES):
+            data[f"pensioners_{kind}"] = self.pensioners[:, k].reshape(-1)
+            data[f"pension_amount_{kind}"] = self.pension_amount[:, k].reshape(-1)
+        return pd.DataFrame(data, index=index).reset_index()
+
+    def service_frame(self) -> pd.DataFrame:
+        """Long table ``year, sex, age, service, actives, inactive`` (cells with someone in them)."""
+        n1, _, A, S = self.actives.shape
+        y, g, x, s = np.nonzero((self.actives > 0) | (self.inactive > 0))
+        return pd.DataFrame({"year": self.years[0] + y, "sex": np.asarray(SEXES)[g], "age": x, "service": s,
+                             "actives": self.actives[y, g, x, s], "inactive": self.inactive[y, g, x, s]})
+
+
+def project_pension(inputs: PensionInputs, population, economy, engine: str = "numba") -> PensionProjection:
+    """Project the scheme over the projection years of ``population`` (see the module docstring)."""
+    data, rules, assume = inputs.data, inputs.rules, inputs.assumptions
+    years = population.years
+    n = len(years)
+    _, _, A = population.population.shape
+    S = data.actives.shape[2]
+    omega = A - 1
+    ages = np.arange(A)
+    service = np.arange(S)
+    macro = economy.macro
+    wage_index = macro["wage_index"].to_numpy()
+    cpi_index = macro["cpi_index"].to_numpy()
+    wage_growth = macro["average_wage_growth"].to_numpy()
+    cpi = macro["cpi_inflation"].to_numpy()
+    pension_index_rate = (rules.indexation_wage_weight * wage_growth
+                          + (1.0 - rules.indexation_wage_weight) * cpi)
+    pension_index = np.cumprod(np.r_[1.0, 1.0 + pension_index_rate[1:]])
+    ceiling_index = wage_index if rules.ceiling_indexation == "wages" else cpi_index
+    q_pop = np.minimum(population.life_tables.qx, 1.0)  # (n, 2, A)
+    f = assume.mortality_factor
+    q_insured = np.minimum(q_pop * f[0][None, :, None], 1.0)
+    q_old = np.minimum(q_pop * f[1][None, :, None], 1.0)
+    q_inv = np.minimum(q_pop * f[2][None, :, None], 1.0)
+    coverage = np.clip(interpolate_linear(assume.coverage_years, assume.coverage, years), 0.0, 1.0)
+    employed = economy.employed
+    target = (coverage * employed).sum(axis=2)  # (n, 2) actives wanted at 1 January of each year
+    entrants_shape = assume.entrant_distribution / assume.entrant_distribution.sum(axis=1, keepdims=True)
+
+    # Reference earnings: prefix sums along cohort diagonals of insurable wage / revaluation index,
+    # with H = A years of history before the base year extrapolated with the base-year growth rates.
+    revaluation_rate = {"wages": wage_growth, "prices": cpi, "none": np.zeros(n)}[rules.revaluation]
+    revaluation_index = {"wages": wage_index, "prices": cpi_index, "none": np.ones(n)}[rules.revaluation]
+    H = A
+    diag = np.zeros((H + n + 1, 2, A))  # diag[h] = prefix sum at history/projection year h - 1
+
+    def push_year(h, insurable):  # diag[h + 1] from the year's insurable wage / revaluation index
+        diag[h + 1, :, 0] = insurable[:, 0]
+        diag[h + 1, :, 1:] = insurable[:, 1:] + diag[h, :, :-1]
+
+    base_mean = np.sum(data.active_earnings * data.actives.sum(axis=2)) / max(data.actives.sum(), 1e-300)
+    salary = assume.salary_scale
+
+    def insurable_wage(t, actives_now):
+        weights = actives_now.sum(axis=2)
+        norm = np.sum(weights * salary) / weights.sum() if weights.sum() > 0 else np.mean(salary)
+        gross = base_mean * wage_index[t] * salary / norm
+        return clipped_lognormal_mean(gross, rules.earnings_cv,
+                                      rules.earnings_floor[t] * ceiling_index[t],
+                                      rules.earnings_ceiling[t] * ceiling_index[t])
+
+    w0 = insurable_wage(0, data.actives)
+    for h in range(H):  # history: years base - H .. base - 1
+        back = H - h
+        level = (1.0 + wage_growth[0]) ** (-back) / (1.0 + revaluation_rate[0]) ** (-back)
+        push_year(h, w0 * level)
+
+    stocks_A = np.zeros((n + 1, 2, A, S))
+    stocks_N = np.zeros((n + 1, 2, A, S))
+    pens = np.zeros((n + 1, 4, 2, A))
+    amount = np.zeros((n + 1, 4, 2, A))
+    stocks_A[0], stocks_N[0] = data.actives, data.inactive
+    pens[0] = data.pensioners
+    amount[0] = data.pensioners * data.average_pension
+    wages = np.zeros((n, 2, A))
+    ledger = _Ledger(n, A)
+    flows = {name: np.zeros((n, 2, A, S)) for name in
+             ("dead_active", "dead_inactive", "invalid", "retired_active", "left_inactive", "lapsed", "reentered")}
+    flows["entrants"] = np.zeros((n, 2, A))
+    flows["to_inactive"] = np.zeros((n, 2, A))
+    s_grid = service[None, None, :].astype(float)
+    x_grid = ages[None, :, None].astype(float)
+
+    for t in range(n):
+        A0, N0 = stocks_A[t], stocks_N[t]
+        w = insurable_wage(t, A0) if t else w0
+        wages[t] = w
+        push_year(H + t, w / revaluation_index[t])
+        early = rules.early_age[t].astype(np.int64)
+        normal = rules.normal_age[t].astype(np.int64)
+        exit_age = assume.exit_age[t].astype(np.int64)
+        min_old = int(rules.min_service_old_age[t])
+        args = (np.ascontiguousarray(A0), np.ascontiguousarray(N0), np.ascontiguousarray(q_insured[t]),
+                assume.invalidity, assume.retire_early[t], assume.retire_normal[t], assume.lapse,
+                assume.reentry, assume.density, early, normal, exit_age, min_old)
+        if engine == "numba":
+            out = [np.empty((2, A, S)) for _ in range(9)]
+            kp.insured_step_kernel(*args, *out)
+        else:
+            out = kp.insured_step_reference(*args)
+        A1, N1, dA, dN, inv, retA, leftN, lap, back = out
+        for name, value in zip(("dead_active", "dead_inactive", "invalid", "retired_active", "left_inactive",
+                                "lapsed", "reentered"), (dA, dN, inv, retA, leftN, lap, back)):
+            flows[name][t] = value
+
+        # reference earnings of every (sex, age, service) cell, and the pensions it would give
+        m = np.maximum(service, 1)
+        if rules.reference_earnings == "last_years":
+            m = np.minimum(m, max(int(rules.reference_years[t]), 1))
+        h_now = H + t + 1
+        older = np.clip(h_now - m, 0, None)  # (S,)
+        x_minus = ages[:, None] - m[None, :]  # (A, S)
+        past = np.where(x_minus[None] >= 0, diag[older[None, None, :], np.arange(2)[:, None, None],
+                                                  np.clip(x_minus, 0, None)[None]], 0.0)
+        reference = revaluation_index[t] * (diag[h_now][:, :, None] - past) / m[None, None, :]
+        lo, hi = rules.min_pension[t] * pension_index[t], rules.max_pension[t] * pension_index[t]
+
+        def clamp(p):
+            p = np.maximum(p, lo)
+            return np.minimum(p, hi) if hi > 0 else p
+
+        nra = normal[:, None, None].astype(float)
+        adjust = np.maximum(1.0 - rules.early_reduction[t] * np.maximum(nra - x_grid, 0.0)
+                            + rules.late_increment[t] * np.maximum(x_grid - nra, 0.0), 0.0)
+        old_pension = clamp(accrued_percent(s_grid, rules, t) * reference) * adjust
+        credit = np.maximum(nra - x_grid, 0.0) if rules.invalidity_service_credit else 0.0
+        inv_pension = clamp(accrued_percent(s_grid + credit, rules, t) * reference)
+        deferred_pension = clamp(accrued_percent(s_grid, rules, t) * reference) * np.maximum(
+            1.0 + rules.late_increment[t] * np.maximum(x_grid - nra, 0.0), 0.0)
+        grant_amount = rules.grant_per_year[t] * s_grid * w[:, :, None]
+
+        ok_old = s_grid >= rules.min_service_old_age[t]
+        ok_inv = s_grid >= rules.min_service_invalidity[t]
+        ok_surv = s_grid >= rules.min_service_survivors[t]
+
+        def by_end_age(x):  # (2, A) by age at the start of the year -> by age at the end
+            out = np.zeros_like(x)
+            out[:, 1:] = x[:, :-1]
+            out[:, -1] += x[:, -1]
+            return out
+
+        new_n = np.zeros((4, 2, A))
+        new_amt = np.zeros((4, 2, A))
+        new_n[0] = by_end_age((retA * ok_old).sum(axis=2) + (leftN * ok_old).sum(axis=2))
+        new_amt[0] = by_end_age((retA * ok_old * old_pension).sum(axis=2)
+                                + (leftN * ok_old * deferred_pension).sum(axis=2))
+        new_n[1] = by_end_age((inv * ok_inv).sum(axis=2))
+        new_amt[1] = by_end_age((inv * ok_inv * inv_pension).sum(axis=2))
+        grants_number = ((retA + leftN) * ~ok_old + inv * ~ok_inv + (dA + dN) * ~ok_surv).sum()
+        grants_paid = (((retA + leftN) * ~ok_old + inv * ~ok_inv + (dA + dN) * ~ok_surv) * grant_amount).sum()
+
+        # deaths that give survivors' pensions: insured with enough service, and pensioners
+        deaths_n = ((dA + dN) * ok_surv).sum(axis=2)
+        deaths_base = ((dA + dN) * ok_surv * inv_pension).sum(axis=2)  # potential pensions
+        pension_deaths = np.zeros((4, 2, A))
+        qs = (q_old[t], q_inv[t], q_pop[t], q_pop[t])
+        exit_rates = np.zeros((4, 2, A))
+        exit_rates[2] = assume.remarriage[:, None]
+        limit = int(rules.orphan_age_limit[t])
+        exit_rates[3] = (ages[None, :] >= limit - 1).astype(float) * np.ones((2, 1))
+        for k in (0, 1):
+            avg = np.divide(amount[t, k], pens[t, k], out=np.zeros((2, A)), where=pens[t, k] > 0)
+            deaths_n = deaths_n + pens[t, k] * qs[k]
+            deaths_base = deaths_base + pens[t, k] * qs[k] * avg
+        p = assume.spouse_probability
+        orphans = assume.orphans_per_death
+        per_orphan = p * rules.orphan_share[t] + (1.0 - p) * rules.full_orphan_share[t]
+        total_share = p * rules.widow_share[t] + orphans * per_orphan
+        scale = np.where(total_share > rules.survivors_cap[t],
+                         rules.survivors_cap[t] / np.where(total_share > 0, total_share, 1.0), 1.0)
+        for g in range(2):
+            spouse_age = np.clip(ages + 1 + int(assume.spouse_age_difference[g]), 0, omega)
+            np.add.at(new_n[2, 1 - g], spouse_age, deaths_n[g] * p[g])
+            np.add.at(new_amt[2, 1 - g], spouse_age, deaths_base[g] * p[g] * rules.widow_share[t] * scale[g])
+            orphan_age = np.clip(ages + 1 - int(assume.orphan_age_gap[g]), 0, omega)
+            young = orphan_age < limit
+            for child_sex in range(2):
+                np.add.at(new_n[3, child_sex], orphan_age[young], 0.5 * (deaths_n[g] * orphans[g])[young])
+                np.add.at(new_amt[3, child_sex], orphan_age[young],
+                          0.5 * (deaths_base[g] * orphans[g] * per_orphan[g] * scale[g])[young])
+
+        index_next = pension_index_rate[t + 1] if t + 1 < n else pension_index_rate[t]
+        paid = np.zeros(4)
+        average_number = np.zeros(4)
+        for k in range(4):
+            args = (np.ascontiguousarray(pens[t, k]), np.ascontiguousarray(amount[t, k]),
+                    np.ascontiguousarray(qs[k]), np.ascontiguousarray(exit_rates[k]),
+                    new_n[k], new_amt[k], float(index_next))
+            if engine == "numba":
+                res = [np.empty((2, A)) for _ in range(4)]
+                kp.pensioners_step_kernel(*args, *res)
+            else:
+                res = kp.pensioners_step_reference(*args)
+            pens[t + 1, k], amount[t + 1, k], died, left = res
+            avg = np.divide(amount[t, k], pens[t, k], out=np.zeros((2, A)), where=pens[t, k] > 0)
+            # those who die or leave during the year are paid half a year; awards start mid-year
+            paid[k] = (amount[t, k] - 0.5 * (died + left) * avg).sum() + 0.5 * new_amt[k].sum()
+            average_number[k] = (pens[t, k] - 0.5 * (died + left)).sum() + 0.5 * new_n[k].sum()
+            ledger.put(f"deaths_{PENSION_TYPES[k]}", t, died.sum())
+
+        # balance actives to coverage x employed on 1 January of the next year
+        goal = target[t + 1] if t + 1 < n else target[t]
+        entrants = np.zeros((2, A))
+        moved = np.zeros((2, A))
+        for g in range(2):
+            have = A1[g].sum()
+            if have < goal[g]:
+                entrants[g] = (goal[g] - have) * entrants_shape[g]
+                A1[g, :, 0] += entrants[g]
+            elif have > 0:
+                share = (have - goal[g]) / have
+                excess = A1[g] * share
+                moved[g] = excess.sum(axis=1)
+                A1[g] -= excess
+                N1[g] += excess
+        flows["entrants"][t], flows["to_inactive"][t] = entrants, moved
+        stocks_A[t + 1], stocks_N[t + 1] = A1, N1
+
+        average_actives = 0.5 * (A0.sum(axis=2) + A1.sum(axis=2))
+        earnings = float((average_actives * assume.density * w).sum())
+        contributions = rules.contribution_rate[t] * earnings
+        benefits = paid.sum() + grants_paid
+        admin = rules.admin_share_contributions[t] * contributions + rules.admin_share_benefits[t] * benefits
+        row = {
+            "actives": A0.sum(), "actives_male": A0[0].sum(), "actives_female": A0[1].sum(),
+            "inactive": N0.sum(), "new_entrants": entrants.sum(), "moved_to_inactive": moved.sum(),
+            "lapses": lap.sum(), "reentries": back.sum(),
+            "deaths_actives": dA.sum(), "deaths_inactive": dN.sum(),
+            "invalidity_exits": inv.sum(), "retirements_actives": retA.sum(), "retirements_inactive": leftN.sum(),
+            "grants_number": grants_number,
+            "average_actives": average_actives.sum(),
+            "average_insurable_earnings": earnings / max(average_actives.sum(), 1e-300),
+            "insurable_earnings": earnings, "contributions": contributions,
+            "grants": grants_paid, "administrative_expenses": admin,
+            "benefit_expenditure": benefits, "total_expenditure": benefits + admin,
+            "paygo_cost_rate": (benefits + admin) / earnings if earnings > 0 else np.nan,
+        }
+        for k, kind in enumerate(PENSION_TYPES):
+            row[f"pensioners_{kind}"] = pens[t, k].sum()
+            row[f"awards_{kind}"] = new_n[k].sum()
+            row[f"expenditure_{kind}"] = paid[k]
+            row[f"average_pensioners_{kind}"] = average_number[k]
+            row[f"average_pension_{kind}"] = amount[t, k].sum() / pens[t, k].sum() if pens[t, k].sum() > 0 else np.nan
+            row[f"average_award_{kind}"] = new_amt[k].sum() / new_n[k].sum() if new_n[k].sum() > 0 else np.nan
+        for name, value in row.items():
+            ledger.put(name, t, value)
+
+    summary = pd.DataFrame({"year": years, **ledger.rows})
+    pensioners_all = summary[[f"pensioners_{k}" for k in PENSION_TYPES]].sum(axis=1)
+    amount_all = amount[:-1].sum(axis=(1, 2, 3))
+    summary["pensioners"] = pensioners_all
+    summary["demographic_ratio"] = pensioners_all / summary["actives"]
+    summary["average_pension"] = amount_all / pensioners_all.where(pensioners_all > 0)
+    summary["benefit_ratio"] = summary["average_pension"] / summary["average_insurable_earnings"]
+    calibration = calibration_table(summary.iloc[0], inputs.actual)
+    return PensionProjection(years, stocks_A, stocks_N, pens, amount, wages, summary, calibration, flows)
+
+
+def calibration_table(first_year, actual: dict) -> pd.DataFrame:
+    """Projected figures of the base year against the scheme's accounts, with their ratio."""
+    projected = {
+        "contributions": first_year["contributions"],
+        "expenditure_old_age": first_year["expenditure_old_age"],
+        "expenditure_invalidity": first_year["expenditure_invalidity"],
+        "expenditure_survivors": first_year["expenditure_survivors"] + first_year["expenditure_orphans"],
+        "grants": first_year["grants"],
+        "pensioners_old_age": first_year["average_pensioners_old_age"],
+        "pensioners_invalidity": first_year["average_pensioners_invalidity"],
+        "pensioners_survivors": first_year["average_pensioners_survivors"] + first_year["average_pensioners_orphans"],
+    }
+    rows = []
+    for key, label in CALIBRATION_ROWS:
+        value = float(actual.get(key, np.nan))
+        rows.append({"item": key, "label": label, "projected": projected[key], "actual": value,
+                     "ratio": projected[key] / value if value and np.isfinite(value) else np.nan})
+    return pd.DataFrame(rows)
