@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
 from socsec.atomic import save_workbook
-from socsec.workbook import layout, styles
+from socsec.workbook import charts, layout, styles
 from socsec.workbook.contract import DEMOGRAPHY_ROWS, LABOUR_ROWS, MACRO_ROWS, RESULT_SHEETS, result_table
 from socsec.workbook.tables import age_labels
 
@@ -73,6 +73,7 @@ def create_result_sheets(wb, valuation=None):
         layout.set_widths(ws, first=46, n_cols=ws.max_column)
         ws.protection.sheet = True  # protected without a password: results are not typed over
     _write_checks(wb, valuation.checks if valuation else (), valuation is not None)
+    charts.add_charts(wb, valuation)  # after the result sheets are filled; removes the Charts sheet if no results
     if LOG_SHEET not in wb.sheetnames:
         log = wb.create_sheet(LOG_SHEET)
         for j, head in enumerate(LOG_HEADER, start=1):
