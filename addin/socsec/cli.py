@@ -64,7 +64,9 @@ def cmd_run(args) -> int:
     print(f"socsec {socsec.__version__}: {population.country} {population.base_year}-{population.final_year}: "
           f"population {pop[0] / 1e6:.3f} M (1 Jan {population.base_year}) -> {pop[-1] / 1e6:.3f} M "
           f"(1 Jan {population.final_year + 1}), TFR {summary['tfr'].iloc[0]:.2f}, employment "
-          f"{labour['employed'].iloc[0] / 1e6:.3f} M -> {labour['employed'].iloc[-1] / 1e6:.3f} M; checks "
+          f"{labour['employed'].iloc[0] / 1e6:.3f} M -> {labour['employed'].iloc[-1] / 1e6:.3f} M, PAYG cost "
+          f"rate {valuation.pension.summary['paygo_cost_rate'].iloc[0]:.1%} -> "
+          f"{valuation.pension.summary['paygo_cost_rate'].iloc[-1]:.1%}; checks "
           f"{'OK' if valuation.master_ok else 'FAILED'}; results in {out_path} "
           f"({time.perf_counter() - started:.1f} s)")
     if not valuation.master_ok:
@@ -88,6 +90,11 @@ def write_csv_tables(valuation, folder: Path):
     write_csv(economy.labour_summary, folder / "labour_summary.csv")
     write_csv(economy.by_age_frame(), folder / "labour_by_age.csv")
     write_csv(economy.macro, folder / "macro.csv")
+    pension = valuation.pension
+    write_csv(pension.summary, folder / "pension_summary.csv")
+    write_csv(pension.stock_frame(), folder / "pension_stocks.csv")
+    write_csv(pension.service_frame(), folder / "pension_service.csv")
+    write_csv(pension.calibration, folder / "calibration.csv")
     write_csv(pd.DataFrame([c.__dict__ for c in valuation.checks]), folder / "checks.csv")
 
 

@@ -8,16 +8,17 @@ central bank).  Money in Jordanian dinars (JOD).
 * Participation: a smooth age profile (a plateau between a rise in the early twenties and a
   decline after 50) scaled so that about 60% of men and 14% of women aged 15+ are in the
   labour force in 2025 -- the order of magnitude of ILO modelled estimates (ILOSTAT) for
-  Jordan; female participation rises to about 22% (2075) in the illustrative path.
+  Jordan; female participation (15+) rises to about 19% by 2075 in the illustrative path.
 * Unemployment: about 18% (men) and 30% (women) in 2025, the order of magnitude of the
   Department of Statistics' recent survey rates, falling linearly to 9% and 14% by 2050 and
-  constant after; young people (15-24) at twice the average rate.
+  constant after; young people (15-24) at 1.7-1.9 times the average rate of their sex
+  (relative factors 2.0 at 15-24, 1.2 at 25-34, 0.8-0.5 above 35).
 * Employees: 84% (men) and 95% (women) of employment; formal employment 50% (men) and 65%
   (women), rising to 65% and 75% by 2075 (illustrative formalisation path).
 * Macro: labour productivity growth 1.0% (2025) rising to 1.5% a year from 2035; CPI and GDP
   deflator inflation 2.5% (2025) easing to 2.0% from 2030 (recent inflation under the
   dinar's peg to the US dollar); no change in the wage share; nominal investment return
-  5.5% a year (a real return of about 3.5%).
+  5.5% a year (a real return of about 3% in 2025 and 3.4% from 2030).
 * Base year: nominal GDP 2025 of 40 billion JOD (2024 was roughly 38 billion JOD, grown by
   the assumed real growth and inflation); average annual wage 6,600 JOD (about 550 JOD a
   month, the order of magnitude of reported average monthly wages of paid employees).
@@ -94,13 +95,13 @@ SOURCES = {
     "in_lfpr_male": ("Illustrative age profile scaled to about 60% participation of men 15+ in 2025 "
                      "(order of magnitude of ILO modelled estimates, ILOSTAT); later exit by 2075"),
     "in_lfpr_female": ("Illustrative age profile scaled to about 14% participation of women 15+ in 2025 "
-                       "(ILO modelled estimates order of magnitude), rising to about 22% by 2075"),
+                       "(ILO modelled estimates order of magnitude), rising to about 19% by 2075"),
     "in_unemployment": ("Illustrative: about 18% (men) and 30% (women) in 2025, order of magnitude of recent "
                         "Department of Statistics survey rates; falling to 9% / 14% by 2050"),
-    "in_unemp_age_factors": "Illustrative: youth (15-24) unemployment twice the average",
+    "in_unemp_age_factors": "Illustrative: youth (15-24) unemployment 1.7-1.9 times the average",
     "in_employee_share": "Illustrative: most employment in Jordan is paid employment",
     "in_formal_share": "Illustrative: about half of male employment informal in 2025; formalisation to 2075",
     "in_macro": ("Illustrative long-run assumptions: productivity 1.0% rising to 1.5% (2035+); inflation "
                  "2.5% easing to 2.0% (2030+) under the US-dollar peg; wage share constant; nominal "
-                 "return 5.5% (about 3.5% real)"),
+                 "return 5.5% (about 3-3.4% real)"),
 }

@@ -25,6 +25,10 @@ import numpy as np
 
 from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, SchemeRules
 
+AGE_STARTS = np.r_[0, np.arange(15, 100, 5)]  # groups 0-14, 15-19, ..., 95-100+
+SERVICE_STARTS = np.arange(0, 51, 5)  # 0-4, ..., 45-49, 50+
+PENSIONER_AGE_STARTS = np.arange(0, 101, 5)
+
 OMEGA = 100
 A = OMEGA + 1
 AGES = np.arange(A)
@@ -34,11 +38,22 @@ def _bell(center, width):
     return np.exp(-0.5 * ((AGES - center) / width) ** 2)
 
 
-def _insured(total, mean_entry=22.0, density=0.8, lo=15, hi=70):
+def _group(single, age_starts, service_starts=None):
+    """Sum single ages (and single years of service) into groups (the data as a scheme reports it)."""
+    a_edges = list(age_starts) + [A]
+    out = np.stack([single[..., a:b, :].sum(axis=-2) if single.ndim == 3 else single[..., a:b].sum(axis=-1)
+                    for a, b in zip(a_edges[:-1], a_edges[1:])], axis=-2 if single.ndim == 3 else -1)
+    if service_starts is None:
+        return out
+    s_edges = list(service_starts) + [A]
+    return np.stack([out[..., a:b].sum(axis=-1) for a, b in zip(s_edges[:-1], s_edges[1:])], axis=-1)
+
+
+def _insured(total, mean_entry=22.0, density=0.8, lo=15, hi=64, female_share=0.135):
     """(2, A, S) persons by sex, age and service: ages from a bell over lo..hi, service spread
     around density x (age - entry) with a binomial-like spread (every cell service <= age - 15)."""
     out = np.zeros((2, A, A))
-    for g, share in enumerate((0.72, 0.28)):
+    for g, share in enumerate((1 - female_share, female_share)):
         by_age = _bell(38.0, 12.0) * ((AGES >= lo) & (AGES < hi))
         by_age *= total * share / by_age.sum()
         for x in range(lo, hi):
@@ -66,8 +81,15 @@ def jordan_scheme_inputs(years=np.arange(2025, 2101), average_wage=6600.0) -> Pe
         for g, part in enumerate((share, 1 - share)):
             pensioners[k, g] = total * part * shape / shape.sum()
             average[k, g] = level * average_wage
-    data = SchemeData(actives=_insured(1.1e6), inactive=_insured(0.9e6, density=0.5),
-                      active_earnings=earnings, pensioners=pensioners, average_pension=average)
+    mid = np.array([(a + b - 1) / 2 for a, b in zip(AGE_STARTS, list(AGE_STARTS[1:]) + [A])]).round().astype(int)
+    data = SchemeData(
+        age_starts=AGE_STARTS.copy(), service_starts=SERVICE_STARTS.copy(),
+        actives=_group(_insured(0.97e6), AGE_STARTS, SERVICE_STARTS),
+        inactive=_group(_insured(0.8e6, density=0.5, hi=70), AGE_STARTS, SERVICE_STARTS),
+        active_earnings=earnings[:, mid].T.copy(),
+        pensioner_age_starts=PENSIONER_AGE_STARTS.copy(),
+        pensioners=np.moveaxis(_group(pensioners.reshape(8, A), PENSIONER_AGE_STARTS).reshape(4, 2, -1), -1, 0),
+        average_pension=np.moveaxis(average[:, :, PENSIONER_AGE_STARTS], -1, 0))
 
     def by_year(*points):  # piecewise linear in years
         xs, ys = zip(*points)
@@ -108,3 +130,30 @@ def jordan_scheme_inputs(years=np.arange(2025, 2101), average_wage=6600.0) -> Pe
               "expenditure_survivors": 2.1e8, "grants": 3.0e7, "pensioners_old_age": 290e3,
               "pensioners_invalidity": 41e3, "pensioners_survivors": 132e3}
     return PensionInputs(data, rules, assume, actual)
+
+
+_ILLUSTRATIVE = "ILLUSTRATIVE scheme, not the data of any institution"
+SOURCES = {
+    "in_reference_earnings": "career_average: a common design",
+    "in_revaluation": "wages: past earnings revalued with average wage growth",
+    "in_ceiling_indexation": "wages",
+    "in_invalidity_credit": "yes: invalidity pensions count service up to the normal age",
+    "in_earnings_cv": "0.6: a typical spread of individual wages (illustrative)",
+    "in_actives_male": f"{_ILLUSTRATIVE}: smooth age pattern around 38, service around 0.8 x (age - 22)",
+    "in_actives_female": f"{_ILLUSTRATIVE}: as for males, 13.5% of the actives",
+    "in_inactive_male": f"{_ILLUSTRATIVE}: as the actives with a lower past density",
+    "in_inactive_female": f"{_ILLUSTRATIVE}",
+    "in_active_earnings": f"{_ILLUSTRATIVE}: 65%-130% of the average wage of the Economy sheet",
+    "in_pensioners": f"{_ILLUSTRATIVE}: 280k old-age, 40k invalidity, 90k widow(er)s, 40k orphans",
+    "in_pension_amounts": f"{_ILLUSTRATIVE}: 55%, 40%, 35% and 12% of the average wage",
+    "in_calibration": f"{_ILLUSTRATIVE} accounts of the base year",
+    "in_rules": (f"{_ILLUSTRATIVE}: 15% contribution rising to 17.5%; retirement age 60 rising to 65 "
+                 "(2030-2038); 1.75% accrual; 15 years minimum; survivors 50%/20%/30%; price indexation"),
+    "in_coverage_male": f"{_ILLUSTRATIVE}: 40% of employed men in 2025, 55% in 2075",
+    "in_coverage_female": f"{_ILLUSTRATIVE}: 45% of employed women in 2025, 60% in 2075",
+    "in_scheme_rates_male": f"{_ILLUSTRATIVE}: density 0.85, lapse 4%, re-entry 8%, invalidity rising with age",
+    "in_scheme_rates_female": f"{_ILLUSTRATIVE}: as for males, invalidity 80% of the male rates",
+    "in_retirement": f"{_ILLUSTRATIVE}: 30% a year of the eligible before the normal age, 90% at it, all by 70",
+    "in_scheme_factors": (f"{_ILLUSTRATIVE}: insured 90% of population mortality, invalidity pensioners "
+                          "160%; wives 5 years younger; remarriage 2% (widowers), 1% (widows)"),
+}

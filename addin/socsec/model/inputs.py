@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from socsec.model.economy import EconomyInputs
+from socsec.model.pension import PensionInputs
 from socsec.model.population import PopulationInputs
 
 
@@ -10,3 +11,4 @@ from socsec.model.population import PopulationInputs
 class ModelInputs:
     population: PopulationInputs
     economy: EconomyInputs
+    pension: PensionInputs

@@ -26,21 +26,84 @@ REVALUATIONS = ("wages", "prices", "none")
 INDEXATIONS = ("wages", "prices")
 
 
+MIN_ENTRY_AGE = 15  # no credited service before this age: service <= age - 15
+
+
+def spread_groups(starts, last: int):
+    """(first, last) single values of each group: a group runs to the next group's start - 1, the
+    last one to ``last``."""
+    starts = [int(v) for v in starts]
+    ends = [b - 1 for b in starts[1:]] + [last]
+    return list(zip(starts, ends))
+
+
+def spread_insured(age_starts, service_starts, counts, omega: int) -> np.ndarray:
+    """Persons by age group x service group -> by single age x single year of service.
+
+    Rule (keeps every group total exactly): a group's count is spread evenly over its feasible
+    cells, the (age, service) pairs of the group with service <= age - MIN_ENTRY_AGE.  A non-zero
+    group without a feasible cell raises ValueError naming it.  counts: (2, ages groups, service
+    groups); returns (2, omega + 1, omega + 1).
+    """
+    out = np.zeros((2, omega + 1, omega + 1))
+    age_groups = spread_groups(age_starts, omega)
+    service_groups = spread_groups(service_starts, omega)
+    for i, (a0, a1) in enumerate(age_groups):
+        for j, (s0, s1) in enumerate(service_groups):
+            x, sv = np.meshgrid(np.arange(a0, a1 + 1), np.arange(s0, s1 + 1), indexing="ij")
+            feasible = sv <= x - MIN_ENTRY_AGE
+            for g in range(2):
+                total = counts[g, i, j]
+                if total == 0:
+                    continue
+                if not feasible.any():
+                    raise ValueError(f"sex {g}, ages {a0}-{a1}, service {s0}-{s1}: no one aged {a1} or less can "
+                                     f"have {s0} years of service (service starts at age {MIN_ENTRY_AGE})")
+                out[g, x[feasible], sv[feasible]] += total / feasible.sum()
+    return out
+
+
+def spread_by_age(age_starts, values, omega: int, average: bool = False) -> np.ndarray:
+    """Values by age group (groups, ...) -> by single age (omega + 1, ...): counts spread evenly
+    over the ages of their group (totals kept), or averages repeated (``average=True``)."""
+    values = np.asarray(values, dtype=np.float64)
+    out = np.zeros((omega + 1,) + values.shape[1:])
+    for i, (a0, a1) in enumerate(spread_groups(age_starts, omega)):
+        out[a0:a1 + 1] = values[i] if average else values[i] / (a1 - a0 + 1)
+    return out
+
+
 @dataclass(frozen=True)
 class SchemeData:
-    """Base-year scheme data at 1 January of the base year (single ages, completed service).
+    """Base-year scheme data at 1 January of the base year, as entered (by age and service groups;
+    single ages and single years are groups of one).
 
-    actives, inactive : (2, A, S) persons by sex, age and completed years of credited service.
-    active_earnings   : (2, A) average annual insurable earnings of actives (currency units).
-    pensioners        : (4, 2, A) pensioners by type (old_age, invalidity, survivors, orphans).
-    average_pension   : (4, 2, A) average annual pension in payment (currency units).
+    age_starts, service_starts : first age / first service year of each group of the insured.
+    actives, inactive          : (2, age groups, service groups) persons.
+    active_earnings            : (age groups, 2) average annual insurable earnings (currency units).
+    pensioner_age_starts       : first age of each group of pensioners.
+    pensioners, average_pension: (pensioner age groups, 4, 2) by type (old_age, invalidity,
+                                 survivors, orphans) and sex: number and average annual pension.
     """
 
+    age_starts: np.ndarray
+    service_starts: np.ndarray
     actives: np.ndarray
     inactive: np.ndarray
     active_earnings: np.ndarray
+    pensioner_age_starts: np.ndarray
     pensioners: np.ndarray
     average_pension: np.ndarray
+
+    def single_ages(self, omega: int):
+        """(actives, inactive (2, A, S); earnings (2, A); pensioners, average pension (4, 2, A))."""
+        earnings = spread_by_age(self.age_starts, self.active_earnings, omega, average=True).T
+        number = np.moveaxis(spread_by_age(self.pensioner_age_starts, self.pensioners, omega), 0, -1)
+        average = np.moveaxis(spread_by_age(self.pensioner_age_starts, self.average_pension, omega,
+                                            average=True), 0, -1)
+        return (spread_insured(self.age_starts, self.service_starts, self.actives, omega),
+                spread_insured(self.age_starts, self.service_starts, self.inactive, omega),
+                earnings, number, average)
 
 
 @dataclass(frozen=True)
@@ -210,12 +273,13 @@ class PensionProjection:
 
 def project_pension(inputs: PensionInputs, population, economy, engine: str = "numba") -> PensionProjection:
     """Project the scheme over the projection years of ``population`` (see the module docstring)."""
-    data, rules, assume = inputs.data, inputs.rules, inputs.assumptions
+    rules, assume = inputs.rules, inputs.assumptions
     years = population.years
     n = len(years)
     _, _, A = population.population.shape
-    S = data.actives.shape[2]
     omega = A - 1
+    base_actives, base_inactive, base_earnings, base_pensioners, base_average = inputs.data.single_ages(omega)
+    S = A
     ages = np.arange(A)
     service = np.arange(S)
     macro = economy.macro
@@ -248,7 +312,7 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
         diag[h + 1, :, 0] = insurable[:, 0]
         diag[h + 1, :, 1:] = insurable[:, 1:] + diag[h, :, :-1]
 
-    base_mean = np.sum(data.active_earnings * data.actives.sum(axis=2)) / max(data.actives.sum(), 1e-300)
+    base_mean = np.sum(base_earnings * base_actives.sum(axis=2)) / max(base_actives.sum(), 1e-300)
     salary = assume.salary_scale
 
     def insurable_wage(t, actives_now):
@@ -259,7 +323,7 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
                                       rules.earnings_floor[t] * ceiling_index[t],
                                       rules.earnings_ceiling[t] * ceiling_index[t])
 
-    w0 = insurable_wage(0, data.actives)
+    w0 = insurable_wage(0, base_actives)
     for h in range(H):  # history: years base - H .. base - 1
         back = H - h
         level = (1.0 + wage_growth[0]) ** (-back) / (1.0 + revaluation_rate[0]) ** (-back)
@@ -269,15 +333,16 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     stocks_N = np.zeros((n + 1, 2, A, S))
     pens = np.zeros((n + 1, 4, 2, A))
     amount = np.zeros((n + 1, 4, 2, A))
-    stocks_A[0], stocks_N[0] = data.actives, data.inactive
-    pens[0] = data.pensioners
-    amount[0] = data.pensioners * data.average_pension
+    stocks_A[0], stocks_N[0] = base_actives, base_inactive
+    pens[0] = base_pensioners
+    amount[0] = base_pensioners * base_average
     wages = np.zeros((n, 2, A))
     ledger = _Ledger(n, A)
     flows = {name: np.zeros((n, 2, A, S)) for name in
              ("dead_active", "dead_inactive", "invalid", "retired_active", "left_inactive", "lapsed", "reentered")}
     flows["entrants"] = np.zeros((n, 2, A))
     flows["to_inactive"] = np.zeros((n, 2, A))
+    flows["credits"] = np.zeros(n)  # years of service credited during the year
     s_grid = service[None, None, :].astype(float)
     x_grid = ages[None, :, None].astype(float)
 
@@ -397,6 +462,7 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
             paid[k] = (amount[t, k] - 0.5 * (died + left) * avg).sum() + 0.5 * new_amt[k].sum()
             average_number[k] = (pens[t, k] - 0.5 * (died + left)).sum() + 0.5 * new_n[k].sum()
             ledger.put(f"deaths_{PENSION_TYPES[k]}", t, died.sum())
+            ledger.put(f"other_exits_{PENSION_TYPES[k]}", t, left.sum())
 
         # balance actives to coverage x employed on 1 January of the next year
         goal = target[t + 1] if t + 1 < n else target[t]
@@ -414,6 +480,7 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
                 A1[g] -= excess
                 N1[g] += excess
         flows["entrants"][t], flows["to_inactive"][t] = entrants, moved
+        flows["credits"][t] = ((A0 - dA - inv - retA - lap) * assume.density[:, :, None]).sum()
         stocks_A[t + 1], stocks_N[t + 1] = A1, N1
 
         average_actives = 0.5 * (A0.sum(axis=2) + A1.sum(axis=2))

@@ -7,6 +7,7 @@ import numpy as np
 
 from socsec.model.economy import EconomyProjection, project_economy
 from socsec.model.inputs import ModelInputs
+from socsec.model.pension import PENSION_TYPES, PensionProjection, project_pension
 from socsec.model.population import PopulationProjection, project_population
 
 ACCOUNTING_TOLERANCE = 1e-9
@@ -28,6 +29,7 @@ class Valuation:
     inputs: ModelInputs
     population: PopulationProjection
     economy: EconomyProjection
+    pension: PensionProjection
     checks: tuple
 
     @property
@@ -47,7 +49,9 @@ def run_valuation(inputs: ModelInputs, engine: str = "numba") -> Valuation:
     """Run every block of the chain on ``inputs`` and check the results."""
     population = project_population(inputs.population.to_assumptions(), engine=engine)
     economy = project_economy(inputs.economy, population, engine=engine)
-    return Valuation(inputs, population, economy, population_checks(population) + economy_checks(economy))
+    pension = project_pension(inputs.pension, population, economy, engine=engine)
+    checks = population_checks(population) + economy_checks(economy) + pension_checks(pension, economy)
+    return Valuation(inputs, population, economy, pension, checks)
 
 
 def population_checks(projection: PopulationProjection) -> tuple:
@@ -56,9 +60,9 @@ def population_checks(projection: PopulationProjection) -> tuple:
     start, end = pop[:-1].sum(axis=2), pop[1:].sum(axis=2)
     residual = end - (start + projection.births - projection.deaths + projection.net_migrants)
     accounting = float(np.max(np.abs(residual) / np.maximum(np.abs(end), 1.0)))
-    negative = float(max(-pop.min(), 0.0))
+    negative = float(max(0.0, -pop.min()))
     n_negative = int((pop < 0).sum())
-    births_negative = float(max(-projection.births.min(), 0.0))
+    births_negative = float(max(0.0, -projection.births.min()))
     return (
         Check("Population accounting identity", accounting, ACCOUNTING_TOLERANCE,
               accounting <= ACCOUNTING_TOLERANCE,
@@ -86,10 +90,47 @@ def economy_checks(economy: EconomyProjection) -> tuple:
     )
 
 
+def pension_checks(pension: PensionProjection, economy: EconomyProjection) -> tuple:
+    """Persons and service conserved across all flows; pensioners reconcile; no negative stock;
+    actives never above the employed (methods.md section 4, item 9)."""
+    f, A, N = pension.flows, pension.actives, pension.inactive
+    exits = sum(f[k] for k in ("dead_active", "dead_inactive", "invalid", "retired_active", "left_inactive"))
+    start = (A[:-1] + N[:-1]).sum(axis=(1, 2, 3)) + f["entrants"].sum(axis=(1, 2))
+    end = (A[1:] + N[1:]).sum(axis=(1, 2, 3)) + exits.sum(axis=(1, 2, 3))
+    persons = float(np.max(np.abs(end - start) / np.maximum(start, 1.0)))
+    s = np.arange(A.shape[3])
+    service_start = ((A[:-1] + N[:-1]) * s).sum(axis=(1, 2, 3)) + f["credits"]
+    service_end = ((A[1:] + N[1:]) * s).sum(axis=(1, 2, 3)) + (exits * s).sum(axis=(1, 2, 3))
+    service = float(np.max(np.abs(service_end - service_start) / np.maximum(service_start, 1.0)))
+    summary = pension.summary
+    worst_pensioners = 0.0
+    for k, kind in enumerate(PENSION_TYPES):
+        expected = (pension.pensioners[:-1, k].sum(axis=(1, 2)) - summary[f"deaths_{kind}"]
+                    - summary[f"other_exits_{kind}"] + summary[f"awards_{kind}"])
+        got = pension.pensioners[1:, k].sum(axis=(1, 2))
+        worst_pensioners = max(worst_pensioners, float(np.max(np.abs(got - expected) / np.maximum(got, 1.0))))
+    negative = float(max(0.0, -min(A.min(), N.min(), pension.pensioners.min(), pension.pension_amount.min())))
+    employed = economy.employed.sum(axis=2)  # (n, 2)
+    excess = float(max(np.max(A[:-1].sum(axis=(2, 3)) - employed), 0.0))
+    return (
+        Check("Insured persons conserved", persons, ACCOUNTING_TOLERANCE, persons <= ACCOUNTING_TOLERANCE,
+              "stock + entrants vs next stock + exits (deaths, invalidity, retirements), max relative residual"),
+        Check("Credited service conserved", service, ACCOUNTING_TOLERANCE, service <= ACCOUNTING_TOLERANCE,
+              "service + credits of the year vs next service + service of the exits, max relative residual"),
+        Check("Pensioners reconcile", worst_pensioners, ACCOUNTING_TOLERANCE, worst_pensioners <= ACCOUNTING_TOLERANCE,
+              "pensioners + awards - deaths - other exits vs next stock, each type, max relative residual"),
+        Check("No negative scheme stock", negative, 0.0, negative == 0.0,
+              "most negative number of insured or pensioners, or pension amount, in any cell"),
+        Check("Actives within employment", excess, 0.0, excess == 0.0,
+              "largest excess of actives over the employed of one sex (persons): lower the coverage"),
+    )
+
+
 def inputs_hash(inputs: ModelInputs) -> str:
     """SHA-256 of every input value (stable across file formats and cell styles)."""
     digest = hashlib.sha256()
-    for block in (inputs.population, inputs.economy):
+    pension = inputs.pension
+    for block in (inputs.population, inputs.economy, pension.data, pension.rules, pension.assumptions):
         for f in fields(block):
             value = getattr(block, f.name)
             digest.update(f.name.encode())
@@ -98,4 +139,5 @@ def inputs_hash(inputs: ModelInputs) -> str:
                 digest.update(str(value.shape).encode())
             else:
                 digest.update(repr(value).encode())
+    digest.update(repr(sorted(pension.actual.items())).encode())
     return digest.hexdigest()

@@ -6,6 +6,7 @@ data kept in the package and the illustrative labour/macro assumptions;
 input cell empty (the reader lists what is still to be filled in).
 """
 
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 import socsec
 from socsec.atomic import save_workbook
 from socsec.model.economy import EconomyInputs
+from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, SchemeRules
 from socsec.model.inputs import ModelInputs
 from socsec.model.population import PopulationInputs
 from socsec.workbook import layout, results, styles
@@ -160,6 +162,24 @@ def template_inputs(base_year: int = 2025, final_year: int = 2100, omega: int = 
         unemployment_age_factors=np.ones((6, 2)), employee_share=np.full((n, 2), np.nan),
         formal_share=np.full((n, 2), np.nan), productivity_growth=empty, cpi_inflation=empty,
         deflator_inflation=empty, wage_share_change=empty, wage_growth=empty, investment_return=empty)
+    A_groups, S_groups, P_groups = np.r_[0, np.arange(15, 100, 5)], np.arange(0, 51, 5), np.arange(0, 101, 5)
+    nan = np.nan
+    rule_fields = {f.name: np.full(n, nan) for f in fields(SchemeRules) if f.type is np.ndarray}
+    rule_fields.update(normal_age=np.full((n, 2), nan), early_age=np.full((n, 2), nan))
+    pension = PensionInputs(
+        data=SchemeData(A_groups, S_groups, np.full((2, len(A_groups), len(S_groups)), nan),
+                        np.full((2, len(A_groups), len(S_groups)), nan), np.full((len(A_groups), 2), nan),
+                        P_groups, np.full((len(P_groups), 4, 2), nan), np.full((len(P_groups), 4, 2), nan)),
+        rules=SchemeRules(**rule_fields),
+        assumptions=SchemeAssumptions(
+            coverage_years=np.asarray(anchor_years), coverage=np.full((k, 2, A), nan),
+            **{name: np.full((2, A), nan) for name in ("density", "entrant_distribution", "salary_scale",
+                                                       "invalidity", "lapse", "reentry", "spouse_probability",
+                                                       "orphans_per_death")},
+            retire_early=np.full((n, 2), nan), retire_normal=np.full((n, 2), nan), exit_age=np.full((n, 2), nan),
+            mortality_factor=np.full((3, 2), nan), spouse_age_difference=np.full(2, nan),
+            orphan_age_gap=np.full(2, nan), remarriage=np.full(2, nan)),
+        actual={})
     return ModelInputs(PopulationInputs(
         country="(country name)", base_year=base_year, final_year=final_year,
         base_population=np.full((2, A), np.nan), fertility_input="tfr_pattern", fertility_ages=ages,
@@ -167,5 +187,5 @@ def template_inputs(base_year: int = 2025, final_year: int = 2100, omega: int = 
         fertility_pattern=np.full((k, len(ages)), np.nan), asfr=np.full((n, len(ages)), np.nan),
         srb=np.full(n, np.nan), mortality_kind="mx", mortality_years=np.asarray(anchor_years),
         mortality=np.full((k, 2, A), np.nan), net_migrants=np.full((n, 2, A), np.nan),
-        migration_timing="even"), economy)
+        migration_timing="even"), economy, pension)
 

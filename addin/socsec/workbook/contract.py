@@ -46,6 +46,7 @@ class Setting:
     low: float | None = None
     high: float | None = None
     sheet: str = "Settings"
+    low_open: bool = True  # "number" settings: low itself excluded
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class InputTable:
     required_if: tuple | None = None
     warn_high: float | None = None
     number_format: str = "General"
+    bounds_by: str | None = None  # "row" or "col": item_bounds gives (low, high) per row / column
+    item_bounds: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -273,12 +276,212 @@ MACRO_ROWS = (
     ("return_minus_wage_growth", "Nominal return minus wage growth (i - w)", "0.00%"),
 )
 
-ALL_SETTINGS = SETTINGS + ECONOMY_SETTINGS
-INPUT_TABLES = POPULATION_INPUTS + ECONOMY_INPUTS
-RESULT_TABLES = POPULATION_RESULTS + ECONOMY_RESULTS
+# --- pension scheme (ILO-PENS) -------------------------------------------------------------
+
+PENSIONER_COLUMNS = ("old-age male", "old-age female", "invalidity male", "invalidity female",
+                     "survivors male", "survivors female", "orphans male", "orphans female")
+
+# Rows of in_rules: (label, SchemeRules field, low, high, Excel format)
+RULE_ROWS = (
+    ("contribution rate", "contribution_rate", 0.0, 1.0, "0.00%"),
+    ("normal retirement age, males", "normal_age_male", 15, 100, "0"),
+    ("normal retirement age, females", "normal_age_female", 15, 100, "0"),
+    ("early retirement age, males", "early_age_male", 15, 100, "0"),
+    ("early retirement age, females", "early_age_female", 15, 100, "0"),
+    ("minimum service, old age (years)", "min_service_old_age", 0, 50, "0"),
+    ("minimum service, invalidity (years)", "min_service_invalidity", 0, 50, "0"),
+    ("minimum service, survivors (years)", "min_service_survivors", 0, 50, "0"),
+    ("accrual rate per year of service", "accrual_rate", 0.0, 0.1, "0.00%"),
+    ("base percentage for the first years", "accrual_base_percent", 0.0, 1.0, "0.00%"),
+    ("years covered by the base percentage", "accrual_base_years", 0, 50, "0"),
+    ("early retirement reduction per year", "early_reduction", 0.0, 0.2, "0.00%"),
+    ("late retirement increment per year", "late_increment", 0.0, 0.2, "0.00%"),
+    ("minimum pension (base-year money)", "min_pension", 0.0, 1e12, "#,##0"),
+    ("maximum pension (base-year money, 0 = none)", "max_pension", 0.0, 1e12, "#,##0"),
+    ("insurable earnings ceiling (base-year money, 0 = none)", "earnings_ceiling", 0.0, 1e12, "#,##0"),
+    ("insurable earnings floor (base-year money, 0 = none)", "earnings_floor", 0.0, 1e12, "#,##0"),
+    ("reference period, last years", "reference_years", 1, 50, "0"),
+    ("widow(er) share", "widow_share", 0.0, 1.0, "0.00%"),
+    ("orphan share", "orphan_share", 0.0, 1.0, "0.00%"),
+    ("full orphan share", "full_orphan_share", 0.0, 1.0, "0.00%"),
+    ("survivors' cap (share of the pension)", "survivors_cap", 0.0, 2.0, "0.00%"),
+    ("orphan age limit", "orphan_age_limit", 1, 30, "0"),
+    ("lump-sum grant per year of service (share of annual wage)", "grant_per_year", 0.0, 5.0, "0.00%"),
+    ("administrative expenses, share of contributions", "admin_share_contributions", 0.0, 1.0, "0.00%"),
+    ("administrative expenses, share of benefits", "admin_share_benefits", 0.0, 1.0, "0.00%"),
+    ("indexation of pensions: weight of wages (0 = prices)", "indexation_wage_weight", 0.0, 1.0, "0.00"),
+)
+
+# Columns of in_scheme_rates_<sex>: (label, SchemeAssumptions field, low, high)
+RATE_COLUMNS = (
+    ("density", "density", 0.0, 1.0),
+    ("entrant distribution", "entrant_distribution", 0.0, 1e9),
+    ("salary scale", "salary_scale", 0.0, 1e3),
+    ("invalidity incidence", "invalidity", 0.0, 1.0),
+    ("lapse to inactive", "lapse", 0.0, 1.0),
+    ("re-entry", "reentry", 0.0, 1.0),
+    ("probability of a spouse", "spouse_probability", 0.0, 1.0),
+    ("orphans per death", "orphans_per_death", 0.0, 20.0),
+)
+
+# Rows of in_retirement (by year) and in_scheme_factors (by sex)
+RETIREMENT_ROWS = (
+    ("early retirement rate of the eligible, males", 0.0, 1.0),
+    ("early retirement rate of the eligible, females", 0.0, 1.0),
+    ("retirement rate from the normal age, males", 0.0, 1.0),
+    ("retirement rate from the normal age, females", 0.0, 1.0),
+    ("age by which every active leaves, males", 15, 100),
+    ("age by which every active leaves, females", 15, 100),
+)
+FACTOR_ROWS = (
+    ("mortality factor, insured", 0.0, 10.0),
+    ("mortality factor, old-age pensioners", 0.0, 10.0),
+    ("mortality factor, invalidity pensioners", 0.0, 10.0),
+    ("spouse age minus age of the deceased (years)", -30.0, 30.0),
+    ("age of the deceased minus average orphan age (years)", 10.0, 60.0),
+    ("remarriage rate of widow(er)s", 0.0, 1.0),
+)
+CALIBRATION_LABELS = ("contributions", "old-age pensions paid", "invalidity pensions paid",
+                      "survivors' pensions paid", "lump-sum grants paid", "old-age pensioners",
+                      "invalidity pensioners", "survivors' pensioners")
+
+PENSION_SETTINGS = (
+    Setting("in_reference_earnings", "Reference earnings", "choice", "option",
+            "'career_average': average insurable wage over the whole credited career (revalued as "
+            "below); 'last_years': average of the last n years (row 'reference period').",
+            choices=("career_average", "last_years"), sheet="Scheme rules"),
+    Setting("in_revaluation", "Revaluation of past earnings", "choice", "option",
+            "Index used to bring past insurable wages to the award year: wages, prices or none.",
+            choices=("wages", "prices", "none"), sheet="Scheme rules"),
+    Setting("in_ceiling_indexation", "Indexation of ceiling, floor", "choice", "option",
+            "Index applied to the base-year earnings ceiling and floor.", choices=("wages", "prices"),
+            sheet="Scheme rules"),
+    Setting("in_invalidity_credit", "Invalidity service credit", "choice", "option",
+            "'yes': invalidity pensions count the years up to the normal retirement age as service.",
+            choices=("yes", "no"), sheet="Scheme rules"),
+    Setting("in_earnings_cv", "Spread of individual earnings", "number", "coefficient of variation",
+            "Coefficient of variation of individual earnings around the age average (lognormal); used "
+            "for the effect of the ceiling and floor (0: everyone earns the average).", low=0.0, high=5.0,
+            low_open=False, sheet="Scheme rules"),
+)
+
+PENSION_INPUTS = (
+    InputTable("in_actives_male", "Scheme data", "Active contributors, males", "persons", GROUP_START,
+               GROUP_START, "Active insured at 1 January of the base year by age group (rows, first age) "
+               "and group of completed years of service (columns, first year). Use groups of one for single "
+               "ages/years. Spread evenly over the feasible single ages and years (service <= age - 15).",
+               low=0.0, number_format="#,##0"),
+    InputTable("in_actives_female", "Scheme data", "Active contributors, females", "persons", GROUP_START,
+               GROUP_START, "As for males.", low=0.0, number_format="#,##0"),
+    InputTable("in_inactive_male", "Scheme data", "Inactive insured, males", "persons", GROUP_START, GROUP_START,
+               "Insured persons not contributing at 1 January of the base year, credits kept; same groups "
+               "as the actives.", low=0.0, number_format="#,##0"),
+    InputTable("in_inactive_female", "Scheme data", "Inactive insured, females", "persons", GROUP_START,
+               GROUP_START, "As for males.", low=0.0, number_format="#,##0"),
+    InputTable("in_active_earnings", "Scheme data", "Average insurable earnings of actives",
+               "currency units per year", GROUP_START, SEX_LABELS,
+               "Average annual insurable earnings by age group of the actives (same age groups); the level "
+               "of the projected average wage starts from their active-weighted mean.", low=0.0,
+               number_format="#,##0"),
+    InputTable("in_pensioners", "Scheme data", "Pensioners in payment", "persons", GROUP_START, PENSIONER_COLUMNS,
+               "Pensioners at 1 January of the base year by age group (first age), type and sex.", low=0.0,
+               number_format="#,##0"),
+    InputTable("in_pension_amounts", "Scheme data", "Average pension in payment", "currency units per year",
+               GROUP_START, PENSIONER_COLUMNS, "Average annual pension of the pensioners above (same groups).",
+               low=0.0, number_format="#,##0"),
+    InputTable("in_calibration", "Scheme data", "Base-year accounts (for calibration)", "currency units / persons",
+               CALIBRATION_LABELS, ("actual",), "The scheme's actual figures of the base year; the results "
+               "compare them with the projection of the base year (Results pension, calibration table).",
+               low=0.0, number_format="#,##0"),
+    InputTable("in_rules", "Scheme rules", "Scheme rules by year", "see labels", tuple(r[0] for r in RULE_ROWS),
+               YEAR, "Legal parameters of each year (enter phase-ins year by year). Money amounts at base-year "
+               "level: minimum and maximum pension are indexed like pensions in payment, ceiling and floor "
+               "as set above.", bounds_by="row", item_bounds=tuple((r[2], r[3]) for r in RULE_ROWS),
+               number_format=tuple(r[4] for r in RULE_ROWS)),
+    InputTable("in_coverage_male", "Scheme assumptions", "Coverage of the employed, males", "share of employed",
+               AGE, ANCHOR, "Active contributors / employed persons by age for anchor years (linear in between, "
+               "constant outside); new entrants and moves to inactive keep the actives at this level.",
+               low=0.0, high=1.0, number_format="0.0%"),
+    InputTable("in_coverage_female", "Scheme assumptions", "Coverage of the employed, females", "share of employed",
+               AGE, ANCHOR, "As for males.", low=0.0, high=1.0, number_format="0.0%"),
+    InputTable("in_scheme_rates_male", "Scheme assumptions", "Behaviour and family by age, males", "see columns",
+               AGE, tuple(c[0] for c in RATE_COLUMNS),
+               "Density: fraction of the year an active contributes; entrant distribution: relative numbers of "
+               "new entrants by age; salary scale: relative earnings; invalidity, lapse (active to inactive) "
+               "and re-entry: yearly rates; spouse probability and orphans per death: by age of the deceased.",
+               bounds_by="col", item_bounds=tuple((c[2], c[3]) for c in RATE_COLUMNS), number_format="0.0000"),
+    InputTable("in_scheme_rates_female", "Scheme assumptions", "Behaviour and family by age, females", "see columns",
+               AGE, tuple(c[0] for c in RATE_COLUMNS), "As for males.", bounds_by="col",
+               item_bounds=tuple((c[2], c[3]) for c in RATE_COLUMNS), number_format="0.0000"),
+    InputTable("in_retirement", "Scheme assumptions", "Retirement behaviour by year", "rate per year / age",
+               tuple(r[0] for r in RETIREMENT_ROWS), YEAR,
+               "Yearly retirement rates of actives: before the normal age only those entitled retire; from it "
+               "those without entitlement leave with a grant; everyone leaves at the exit age.",
+               bounds_by="row", item_bounds=tuple((r[1], r[2]) for r in RETIREMENT_ROWS), number_format="0.00"),
+    InputTable("in_scheme_factors", "Scheme assumptions", "Mortality factors and family", "see labels",
+               tuple(r[0] for r in FACTOR_ROWS), SEX_LABELS,
+               "Mortality factors multiply the population death probabilities; the spouse and orphan age "
+               "gaps place survivors' pensioners by age; remarriage ends widow(er)s' pensions.",
+               bounds_by="row", item_bounds=tuple((r[1], r[2]) for r in FACTOR_ROWS), number_format="0.00"),
+)
+
+PENSION_RESULTS = (
+    ResultTable("out_pension", "Results pension", "Pension scheme by year", "see labels",
+                "Insured, pensioners, awards, exits, earnings, contributions and expenditure of each year."),
+    ResultTable("out_calibration", "Results pension", "Calibration: base year projected against the accounts",
+                "see labels", "Projected figures of the base year, the actual figures entered on Scheme data "
+                "and their ratio (1 = the projection reproduces the accounts)."),
+)
+
+PENSION_ROWS = (
+    ("actives", "Active contributors at 1 January", "#,##0"),
+    ("actives_male", "Active contributors, males", "#,##0"),
+    ("actives_female", "Active contributors, females", "#,##0"),
+    ("inactive", "Inactive insured at 1 January", "#,##0"),
+    ("new_entrants", "New entrants", "#,##0"),
+    ("moved_to_inactive", "Actives above coverage moved to inactive", "#,##0"),
+    ("lapses", "Lapses, active to inactive", "#,##0"),
+    ("reentries", "Re-entries, inactive to active", "#,##0"),
+    ("deaths_actives", "Deaths of actives", "#,##0"),
+    ("deaths_inactive", "Deaths of inactive insured", "#,##0"),
+    ("invalidity_exits", "Invalidity exits of actives", "#,##0"),
+    ("retirements_actives", "Retirements of actives", "#,##0"),
+    ("retirements_inactive", "Inactive insured reaching the normal age", "#,##0"),
+    ("grants_number", "Lump-sum grants (exits without entitlement)", "#,##0"),
+    ("pensioners_old_age", "Old-age pensioners at 1 January", "#,##0"),
+    ("pensioners_invalidity", "Invalidity pensioners at 1 January", "#,##0"),
+    ("pensioners_survivors", "Widow(er)s at 1 January", "#,##0"),
+    ("pensioners_orphans", "Orphans at 1 January", "#,##0"),
+    ("awards_old_age", "New old-age pensions", "#,##0"),
+    ("awards_invalidity", "New invalidity pensions", "#,##0"),
+    ("awards_survivors", "New widow(er)s' pensions", "#,##0"),
+    ("awards_orphans", "New orphans' pensions", "#,##0"),
+    ("average_insurable_earnings", "Average insurable earnings per active (currency units)", "#,##0"),
+    ("insurable_earnings", "Insurable earnings (currency units)", "#,##0"),
+    ("contributions", "Contributions (currency units)", "#,##0"),
+    ("expenditure_old_age", "Old-age pensions paid (currency units)", "#,##0"),
+    ("expenditure_invalidity", "Invalidity pensions paid (currency units)", "#,##0"),
+    ("expenditure_survivors", "Widow(er)s' pensions paid (currency units)", "#,##0"),
+    ("expenditure_orphans", "Orphans' pensions paid (currency units)", "#,##0"),
+    ("grants", "Lump-sum grants paid (currency units)", "#,##0"),
+    ("administrative_expenses", "Administrative expenses (currency units)", "#,##0"),
+    ("total_expenditure", "Total expenditure (currency units)", "#,##0"),
+    ("demographic_ratio", "Demographic ratio (pensioners / actives)", "0.000"),
+    ("average_pension_old_age", "Average old-age pension (currency units)", "#,##0"),
+    ("average_pension_invalidity", "Average invalidity pension (currency units)", "#,##0"),
+    ("average_pension_survivors", "Average widow(er)'s pension (currency units)", "#,##0"),
+    ("average_pension_orphans", "Average orphan's pension (currency units)", "#,##0"),
+    ("benefit_ratio", "Benefit ratio (average pension / average insurable earnings)", "0.000"),
+    ("paygo_cost_rate", "PAYG cost rate (expenditure / insurable earnings)", "0.00%"),
+)
+
+ALL_SETTINGS = SETTINGS + ECONOMY_SETTINGS + PENSION_SETTINGS
+INPUT_TABLES = POPULATION_INPUTS + ECONOMY_INPUTS + PENSION_INPUTS
+RESULT_TABLES = POPULATION_RESULTS + ECONOMY_RESULTS + PENSION_RESULTS
 INPUT_SHEETS = ("Settings", "Base population", "Fertility", "Fertility ASFR", "Mortality", "Migration",
-                "Labour force", "Economy")
-RESULT_SHEETS = ("Results demography", "Results population", "Results labour", "Results economy")
+                "Labour force", "Economy", "Scheme data", "Scheme rules", "Scheme assumptions")
+RESULT_SHEETS = ("Results demography", "Results population", "Results labour", "Results economy",
+                 "Results pension")
 
 
 def setting(name: str) -> Setting:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from socsec.errors import InputError, Problem
 from socsec.model.inputs import ModelInputs
 from socsec.workbook.book import FileBook, RangeRef
-from socsec.workbook.contract import (AGE, ALL_SETTINGS, FERTILE_AGE, GROUP_START, INPUT_TABLES, YEAR,
+from socsec.model.pension import MIN_ENTRY_AGE
+from socsec.workbook.contract import (AGE, ALL_SETTINGS, FERTILE_AGE, GROUP_START, INPUT_TABLES, RULE_ROWS, YEAR,
                                       InputTable, Setting)
 from socsec.workbook.tables import Block, inputs_from
 
@@ -87,8 +88,8 @@ def _read_setting(book, spec: Setting, out: _Collector):
     value = book.read(ref)[0][0]
     where = f"{_where(ref)} ({spec.label})"
     if spec.kind == "text":
-        if value is None or str(value).strip() == "":
-            out.add(where, "expected a name, found an empty cell")
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool) or str(value).strip() == "":
+            out.add(where, f"expected a name, found {_describe(value)}")
             return None
         return str(value).strip()
     if spec.kind == "choice":
@@ -102,8 +103,12 @@ def _read_setting(book, spec: Setting, out: _Collector):
         if number is None:
             out.add(where, f"expected a number ({spec.units}), found {_describe(value)}")
             return None
-        if spec.low is not None and number <= spec.low:
-            out.add(where, f"expected a number above {spec.low:g} ({spec.units}), found {number:g}")
+        if spec.low is not None and (number <= spec.low if spec.low_open else number < spec.low):
+            rule = "above" if spec.low_open else "at least"
+            out.add(where, f"expected a number {rule} {spec.low:g} ({spec.units}), found {number:g}")
+            return None
+        if spec.high is not None and number > spec.high:
+            out.add(where, f"expected a number at most {spec.high:g} ({spec.units}), found {number:g}")
             return None
         return number
     number = _as_int(value)
@@ -187,6 +192,8 @@ def _increasing_integers(spec, ref, labels, out, by_row: bool, what: str):
 
 def _check_col_labels(spec: InputTable, ref: RangeRef, labels: list, out: _Collector):
     """Column labels (header row of the block): years, anchor years or fixed labels."""
+    if spec.cols == GROUP_START:
+        return _increasing_integers(spec, ref, labels, out, by_row=False, what="first years of service groups")
     if isinstance(spec.cols, tuple):
         if [str(v).strip().lower() if v is not None else None for v in labels] != list(spec.cols):
             out.add(_where(ref, 0, 1), f"expected column headers {', '.join(spec.cols)}, found "
@@ -230,6 +237,13 @@ def _check_values(spec: InputTable, ref: RangeRef, rows: list, out: _Collector) 
                 if cell is not None or len(empty) <= MAX_PROBLEMS_PER_TABLE:
                     out.add(where, f"expected a number ({spec.units}), found {_describe(cell)}", spec.name)
                 continue
+            if spec.item_bounds:  # one (low, high) per row or per column, inclusive
+                k = i if spec.bounds_by == "row" else j
+                lo_k, hi_k = spec.item_bounds[k]
+                if number < lo_k or number > hi_k:
+                    label = (spec.rows if spec.bounds_by == "row" else spec.cols)[k]
+                    out.add(where, f"{label} must be between {lo_k:g} and {hi_k:g}, found {number:g}", spec.name)
+                    continue
             too_low = spec.low is not None and (number <= spec.low if spec.low_open else number < spec.low)
             too_high = spec.high is not None and (number >= spec.high if spec.high_open else number > spec.high)
             if too_low or too_high:
@@ -311,6 +325,7 @@ def _cross_checks(settings: dict, blocks: dict[str, Block], refs: dict[str, Rang
             for i, j in above_one[:MAX_PROBLEMS_PER_TABLE]:
                 out.add(_where(refs[name], 1 + i, 1 + j),
                         f"a death probability q_x must be at most 1, found {block.values[i, j]:g}")
+    _pension_checks(settings, blocks, refs, out)
     pattern = blocks.get("in_fert_pattern")
     if pattern is not None:
         sums = np.nansum(pattern.values, axis=0)
@@ -318,6 +333,45 @@ def _cross_checks(settings: dict, blocks: dict[str, Block], refs: dict[str, Rang
             if not total > 0:
                 out.add(_where(refs["in_fert_pattern"], 0, 1 + j),
                         "the fertility pattern of this anchor year sums to zero: expected percentages summing to 100")
+
+
+def _pension_checks(settings: dict, blocks: dict[str, Block], refs: dict[str, RangeRef], out: _Collector):
+    """Scheme tables: same groups where they must agree, service possible at each age, early <= normal age."""
+    def same_labels(first, second, axis):
+        if first in blocks and second in blocks:
+            a, b = blocks[first], blocks[second]
+            if (a.row_labels if axis == "row" else a.col_labels) != (b.row_labels if axis == "row" else b.col_labels):
+                where = _where(refs[second], 1, 0) if axis == "row" else _where(refs[second], 0, 1)
+                what = "age groups (first column)" if axis == "row" else "service groups (header row)"
+                out.add(where, f"the {what} of {second} must equal those of {first}")
+
+    for other in ("in_actives_female", "in_inactive_male", "in_inactive_female", "in_active_earnings"):
+        same_labels("in_actives_male", other, "row")
+    for other in ("in_actives_female", "in_inactive_male", "in_inactive_female"):
+        same_labels("in_actives_male", other, "col")
+    same_labels("in_pensioners", "in_pension_amounts", "row")
+    same_labels("in_coverage_male", "in_coverage_female", "col")
+    for name in ("in_actives_male", "in_actives_female", "in_inactive_male", "in_inactive_female"):
+        block = blocks.get(name)
+        if block is None:
+            continue
+        age_ends = [b - 1 for b in block.row_labels[1:]] + [None]
+        for i, j in np.argwhere(block.values > 0):
+            oldest = age_ends[i]
+            if oldest is not None and block.col_labels[j] > oldest - MIN_ENTRY_AGE:
+                out.add(_where(refs[name], 1 + i, 1 + j),
+                        f"{block.values[i, j]:g} persons aged {block.row_labels[i]}-{oldest} cannot have "
+                        f"{block.col_labels[j]} or more years of service (service starts at age {MIN_ENTRY_AGE})")
+    rules = blocks.get("in_rules")
+    if rules is not None:
+        labels = [label for label, *_ in RULE_ROWS]
+        for sex in ("males", "females"):
+            early = rules.values[labels.index(f"early retirement age, {sex}")]
+            normal = rules.values[labels.index(f"normal retirement age, {sex}")]
+            for j in np.flatnonzero(early > normal)[:MAX_PROBLEMS_PER_TABLE]:
+                out.add(_where(refs["in_rules"], 1 + labels.index(f"early retirement age, {sex}"), 1 + j),
+                        f"the early retirement age ({early[j]:g}) must not be above the normal retirement age "
+                        f"({normal[j]:g}) of {rules.col_labels[j]}")
 
 
 _YEAR_TABLES = {t.name for t in INPUT_TABLES if t.cols == YEAR}

@@ -15,7 +15,8 @@ from openpyxl.utils import range_boundaries
 
 from socsec.atomic import save_workbook
 from socsec.workbook import charts, layout, styles
-from socsec.workbook.contract import DEMOGRAPHY_ROWS, LABOUR_ROWS, MACRO_ROWS, RESULT_SHEETS, result_table
+from socsec.workbook.contract import (DEMOGRAPHY_ROWS, LABOUR_ROWS, MACRO_ROWS, PENSION_ROWS, RESULT_SHEETS,
+                                      result_table)
 from socsec.workbook.tables import age_labels
 
 CHECKS_SHEET = "Checks"
@@ -48,6 +49,7 @@ SUMMARY_TABLES = (
     ("out_demography", DEMOGRAPHY_ROWS, lambda v: v.population.summary),
     ("out_labour", LABOUR_ROWS, lambda v: v.economy.labour_summary),
     ("out_macro", MACRO_ROWS, lambda v: v.economy.macro),
+    ("out_pension", PENSION_ROWS, lambda v: v.pension.summary),
 )
 
 
@@ -69,6 +71,7 @@ def create_result_sheets(wb, valuation=None):
             spec = result_table(name)
             _fill_summary(sheets[spec.sheet], spec, rows, frame_of(valuation))
         _fill_population(sheets[result_table("out_pop_total").sheet], valuation.population)
+        _fill_calibration(sheets[result_table("out_calibration").sheet], valuation.pension.calibration)
     for ws in sheets.values():
         layout.set_widths(ws, first=46, n_cols=ws.max_column)
         ws.protection.sheet = True  # protected without a password: results are not typed over
@@ -89,6 +92,18 @@ def _fill_summary(ws, spec, rows, frame):
     layout.write_table(ws, 4, spec.name, spec.title, spec.description, spec.units, "socsec projection",
                        "indicator \\ year", [label for _, label, _ in rows], [int(y) for y in frame["year"]],
                        values, is_input=False, number_format=[fmt for _, _, fmt in rows])
+
+
+def _fill_calibration(ws, calibration):
+    """The calibration table below the pension summary: projected, actual, ratio."""
+    spec = result_table("out_calibration")
+    values = calibration[["projected", "actual", "ratio"]].to_numpy(dtype=float)
+    layout.write_table(ws, ws.max_row + 2, spec.name, spec.title, spec.description, spec.units,
+                       "socsec projection; actual figures from Scheme data", "item",
+                       list(calibration["label"]), ["projected", "actual", "ratio"], values, is_input=False,
+                       number_format="#,##0")
+    for row in ws.iter_rows(min_row=ws.max_row - len(values) + 1, max_row=ws.max_row, min_col=4, max_col=4):
+        row[0].number_format = "0.000"  # the ratio column
 
 
 def _fill_population(ws, projection):

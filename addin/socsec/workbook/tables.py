@@ -10,8 +10,11 @@ import numpy as np
 
 from socsec.model.economy import EconomyInputs
 from socsec.model.inputs import ModelInputs
+from socsec.model.pension import (CALIBRATION_ROWS, PensionInputs, SchemeAssumptions, SchemeData,
+                                  SchemeRules)
 from socsec.model.population import PopulationInputs, asfr_from_tfr_and_pattern
-from socsec.workbook.contract import MACRO_INPUT_ROWS, SEX_LABELS
+from socsec.workbook.contract import (CALIBRATION_LABELS, FACTOR_ROWS, MACRO_INPUT_ROWS, PENSIONER_COLUMNS,
+                                      RATE_COLUMNS, RETIREMENT_ROWS, RULE_ROWS, SEX_LABELS)
 
 # in_macro row -> EconomyInputs field
 MACRO_FIELDS = dict(zip(MACRO_INPUT_ROWS, ("productivity_growth", "cpi_inflation", "deflator_inflation",
@@ -47,12 +50,67 @@ def settings_of(model: ModelInputs) -> dict:
         "in_base_wage": float(economy.base_average_wage),
         "in_wage_growth_input": economy.wage_growth_input,
         "in_return_input": economy.return_input,
+        "in_reference_earnings": model.pension.rules.reference_earnings,
+        "in_revaluation": model.pension.rules.revaluation,
+        "in_ceiling_indexation": model.pension.rules.ceiling_indexation,
+        "in_invalidity_credit": "yes" if model.pension.rules.invalidity_service_credit else "no",
+        "in_earnings_cv": float(model.pension.rules.earnings_cv),
     }
 
 
 def blocks_of(model: ModelInputs) -> dict[str, Block]:
     """Every input table of the contract filled from ``model``."""
-    return {**_population_blocks(model.population), **_economy_blocks(model.economy, model.population)}
+    return {**_population_blocks(model.population), **_economy_blocks(model.economy, model.population),
+            **_pension_blocks(model.pension, model.population)}
+
+
+def _rule_rows(rules: SchemeRules) -> np.ndarray:
+    """(rows of RULE_ROWS, n) from the rules; ages by sex come from the (n, 2) arrays."""
+    rows = []
+    for _, field, *_ in RULE_ROWS:
+        if field.endswith(("_male", "_female")):
+            base, sex = field.rsplit("_", 1)
+            rows.append(np.asarray(getattr(rules, base), dtype=float)[:, 0 if sex == "male" else 1])
+        else:
+            rows.append(np.asarray(getattr(rules, field), dtype=float))
+    return np.array(rows)
+
+
+def _pension_blocks(pension: PensionInputs, population: PopulationInputs) -> dict[str, Block]:
+    data, rules, assume = pension.data, pension.rules, pension.assumptions
+    ages = age_labels(population.base_population.shape[1] - 1)
+    years = tuple(int(y) for y in population.years)
+    age_groups = tuple(int(a) for a in data.age_starts)
+    service_groups = tuple(int(s) for s in data.service_starts)
+    pensioner_groups = tuple(int(a) for a in data.pensioner_age_starts)
+    coverage_years = tuple(int(y) for y in assume.coverage_years)
+    n_groups = len(pensioner_groups)
+
+    def rates(g):
+        return np.column_stack([np.asarray(getattr(assume, field), dtype=float)[g] for _, field, *_ in RATE_COLUMNS])
+
+    return {
+        "in_actives_male": Block(age_groups, service_groups, np.asarray(data.actives)[0]),
+        "in_actives_female": Block(age_groups, service_groups, np.asarray(data.actives)[1]),
+        "in_inactive_male": Block(age_groups, service_groups, np.asarray(data.inactive)[0]),
+        "in_inactive_female": Block(age_groups, service_groups, np.asarray(data.inactive)[1]),
+        "in_active_earnings": Block(age_groups, SEX_LABELS, np.asarray(data.active_earnings)),
+        "in_pensioners": Block(pensioner_groups, PENSIONER_COLUMNS, np.asarray(data.pensioners).reshape(n_groups, 8)),
+        "in_pension_amounts": Block(pensioner_groups, PENSIONER_COLUMNS,
+                                    np.asarray(data.average_pension).reshape(n_groups, 8)),
+        "in_calibration": Block(CALIBRATION_LABELS, ("actual",),
+                                np.array([[float(pension.actual.get(key, np.nan))] for key, _ in CALIBRATION_ROWS])),
+        "in_rules": Block(tuple(r[0] for r in RULE_ROWS), years, _rule_rows(rules)),
+        "in_coverage_male": Block(ages, coverage_years, np.asarray(assume.coverage)[:, 0, :].T),
+        "in_coverage_female": Block(ages, coverage_years, np.asarray(assume.coverage)[:, 1, :].T),
+        "in_scheme_rates_male": Block(ages, tuple(c[0] for c in RATE_COLUMNS), rates(0)),
+        "in_scheme_rates_female": Block(ages, tuple(c[0] for c in RATE_COLUMNS), rates(1)),
+        "in_retirement": Block(tuple(r[0] for r in RETIREMENT_ROWS), years, np.array([
+            assume.retire_early[:, 0], assume.retire_early[:, 1], assume.retire_normal[:, 0],
+            assume.retire_normal[:, 1], assume.exit_age[:, 0], assume.exit_age[:, 1]], dtype=float)),
+        "in_scheme_factors": Block(tuple(r[0] for r in FACTOR_ROWS), SEX_LABELS, np.vstack([
+            assume.mortality_factor, assume.spouse_age_difference, assume.orphan_age_gap, assume.remarriage])),
+    }
 
 
 def _economy_blocks(economy: EconomyInputs, population: PopulationInputs) -> dict[str, Block]:
@@ -106,7 +164,51 @@ def _year_slice(block: Block, base_year: int, final_year: int) -> np.ndarray:
 
 def inputs_from(settings: dict, blocks: dict[str, Block]) -> ModelInputs:
     """ModelInputs from validated settings and blocks (tables not required may be absent)."""
-    return ModelInputs(_population_from(settings, blocks), _economy_from(settings, blocks))
+    return ModelInputs(_population_from(settings, blocks), _economy_from(settings, blocks),
+                       _pension_from(settings, blocks))
+
+
+def _pension_from(settings: dict, blocks: dict[str, Block]) -> PensionInputs:
+    base, final = int(settings["in_base_year"]), int(settings["in_final_year"])
+    actives_m, pensioners = blocks["in_actives_male"], blocks["in_pensioners"]
+    n_groups = len(pensioners.row_labels)
+    data = SchemeData(
+        age_starts=np.asarray(actives_m.row_labels, dtype=int),
+        service_starts=np.asarray(actives_m.col_labels, dtype=int),
+        actives=np.stack([actives_m.values, blocks["in_actives_female"].values]),
+        inactive=np.stack([blocks["in_inactive_male"].values, blocks["in_inactive_female"].values]),
+        active_earnings=blocks["in_active_earnings"].values.copy(),
+        pensioner_age_starts=np.asarray(pensioners.row_labels, dtype=int),
+        pensioners=pensioners.values.reshape(n_groups, 4, 2),
+        average_pension=blocks["in_pension_amounts"].values.reshape(n_groups, 4, 2))
+    rule_values = _year_slice(blocks["in_rules"], base, final)
+    fields = {}
+    for (_, field, *_), row in zip(RULE_ROWS, rule_values):
+        if field.endswith(("_male", "_female")):
+            name, sex = field.rsplit("_", 1)
+            fields.setdefault(name, [None, None])[0 if sex == "male" else 1] = row
+        else:
+            fields[field] = row.copy()
+    for name in ("normal_age", "early_age"):
+        fields[name] = np.column_stack(fields[name]).round().astype(int)
+    rules = SchemeRules(**fields, reference_earnings=settings["in_reference_earnings"],
+                        revaluation=settings["in_revaluation"], ceiling_indexation=settings["in_ceiling_indexation"],
+                        invalidity_service_credit=settings["in_invalidity_credit"] == "yes",
+                        earnings_cv=float(settings["in_earnings_cv"]))
+    rates = [blocks["in_scheme_rates_male"].values, blocks["in_scheme_rates_female"].values]
+    retirement = _year_slice(blocks["in_retirement"], base, final)
+    factors = blocks["in_scheme_factors"].values
+    coverage_m = blocks["in_coverage_male"]
+    assume = SchemeAssumptions(
+        coverage_years=np.asarray(coverage_m.col_labels, dtype=int),
+        coverage=np.stack([coverage_m.values.T, blocks["in_coverage_female"].values.T], axis=1),
+        **{field: np.stack([rates[0][:, k], rates[1][:, k]]) for k, (_, field, *_) in enumerate(RATE_COLUMNS)},
+        retire_early=retirement[0:2].T.copy(), retire_normal=retirement[2:4].T.copy(),
+        exit_age=retirement[4:6].T.round().astype(int),
+        mortality_factor=factors[0:3].copy(), spouse_age_difference=factors[3].copy(),
+        orphan_age_gap=factors[4].copy(), remarriage=factors[5].copy())
+    actual = {key: float(v) for (key, _), v in zip(CALIBRATION_ROWS, blocks["in_calibration"].values[:, 0])}
+    return PensionInputs(data, rules, assume, actual)
 
 
 def _economy_from(settings: dict, blocks: dict[str, Block]) -> EconomyInputs:
