@@ -1,0 +1,290 @@
+"""Named scalar input overrides: one registry for Excel's SOCSEC_INDICATOR, ``--set NAME=VALUE``
+and the Scenarios sheet.
+
+An override is a name (``tfr``, ``investment_return``, ...) that sets, or scales, one input
+of :class:`~socsec.model.inputs.ModelInputs` with one number, for every projection year (and
+every age and sex it covers).  :func:`apply_overrides` returns new inputs that differ from the
+base in exactly the fields the named overrides declare, and nowhere else.
+
+Registering a new override (e.g. in the pension or financing block's module)::
+
+    from socsec.model.overrides import register, set_everywhere
+
+    register("contribution_rate", set_everywhere("pension.rules.contribution_rate"),
+             units="share of insurable earnings", low=0.0, high=1.0,
+             description="legislated contribution rate of every projection year")
+
+``set_everywhere(path)`` replaces every element of the array at ``path`` (dotted field names
+from ModelInputs, e.g. ``economy.cpi_inflation``) with the value; ``scale(path)`` multiplies
+it; any function ``setter(inputs, value) -> inputs`` may be registered instead (with
+``fields`` naming what it may change).  :func:`describe` lists the registry (name, units,
+bounds, description), for the README and the UDF help.
+"""
+
+import difflib
+import math
+import numbers
+from dataclasses import dataclass, replace
+from typing import Callable, Iterable, Mapping
+
+import numpy as np
+
+from socsec.model.inputs import ModelInputs
+
+
+class OverrideError(ValueError):
+    """An unknown override name or a value it does not accept; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Override:
+    """One named scalar override.
+
+    name        : lower-case identifier (matched without regard to case, '-' or ' ' read as '_').
+    setter      : ``setter(inputs, value) -> ModelInputs``.
+    fields      : dotted paths of the inputs it may change (e.g. ``population.tfr``).
+    block       : first block of the chain it affects (``population``, ``economy``, ``pension``, ...):
+                  results of the blocks before it do not change.
+    units, description: what it sets, for users.
+    low, high   : accepted values (inclusive unless ``low_open``/``high_open``).
+    """
+
+    name: str
+    setter: Callable
+    fields: tuple
+    block: str
+    units: str
+    description: str
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+
+    def rule(self) -> str:
+        parts = []
+        if self.low is not None:
+            parts.append(f"{'>' if self.low_open else '>='} {self.low:g}")
+        if self.high is not None:
+            parts.append(f"{'<' if self.high_open else '<='} {self.high:g}")
+        return " and ".join(parts) or "any number"
+
+    def accepts(self, value: float) -> bool:
+        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            return False
+        if self.high is not None and (value >= self.high if self.high_open else value > self.high):
+            return False
+        return True
+
+
+_REGISTRY: dict[str, Override] = {}
+
+
+def normalise(name) -> str:
+    return str(name).strip().lower().replace("-", "_").replace(" ", "_")
+
+
+def register(name: str, setter: Callable, *, units: str, description: str, fields: tuple | None = None,
+             block: str | None = None, low=None, high=None, low_open=False, high_open=False) -> Override:
+    """Add an override to the registry (a name may be registered once).
+
+    ``fields`` defaults to the ``paths`` attribute of setters made by :func:`set_everywhere` /
+    :func:`scale`; ``block`` defaults to the first part of the first field.
+    """
+    key = normalise(name)
+    if key in _REGISTRY:
+        raise ValueError(f"override {key!r} is already registered")
+    fields = tuple(fields if fields is not None else getattr(setter, "paths"))
+    override = Override(key, setter, fields, block or fields[0].split(".")[0], units, description,
+                        low, high, low_open, high_open)
+    _REGISTRY[key] = override
+    return override
+
+
+def registry() -> dict[str, Override]:
+    """Every registered override by name (a copy)."""
+    return dict(_REGISTRY)
+
+
+def describe() -> list[tuple[str, str, str, str]]:
+    """(name, units, accepted values, description) of every override, sorted by name."""
+    return [(o.name, o.units, o.rule(), o.description) for o in sorted(_REGISTRY.values(), key=lambda o: o.name)]
+
+
+def lookup(name) -> Override:
+    """The override called ``name``; an unknown name raises OverrideError listing the closest names."""
+    key = normalise(name)
+    if key in _REGISTRY:
+        return _REGISTRY[key]
+    close = difflib.get_close_matches(key, list(_REGISTRY), n=4, cutoff=0.5)
+    hint = (f"closest valid names: {', '.join(close)}" if close
+            else f"valid names: {', '.join(sorted(_REGISTRY))}")
+    raise OverrideError(f"unknown input override {str(name).strip()!r}; {hint}")
+
+
+def _number(override: Override, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(float(value)):
+        found = "nothing" if value is None else (f"text {value!r}" if isinstance(value, str) else repr(value))
+        raise OverrideError(f"{override.name} must be a number ({override.units}), found {found}")
+    value = float(value)
+    if not override.accepts(value):
+        raise OverrideError(f"{override.name} must be {override.rule()} ({override.units}), found {value:g}")
+    return value
+
+
+def apply_overrides(inputs: ModelInputs, overrides: Mapping | Iterable) -> ModelInputs:
+    """New inputs with each named override applied in turn (a mapping or (name, value) pairs).
+
+    Only the fields each override declares change; every other field is the very same object
+    as in ``inputs``.  Unknown names or unacceptable values raise :class:`OverrideError` naming
+    every problem.
+    """
+    pairs = list(overrides.items()) if isinstance(overrides, Mapping) else list(overrides)
+    problems, resolved = [], []
+    for name, value in pairs:
+        try:
+            override = lookup(name)
+            resolved.append((override, _number(override, value)))
+        except OverrideError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise OverrideError("; ".join(problems))
+    for override, value in resolved:
+        inputs = override.setter(inputs, value)
+    return inputs
+
+
+CHAIN = ("population", "economy", "pension", "finance")
+
+
+def first_block(names: Iterable) -> str | None:
+    """The earliest block of the chain (:data:`CHAIN`) changed by the named overrides; None for none.
+
+    A block not in the chain counts as the first (nothing can be reused)."""
+    blocks = [lookup(name).block for name in names]
+    if not blocks:
+        return None
+    return min(blocks, key=lambda b: CHAIN.index(b) if b in CHAIN else -1)
+
+
+# --- setters -------------------------------------------------------------------------------------
+
+def _get(obj, path: str):
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _set(obj, path: str, value):
+    head, _, rest = path.partition(".")
+    if not rest:
+        return replace(obj, **{head: value})
+    return replace(obj, **{head: _set(getattr(obj, head), rest, value)})
+
+
+def set_everywhere(path: str, index=None) -> Callable:
+    """Setter: every element of the array at ``path`` (or of ``array[index]``) becomes the value."""
+    def setter(inputs, value):
+        original = _get(inputs, path)
+        if np.ndim(original) == 0:
+            return _set(inputs, path, float(value))
+        array = np.array(original, dtype=np.float64)
+        if index is None:
+            array[...] = value
+        else:
+            array[index] = value
+        return _set(inputs, path, array)
+    setter.paths = (path,)
+    return setter
+
+
+def scale(path: str, high: float | None = None, what: str = "") -> Callable:
+    """Setter: the array at ``path`` times the value; with ``high``, no element may end above it."""
+    def setter(inputs, value):
+        array = np.asarray(_get(inputs, path), dtype=np.float64) * value
+        if high is not None and np.any(array > high):
+            raise OverrideError(f"{what or path} times {value:g} goes above {high:g} "
+                                f"(largest {np.max(array):g}): use a smaller factor")
+        return _set(inputs, path, array)
+    setter.paths = (path,)
+    return setter
+
+
+def _tfr(inputs, value):
+    """TFR of every year; with ASFR input, the ASFR of each year rescaled to that total."""
+    population = inputs.population
+    if population.fertility_input == "asfr":
+        asfr = np.asarray(population.asfr, dtype=np.float64)
+        totals = asfr.sum(axis=1, keepdims=True)
+        if np.any(totals <= 0):
+            raise OverrideError("tfr: the age-specific fertility rates of some year sum to zero and cannot be "
+                                "rescaled")
+        return _set(inputs, "population.asfr", asfr * (value / totals))
+    return set_everywhere("population.tfr")(inputs, value)
+
+
+def _mortality_scale(inputs, value):
+    high = 1.0 if inputs.population.mortality_kind == "qx" else None
+    return scale("population.mortality", high, "death probabilities q_x")(inputs, value)
+
+
+_SEX = {"male": 0, "female": 1}
+
+register("tfr", _tfr, fields=("population.tfr", "population.asfr"), units="children per woman",
+         low=0.0, high=15.0,
+         description="total fertility rate of every projection year (with fertility input 'asfr': the "
+                     "age-specific rates of each year rescaled to this total)")
+register("srb", set_everywhere("population.srb"), units="males per female birth", low=0.8, high=1.3,
+         description="sex ratio at birth of every projection year")
+register("mortality_scale", _mortality_scale, fields=("population.mortality",), units="factor", low=0.0,
+         low_open=True, description="multiplies the mortality rates (m_x or q_x as entered) of every anchor "
+                                    "year, age and sex; 0.9 = 10% lower mortality")
+register("net_migration_scale", scale("population.net_migrants"), units="factor",
+         description="multiplies the net migrants of every year, age and sex; 0 = no migration")
+register("productivity_growth", set_everywhere("economy.productivity_growth"), units="rate per year",
+         low=-1.0, low_open=True, description="labour productivity growth of every projection year")
+register("cpi_inflation", set_everywhere("economy.cpi_inflation"), units="rate per year", low=-1.0,
+         low_open=True, description="CPI inflation of every projection year")
+register("gdp_deflator_inflation", set_everywhere("economy.deflator_inflation"), units="rate per year",
+         low=-1.0, low_open=True, description="GDP deflator inflation of every projection year")
+register("wage_share_change", set_everywhere("economy.wage_share_change"), units="rate per year", low=-1.0,
+         low_open=True, description="change of the wage share of every projection year")
+register("wage_growth", set_everywhere("economy.wage_growth"), units="rate per year", low=-1.0, low_open=True,
+         description="average wage growth of every projection year (used only when Wage growth input "
+                     "is 'direct')")
+register("investment_return", set_everywhere("economy.investment_return"), units="rate per year", low=-1.0,
+         low_open=True, description="investment return of every projection year (nominal or real, as set by "
+                                    "Investment return input)")
+register("unemployment", set_everywhere("economy.unemployment"), units="share of the labour force",
+         low=0.0, high=1.0, high_open=True, description="unemployment rate of both sexes, every projection year")
+for _sex, _k in _SEX.items():
+    register(f"unemployment_{_sex}", set_everywhere("economy.unemployment", (slice(None), _k)),
+             units="share of the labour force", low=0.0, high=1.0, high_open=True,
+             description=f"unemployment rate of {_sex}s, every projection year")
+
+
+def _participation_scale(sex: int | None):
+    def setter(inputs, value):
+        lfpr = np.array(inputs.economy.lfpr, dtype=np.float64)
+        sel = (slice(None),) if sex is None else (slice(None), sex)
+        lfpr[sel] = lfpr[sel] * value
+        if np.any(lfpr > 1.0):
+            raise OverrideError(f"participation rates times {value:g} go above 1 (largest {np.max(lfpr):g}): "
+                                "use a smaller factor")
+        return _set(inputs, "economy.lfpr", lfpr)
+    setter.paths = ("economy.lfpr",)
+    return setter
+
+
+register("participation_scale", _participation_scale(None), units="factor", low=0.0,
+         description="multiplies the labour-force participation rates of every anchor year, age and sex")
+for _sex, _k in _SEX.items():
+    register(f"participation_scale_{_sex}", _participation_scale(_k), units="factor", low=0.0,
+             description=f"multiplies the labour-force participation rates of {_sex}s")
+register("employee_share", set_everywhere("economy.employee_share"), units="share of employment", low=0.0,
+         high=1.0, description="employees as a share of employment, both sexes, every projection year")
+register("formal_share", set_everywhere("economy.formal_share"), units="share of employment", low=0.0,
+         high=1.0, description="formal (covered) employment as a share of employment, both sexes, every year")
+register("base_gdp", set_everywhere("economy.base_gdp"), units="currency units per year", low=0.0,
+         low_open=True, description="nominal GDP of the base year")
+register("base_wage", set_everywhere("economy.base_average_wage"), units="currency units per year", low=0.0,
+         low_open=True, description="average annual wage of employees in the base year")
