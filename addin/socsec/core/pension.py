@@ -45,12 +45,15 @@ def insured_step_kernel(active, inactive, q, invalidity, retire_early, retire_no
     """
     _, A, S = active.shape
     omega = A - 1
-    active_next[:] = 0.0
-    inactive_next[:] = 0.0
+    for out in (active_next, inactive_next, dead_active, dead_inactive, invalid, retired_active,
+                left_inactive, lapsed, reentered):
+        out[:] = 0.0
     for g in range(2):
         for x in range(A):
             x1 = x + 1 if x < omega else omega
             for s in range(S):
+                if active[g, x, s] == 0.0 and inactive[g, x, s] == 0.0:
+                    continue  # most (age, service) cells are empty: service <= age - 15
                 a = active[g, x, s]
                 if x >= exit_age[g]:
                     r = 1.0
@@ -176,3 +179,150 @@ def pensioners_step_reference(number, amount, q, exit_rate, new_number, new_amou
     amount_next[:, 1:] += kept_amount[:, :-1]
     amount_next[:, -1] += kept_amount[:, -1]
     return number_next, amount_next * (1.0 + indexation), deaths, exits
+
+
+@njit(cache=True)
+def _accrued(service, rate, base_percent, base_years):
+    """Pension as a share of reference earnings: base percent pro rata over the first base
+    years plus ``rate`` per further year."""
+    base = 0.0
+    if base_years > 0.0:
+        base = base_percent * min(service, base_years) / base_years
+    return base + rate * max(service - base_years, 0.0)
+
+
+@njit(cache=True)
+def awards_kernel(retired_active, left_inactive, invalid, dead_active, dead_inactive, diag, h_now, periods,
+                  revaluation, wage, normal_age, min_old, min_invalidity, min_survivors, accrual_rate,
+                  base_percent, base_years, min_pension, max_pension, early_reduction, late_increment,
+                  service_credit, grant_per_year,
+                  old_number, old_amount, inv_number, inv_amount, death_number, death_pension, grants):
+    """New pensions, entitled deaths and grants of one year from the flows of the insured (numba kernel).
+
+    Reference earnings of a cell (sex g, age x, service s) with m = periods[s] years:
+    ``ref = revaluation x (diag[h_now, g, x] - diag[h_now - m, g, x - m]) / m`` where diag holds
+    prefix sums along cohort diagonals of insurable wage / revaluation index (0 before age 0).
+    Old-age pension ``clamp(accrued(s) x ref) x (1 - reduction x years early + increment x years
+    late)``; deferred pension of inactive insured at the normal age: the same without early
+    reduction; invalidity pension and potential pension of an entitled death:
+    ``clamp(accrued(s + credit) x ref)`` with credit = years to the normal age if ``service_credit``.
+    ``clamp`` applies the minimum and (if > 0) maximum pension.  Exits without entitlement get a
+    grant ``grant_per_year x s x wage[g, x]``.
+
+    Outputs (2, A): old_number/old_amount and inv_number/inv_amount by age at the END of the
+    year; death_number/death_pension by age at the start; grants (2,): number, amount.
+    """
+    _, A, S = retired_active.shape
+    omega = A - 1
+    grants[0] = 0.0
+    grants[1] = 0.0
+    for g in range(2):
+        for x in range(A):
+            old_number[g, x] = 0.0
+            old_amount[g, x] = 0.0
+            inv_number[g, x] = 0.0
+            inv_amount[g, x] = 0.0
+            death_number[g, x] = 0.0
+            death_pension[g, x] = 0.0
+    for g in range(2):
+        nra = normal_age[g]
+        for x in range(A):
+            x1 = x + 1 if x < omega else omega
+            early_years = max(nra - x, 0.0)
+            late_years = max(x - nra, 0.0)
+            adjust = max(1.0 - early_reduction * early_years + late_increment * late_years, 0.0)
+            deferred_adjust = max(1.0 + late_increment * late_years, 0.0)
+            credit = early_years if service_credit else 0.0
+            for s in range(S):
+                ret = retired_active[g, x, s]
+                left = left_inactive[g, x, s]
+                inv = invalid[g, x, s]
+                dead = dead_active[g, x, s] + dead_inactive[g, x, s]
+                if ret == 0.0 and left == 0.0 and inv == 0.0 and dead == 0.0:
+                    continue
+                m = periods[s]
+                past = 0.0
+                if x - m >= 0:
+                    past = diag[max(h_now - m, 0), g, x - m]
+                ref = revaluation * (diag[h_now, g, x] - past) / m
+                grant = grant_per_year * s * wage[g, x]
+                base_pension = max(_accrued(s, accrual_rate, base_percent, base_years) * ref, min_pension)
+                if max_pension > 0.0:
+                    base_pension = min(base_pension, max_pension)
+                potential = max(_accrued(s + credit, accrual_rate, base_percent, base_years) * ref, min_pension)
+                if max_pension > 0.0:
+                    potential = min(potential, max_pension)
+                if s >= min_old:
+                    old_number[g, x1] += ret + left
+                    old_amount[g, x1] += ret * base_pension * adjust + left * base_pension * deferred_adjust
+                else:
+                    grants[0] += ret + left
+                    grants[1] += (ret + left) * grant
+                if s >= min_invalidity:
+                    inv_number[g, x1] += inv
+                    inv_amount[g, x1] += inv * potential
+                else:
+                    grants[0] += inv
+                    grants[1] += inv * grant
+                if s >= min_survivors:
+                    death_number[g, x] += dead
+                    death_pension[g, x] += dead * potential
+                else:
+                    grants[0] += dead
+                    grants[1] += dead * grant
+
+
+def awards_reference(retired_active, left_inactive, invalid, dead_active, dead_inactive, diag, h_now, periods,
+                     revaluation, wage, normal_age, min_old, min_invalidity, min_survivors, accrual_rate,
+                     base_percent, base_years, min_pension, max_pension, early_reduction, late_increment,
+                     service_credit, grant_per_year):
+    """Numpy twin of :func:`awards_kernel`; returns (old_number, old_amount, inv_number, inv_amount,
+    death_number, death_pension, grants)."""
+    _, A, S = retired_active.shape
+    ages = np.arange(A)
+    service = np.arange(S).astype(float)
+    periods = np.asarray(periods)
+    x_minus = ages[:, None] - periods[None, :]
+    past = np.where(x_minus[None] >= 0,
+                    diag[np.clip(h_now - periods, 0, None)[None, None, :], np.arange(2)[:, None, None],
+                         np.clip(x_minus, 0, None)[None]], 0.0)
+    ref = revaluation * (diag[h_now][:, :, None] - past) / periods[None, None, :]
+
+    def accrued(s):
+        base = base_percent * np.minimum(s, base_years) / base_years if base_years > 0 else 0.0
+        return base + accrual_rate * np.maximum(s - base_years, 0.0)
+
+    def clamp(p):
+        p = np.maximum(p, min_pension)
+        return np.minimum(p, max_pension) if max_pension > 0 else p
+
+    nra = np.asarray(normal_age, dtype=float)[:, None, None]
+    x = ages[None, :, None].astype(float)
+    early_years = np.maximum(nra - x, 0.0)
+    late_years = np.maximum(x - nra, 0.0)
+    adjust = np.maximum(1.0 - early_reduction * early_years + late_increment * late_years, 0.0)
+    deferred_adjust = np.maximum(1.0 + late_increment * late_years, 0.0)
+    credit = early_years if service_credit else 0.0
+    s = service[None, None, :]
+    base_pension = clamp(accrued(s) * ref)
+    potential = clamp(accrued(s + credit) * ref)
+    grant = grant_per_year * s * wage[:, :, None]
+    ok_old, ok_inv, ok_surv = s >= min_old, s >= min_invalidity, s >= min_survivors
+    dead = dead_active + dead_inactive
+
+    def by_end_age(v):
+        out = np.zeros_like(v)
+        out[:, 1:] = v[:, :-1]
+        out[:, -1] += v[:, -1]
+        return out
+
+    old_number = by_end_age(((retired_active + left_inactive) * ok_old).sum(axis=2))
+    old_amount = by_end_age((ok_old * base_pension * (retired_active * adjust + left_inactive * deferred_adjust))
+                            .sum(axis=2))
+    inv_number = by_end_age((invalid * ok_inv).sum(axis=2))
+    inv_amount = by_end_age((invalid * ok_inv * potential).sum(axis=2))
+    death_number = (dead * ok_surv).sum(axis=2)
+    death_pension = (dead * ok_surv * potential).sum(axis=2)
+    no_right = (retired_active + left_inactive) * ~ok_old + invalid * ~ok_inv + dead * ~ok_surv
+    grants = np.array([no_right.sum(), (no_right * grant).sum()])
+    return old_number, old_amount, inv_number, inv_amount, death_number, death_pension, grants

@@ -21,6 +21,8 @@ from socsec.core import pension as kp
 from socsec.model.population import SEXES, interpolate_linear
 
 PENSION_TYPES = ("old_age", "invalidity", "survivors", "orphans")
+# flows of the insured by (year, sex, age, service), in the output order of core.pension.insured_step_kernel
+FLOW_NAMES = ("dead_active", "dead_inactive", "invalid", "retired_active", "left_inactive", "lapsed", "reentered")
 REFERENCE_EARNINGS = ("career_average", "last_years")
 REVALUATIONS = ("wages", "prices", "none")
 INDEXATIONS = ("wages", "prices")
@@ -50,16 +52,17 @@ def spread_insured(age_starts, service_starts, counts, omega: int) -> np.ndarray
     service_groups = spread_groups(service_starts, omega)
     for i, (a0, a1) in enumerate(age_groups):
         for j, (s0, s1) in enumerate(service_groups):
-            x, sv = np.meshgrid(np.arange(a0, a1 + 1), np.arange(s0, s1 + 1), indexing="ij")
-            feasible = sv <= x - MIN_ENTRY_AGE
-            for g in range(2):
-                total = counts[g, i, j]
-                if total == 0:
-                    continue
-                if not feasible.any():
-                    raise ValueError(f"sex {g}, ages {a0}-{a1}, service {s0}-{s1}: no one aged {a1} or less can "
-                                     f"have {s0} years of service (service starts at age {MIN_ENTRY_AGE})")
-                out[g, x[feasible], sv[feasible]] += total / feasible.sum()
+            totals = counts[:, i, j]
+            if not totals.any():
+                continue
+            # feasible service at age x: s0 .. min(s1, x - MIN_ENTRY_AGE)
+            rows = [(x, min(s1, x - MIN_ENTRY_AGE)) for x in range(a0, a1 + 1) if min(s1, x - MIN_ENTRY_AGE) >= s0]
+            cells = sum(top - s0 + 1 for _, top in rows)
+            if cells == 0:
+                raise ValueError(f"ages {a0}-{a1}, service {s0}-{s1}: no one aged {a1} or less can have {s0} "
+                                 f"years of service (service starts at age {MIN_ENTRY_AGE})")
+            for x, top in rows:
+                out[:, x, s0:top + 1] += (totals / cells)[:, None]
     return out
 
 
@@ -218,14 +221,6 @@ def clipped_lognormal_mean(mean, cv, floor, ceiling):
     return np.where(mean > 0, total, 0.0)
 
 
-def accrued_percent(service, rules: SchemeRules, t: int):
-    """Pension as a share of reference earnings for ``service`` years (two-tier or flat accrual):
-    base percent x min(service, N) / N + rate x max(service - N, 0), N = accrual base years."""
-    n_base = rules.accrual_base_years[t]
-    base = rules.accrual_base_percent[t] * (np.minimum(service, n_base) / n_base if n_base > 0 else 0.0)
-    return base + rules.accrual_rate[t] * np.maximum(service - n_base, 0.0)
-
-
 @dataclass
 class _Ledger:
     """Per-year outputs gathered during the projection (arrays by year)."""
@@ -338,13 +333,10 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     amount[0] = base_pensioners * base_average
     wages = np.zeros((n, 2, A))
     ledger = _Ledger(n, A)
-    flows = {name: np.zeros((n, 2, A, S)) for name in
-             ("dead_active", "dead_inactive", "invalid", "retired_active", "left_inactive", "lapsed", "reentered")}
+    flows = {name: np.zeros((n, 2, A, S)) for name in FLOW_NAMES}
     flows["entrants"] = np.zeros((n, 2, A))
     flows["to_inactive"] = np.zeros((n, 2, A))
     flows["credits"] = np.zeros(n)  # years of service credited during the year
-    s_grid = service[None, None, :].astype(float)
-    x_grid = ages[None, :, None].astype(float)
 
     for t in range(n):
         A0, N0 = stocks_A[t], stocks_N[t]
@@ -354,70 +346,41 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
         early = rules.early_age[t].astype(np.int64)
         normal = rules.normal_age[t].astype(np.int64)
         exit_age = assume.exit_age[t].astype(np.int64)
-        min_old = int(rules.min_service_old_age[t])
-        args = (np.ascontiguousarray(A0), np.ascontiguousarray(N0), np.ascontiguousarray(q_insured[t]),
-                assume.invalidity, assume.retire_early[t], assume.retire_normal[t], assume.lapse,
-                assume.reentry, assume.density, early, normal, exit_age, min_old)
+        min_old = int(np.ceil(rules.min_service_old_age[t]))  # completed years: s >= min
+        args = (A0, N0, q_insured[t], assume.invalidity, assume.retire_early[t], assume.retire_normal[t],
+                assume.lapse, assume.reentry, assume.density, early, normal, exit_age, min_old)
+        outputs = [stocks_A[t + 1], stocks_N[t + 1]] + [flows[name][t] for name in FLOW_NAMES]
         if engine == "numba":
-            out = [np.empty((2, A, S)) for _ in range(9)]
-            kp.insured_step_kernel(*args, *out)
+            kp.insured_step_kernel(*args, *outputs)
         else:
-            out = kp.insured_step_reference(*args)
-        A1, N1, dA, dN, inv, retA, leftN, lap, back = out
-        for name, value in zip(("dead_active", "dead_inactive", "invalid", "retired_active", "left_inactive",
-                                "lapsed", "reentered"), (dA, dN, inv, retA, leftN, lap, back)):
-            flows[name][t] = value
+            for target_array, value in zip(outputs, kp.insured_step_reference(*args)):
+                target_array[...] = value
+        A1, N1, dA, dN, inv, retA, leftN, lap, back = outputs
 
-        # reference earnings of every (sex, age, service) cell, and the pensions it would give
-        m = np.maximum(service, 1)
+        # awards, entitled deaths and grants (reference earnings from the cohort-diagonal sums)
+        periods = np.maximum(service, 1)
         if rules.reference_earnings == "last_years":
-            m = np.minimum(m, max(int(rules.reference_years[t]), 1))
-        h_now = H + t + 1
-        older = np.clip(h_now - m, 0, None)  # (S,)
-        x_minus = ages[:, None] - m[None, :]  # (A, S)
-        past = np.where(x_minus[None] >= 0, diag[older[None, None, :], np.arange(2)[:, None, None],
-                                                  np.clip(x_minus, 0, None)[None]], 0.0)
-        reference = revaluation_index[t] * (diag[h_now][:, :, None] - past) / m[None, None, :]
-        lo, hi = rules.min_pension[t] * pension_index[t], rules.max_pension[t] * pension_index[t]
-
-        def clamp(p):
-            p = np.maximum(p, lo)
-            return np.minimum(p, hi) if hi > 0 else p
-
-        nra = normal[:, None, None].astype(float)
-        adjust = np.maximum(1.0 - rules.early_reduction[t] * np.maximum(nra - x_grid, 0.0)
-                            + rules.late_increment[t] * np.maximum(x_grid - nra, 0.0), 0.0)
-        old_pension = clamp(accrued_percent(s_grid, rules, t) * reference) * adjust
-        credit = np.maximum(nra - x_grid, 0.0) if rules.invalidity_service_credit else 0.0
-        inv_pension = clamp(accrued_percent(s_grid + credit, rules, t) * reference)
-        deferred_pension = clamp(accrued_percent(s_grid, rules, t) * reference) * np.maximum(
-            1.0 + rules.late_increment[t] * np.maximum(x_grid - nra, 0.0), 0.0)
-        grant_amount = rules.grant_per_year[t] * s_grid * w[:, :, None]
-
-        ok_old = s_grid >= rules.min_service_old_age[t]
-        ok_inv = s_grid >= rules.min_service_invalidity[t]
-        ok_surv = s_grid >= rules.min_service_survivors[t]
-
-        def by_end_age(x):  # (2, A) by age at the start of the year -> by age at the end
-            out = np.zeros_like(x)
-            out[:, 1:] = x[:, :-1]
-            out[:, -1] += x[:, -1]
-            return out
-
+            periods = np.minimum(periods, max(int(rules.reference_years[t]), 1))
+        award_args = (retA, leftN, inv, dA, dN, diag, H + t + 1, periods.astype(np.int64),
+                      float(revaluation_index[t]), w, normal.astype(np.float64),
+                      float(rules.min_service_old_age[t]), float(rules.min_service_invalidity[t]),
+                      float(rules.min_service_survivors[t]), float(rules.accrual_rate[t]),
+                      float(rules.accrual_base_percent[t]), float(rules.accrual_base_years[t]),
+                      float(rules.min_pension[t] * pension_index[t]), float(rules.max_pension[t] * pension_index[t]),
+                      float(rules.early_reduction[t]), float(rules.late_increment[t]),
+                      bool(rules.invalidity_service_credit), float(rules.grant_per_year[t]))
+        if engine == "numba":
+            awarded = [np.empty((2, A)) for _ in range(6)] + [np.empty(2)]
+            kp.awards_kernel(*award_args, *awarded)
+        else:
+            awarded = kp.awards_reference(*award_args)
+        old_n, old_amt, inv_n, inv_amt, deaths_n, deaths_base, grant_totals = awarded
         new_n = np.zeros((4, 2, A))
         new_amt = np.zeros((4, 2, A))
-        new_n[0] = by_end_age((retA * ok_old).sum(axis=2) + (leftN * ok_old).sum(axis=2))
-        new_amt[0] = by_end_age((retA * ok_old * old_pension).sum(axis=2)
-                                + (leftN * ok_old * deferred_pension).sum(axis=2))
-        new_n[1] = by_end_age((inv * ok_inv).sum(axis=2))
-        new_amt[1] = by_end_age((inv * ok_inv * inv_pension).sum(axis=2))
-        grants_number = ((retA + leftN) * ~ok_old + inv * ~ok_inv + (dA + dN) * ~ok_surv).sum()
-        grants_paid = (((retA + leftN) * ~ok_old + inv * ~ok_inv + (dA + dN) * ~ok_surv) * grant_amount).sum()
+        new_n[0], new_amt[0], new_n[1], new_amt[1] = old_n, old_amt, inv_n, inv_amt
+        grants_number, grants_paid = grant_totals
 
         # deaths that give survivors' pensions: insured with enough service, and pensioners
-        deaths_n = ((dA + dN) * ok_surv).sum(axis=2)
-        deaths_base = ((dA + dN) * ok_surv * inv_pension).sum(axis=2)  # potential pensions
-        pension_deaths = np.zeros((4, 2, A))
         qs = (q_old[t], q_inv[t], q_pop[t], q_pop[t])
         exit_rates = np.zeros((4, 2, A))
         exit_rates[2] = assume.remarriage[:, None]
@@ -481,7 +444,6 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
                 N1[g] += excess
         flows["entrants"][t], flows["to_inactive"][t] = entrants, moved
         flows["credits"][t] = ((A0 - dA - inv - retA - lap) * assume.density[:, :, None]).sum()
-        stocks_A[t + 1], stocks_N[t + 1] = A1, N1
 
         average_actives = 0.5 * (A0.sum(axis=2) + A1.sum(axis=2))
         earnings = float((average_actives * assume.density * w).sum())
