@@ -1,0 +1,191 @@
+"""The committed workbooks and a results workbook written by `socsec run` open in LibreOffice
+Calc (headless), every formula recalculates without an error value, and the charts survive.
+
+LibreOffice loads each file with "recalculate on load: always" (a throw-away user profile),
+so the formulas are evaluated by LibreOffice, not read back from values cached in the file,
+and saves it again as .xlsx; the tests then read the values and charts LibreOffice wrote.
+Skipped when `soffice` is not on PATH, unless SOCSEC_REQUIRE_LIBREOFFICE=1 (.ci/run installs Debian's
+libreoffice-calc and sets it, so CI cannot pass by skipping them).
+"""
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import time
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from socsec.cli import main
+from socsec.workbook.contract import RESULT_SHEETS
+
+WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+REQUIRED = os.environ.get("SOCSEC_REQUIRE_LIBREOFFICE") == "1"  # set by .ci/run: CI must not skip these
+pytestmark = pytest.mark.skipif(
+    SOFFICE is None and not REQUIRED, reason="LibreOffice is not installed (no `soffice` on PATH): "
+                                             "apt-get install libreoffice-calc to run these tests; .ci/run does")
+ERROR_VALUES = ("#REF!", "#NAME?", "#VALUE!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:")
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+      "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+
+
+def stale_workbook(path: Path) -> Path:
+    """A workbook whose formula =A1*3 carries a wrong cached value (999): proves the recalculation."""
+    wb = Workbook()
+    wb.active["A1"], wb.active["B1"] = 2, "=A1*3"
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = re.sub(r"(<f>A1\*3</f>)(<v>[^<]*</v>|<v\s*/>)?", r"\1<v>999</v>",
+                                               sheet).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory):
+    """{name: (original, converted by LibreOffice)} for the committed workbooks, a results
+    workbook of the example and the stale-formula probe; one LibreOffice start for all."""
+    assert SOFFICE, "SOCSEC_REQUIRE_LIBREOFFICE=1 but there is no `soffice` on PATH (apt-get install libreoffice-calc)"
+    tmp = tmp_path_factory.mktemp("libreoffice")
+    results = tmp / "jordan_example_results.xlsx"
+    assert main(["run", str(WORKBOOKS / "jordan_example.xlsx"), "-o", str(results)]) == 0
+    originals = {"jordan_example": WORKBOOKS / "jordan_example.xlsx", "template": WORKBOOKS / "template.xlsx",
+                 "results": results, "stale": stale_workbook(tmp / "stale.xlsx")}
+    profile = tmp / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS)
+    out = tmp / "out"
+    started = time.perf_counter()
+    done = subprocess.run([SOFFICE, "--headless", "--norestore", "--nologo",
+                           f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "xlsx",
+                           "--outdir", str(out), *map(str, originals.values())],
+                          capture_output=True, text=True, timeout=600)
+    print(f"LibreOffice converted {len(originals)} workbooks in {time.perf_counter() - started:.1f} s")
+    converted = {name: (path, out / path.name) for name, path in originals.items()}
+    missing = [str(c) for _, c in converted.values() if not c.exists()]
+    assert not missing, f"LibreOffice wrote no {missing}: {done.stdout} {done.stderr}"
+    return converted
+
+
+def test_libreoffice_recalculates_on_load(converted):
+    _, probe = converted["stale"]
+    assert load_workbook(probe, data_only=True).active["B1"].value == 6  # not the stale 999
+
+
+@pytest.mark.parametrize("name", ["jordan_example", "template", "results"])
+def test_every_formula_evaluates_without_error(converted, name):
+    original, result = converted[name]
+    formulas = load_workbook(original)
+    values = load_workbook(result, data_only=True)
+    assert values.sheetnames == formulas.sheetnames
+    bad, count = [], 0
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type != "f":
+                    continue
+                count += 1
+                value = values[ws.title][cell.coordinate].value
+                if value is None or (isinstance(value, str) and value.startswith(ERROR_VALUES)):
+                    bad.append(f"{ws.title}!{cell.coordinate} {cell.value} -> {value!r}")
+    assert count > 0
+    assert not bad, "formulas with error values in LibreOffice:\n" + "\n".join(bad[:20])
+    country = values["Settings"].cell(*_named_cell(formulas, "in_country")).value
+    assert values["Cover"]["B3"].value == country and formulas["Cover"]["B3"].value == "=in_country"
+    master = "OK" if name == "results" else "not run"
+    result_sheets = [s for s in values.sheetnames if s in RESULT_SHEETS or s == "Charts"]
+    assert len(result_sheets) == len(RESULT_SHEETS) + (name == "results")
+    for sheet in result_sheets:
+        assert formulas[sheet]["B2"].value == "=chk_master"
+        assert values[sheet]["B2"].value == master, sheet
+
+
+def _named_cell(wb, name):
+    from openpyxl.utils import range_boundaries
+    _, ref = next(iter(wb.defined_names[name].destinations))
+    col, row, _, _ = range_boundaries(ref.replace("$", ""))
+    return row, col
+
+
+def charts_by_sheet(path) -> dict:
+    """{sheet name: [chart XML, ...]} through workbook -> sheet -> drawing -> chart relations."""
+    from xml.etree import ElementTree as ET
+
+    def rels(z, part):
+        p = PurePosixPath(part)
+        name = f"{p.parent}/_rels/{p.name}.rels"
+        if name not in z.namelist():
+            return {}
+        return {r.get("Id"): str(PurePosixPath(_resolve(p.parent, r.get("Target"))))
+                for r in ET.fromstring(z.read(name)).findall("rel:Relationship", NS)}
+
+    found = {}
+    with zipfile.ZipFile(path) as z:
+        book = ET.fromstring(z.read("xl/workbook.xml"))
+        book_rels = rels(z, "xl/workbook.xml")
+        for sheet in book.find("m:sheets", NS):
+            part = book_rels[sheet.get(f"{{{NS['r']}}}id")]
+            for drawing in rels(z, part).values():
+                if "/drawings/" in drawing:
+                    charts = [c for c in rels(z, drawing).values() if "/charts/" in c]
+                    found.setdefault(sheet.get("name"), []).extend(z.read(c).decode() for c in sorted(charts))
+    return found
+
+
+def _resolve(base: PurePosixPath, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts = list(base.parts)
+    for piece in target.split("/"):
+        if piece == "..":
+            parts.pop()
+        elif piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def references(chart_xml: str) -> list:
+    """Cell references of a chart's series (titles, categories, values) in order, unescaped and
+    without $ and quotes (LibreOffice writes 'Charts'!$A$88 as Charts!$A$88)."""
+    refs = [html.unescape(f) for f in re.findall(r"<(?:c:)?f>([^<]*)</(?:c:)?f>", chart_xml)]
+    return [r.replace("$", "").replace("'", "") for r in refs if "!" in r]
+
+
+def test_charts_survive_with_the_same_references_and_the_result_values(converted):
+    original, result = converted["results"]
+    before, after = charts_by_sheet(original), charts_by_sheet(result)
+    assert list(before) == ["Charts"] and list(after) == ["Charts"]
+    assert len(after["Charts"]) == len(before["Charts"]) >= 6
+    assert sorted(map(references, after["Charts"])) == sorted(map(references, before["Charts"]))
+    # LibreOffice stores the values it plotted: the 2025 pyramid's female series is the 2025 column
+    pyramid = next(x for x in after["Charts"] if "Population pyramid 2025" in x)
+    females = pyramid.split("<c:ser>")[1]
+    ref = next(r for r in references(females) if "!B" in r)
+    cached = [float(v) for v in re.findall(r"<c:v>([^<]*)</c:v>", females.split("<c:val>")[1].split("</c:val>")[0])]
+    sheet, cells = ref.rsplit("!", 1)
+    first, last = (int(re.sub(r"\D", "", c)) for c in cells.split(":"))
+    ws = load_workbook(original, data_only=True)[sheet]
+    expected = [ws[f"B{r}"].value for r in range(first, last + 1)]
+    assert len(cached) == len(expected) == 101 and cached == pytest.approx(expected, rel=1e-12)
+
+
+def test_template_and_example_have_no_charts(converted):
+    for name in ("jordan_example", "template"):
+        assert charts_by_sheet(converted[name][1]) == {}
