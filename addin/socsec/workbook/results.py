@@ -1,8 +1,11 @@
-"""Result sheets, Checks, Log and the Cover stamp of a results workbook (openpyxl).
+"""Result sheets, Checks, Log and the Cover stamp of a results workbook.
 
-A headless run never changes the user's file: :func:`write_results_workbook` loads the
-input workbook, (re)creates the result sheets, stamps the Cover, appends a Log row and
-saves everything under a NEW name, atomically.
+Everything is drawn through the backend-neutral writer (:mod:`socsec.workbook.writer`):
+:func:`write_result_sheets`, :func:`stamp_cover` and :func:`log_run` serve both the headless
+run (openpyxl, an .xlsx file) and the Excel macro (xlwings, the open workbook).  A headless
+run never changes the user's file: :func:`write_results_workbook` loads the input workbook,
+(re)creates the result sheets, stamps the Cover, appends a Log row and saves everything under
+a NEW name, atomically.
 """
 
 import datetime as _dt
@@ -11,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 from openpyxl import load_workbook
-from openpyxl.utils import range_boundaries
 
 from socsec.atomic import save_workbook
-from socsec.workbook import charts, layout, styles
+from socsec.workbook import charts, layout
 from socsec.workbook.contract import (DEMOGRAPHY_ROWS, LABOUR_ROWS, MACRO_ROWS, PENSION_ROWS, RESULT_SHEETS,
                                       result_table)
 from socsec.workbook.tables import age_labels
+from socsec.workbook.writer import OpenpyxlWriter, grouped_rows
 
 CHECKS_SHEET = "Checks"
 LOG_SHEET = "Log"
@@ -54,59 +57,75 @@ SUMMARY_TABLES = (
 
 
 def create_result_sheets(wb, valuation=None):
-    """(Re)create the result and Checks sheets (and Log if missing); fill them from ``valuation``."""
-    for title in RESULT_SHEETS + (CHECKS_SHEET,):
-        if title in wb.sheetnames:
-            del wb[title]
-    sheets = {title: wb.create_sheet(title) for title in RESULT_SHEETS}
-    for ws in sheets.values():
-        ws.cell(1, 1, ws.title).font = styles.SHEET_TITLE_FONT
-        ws.cell(2, 1, "Master check:")
-        ws.cell(2, 2, "=chk_master")
+    """(Re)create the result and Checks sheets (and Log if missing) of an openpyxl workbook; fill
+    them from ``valuation``; add the charts."""
+    write_result_sheets(OpenpyxlWriter(wb), valuation)
+    charts.add_charts(wb, valuation)  # after the result sheets are filled; removes the Charts sheet if no results
+
+
+def write_result_sheets(writer, valuation=None):
+    """(Re)create the result and Checks sheets (and Log if missing) through any
+    :class:`~socsec.workbook.writer.BookWriter`; fill them from ``valuation`` (None: empty result
+    sheets saying there are no results yet).  Each block is one writer operation."""
+    for title in RESULT_SHEETS:
+        writer.reset_sheet(title)
+        writer.write(title, 1, 1, [[title]], "sheet_title")
+        writer.write(title, 2, 1, [["Master check:", "=chk_master"]])
         if valuation is None:
-            ws.cell(3, 1, "No results yet: run `socsec run` on this workbook.").font = styles.NOTE_FONT
-        ws.freeze_panes = "B1"
+            writer.write(title, 3, 1, [["No results yet: run `socsec run` on this workbook."]], "note")
+        writer.freeze_panes(title, "B1")
+    widest = dict.fromkeys(RESULT_SHEETS, 2)  # last column used on each sheet
     if valuation is not None:
+        next_row = dict.fromkeys(RESULT_SHEETS, 4)
         for name, rows, frame_of in SUMMARY_TABLES:
             spec = result_table(name)
-            _fill_summary(sheets[spec.sheet], spec, rows, frame_of(valuation))
-        _fill_population(sheets[result_table("out_pop_total").sheet], valuation.population)
-        _fill_calibration(sheets[result_table("out_calibration").sheet], valuation.pension.calibration)
-    for ws in sheets.values():
-        layout.set_widths(ws, first=46, n_cols=ws.max_column)
-        ws.protection.sheet = True  # protected without a password: results are not typed over
-    _write_checks(wb, valuation.checks if valuation else (), valuation is not None)
-    charts.add_charts(wb, valuation)  # after the result sheets are filled; removes the Charts sheet if no results
-    if LOG_SHEET not in wb.sheetnames:
-        log = wb.create_sheet(LOG_SHEET)
-        for j, head in enumerate(LOG_HEADER, start=1):
-            styles.style_header(log.cell(1, j, head))
-        log.column_dimensions["A"].width = 22
-        log.column_dimensions["E"].width = 60
-    else:  # keep the Log last
-        wb.move_sheet(LOG_SHEET, offset=len(wb.sheetnames) - 1 - wb.sheetnames.index(LOG_SHEET))
+            next_row[spec.sheet], width = _fill_summary(writer, spec, rows, frame_of(valuation), next_row[spec.sheet])
+            widest[spec.sheet] = max(widest[spec.sheet], width)
+        sheet = result_table("out_pop_total").sheet
+        widest[sheet] = max(widest[sheet], _fill_population(writer, sheet, valuation.population))
+        spec = result_table("out_calibration")
+        _fill_calibration(writer, spec, valuation.pension.calibration, next_row[spec.sheet])
+        widest[spec.sheet] = max(widest[spec.sheet], 4)
+    for title in RESULT_SHEETS:
+        writer.column_widths(title, layout.table_widths(first=46, n_cols=widest[title]))
+        writer.protect(title)  # protected without a password: results are not typed over
+    _write_checks(writer, valuation.checks if valuation else (), valuation is not None)
+    if not _ensure_log(writer):
+        writer.move_to_end(LOG_SHEET)  # keep the Log last
 
 
-def _fill_summary(ws, spec, rows, frame):
+def _ensure_log(writer) -> bool:
+    """Create the Log sheet with its header if missing; True if it was created."""
+    if not writer.ensure_sheet(LOG_SHEET):
+        return False
+    writer.write(LOG_SHEET, 1, 1, [list(LOG_HEADER)], "header")
+    writer.column_widths(LOG_SHEET, {1: 22, 5: 60})
+    return True
+
+
+def _fill_summary(writer, spec, rows, frame, row: int) -> tuple[int, int]:
+    """One summary table (indicators down, years across); return (next free row, last column)."""
     values = np.array([frame[key].to_numpy(dtype=float) for key, _, _ in rows])
-    layout.write_table(ws, 4, spec.name, spec.title, spec.description, spec.units, "socsec projection",
-                       "indicator \\ year", [label for _, label, _ in rows], [int(y) for y in frame["year"]],
-                       values, is_input=False, number_format=[fmt for _, _, fmt in rows])
+    years = [int(y) for y in frame["year"]]
+    next_row = layout.put_table(writer, spec.sheet, row, spec.name, spec.title, spec.description, spec.units,
+                                "socsec projection", "indicator \\ year", [label for _, label, _ in rows], years,
+                                values, is_input=False, number_format=[fmt for _, _, fmt in rows])
+    return next_row, 1 + len(years)
 
 
-def _fill_calibration(ws, calibration):
+def _fill_calibration(writer, spec, calibration, row: int):
     """The calibration table below the pension summary: projected, actual, ratio."""
-    spec = result_table("out_calibration")
     values = calibration[["projected", "actual", "ratio"]].to_numpy(dtype=float)
-    layout.write_table(ws, ws.max_row + 2, spec.name, spec.title, spec.description, spec.units,
-                       "socsec projection; actual figures from Scheme data", "item",
-                       list(calibration["label"]), ["projected", "actual", "ratio"], values, is_input=False,
-                       number_format="#,##0")
-    for row in ws.iter_rows(min_row=ws.max_row - len(values) + 1, max_row=ws.max_row, min_col=4, max_col=4):
-        row[0].number_format = "0.000"  # the ratio column
+    next_row = layout.put_table(writer, spec.sheet, row, spec.name, spec.title, spec.description, spec.units,
+                                "socsec projection; actual figures from Scheme data", "item",
+                                list(calibration["label"]), ["projected", "actual", "ratio"], values,
+                                is_input=False, number_format="#,##0")
+    if len(values):
+        writer.number_format(spec.sheet, next_row - 1 - len(values), 4, len(values), 1, "0.000")  # the ratio
 
 
-def _fill_population(ws, projection):
+def _fill_population(writer, sheet: str, projection) -> int:
+    """Population by age, both sexes, males, females; return the last column used."""
     pop = projection.population
     years = [int(projection.years[0]) + k for k in range(pop.shape[0])]
     labels = age_labels(pop.shape[2] - 1)
@@ -114,41 +133,39 @@ def _fill_population(ws, projection):
     for name, data in (("out_pop_total", pop.sum(axis=1)), ("out_pop_male", pop[:, 0]),
                        ("out_pop_female", pop[:, 1])):
         spec = result_table(name)
-        row = layout.write_table(ws, row, spec.name, spec.title, spec.description, spec.units,
-                                 "socsec projection", "age \\ year", labels, years, data.T,
-                                 is_input=False, number_format="#,##0")
+        row = layout.put_table(writer, sheet, row, spec.name, spec.title, spec.description, spec.units,
+                               "socsec projection", "age \\ year", labels, years, data.T,
+                               is_input=False, number_format="#,##0")
+    return 1 + len(years)
 
 
-def _write_checks(wb, checks, has_run: bool):
-    ws = wb.create_sheet(CHECKS_SHEET)
-    ws.cell(1, 1, "Checks").font = styles.SHEET_TITLE_FONT
-    ws.cell(2, 1, "Master check")
+def _write_checks(writer, checks, has_run: bool):
+    writer.reset_sheet(CHECKS_SHEET)
+    writer.write(CHECKS_SHEET, 1, 1, [["Checks"]], "sheet_title")
+    writer.write(CHECKS_SHEET, 2, 1, [["Master check"]])
     master = "not run" if not has_run else ("OK" if all(c.ok for c in checks) else "FAILED")
-    cell = ws.cell(2, 2, master)
-    cell.font = styles.OK_FONT if master == "OK" else styles.BAD_FONT
-    layout.define_name(wb, "chk_master", CHECKS_SHEET, 2, 2, 2, 2)
-    for j, head in enumerate(("Check", "Worst value", "Tolerance", "Status", "What it checks"), start=1):
-        styles.style_header(ws.cell(4, j, head))
-    for i, check in enumerate(checks, start=5):
-        ws.cell(i, 1, check.name)
-        ws.cell(i, 2, float(check.value))
-        ws.cell(i, 3, float(check.tolerance))
-        status = ws.cell(i, 4, "OK" if check.ok else "FAILED")
-        status.font = styles.OK_FONT if check.ok else styles.BAD_FONT
-        ws.cell(i, 5, check.description)
-    for col, width in zip("ABCDE", (34, 14, 12, 10, 90)):
-        ws.column_dimensions[col].width = width
-    ws.protection.sheet = True
+    writer.write(CHECKS_SHEET, 2, 2, [[master]], "ok" if master == "OK" else "bad")
+    writer.define_name("chk_master", CHECKS_SHEET, 2, 2, 2, 2)
+    writer.write(CHECKS_SHEET, 4, 1, [["Check", "Worst value", "Tolerance", "Status", "What it checks"]], "header")
+    status = ["OK" if check.ok else "FAILED" for check in checks]
+    if checks:
+        writer.write(CHECKS_SHEET, 5, 1, [[check.name, float(check.value), float(check.tolerance), state,
+                                           check.description] for check, state in zip(checks, status)])
+        for first, count, state in grouped_rows(status):
+            writer.write(CHECKS_SHEET, 5 + first, 4, [[state]] * count, "ok" if state == "OK" else "bad")
+    writer.column_widths(CHECKS_SHEET, dict(zip(range(1, 6), (34, 14, 12, 10, 90))))
+    writer.protect(CHECKS_SHEET)
 
 
 def write_cover_stamp(wb, info: RunInfo | None):
-    """Write the run stamp (or 'not run yet') into the named cells below the Cover notes."""
-    ws = wb["Cover"]
-    if "cov_last_run" in wb.defined_names:
-        dest = list(wb.defined_names["cov_last_run"].destinations)[0][1]
-        first = range_boundaries(dest.replace("$", ""))[1]
-    else:
-        first = ws.max_row + 2
+    """Write the run stamp (or 'not run yet') into the named cells below the Cover notes (openpyxl)."""
+    stamp_cover(OpenpyxlWriter(wb), info)
+
+
+def stamp_cover(writer, info: RunInfo | None):
+    """The run stamp (or 'not run yet') in the named cells below the Cover notes, one block."""
+    ref = writer.named_range("cov_last_run")
+    first = ref.min_row if ref is not None else writer.last_row("Cover") + 2
     values = {
         "cov_last_run": info.time_utc if info else "not run yet",
         "cov_versions": info.versions if info else "",
@@ -156,12 +173,11 @@ def write_cover_stamp(wb, info: RunInfo | None):
         "cov_options": info.options if info else "",
         "cov_master_check": ("OK" if info.master_ok else "FAILED") if info else "not run",
     }
-    for k, (name, label) in enumerate(STAMP):
-        ws.cell(first + k, 1, label)
-        ws.cell(first + k, 2, values[name])
-        layout.define_name(wb, name, "Cover", first + k, 2, first + k, 2)
-    ws.cell(first + len(STAMP), 1, "File type")
-    ws.cell(first + len(STAMP), 2, RESULTS_MARKER if info else "socsec input workbook")
+    block = [[label, values[name]] for name, label in STAMP]
+    block.append(["File type", RESULTS_MARKER if info else "socsec input workbook"])
+    writer.write("Cover", first, 1, block)
+    for k, (name, _) in enumerate(STAMP):
+        writer.define_name(name, "Cover", first + k, 2, first + k, 2)
 
 
 def is_results_workbook(path) -> bool:
@@ -188,10 +204,18 @@ def write_results_workbook(workbook, output_path, valuation, info: RunInfo) -> P
 
 
 def append_log(wb, info: RunInfo):
-    ws = wb[LOG_SHEET]
-    ws.append([info.time_utc, info.input_file, info.output_file,
-               "OK" if info.master_ok else "CHECKS FAILED", info.message, round(info.seconds, 3),
-               info.input_hash, info.versions])
+    """Append the Log row of a run (openpyxl)."""
+    log_run(OpenpyxlWriter(wb), info)
+
+
+def log_run(writer, info: RunInfo, status: str | None = None):
+    """Append one Log row (the Log sheet is created if missing); ``status`` defaults to OK /
+    CHECKS FAILED from the master check."""
+    _ensure_log(writer)
+    status = status or ("OK" if info.master_ok else "CHECKS FAILED")
+    writer.write(LOG_SHEET, writer.last_row(LOG_SHEET) + 1, 1,
+                 [[info.time_utc, info.input_file, info.output_file, status, info.message, round(info.seconds, 3),
+                   info.input_hash, info.versions]])
 
 
 def utc_now() -> str:
