@@ -69,7 +69,7 @@ def test_doubling_the_population_doubles_stocks_and_keeps_rates():
     base = small_inputs()
     pop = base.population
     doubled = ModelInputs(replace(pop, base_population=2 * pop.base_population,
-                                  net_migrants=2 * pop.net_migrants), base.economy, base.pension)
+                                  net_migrants=2 * pop.net_migrants), base.economy, base.pension, base.finance)
     v1, v2 = run_valuation(base), run_valuation(doubled)
     for name in ("labour_force", "employed", "unemployed", "employees", "formal"):
         np.testing.assert_allclose(getattr(v2.economy, name), 2 * getattr(v1.economy, name), rtol=1e-12)
@@ -81,7 +81,8 @@ def test_doubling_the_population_doubles_stocks_and_keeps_rates():
     # the labour share (wage bill / GDP) doubles with twice the employees and the same base GDP,
     # and is unchanged when the base-year GDP doubles with the population
     np.testing.assert_allclose(v2.economy.macro["labour_share"], 2 * v1.economy.macro["labour_share"], rtol=1e-12)
-    both = ModelInputs(doubled.population, replace(base.economy, base_gdp=2 * base.economy.base_gdp), base.pension)
+    both = ModelInputs(doubled.population, replace(base.economy, base_gdp=2 * base.economy.base_gdp), base.pension,
+                       base.finance)
     np.testing.assert_allclose(run_valuation(both).economy.macro["labour_share"],
                                v1.economy.macro["labour_share"], rtol=1e-12)
 

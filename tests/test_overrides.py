@@ -97,7 +97,7 @@ def test_scale_overrides_multiply():
     ({"tfrr": 2}, "unknown input override 'tfrr'; closest valid names: tfr"),
     ({"invest_return": 0.03}, "investment_return"),
     ({"unemployment_men": 0.1}, "closest valid names: unemployment_male"),
-    ({"zzzzzz": 1}, "valid names: base_gdp, base_wage"),
+    ({"zzzzzz": 1}, "valid names: accrual_rate, base_gdp, base_wage"),
     ({"tfr": "two"}, "tfr must be a number (children per woman), found text 'two'"),
     ({"tfr": None}, "found nothing"),
     ({"srb": 2.0}, "srb must be >= 0.8 and <= 1.3 (males per female birth), found 2"),

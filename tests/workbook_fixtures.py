@@ -7,6 +7,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
 from socsec.model.economy import EconomyInputs
+from socsec.model.finance import FinanceInputs
 from socsec.model.inputs import ModelInputs
 from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, SchemeRules
 from socsec.model.population import PopulationInputs
@@ -89,8 +90,10 @@ def small_inputs(economy: dict | None = None, pension: PensionInputs | None = No
         asfr=None, srb=np.full(n, 1.05), mortality_kind="mx", mortality_years=np.array([2030, 2035]),
         mortality=np.stack([np.stack([mx * 1.1, mx]), np.stack([mx, mx * 0.9])]),
         net_migrants=np.full((n, 2, A), 10.0), migration_timing="even")
+    finance = FinanceInputs(initial_reserve=2e6, subsidy_share=np.zeros(n), subsidy_amount=np.zeros(n),
+                            collection_rate=np.full(n, 0.97), scaled_period=5, target_ratio=1.0)
     return ModelInputs(replace(inputs, **overrides), small_economy(n, omega, **(economy or {})),
-                       pension or small_scheme(n, omega))
+                       pension or small_scheme(n, omega), finance)
 
 
 def make_workbook(path, **overrides):

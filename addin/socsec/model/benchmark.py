@@ -13,6 +13,7 @@ import numpy as np
 
 from socsec.core import lifetable as lt
 from socsec.core import population as cp
+from socsec.model.pension import project_pension
 from socsec.model.population import compute_life_tables, project_population
 from socsec.model.valuation import run_valuation
 
@@ -31,6 +32,7 @@ def run_benchmark(repeats: int = 20) -> str:
     from socsec.model.example_jordan import jordan_inputs
 
     inputs = jordan_inputs()
+    base = run_valuation(inputs)
     a = inputs.population.to_assumptions()
     ax0 = a.infant_separation()
     tables = compute_life_tables(a.mx, ax0)
@@ -50,7 +52,10 @@ def run_benchmark(repeats: int = 20) -> str:
         ("whole population block (with summary)",
          lambda: project_population(a, "numba"),
          lambda: project_population(a, "numpy")),
-        ("full valuation (population, labour, economy)",
+        ("pension block (insured, awards, pensioners)",
+         lambda: project_pension(inputs.pension, base.population, base.economy, "numba"),
+         lambda: project_pension(inputs.pension, base.population, base.economy, "numpy")),
+        ("full valuation (population to cash flows)",
          lambda: run_valuation(inputs, "numba"),
          lambda: run_valuation(inputs, "numpy")),
     ]

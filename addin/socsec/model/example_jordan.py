@@ -56,7 +56,7 @@ import pandas as pd
 from socsec.model.example_jordan_economy import SOURCES as ECONOMY_SOURCES
 from socsec.model.example_jordan_economy import jordan_economy_inputs
 from socsec.model.example_jordan_scheme import SOURCES as SCHEME_SOURCES
-from socsec.model.example_jordan_scheme import jordan_scheme_inputs
+from socsec.model.example_jordan_scheme import jordan_finance_inputs, jordan_scheme_inputs
 from socsec.model.graduation import graduate_counts, graduate_rates, single_age_mx_from_abridged
 from socsec.model.inputs import ModelInputs
 from socsec.model.population import PopulationInputs, project_population
@@ -387,4 +387,4 @@ def jordan_inputs() -> ModelInputs:
     """Every input of the example: WPP-based population and illustrative labour/macro assumptions."""
     population = jordan_population_inputs()
     return ModelInputs(population, jordan_economy_inputs(population.years),
-                       jordan_scheme_inputs(population.years))
+                       jordan_scheme_inputs(population.years), jordan_finance_inputs(population.years))

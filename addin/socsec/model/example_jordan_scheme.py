@@ -4,7 +4,7 @@ Not the rules or data of Jordan's Social Security Corporation: a scheme of the k
 countries, with base-year data of a plausible size for the example country, to show every part of
 the model.  Money in JOD a year.
 
-* Rules: contribution rate 15% of insurable earnings (rising to 17.5% by 2035 in steps);
+* Rules: contribution rate 20% of insurable earnings (21% from 2030, 22% from 2035);
   normal retirement age 60 rising by one year every two years from 2030 to 65 in 2038 (both sexes,
   early retirement 5 years before); minimum service 15 years for old age, 5 for invalidity and
   survivors; accrual 1.75% a year of the career-average wage (revalued with wages); early
@@ -12,17 +12,18 @@ the model.  Money in JOD a year.
   levels); survivors 50% (widow(er)), 20% per orphan (30% full orphan), 100% cap, orphans to 18;
   lump-sum grant of 10% of the annual wage per year of service; price indexation; administrative
   expenses 4% of contributions.
-* Base-year data: about 1.1 million actives and 0.9 million inactive insured spread over age and
+* Base-year data: 1.3 million actives and 0.8 million inactive insured spread over age and
   service from a smooth pattern (career start around 22, contributions density 0.8); 280
   thousand old-age, 40 thousand invalidity, 90 thousand widow(er) and 40 thousand orphan pensions
-  with average pensions of 40%-55% of the average wage.
-* Behaviour: coverage of the employed 40% (men) and 45% (women) in 2025 rising to 55% and 60% by
+  with average pensions of 12%-45% of the average wage.
+* Behaviour: coverage of the employed 53% (men) and 60% (women) in 2025 rising to 65% and 70% by
   2075; density 0.85; lapse 4% a year; re-entry 8% a year; invalidity incidence rising with age;
   retirement 30% a year of the eligible before the normal age, 90% at it, everyone by 70.
 """
 
 import numpy as np
 
+from socsec.model.finance import FinanceInputs
 from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, SchemeRules
 
 AGE_STARTS = np.r_[0, np.arange(15, 100, 5)]  # groups 0-14, 15-19, ..., 95-100+
@@ -73,7 +74,7 @@ def jordan_scheme_inputs(years=np.arange(2025, 2101), average_wage=6600.0) -> Pe
     pensioners = np.zeros((4, 2, A))
     average = np.zeros((4, 2, A))
     for k, (total, share, centre, width, level) in enumerate((
-            (280e3, 0.8, 67, 7, 0.55), (40e3, 0.75, 55, 9, 0.40), (90e3, 0.1, 65, 12, 0.35),
+            (280e3, 0.8, 67, 7, 0.45), (40e3, 0.75, 55, 9, 0.35), (90e3, 0.1, 65, 12, 0.30),
             (40e3, 0.5, 11, 4, 0.12))):
         shape = _bell(centre, width) * (AGES >= (0 if k == 3 else 30))
         if k == 3:
@@ -84,7 +85,7 @@ def jordan_scheme_inputs(years=np.arange(2025, 2101), average_wage=6600.0) -> Pe
     mid = np.array([(a + b - 1) / 2 for a, b in zip(AGE_STARTS, list(AGE_STARTS[1:]) + [A])]).round().astype(int)
     data = SchemeData(
         age_starts=AGE_STARTS.copy(), service_starts=SERVICE_STARTS.copy(),
-        actives=_group(_insured(0.97e6), AGE_STARTS, SERVICE_STARTS),
+        actives=_group(_insured(1.3e6), AGE_STARTS, SERVICE_STARTS),
         inactive=_group(_insured(0.8e6, density=0.5, hi=70), AGE_STARTS, SERVICE_STARTS),
         active_earnings=earnings[:, mid].T.copy(),
         pensioner_age_starts=PENSIONER_AGE_STARTS.copy(),
@@ -97,7 +98,7 @@ def jordan_scheme_inputs(years=np.arange(2025, 2101), average_wage=6600.0) -> Pe
 
     normal = np.round(by_year((2025, 60), (2029, 60), (2038, 65))).astype(int)
     rules = SchemeRules(
-        contribution_rate=np.where(years < 2030, 0.15, np.where(years < 2035, 0.165, 0.175)),
+        contribution_rate=np.where(years < 2030, 0.20, np.where(years < 2035, 0.21, 0.22)),
         normal_age=np.column_stack([normal, normal]), early_age=np.column_stack([normal - 5, normal - 5]),
         min_service_old_age=np.full(n, 15.0), min_service_invalidity=np.full(n, 5.0),
         min_service_survivors=np.full(n, 5.0), accrual_rate=np.full(n, 0.0175),
@@ -113,8 +114,8 @@ def jordan_scheme_inputs(years=np.arange(2025, 2101), average_wage=6600.0) -> Pe
     invalidity = 0.0005 * np.exp(0.07 * np.clip(AGES - 20, 0, None)) * (AGES >= 15)
     assume = SchemeAssumptions(
         coverage_years=np.array([2025, 2075]),
-        coverage=np.stack([np.stack([np.full(A, 0.40), np.full(A, 0.45)]),
-                           np.stack([np.full(A, 0.55), np.full(A, 0.60)])]),
+        coverage=np.stack([np.stack([np.full(A, 0.53), np.full(A, 0.60)]),
+                           np.stack([np.full(A, 0.65), np.full(A, 0.70)])]),
         density=np.full((2, A), 0.85), entrant_distribution=np.stack([_bell(24, 4), _bell(24, 4)]),
         salary_scale=earnings / average_wage, invalidity=np.stack([invalidity, 0.8 * invalidity]),
         lapse=np.full((2, A), 0.04), reentry=np.full((2, A), 0.08),
@@ -126,10 +127,17 @@ def jordan_scheme_inputs(years=np.arange(2025, 2101), average_wage=6600.0) -> Pe
         orphans_per_death=np.stack([np.clip(2.5 - 0.08 * np.abs(AGES - 38), 0, None) * (AGES >= 20),
                                     np.clip(2.5 - 0.08 * np.abs(AGES - 35), 0, None) * (AGES >= 20)]),
         orphan_age_gap=np.array([30.0, 27.0]), remarriage=np.array([0.02, 0.01]))
-    actual = {"contributions": 1.2e9, "expenditure_old_age": 1.0e9, "expenditure_invalidity": 1.1e8,
-              "expenditure_survivors": 2.1e8, "grants": 3.0e7, "pensioners_old_age": 290e3,
+    actual = {"contributions": 1.55e9, "expenditure_old_age": 0.95e9, "expenditure_invalidity": 1.0e8,
+              "expenditure_survivors": 2.05e8, "grants": 3.5e7, "pensioners_old_age": 300e3,
               "pensioners_invalidity": 41e3, "pensioners_survivors": 132e3}
     return PensionInputs(data, rules, assume, actual)
+
+
+def jordan_finance_inputs(years=np.arange(2025, 2101)) -> FinanceInputs:
+    """Reserve of 12 billion JOD (about 8 years of expenditure), no subsidy, 95% collection."""
+    n = len(years)
+    return FinanceInputs(initial_reserve=12.0e9, subsidy_share=np.zeros(n), subsidy_amount=np.zeros(n),
+                         collection_rate=np.full(n, 0.95), scaled_period=10, target_ratio=1.0)
 
 
 _ILLUSTRATIVE = "ILLUSTRATIVE scheme, not the data of any institution"
@@ -139,21 +147,25 @@ SOURCES = {
     "in_ceiling_indexation": "wages",
     "in_invalidity_credit": "yes: invalidity pensions count service up to the normal age",
     "in_earnings_cv": "0.6: a typical spread of individual wages (illustrative)",
-    "in_actives_male": f"{_ILLUSTRATIVE}: smooth age pattern around 38, service around 0.8 x (age - 22)",
+    "in_actives_male": f"{_ILLUSTRATIVE}: 1.3 million actives, ages around 38, service around 0.8 x (age - 22)",
     "in_actives_female": f"{_ILLUSTRATIVE}: as for males, 13.5% of the actives",
     "in_inactive_male": f"{_ILLUSTRATIVE}: as the actives with a lower past density",
     "in_inactive_female": f"{_ILLUSTRATIVE}",
     "in_active_earnings": f"{_ILLUSTRATIVE}: 65%-130% of the average wage of the Economy sheet",
     "in_pensioners": f"{_ILLUSTRATIVE}: 280k old-age, 40k invalidity, 90k widow(er)s, 40k orphans",
-    "in_pension_amounts": f"{_ILLUSTRATIVE}: 55%, 40%, 35% and 12% of the average wage",
+    "in_pension_amounts": f"{_ILLUSTRATIVE}: 45%, 35%, 30% and 12% of the average wage",
     "in_calibration": f"{_ILLUSTRATIVE} accounts of the base year",
-    "in_rules": (f"{_ILLUSTRATIVE}: 15% contribution rising to 17.5%; retirement age 60 rising to 65 "
+    "in_rules": (f"{_ILLUSTRATIVE}: 20% contribution rising to 22%; retirement age 60 rising to 65 "
                  "(2030-2038); 1.75% accrual; 15 years minimum; survivors 50%/20%/30%; price indexation"),
-    "in_coverage_male": f"{_ILLUSTRATIVE}: 40% of employed men in 2025, 55% in 2075",
-    "in_coverage_female": f"{_ILLUSTRATIVE}: 45% of employed women in 2025, 60% in 2075",
+    "in_coverage_male": f"{_ILLUSTRATIVE}: 53% of employed men in 2025, 65% in 2075",
+    "in_coverage_female": f"{_ILLUSTRATIVE}: 60% of employed women in 2025, 70% in 2075",
     "in_scheme_rates_male": f"{_ILLUSTRATIVE}: density 0.85, lapse 4%, re-entry 8%, invalidity rising with age",
     "in_scheme_rates_female": f"{_ILLUSTRATIVE}: as for males, invalidity 80% of the male rates",
     "in_retirement": f"{_ILLUSTRATIVE}: 30% a year of the eligible before the normal age, 90% at it, all by 70",
+    "in_initial_reserve": f"{_ILLUSTRATIVE}: about 8 years of expenditure",
+    "in_scaled_period": "10 years, a common choice",
+    "in_target_ratio": "one year of expenditure",
+    "in_financing": f"{_ILLUSTRATIVE}: no state subsidy; 95% of due contributions collected",
     "in_scheme_factors": (f"{_ILLUSTRATIVE}: insured 90% of population mortality, invalidity pensioners "
                           "160%; wives 5 years younger; remarriage 2% (widowers), 1% (widows)"),
 }

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from socsec.model.economy import EconomyInputs
+from socsec.model.finance import FinanceInputs
 from socsec.model.pension import PensionInputs
 from socsec.model.population import PopulationInputs
 
@@ -12,3 +13,4 @@ class ModelInputs:
     population: PopulationInputs
     economy: EconomyInputs
     pension: PensionInputs
+    finance: FinanceInputs

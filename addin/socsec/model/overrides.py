@@ -288,3 +288,31 @@ register("base_gdp", set_everywhere("economy.base_gdp"), units="currency units p
          low_open=True, description="nominal GDP of the base year")
 register("base_wage", set_everywhere("economy.base_average_wage"), units="currency units per year", low=0.0,
          low_open=True, description="average annual wage of employees in the base year")
+
+
+# --- pension scheme and financing ------------------------------------------------------------------
+
+register("contribution_rate", set_everywhere("pension.rules.contribution_rate"),
+         units="share of insurable earnings", low=0.0, high=1.0,
+         description="legislated contribution rate of every projection year")
+register("normal_retirement_age", set_everywhere("pension.rules.normal_age"), units="age (years)", low=40,
+         high=80, description="normal retirement age of both sexes in every projection year (whole years)")
+register("accrual_rate", set_everywhere("pension.rules.accrual_rate"), units="share per year of service",
+         low=0.0, high=0.1, description="accrual rate per year of service beyond the base years")
+register("pension_indexation_wage_weight", set_everywhere("pension.rules.indexation_wage_weight"),
+         units="weight (0 = prices, 1 = wages)", low=0.0, high=1.0,
+         description="weight of wage growth in the indexation of pensions in payment")
+register("earnings_ceiling", set_everywhere("pension.rules.earnings_ceiling"), units="base-year money (0 = none)",
+         low=0.0, description="insurable earnings ceiling of every year, at base-year level")
+register("minimum_pension", set_everywhere("pension.rules.min_pension"), units="base-year money", low=0.0,
+         description="minimum pension of every year, at base-year level")
+register("coverage", set_everywhere("pension.assumptions.coverage"), units="share of employed", low=0.0,
+         high=1.0, description="coverage of the employed at every age, sex and anchor year")
+register("density", set_everywhere("pension.assumptions.density"), units="share of the year", low=0.0, high=1.0,
+         description="density of contributions at every age and sex")
+register("initial_reserve", set_everywhere("finance.initial_reserve"), units="currency units", low=0.0,
+         description="reserve at 1 January of the base year")
+register("collection_rate", set_everywhere("finance.collection_rate"), units="share of due contributions",
+         low=0.0, high=1.0, description="collection rate of every year")
+register("state_subsidy_share", set_everywhere("finance.subsidy_share"), units="share of expenditure", low=0.0,
+         high=1.0, description="state subsidy as a share of expenditure, every year")

@@ -6,6 +6,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from socsec.model.economy import EconomyProjection, project_economy
+from socsec.model.finance import FinanceProjection, project_finance
 from socsec.model.inputs import ModelInputs
 from socsec.model.pension import PENSION_TYPES, PensionProjection, project_pension
 from socsec.model.population import PopulationProjection, project_population
@@ -30,6 +31,7 @@ class Valuation:
     population: PopulationProjection
     economy: EconomyProjection
     pension: PensionProjection
+    finance: FinanceProjection
     checks: tuple
 
     @property
@@ -50,8 +52,9 @@ def run_valuation(inputs: ModelInputs, engine: str = "numba") -> Valuation:
     population = project_population(inputs.population.to_assumptions(), engine=engine)
     economy = project_economy(inputs.economy, population, engine=engine)
     pension = project_pension(inputs.pension, population, economy, engine=engine)
+    finance = project_finance(inputs.finance, pension, economy, inputs.pension.rules)
     checks = population_checks(population) + economy_checks(economy) + pension_checks(pension, economy)
-    return Valuation(inputs, population, economy, pension, checks)
+    return Valuation(inputs, population, economy, pension, finance, checks)
 
 
 def population_checks(projection: PopulationProjection) -> tuple:
@@ -130,7 +133,8 @@ def inputs_hash(inputs: ModelInputs) -> str:
     """SHA-256 of every input value (stable across file formats and cell styles)."""
     digest = hashlib.sha256()
     pension = inputs.pension
-    for block in (inputs.population, inputs.economy, pension.data, pension.rules, pension.assumptions):
+    for block in (inputs.population, inputs.economy, pension.data, pension.rules, pension.assumptions,
+                  inputs.finance):
         for f in fields(block):
             value = getattr(block, f.name)
             digest.update(f.name.encode())

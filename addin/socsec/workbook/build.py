@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 import socsec
 from socsec.atomic import save_workbook
 from socsec.model.economy import EconomyInputs
+from socsec.model.finance import FinanceInputs
 from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, SchemeRules
 from socsec.model.inputs import ModelInputs
 from socsec.model.population import PopulationInputs
@@ -187,5 +188,6 @@ def template_inputs(base_year: int = 2025, final_year: int = 2100, omega: int = 
         fertility_pattern=np.full((k, len(ages)), np.nan), asfr=np.full((n, len(ages)), np.nan),
         srb=np.full(n, np.nan), mortality_kind="mx", mortality_years=np.asarray(anchor_years),
         mortality=np.full((k, 2, A), np.nan), net_migrants=np.full((n, 2, A), np.nan),
-        migration_timing="even"), economy, pension)
+        migration_timing="even"), economy, pension,
+        FinanceInputs(initial_reserve=nan, subsidy_share=empty, subsidy_amount=empty, collection_rate=empty))
 

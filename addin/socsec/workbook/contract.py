@@ -475,13 +475,69 @@ PENSION_ROWS = (
     ("paygo_cost_rate", "PAYG cost rate (expenditure / insurable earnings)", "0.00%"),
 )
 
-ALL_SETTINGS = SETTINGS + ECONOMY_SETTINGS + PENSION_SETTINGS
-INPUT_TABLES = POPULATION_INPUTS + ECONOMY_INPUTS + PENSION_INPUTS
-RESULT_TABLES = POPULATION_RESULTS + ECONOMY_RESULTS + PENSION_RESULTS
+# --- financing and indicators ------------------------------------------------------------------
+
+FINANCE_SETTINGS = (
+    Setting("in_initial_reserve", "Reserve at 1 January of the base year", "number", "currency units",
+            "Market value of the scheme's reserve (investment fund) at the start of the projection.",
+            low=0.0, low_open=False, sheet="Financing"),
+    Setting("in_scaled_period", "Scaled premium: period of equilibrium", "int", "years",
+            "Length of each period with a constant contribution rate (scaled premium method).",
+            low=1, high=50, sheet="Financing"),
+    Setting("in_target_ratio", "Target reserve", "number", "years of expenditure",
+            "Reserve wanted at the end of the period for the GAP with target and the summarised cost "
+            "rates (1 = one year of expenditure).", low=0.0, high=50.0, low_open=False, sheet="Financing"),
+)
+
+FINANCING_ROWS = (
+    ("state subsidy, share of expenditure", 0.0, 1.0),
+    ("state subsidy, fixed amount (currency units of the year)", 0.0, 1e15),
+    ("collection rate of contributions", 0.0, 1.0),
+)
+
+FINANCE_INPUTS = (
+    InputTable("in_financing", "Financing", "Financing by year", "see labels", tuple(r[0] for r in FINANCING_ROWS),
+               YEAR, "State subsidy (a share of total expenditure plus a fixed amount) and the share of due "
+               "contributions actually collected.", bounds_by="row",
+               item_bounds=tuple((r[1], r[2]) for r in FINANCING_ROWS), number_format=("0.00%", "#,##0", "0.00%")),
+)
+
+FINANCE_RESULTS = (
+    ResultTable("out_financing", "Results financing", "Financing and reserve by year", "see labels",
+                "Contributions collected, subsidy, investment income, expenditure, reserve and ratios."),
+    ResultTable("out_indicators", "Indicators", "Financing indicators", "see units",
+                "PAYG cost rate, general average premium (GAP) by horizon, scaled premiums, summarised "
+                "income and cost rates, actuarial balance, balance sheet, depletion and crossover years."),
+    ResultTable("out_replacement", "Indicators", "Theoretical replacement rates of stylised careers",
+                "pension / final wage", "Pension at the normal retirement age of the year over the final "
+                "wage, against ILO Convention 102 (40% after 30 years) and 128 (45%)."),
+)
+
+FINANCING_RESULT_ROWS = (
+    ("insurable_earnings", "Insurable earnings (currency units)", "#,##0"),
+    ("contribution_rate", "Contribution rate", "0.00%"),
+    ("contributions_due", "Contributions due (currency units)", "#,##0"),
+    ("contributions", "Contributions collected (currency units)", "#,##0"),
+    ("state_subsidy", "State subsidy (currency units)", "#,##0"),
+    ("investment_income", "Investment income (currency units)", "#,##0"),
+    ("expenditure", "Expenditure incl. administration (currency units)", "#,##0"),
+    ("reserve_end", "Reserve at 31 December (currency units)", "#,##0"),
+    ("reserve_ratio", "Reserve ratio (years of expenditure)", "0.00"),
+    ("paygo_cost_rate", "PAYG cost rate", "0.00%"),
+    ("demographic_ratio", "Demographic ratio (pensioners / actives)", "0.000"),
+    ("benefit_ratio", "Benefit ratio (average pension / average insurable earnings)", "0.000"),
+    ("nominal_return", "Nominal investment return", "0.00%"),
+    ("expenditure_percent_gdp", "Expenditure, % of GDP", "0.00%"),
+    ("contributions_percent_gdp", "Contributions, % of GDP", "0.00%"),
+)
+
+ALL_SETTINGS = SETTINGS + ECONOMY_SETTINGS + PENSION_SETTINGS + FINANCE_SETTINGS
+INPUT_TABLES = POPULATION_INPUTS + ECONOMY_INPUTS + PENSION_INPUTS + FINANCE_INPUTS
+RESULT_TABLES = POPULATION_RESULTS + ECONOMY_RESULTS + PENSION_RESULTS + FINANCE_RESULTS
 INPUT_SHEETS = ("Settings", "Base population", "Fertility", "Fertility ASFR", "Mortality", "Migration",
-                "Labour force", "Economy", "Scheme data", "Scheme rules", "Scheme assumptions")
-RESULT_SHEETS = ("Results demography", "Results population", "Results labour", "Results economy",
-                 "Results pension")
+                "Labour force", "Economy", "Scheme data", "Scheme rules", "Scheme assumptions", "Financing")
+RESULT_SHEETS = ("Indicators", "Results demography", "Results population", "Results labour", "Results economy",
+                 "Results pension", "Results financing")
 
 
 def setting(name: str) -> Setting:

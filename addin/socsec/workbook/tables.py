@@ -9,12 +9,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from socsec.model.economy import EconomyInputs
+from socsec.model.finance import FinanceInputs
 from socsec.model.inputs import ModelInputs
 from socsec.model.pension import (CALIBRATION_ROWS, PensionInputs, SchemeAssumptions, SchemeData,
                                   SchemeRules)
 from socsec.model.population import PopulationInputs, asfr_from_tfr_and_pattern
-from socsec.workbook.contract import (CALIBRATION_LABELS, FACTOR_ROWS, MACRO_INPUT_ROWS, PENSIONER_COLUMNS,
-                                      RATE_COLUMNS, RETIREMENT_ROWS, RULE_ROWS, SEX_LABELS)
+from socsec.workbook.contract import (CALIBRATION_LABELS, FACTOR_ROWS, FINANCING_ROWS, MACRO_INPUT_ROWS,
+                                      PENSIONER_COLUMNS, RATE_COLUMNS, RETIREMENT_ROWS, RULE_ROWS, SEX_LABELS)
 
 # in_macro row -> EconomyInputs field
 MACRO_FIELDS = dict(zip(MACRO_INPUT_ROWS, ("productivity_growth", "cpi_inflation", "deflator_inflation",
@@ -55,13 +56,19 @@ def settings_of(model: ModelInputs) -> dict:
         "in_ceiling_indexation": model.pension.rules.ceiling_indexation,
         "in_invalidity_credit": "yes" if model.pension.rules.invalidity_service_credit else "no",
         "in_earnings_cv": float(model.pension.rules.earnings_cv),
+        "in_initial_reserve": float(model.finance.initial_reserve),
+        "in_scaled_period": int(model.finance.scaled_period),
+        "in_target_ratio": float(model.finance.target_ratio),
     }
 
 
 def blocks_of(model: ModelInputs) -> dict[str, Block]:
     """Every input table of the contract filled from ``model``."""
     return {**_population_blocks(model.population), **_economy_blocks(model.economy, model.population),
-            **_pension_blocks(model.pension, model.population)}
+            **_pension_blocks(model.pension, model.population),
+            "in_financing": Block(tuple(r[0] for r in FINANCING_ROWS), tuple(int(y) for y in model.population.years),
+                                  np.array([model.finance.subsidy_share, model.finance.subsidy_amount,
+                                            model.finance.collection_rate], dtype=float))}
 
 
 def _rule_rows(rules: SchemeRules) -> np.ndarray:
@@ -164,8 +171,13 @@ def _year_slice(block: Block, base_year: int, final_year: int) -> np.ndarray:
 
 def inputs_from(settings: dict, blocks: dict[str, Block]) -> ModelInputs:
     """ModelInputs from validated settings and blocks (tables not required may be absent)."""
+    financing = _year_slice(blocks["in_financing"], int(settings["in_base_year"]), int(settings["in_final_year"]))
+    finance = FinanceInputs(initial_reserve=float(settings["in_initial_reserve"]), subsidy_share=financing[0].copy(),
+                            subsidy_amount=financing[1].copy(), collection_rate=financing[2].copy(),
+                            scaled_period=int(settings["in_scaled_period"]),
+                            target_ratio=float(settings["in_target_ratio"]))
     return ModelInputs(_population_from(settings, blocks), _economy_from(settings, blocks),
-                       _pension_from(settings, blocks))
+                       _pension_from(settings, blocks), finance)
 
 
 def _pension_from(settings: dict, blocks: dict[str, Block]) -> PensionInputs:

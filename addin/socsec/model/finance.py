@@ -1,0 +1,216 @@
+"""Financing, reserve and actuarial indicators (methods.md sections 5-6).
+
+Works on the yearly cash flows of the pension block and the returns of the economic frame.
+Every indicator is a share of insurable earnings (0.12 = 12%) unless stated.
+
+* Contribution income ``C_t = rate_t x S_t x collection_t``; state subsidy
+  ``share_t x (B_t + E_t) + amount_t``; expenditure ``X_t = B_t + E_t`` (benefits, grants,
+  administration).
+* Reserve with mid-year flows: ``I_t = i_t F_t + ((1 + i_t)^(1/2) - 1)(C_t + G_t - X_t)``,
+  ``F_{t+1} = F_t + C_t + G_t + I_t - X_t`` (:func:`socsec.model.actuarial.reserve_roll_forward`).
+* Reserve ratio ``F_{t+1} / X_t``; depletion year: first t with ``F_{t+1} < 0``; crossover year:
+  first t with ``C_t + G_t < X_t`` (contributions and subsidy below expenditure).
+* PAYG cost rate ``X_t / S_t`` = demographic ratio x benefit ratio (x the ratio of average
+  pensioners to pensioners at 1 January and of average actives to actives, shown in the results).
+* GAP over the first h years (h = 10, 25, 50, 75 and the full horizon), with F_0 the initial
+  reserve, without and with an end target ``F* = target ratio x X_{h-1}``
+  (:func:`socsec.model.actuarial.general_average_premium`); the subsidy counts as income.
+* Scaled premiums by periods (:func:`socsec.model.actuarial.scaled_premiums`).
+* Summarised income and cost rates over 25, 50 and 75 years (US Social Security Trustees style):
+  income rate ``(F_0 + PV(C + G)) / PV(S)``, cost rate ``(PV(X) + PV(target fund = X of the last
+  year, at the end)) / PV(S)``, actuarial balance = income rate - cost rate.
+* Open-group balance sheet over the full horizon: assets = F_0 + PV(C + G), liabilities = PV(X).
+* Theoretical replacement rates of stylised careers (:func:`replacement_rates`).
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from socsec.model.actuarial import discount_factors, general_average_premium, scaled_premiums
+
+HORIZONS = (10, 25, 50, 75)
+SUMMARISED_HORIZONS = (25, 50, 75)
+ILO_C102_OLD_AGE = 0.40  # Convention 102: 40% after 30 years of contributions
+ILO_C128_OLD_AGE = 0.45  # Convention 128: 45% after 30 years
+
+
+@dataclass(frozen=True)
+class FinanceInputs:
+    """Financing assumptions.
+
+    initial_reserve   : reserve at 1 January of the base year (currency units).
+    subsidy_share     : (n,) state subsidy as a share of expenditure.
+    subsidy_amount    : (n,) fixed state subsidy of each year (currency units of that year).
+    collection_rate   : (n,) share of due contributions actually collected.
+    scaled_period     : length of the periods of equilibrium of the scaled premium (years).
+    target_ratio      : end-of-period reserve target, in years of expenditure, for the GAP with
+                        target and the summarised cost rates.
+    """
+
+    initial_reserve: float
+    subsidy_share: np.ndarray
+    subsidy_amount: np.ndarray
+    collection_rate: np.ndarray
+    scaled_period: int = 10
+    target_ratio: float = 1.0
+
+
+@dataclass(frozen=True)
+class FinanceProjection:
+    yearly: pd.DataFrame = field(repr=False)
+    indicators: pd.DataFrame = field(repr=False)
+    replacement: pd.DataFrame = field(repr=False)
+
+
+def first_year(years, condition) -> float:
+    """First year where ``condition`` holds, or NaN (never within the horizon)."""
+    hits = np.flatnonzero(condition)
+    return float(years[hits[0]]) if len(hits) else np.nan
+
+
+def project_finance(inputs: FinanceInputs, pension, economy, rules) -> FinanceProjection:
+    """Reserve, yearly financing figures and the indicators table."""
+    s = pension.summary
+    years = s["year"].to_numpy()
+    n = len(years)
+    S = s["insurable_earnings"].to_numpy()
+    X = s["total_expenditure"].to_numpy()
+    due = s["contributions"].to_numpy()
+    C = due * inputs.collection_rate
+    G = inputs.subsidy_share * X + inputs.subsidy_amount
+    i = economy.macro["nominal_return"].to_numpy()
+    F = np.empty(n + 1)
+    F[0] = inputs.initial_reserve
+    income = np.empty(n)
+    for t in range(n):
+        income[t] = i[t] * F[t] + (np.sqrt(1.0 + i[t]) - 1.0) * (C[t] + G[t] - X[t])
+        F[t + 1] = F[t] + C[t] + G[t] + income[t] - X[t]
+    gdp = economy.macro["nominal_gdp"].to_numpy()
+    yearly = pd.DataFrame({
+        "year": years,
+        "insurable_earnings": S,
+        "contribution_rate": rules.contribution_rate,
+        "contributions_due": due,
+        "contributions": C,
+        "state_subsidy": G,
+        "investment_income": income,
+        "expenditure": X,
+        "reserve_start": F[:-1],
+        "reserve_end": F[1:],
+        "reserve_ratio": F[1:] / X,
+        "paygo_cost_rate": X / S,
+        "demographic_ratio": s["demographic_ratio"].to_numpy(),
+        "benefit_ratio": s["benefit_ratio"].to_numpy(),
+        "nominal_return": i,
+        "expenditure_percent_gdp": X / gdp,
+        "contributions_percent_gdp": C / gdp,
+    })
+    rows = []
+
+    def add(name, horizon, value, units="share of insurable earnings"):
+        rows.append({"indicator": name, "horizon": horizon, "value": float(value), "units": units})
+
+    add("depletion_year", n, first_year(years, F[1:] < 0.0), "calendar year")
+    add("crossover_year", n, first_year(years, C + G < X), "calendar year")
+    add("paygo_cost_rate_first_year", 1, X[0] / S[0])
+    add("paygo_cost_rate_last_year", n, X[-1] / S[-1])
+    for h in tuple(hh for hh in HORIZONS if hh < n) + (n,):
+        cost = X[:h] - G[:h]  # the subsidy is income that lowers what contributions must pay
+        add("gap", h, general_average_premium(cost, S[:h], i[:h], inputs.initial_reserve))
+        add("gap_with_target", h, general_average_premium(cost, S[:h], i[:h], inputs.initial_reserve,
+                                                          inputs.target_ratio * X[h - 1]))
+    premiums = scaled_premiums(X - G, S, i, inputs.scaled_period, inputs.initial_reserve)
+    for k, premium in enumerate(premiums):
+        add(f"scaled_premium_{years[0] + k * inputs.scaled_period}", inputs.scaled_period, premium)
+    D, D_mid = discount_factors(i, n)
+    for h in SUMMARISED_HORIZONS:
+        if h > n:
+            continue
+        pv_s = np.sum(D_mid[:h] * S[:h])
+        income_rate = (inputs.initial_reserve + np.sum(D_mid[:h] * (C[:h] + G[:h]))) / pv_s
+        cost_rate = (np.sum(D_mid[:h] * X[:h]) + D[h] * inputs.target_ratio * X[h - 1]) / pv_s
+        add("summarised_income_rate", h, income_rate)
+        add("summarised_cost_rate", h, cost_rate)
+        add("actuarial_balance", h, income_rate - cost_rate)
+    assets = inputs.initial_reserve + np.sum(D_mid * (C + G))
+    liabilities = np.sum(D_mid * X)
+    add("balance_sheet_assets", n, assets, "currency units")
+    add("balance_sheet_liabilities", n, liabilities, "currency units")
+    add("balance_sheet_balance", n, assets - liabilities, "currency units")
+    add("balance_sheet_ratio", n, assets / liabilities, "assets / liabilities")
+    add("reserve_ratio_first_year", 1, F[1] / X[0], "years of expenditure")
+    add("minimum_reserve_ratio", n, np.min(F[1:] / X), "years of expenditure")
+    return FinanceProjection(yearly, pd.DataFrame(rows), replacement_rates(rules, economy, years))
+
+
+# Stylised careers: (name, relative earnings, density, years of the career before the normal age)
+CAREERS = (
+    ("full career (40 years), average earner", 1.0, 1.0, 40),
+    ("30 years, average earner (ILO C102/C128 reference)", 1.0, 1.0, 30),
+    ("interrupted career (40 years at density 0.6)", 1.0, 0.6, 40),
+    ("full career, low earner (50% of average)", 0.5, 1.0, 40),
+    ("full career, high earner (200% of average)", 2.0, 1.0, 40),
+)
+
+
+def replacement_rates(rules, economy, years, offsets=(0, 25, 50)) -> pd.DataFrame:
+    """Theoretical replacement rates of stylised careers retiring at the normal age.
+
+    A person earning ``relative x`` the average wage every year of a career of ``length`` calendar
+    years ending at the normal retirement age of year t, contributing a share ``density`` of each
+    year: service = density x length; insurable wage of each past year = min(relative x average
+    wage, ceiling); reference earnings = their average, revalued to t with the revaluation index
+    (or over the last n years, as the rules say); pension = clamp(accrued share(service) x
+    reference, minimum, maximum); replacement rate = pension / (relative x average wage of t).
+    Years before the base year use the base-year wage growth backwards.  Compared with ILO
+    Convention 102 (40% after 30 years) and 128 (45%).
+    """
+    macro = economy.macro
+    wage = macro["average_wage"].to_numpy()
+    growth = macro["average_wage_growth"].to_numpy()
+    index = {"wages": macro["wage_index"].to_numpy(), "prices": macro["cpi_index"].to_numpy(),
+             "none": np.ones(len(years))}[rules.revaluation]
+    index_growth = {"wages": growth, "prices": macro["cpi_inflation"].to_numpy(),
+                    "none": np.zeros(len(years))}[rules.revaluation]
+    ceiling_index = macro["wage_index" if rules.ceiling_indexation == "wages" else "cpi_index"].to_numpy()
+    pension_rate = (rules.indexation_wage_weight * growth
+                    + (1.0 - rules.indexation_wage_weight) * macro["cpi_inflation"].to_numpy())
+    pension_index = np.cumprod(np.r_[1.0, 1.0 + pension_rate[1:]])
+
+    def at(series, rates, k):  # value of a yearly series at year index k (k < 0: extrapolated back)
+        return series[k] if k >= 0 else series[0] * (1.0 + rates[0]) ** k
+
+    rows = []
+    for offset in offsets:
+        t = offset
+        if t >= len(years):
+            continue
+        for name, relative, density, length in CAREERS:
+            for g, sex in enumerate(("male", "female")):
+                service = density * length
+                first = t - length + 1
+                wanted = range(first, t + 1)
+                if rules.reference_earnings == "last_years":
+                    wanted = range(max(first, t - int(rules.reference_years[t]) + 1), t + 1)
+                revalued = []
+                for k in wanted:
+                    w = relative * at(wage, growth, k)
+                    ceiling = rules.earnings_ceiling[max(k, 0)] * at(ceiling_index, growth, k)
+                    insurable = min(w, ceiling) if ceiling > 0 else w
+                    revalued.append(insurable * index[t] / at(index, index_growth, k))
+                reference = float(np.mean(revalued))
+                n_base = rules.accrual_base_years[t]
+                share = (rules.accrual_base_percent[t] * min(service, n_base) / n_base if n_base > 0 else 0.0) \
+                    + rules.accrual_rate[t] * max(service - n_base, 0.0)
+                pension = share * reference if service >= rules.min_service_old_age[t] else 0.0
+                if pension > 0:
+                    pension = max(pension, rules.min_pension[t] * pension_index[t])
+                    if rules.max_pension[t] > 0:
+                        pension = min(pension, rules.max_pension[t] * pension_index[t])
+                rows.append({"year": int(years[t]), "career": name, "sex": sex,
+                             "normal_retirement_age": int(rules.normal_age[t][g]), "service": service,
+                             "replacement_rate": pension / (relative * wage[t]),
+                             "ilo_c102": ILO_C102_OLD_AGE, "ilo_c128": ILO_C128_OLD_AGE})
+    return pd.DataFrame(rows)
