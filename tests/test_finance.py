@@ -1,0 +1,122 @@
+"""Financing block: reserve recursion, indicators against independent sums, scenarios, solve-for."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from socsec.model.finance import project_finance, replacement_rates
+from socsec.model.overrides import OverrideError, apply_overrides
+from socsec.model.scenarios import BASE, Scenario, SolveError, comparison_table, run_scenarios, solve_for
+from socsec.model.valuation import run_valuation
+from workbook_fixtures import small_inputs
+
+
+@pytest.fixture(scope="module")
+def base():
+    return run_valuation(small_inputs())
+
+
+def test_reserve_matches_an_independent_loop(base):
+    y, fin = base.finance.yearly, base.inputs.finance
+    F = fin.initial_reserve
+    for t in range(len(y)):
+        i = y["nominal_return"][t]
+        C = base.pension.summary["contributions"][t] * fin.collection_rate[t]
+        X = base.pension.summary["total_expenditure"][t]
+        G = fin.subsidy_share[t] * X + fin.subsidy_amount[t]
+        F = F * (1 + i) + (C + G - X) * (1 + i) ** 0.5
+        assert y["reserve_end"][t] == pytest.approx(F, rel=1e-12)
+        assert y["reserve_ratio"][t] == pytest.approx(F / X, rel=1e-12)
+
+
+def indicator(valuation, name, horizon):
+    table = valuation.finance.indicators
+    return float(table[(table.indicator == name) & (table.horizon == horizon)]["value"].iloc[0])
+
+
+def test_charging_the_gap_lands_on_the_target(base):
+    """Contribution rate = GAP / collection every year: the reserve ends at the target."""
+    inputs = base.inputs
+    n = len(base.finance.yearly)
+    # administrative expenses proportional to contributions would move with the rate: none here
+    plain = replace(inputs, pension=replace(inputs.pension, rules=replace(
+        inputs.pension.rules, admin_share_contributions=np.zeros(n))))
+    gap = indicator(run_valuation(plain), "gap_with_target", n)
+    charged = apply_overrides(plain, {"contribution_rate": gap / inputs.finance.collection_rate[0]})
+    v = run_valuation(charged)
+    target = inputs.finance.target_ratio * v.finance.yearly["expenditure"].iloc[-1]
+    assert v.finance.yearly["reserve_end"].iloc[-1] == pytest.approx(target, rel=1e-9)
+
+
+def test_summarised_rates_and_balance_sheet_against_hand_sums(base):
+    y, fin = base.finance.yearly, base.inputs.finance
+    h = len(y)
+    i = y["nominal_return"].to_numpy()
+    D = np.cumprod(np.r_[1.0, 1 / (1 + i)])
+    D_mid = D[:-1] / np.sqrt(1 + i)
+    assets = fin.initial_reserve + np.sum(D_mid * (y["contributions"] + y["state_subsidy"]))
+    liabilities = np.sum(D_mid * y["expenditure"])
+    assert indicator(base, "balance_sheet_ratio", h) == pytest.approx(assets / liabilities, rel=1e-12)
+    assert indicator(base, "balance_sheet_balance", h) == pytest.approx(assets - liabilities, rel=1e-12)
+
+
+def test_depletion_and_crossover_years():
+    inputs = small_inputs()
+    v = run_valuation(apply_overrides(inputs, {"contribution_rate": 0.0, "initial_reserve": 1e5}))
+    y = v.finance.yearly
+    assert indicator(v, "crossover_year", len(y)) == y["year"][0]
+    first_negative = y["year"][np.flatnonzero(y["reserve_end"] < 0)[0]]
+    assert indicator(v, "depletion_year", len(y)) == first_negative
+    rich = run_valuation(apply_overrides(inputs, {"contribution_rate": 0.9}))
+    assert np.isnan(indicator(rich, "depletion_year", len(y)))
+
+
+def test_replacement_rates_by_hand(base):
+    """Full career with wage revaluation and a wage-following earner: accrual x service exactly."""
+    rules = base.inputs.pension.rules  # accrual 2% a year, no base percentage, ceiling 40,000
+    table = replacement_rates(rules, base.economy, base.population.years, offsets=(0,))
+    full = table[table.career.str.startswith("full career (40")]
+    assert full["replacement_rate"].tolist() == pytest.approx([0.02 * 40] * 2, rel=1e-12)
+    interrupted = table[table.career.str.startswith("interrupted")]
+    assert interrupted["replacement_rate"].tolist() == pytest.approx([0.02 * 24] * 2, rel=1e-12)
+    high = table[table.career.str.contains("high earner")]
+    wage = base.economy.macro["average_wage"][0]
+    assert high["replacement_rate"].iloc[0] == pytest.approx(0.8 * 40000 / (2 * wage), rel=1e-9)
+
+
+def test_scenarios_change_only_what_they_name_and_compare_side_by_side(base):
+    inputs = base.inputs
+    scenarios = [Scenario("richer", (("contribution_rate", 0.2),)), Scenario("older", (("normal_retirement_age", 27),))]
+    changed = apply_overrides(inputs, scenarios[0].overrides)
+    assert changed.population is inputs.population and changed.economy is inputs.economy
+    assert changed.pension.data is inputs.pension.data and changed.finance is inputs.finance
+    assert np.all(changed.pension.rules.contribution_rate == 0.2)
+    results = run_scenarios(inputs, scenarios)
+    assert list(results) == [BASE, "richer", "older"]
+    table = comparison_table(results)
+    assert list(table.columns) == ["kind", "indicator", "horizon", BASE, "richer", "older"]
+    n = len(base.finance.yearly)
+    row = table[(table.indicator == "balance_sheet_ratio") & (table.horizon == n)]
+    assert float(row["richer"].iloc[0]) > float(row[BASE].iloc[0])
+
+
+def test_solved_contribution_rate_meets_its_target():
+    inputs = small_inputs()
+    sol = solve_for(inputs, "contribution_rate", "min_reserve_ratio", 10, level=2.0, low=0.0, high=1.0,
+                    tolerance=1e-7)
+    v = run_valuation(apply_overrides(inputs, {"contribution_rate": sol.value}))
+    assert v.finance.yearly["reserve_ratio"].min() >= 2.0 - 1e-9
+    below = run_valuation(apply_overrides(inputs, {"contribution_rate": sol.value - 1e-5}))
+    assert below.finance.yearly["reserve_ratio"].min() < 2.0
+    assert sol.iterations > 2 and sol.achieved == pytest.approx(v.finance.yearly["reserve_ratio"].min())
+
+
+def test_unreachable_target_and_unknown_parameter_are_clear():
+    inputs = small_inputs()
+    with pytest.raises(SolveError, match="cannot be met"):
+        solve_for(inputs, "contribution_rate", "min_reserve_ratio", 10, level=1e6, low=0.0, high=1.0)
+    with pytest.raises(OverrideError, match="closest valid names: contribution_rate"):
+        solve_for(inputs, "contribution_rat", "min_reserve_ratio", 10, low=0.0, high=1.0)
+    with pytest.raises(SolveError, match="unknown target"):
+        solve_for(inputs, "contribution_rate", "reserve", 10, low=0.0, high=1.0)
