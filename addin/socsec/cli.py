@@ -42,11 +42,26 @@ def cmd_run(args) -> int:
     read, book = open_and_read(in_path)
     for warning in read.warnings:
         print(f"WARNING: {warning}", file=sys.stderr)
-    inputs, population = read.inputs, read.inputs.population
-    _progress(f"Projecting {population.country} {population.base_year}-{population.final_year} ...")
+    population = read.inputs.population
+    pairs, problems = (), []
+    for check in (lambda: parse_set(args.set, read.inputs), lambda: check_scenario(args.scenario, read.scenarios,
+                                                                                     in_path.name)):
+        try:
+            result = check()
+        except InputError as exc:
+            problems += exc.problems
+        else:
+            pairs = result if result is not None else pairs
+    if problems:
+        raise InputError(problems)
+    _progress(f"Projecting {population.country} {population.base_year}-{population.final_year}"
+              f"{' and ' + str(len(read.scenarios)) + ' scenarios' if read.scenarios else ''} ...")
     import socsec
-    from socsec.model.valuation import inputs_hash, run_valuation
-    valuation = run_valuation(inputs, engine=args.engine)
+    from socsec.model.scenarios import BASE, run_scenarios
+    from socsec.model.valuation import inputs_hash
+    compared = run_scenarios(read.inputs, read.scenarios, engine=args.engine, extra=pairs)
+    valuation = compared[args.scenario or BASE]
+    inputs = valuation.inputs
     projected = time.perf_counter()
     _progress(f"Writing {out_path} ...")
     info = res.RunInfo(
@@ -57,7 +72,7 @@ def cmd_run(args) -> int:
     res.write_results_workbook(book.workbook, out_path, valuation, info)
     if args.csv:
         _progress(f"Writing CSV files to {args.csv} ...")
-        write_csv_tables(valuation, Path(args.csv))
+        write_csv_tables(valuation, Path(args.csv), compared)
     summary = valuation.population.summary
     pop = valuation.population.population.sum(axis=(1, 2))
     labour = valuation.economy.labour_summary
@@ -78,8 +93,45 @@ def cmd_run(args) -> int:
     return 0
 
 
-def write_csv_tables(valuation, folder: Path):
-    """One long-format CSV per result table."""
+def parse_set(assignments, inputs) -> tuple:
+    """The ``--set NAME=VALUE`` pairs, checked against the override registry (input errors)."""
+    from socsec.errors import InputError, Problem
+    from socsec.model.overrides import OverrideError, apply_overrides
+
+    pairs, problems = [], []
+    for text in assignments or ():
+        name, sep, value = text.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            pairs.append((name.strip(), float(value)))
+        except ValueError:
+            problems.append(Problem(f"--set {text}", "expected NAME=VALUE with a number as VALUE"))
+    try:
+        apply_overrides(inputs, pairs)
+    except OverrideError as exc:
+        problems.append(Problem("--set", str(exc)))
+    if problems:
+        raise InputError(problems)
+    return tuple(pairs)
+
+
+def check_scenario(scenario: str | None, scenarios, file_name: str):
+    """An unknown ``--scenario`` name is an input error listing the closest names."""
+    import difflib
+
+    from socsec.errors import InputError, Problem
+
+    names = [s.name for s in scenarios]
+    if scenario and scenario not in names:
+        close = difflib.get_close_matches(scenario, names, n=3, cutoff=0.5)
+        listing = f"closest: {', '.join(close)}" if close else (
+            f"scenarios on the sheet: {', '.join(names)}" if names else "the sheet has no scenario")
+        raise InputError([Problem(f"{file_name}, sheet 'Scenarios'", f"no scenario named {scenario!r}; {listing}")])
+
+
+def write_csv_tables(valuation, folder: Path, compared: dict | None = None):
+    """One long-format CSV per result table (and the scenario comparison)."""
     import pandas as pd
 
     from socsec.atomic import write_csv
@@ -95,6 +147,12 @@ def write_csv_tables(valuation, folder: Path):
     write_csv(pension.stock_frame(), folder / "pension_stocks.csv")
     write_csv(pension.service_frame(), folder / "pension_service.csv")
     write_csv(pension.calibration, folder / "calibration.csv")
+    write_csv(valuation.finance.yearly, folder / "financing.csv")
+    write_csv(valuation.finance.replacement, folder / "replacement_rates.csv")
+    from socsec.model.scenarios import comparison_table, indicators_table
+    compared = compared or {"base": valuation}
+    write_csv(indicators_table(compared), folder / "indicators.csv")
+    write_csv(comparison_table(compared), folder / "scenarios.csv")
     write_csv(pd.DataFrame([c.__dict__ for c in valuation.checks]), folder / "checks.csv")
 
 
@@ -114,8 +172,10 @@ def cmd_build(args) -> int:
 
     if args.which == "example":
         from socsec.model.example_jordan import COVER_NOTES, jordan_inputs, jordan_sources
-        path = build_workbook(jordan_inputs(), args.output or EXAMPLE_PATH,
-                              sources=jordan_sources(), cover_notes=COVER_NOTES)
+        from socsec.model.example_jordan_scheme import SCENARIOS
+        from socsec.model.scenarios import Scenario
+        path = build_workbook(jordan_inputs(), args.output or EXAMPLE_PATH, sources=jordan_sources(),
+                              cover_notes=COVER_NOTES, scenarios=tuple(Scenario(*s) for s in SCENARIOS))
     else:
         path = build_workbook(template_inputs(), args.output or TEMPLATE_PATH,
                               cover_notes=("Empty template: fill in every blue-on-yellow input cell and "
@@ -148,6 +208,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("workbook", help="input workbook (.xlsx/.xlsm); never modified")
     run.add_argument("-o", "--output", help="results workbook (default: INPUT_results.xlsx next to the input)")
     run.add_argument("--csv", metavar="DIR", help="also write one long-format CSV per result table")
+    run.add_argument("--scenario", metavar="NAME", help="make this scenario of the Scenarios sheet the main result")
+    run.add_argument("--set", metavar="NAME=VALUE", action="append",
+                     help="override one input for this run (repeatable), e.g. --set contribution_rate=0.2")
     run.add_argument("--engine", choices=("numba", "numpy"), default="numba",
                      help="numerical engine: numba kernels (default) or the numpy reference twins")
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)

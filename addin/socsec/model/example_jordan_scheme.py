@@ -140,6 +140,16 @@ def jordan_finance_inputs(years=np.arange(2025, 2101)) -> FinanceInputs:
                          collection_rate=np.full(n, 0.95), scaled_period=10, target_ratio=1.0)
 
 
+#: Scenarios of the example's Scenarios sheet: (name, ((parameter, value), ...)).
+SCENARIOS = (
+    ("contribution_24", (("contribution_rate", 0.24),)),
+    ("retirement_67", (("normal_retirement_age", 67),)),
+    ("wage_indexation", (("pension_indexation_wage_weight", 1.0),)),
+    ("low_return", (("investment_return", 0.04),)),
+    ("low_fertility", (("tfr", 1.6),)),
+    ("reform_package", (("contribution_rate", 0.23), ("normal_retirement_age", 66))),
+)
+
 _ILLUSTRATIVE = "ILLUSTRATIVE scheme, not the data of any institution"
 SOURCES = {
     "in_reference_earnings": "career_average: a common design",

@@ -26,11 +26,12 @@ class SolveError(ValueError):
     """A target that cannot be met within the bounds searched."""
 
 
-def run_scenarios(inputs, scenarios, engine: str = "numba") -> dict:
-    """Valuations of the base and of each scenario, by name (the base first)."""
-    results = {BASE: run_valuation(inputs, engine)}
+def run_scenarios(inputs, scenarios, engine: str = "numba", extra: tuple = ()) -> dict:
+    """Valuations of the base and of each scenario, by name (the base first); ``extra`` overrides
+    (e.g. ``--set`` on the command line) apply to all of them, after each scenario's own."""
+    results = {BASE: run_valuation(apply_overrides(inputs, extra), engine)}
     for scenario in scenarios:
-        results[scenario.name] = run_valuation(apply_overrides(inputs, scenario.overrides), engine)
+        results[scenario.name] = run_valuation(apply_overrides(inputs, scenario.overrides + tuple(extra)), engine)
     return results
 
 

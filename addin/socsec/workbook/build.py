@@ -21,7 +21,8 @@ from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, S
 from socsec.model.inputs import ModelInputs
 from socsec.model.population import PopulationInputs
 from socsec.workbook import layout, results, styles
-from socsec.workbook.contract import ALL_SETTINGS, INPUT_SHEETS, INPUT_TABLES
+from socsec.workbook.contract import (ALL_SETTINGS, INPUT_SHEETS, INPUT_TABLES, SCENARIO_COLUMNS, SCENARIO_ROWS,
+                                      SCENARIOS_RANGE, SCENARIOS_SHEET)
 from socsec.workbook.tables import blocks_of, settings_of
 
 INSTRUCTIONS = (
@@ -44,8 +45,10 @@ INSTRUCTIONS = (
 )
 
 
-def build_workbook(inputs: ModelInputs, path, sources: dict | None = None, cover_notes: tuple = ()) -> Path:
-    """Write an input workbook for ``inputs`` to ``path`` atomically; return the path."""
+def build_workbook(inputs: ModelInputs, path, sources: dict | None = None, cover_notes: tuple = (),
+                   scenarios: tuple = ()) -> Path:
+    """Write an input workbook for ``inputs`` (and the scenarios of the Scenarios sheet) to ``path``
+    atomically; return the path."""
     sources = sources or {}
     wb = Workbook()
     cover = wb.active
@@ -73,8 +76,44 @@ def build_workbook(inputs: ModelInputs, path, sources: dict | None = None, cover
         else:
             layout.set_widths(ws, n_cols=ws.max_column)
             ws.freeze_panes = "B1"
+    _scenarios(wb.create_sheet(SCENARIOS_SHEET), scenarios)
     results.create_result_sheets(wb)
     return save_workbook(wb, path)
+
+
+def _scenarios(ws, scenarios):
+    """The Scenarios sheet: rows (scenario, parameter, value) and the list of parameters."""
+    from socsec.model.overrides import describe
+
+    ws.cell(1, 1, SCENARIOS_SHEET).font = styles.SHEET_TITLE_FONT
+    ws.cell(2, 1, "Each row sets one parameter of one scenario (a scenario may have several rows); every "
+                  "other input is the base (the other sheets). `socsec run` projects every scenario and "
+                  "compares them; `socsec run --scenario NAME` makes one the main result.").font = styles.NOTE_FONT
+    top = 4
+    for j, head in enumerate(("#",) + SCENARIO_COLUMNS, start=1):
+        styles.style_header(ws.cell(top, j, head))
+    rows = [(scenario.name, name, value) for scenario in scenarios for name, value in scenario.overrides]
+    for i in range(SCENARIO_ROWS):
+        ws.cell(top + 1 + i, 1, i + 1)
+        for j, value in enumerate(rows[i] if i < len(rows) else (None, None, None), start=2):
+            styles.style_input(ws.cell(top + 1 + i, j, value))
+    layout.define_name(ws.parent, SCENARIOS_RANGE, ws.title, top, 1, top + SCENARIO_ROWS, 4)
+    params = describe()
+    styles.style_header(ws.cell(top, 6, "parameter"))
+    styles.style_header(ws.cell(top, 7, "units"))
+    styles.style_header(ws.cell(top, 8, "accepted values"))
+    styles.style_header(ws.cell(top, 9, "what it sets"))
+    for i, (name, units, rule, description) in enumerate(params, start=top + 1):
+        ws.cell(i, 6, name)
+        ws.cell(i, 7, units)
+        ws.cell(i, 8, rule)
+        ws.cell(i, 9, description)
+    rule = DataValidation(type="list", formula1=f"=$F${top + 1}:$F${top + len(params)}", showErrorMessage=True,
+                          errorTitle="socsec input", error="choose a parameter from the list on the right")
+    rule.add(f"C{top + 1}:C{top + SCENARIO_ROWS}")
+    ws.add_data_validation(rule)
+    for col, width in zip("ABCDEFGHI", (5, 24, 28, 12, 3, 30, 28, 22, 70)):
+        ws.column_dimensions[col].width = width
 
 
 def _corner(spec) -> str:

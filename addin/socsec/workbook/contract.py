@@ -531,6 +531,12 @@ FINANCING_RESULT_ROWS = (
     ("contributions_percent_gdp", "Contributions, % of GDP", "0.00%"),
 )
 
+# Scenarios sheet: free rows of (scenario, parameter, value); blank rows are ignored.
+SCENARIOS_RANGE = "in_scenarios"
+SCENARIOS_SHEET = "Scenarios"
+SCENARIO_COLUMNS = ("scenario", "parameter", "value")
+SCENARIO_ROWS = 40  # rows offered by the template
+
 ALL_SETTINGS = SETTINGS + ECONOMY_SETTINGS + PENSION_SETTINGS + FINANCE_SETTINGS
 INPUT_TABLES = POPULATION_INPUTS + ECONOMY_INPUTS + PENSION_INPUTS + FINANCE_INPUTS
 RESULT_TABLES = POPULATION_RESULTS + ECONOMY_RESULTS + PENSION_RESULTS + FINANCE_RESULTS

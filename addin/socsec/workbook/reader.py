@@ -15,8 +15,8 @@ from socsec.errors import InputError, Problem
 from socsec.model.inputs import ModelInputs
 from socsec.workbook.book import FileBook, RangeRef
 from socsec.model.pension import MIN_ENTRY_AGE
-from socsec.workbook.contract import (AGE, ALL_SETTINGS, FERTILE_AGE, GROUP_START, INPUT_TABLES, RULE_ROWS, YEAR,
-                                      InputTable, Setting)
+from socsec.workbook.contract import (AGE, ALL_SETTINGS, FERTILE_AGE, GROUP_START, INPUT_TABLES, RULE_ROWS,
+                                      SCENARIO_COLUMNS, SCENARIOS_RANGE, YEAR, InputTable, Setting)
 from socsec.workbook.tables import Block, inputs_from
 
 MAX_PROBLEMS_PER_TABLE = 8
@@ -24,10 +24,12 @@ MAX_PROBLEMS_PER_TABLE = 8
 
 @dataclass(frozen=True)
 class ReadResult:
-    """Validated inputs and the warnings found while reading them (accepted, but worth a look)."""
+    """Validated inputs, the scenarios of the Scenarios sheet and the warnings found while reading
+    (accepted, but worth a look)."""
 
     inputs: ModelInputs
     warnings: tuple
+    scenarios: tuple = ()
 
 
 class _Collector:
@@ -413,6 +415,50 @@ def _needed(spec: InputTable, settings: dict) -> bool:
     return settings.get(name) == value
 
 
+def read_scenarios(book, where_prefix: str = "") -> list:
+    """Scenarios of the Scenarios sheet: rows (scenario, parameter, value), blank rows skipped.
+
+    A scenario is every row with its name, in order of first appearance.  Unknown parameters
+    are reported with the closest valid names; every problem is reported together.
+    """
+    from socsec.model.overrides import OverrideError, lookup
+    from socsec.model.scenarios import BASE, Scenario
+
+    ref = book.named_range(SCENARIOS_RANGE)
+    if ref is None:
+        return []  # a workbook without a Scenarios sheet has only the base
+    out = _Collector()
+    raw = book.read(ref)
+    if [str(v).strip().lower() if v is not None else None for v in raw[0][1:4]] != list(SCENARIO_COLUMNS):
+        out.add(_where(ref, 0, 1), f"expected column headers {', '.join(SCENARIO_COLUMNS)}")
+        raise InputError(out.problems)
+    scenarios: dict[str, list] = {}
+    for i, row in enumerate(raw[1:], start=1):
+        name, parameter, value = (row + [None] * 4)[1:4]
+        if name is None and parameter is None and value is None:
+            continue
+        label = str(name).strip() if name is not None else ""
+        if not label:
+            out.add(_where(ref, i, 1), "expected a scenario name, found an empty cell")
+            continue
+        if label.lower() == BASE:
+            out.add(_where(ref, i, 1), f"'{BASE}' is the name of the inputs as entered: choose another name")
+            continue
+        try:
+            lookup(str(parameter) if parameter is not None else "")
+        except OverrideError as exc:
+            out.add(_where(ref, i, 2), str(exc))
+            continue
+        number = _as_number(value)
+        if number is None:
+            out.add(_where(ref, i, 3), f"expected a number for {parameter}, found {_describe(value)}")
+            continue
+        scenarios.setdefault(label, []).append((str(parameter).strip(), number))
+    if out.problems:
+        raise InputError([Problem(f"{where_prefix}{p.where}", p.message) for p in out.problems])
+    return [Scenario(name, tuple(pairs)) for name, pairs in scenarios.items()]
+
+
 def open_and_read(path) -> tuple[ReadResult, FileBook]:
     """Read and validate the inputs of an .xlsx/.xlsm file; return them with the loaded book
     (formulas kept, ready to be copied into a results workbook).  Problems and warnings name
@@ -429,7 +475,8 @@ def open_and_read(path) -> tuple[ReadResult, FileBook]:
     except InputError as exc:
         raise InputError([Problem(f"{book.path.name}, {p.where}", p.message) for p in exc.problems]) from None
     warnings = tuple(Problem(f"{book.path.name}, {w.where}", w.message) for w in result.warnings)
-    return ReadResult(result.inputs, warnings), book
+    scenarios = tuple(read_scenarios(book, f"{book.path.name}, "))
+    return ReadResult(result.inputs, warnings, scenarios), book
 
 
 def read_workbook(path) -> ReadResult:
