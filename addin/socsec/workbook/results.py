@@ -162,8 +162,12 @@ def write_cover_stamp(wb, info: RunInfo | None):
     stamp_cover(OpenpyxlWriter(wb), info)
 
 
-def stamp_cover(writer, info: RunInfo | None):
-    """The run stamp (or 'not run yet') in the named cells below the Cover notes, one block."""
+def stamp_cover(writer, info: RunInfo | None, file_type: str | None = None):
+    """The run stamp (or 'not run yet') in the named cells below the Cover notes, one block.
+
+    ``file_type`` (default: the results-workbook marker after a run) is what the "File type" row
+    says; a run in Excel writes into the user's own workbook, which must not carry the marker
+    (``socsec run`` replaces only files that carry it)."""
     ref = writer.named_range("cov_last_run")
     first = ref.min_row if ref is not None else writer.last_row("Cover") + 2
     values = {
@@ -174,7 +178,7 @@ def stamp_cover(writer, info: RunInfo | None):
         "cov_master_check": ("OK" if info.master_ok else "FAILED") if info else "not run",
     }
     block = [[label, values[name]] for name, label in STAMP]
-    block.append(["File type", RESULTS_MARKER if info else "socsec input workbook"])
+    block.append(["File type", file_type or (RESULTS_MARKER if info else "socsec input workbook")])
     writer.write("Cover", first, 1, block)
     for k, (name, _) in enumerate(STAMP):
         writer.define_name(name, "Cover", first + k, 2, first + k, 2)

@@ -100,7 +100,7 @@ class OpenpyxlWriter:
             return None
         sheet, ref = destinations[0]
         min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
-        return RangeRef(sheet, min_row, min_col, max_row, max_col)
+        return RangeRef(sheet.replace("''", "'"), min_row, min_col, max_row, max_col)
 
     def reset_sheet(self, title: str) -> None:
         """Delete the sheet if present and create it anew at the end."""

@@ -1,0 +1,188 @@
+"""The Run macro: the whole valuation chain on the workbook open in Excel.
+
+Excel calls :func:`run_valuation_macro` (a button or ``RunPython "import socsec.excel.macros as m;
+m.run_valuation_macro()"``).  Everything it does is in :func:`run_in_book`, which takes a book
+(the reader's interface), a writer and a user interface, so the tests run exactly this logic on
+.xlsx files (``FileBook`` + ``OpenpyxlWriter``) and on an xlwings Book:
+
+1. read and validate every input block (one Excel call per named range);
+2. on bad input: a message box listing the problems (sheet and cell) and a Log row; no other
+   cell of the workbook is touched;
+3. run the chain (:func:`socsec.model.valuation.run_valuation`);
+4. write each result block in one call (screen updating and calculation paused meanwhile),
+   stamp the Cover (versions, time, input hash, master check) and append a Log row;
+5. report progress in Excel's status bar, and give it back to Excel at the end.
+"""
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from socsec.errors import InputError
+from socsec.workbook import results as res
+
+MAX_PROBLEMS_SHOWN = 15
+LOG_MESSAGE_LIMIT = 30000  # an Excel cell holds at most 32767 characters
+FILE_TYPE = "socsec workbook (inputs and results of the last run in Excel)"
+
+
+@dataclass(frozen=True)
+class MacroOutcome:
+    """What a run of the macro did: ``status`` "OK", "CHECKS FAILED" or "INPUT ERRORS"."""
+
+    status: str
+    problems: tuple = ()
+    warnings: tuple = ()
+    seconds: float = 0.0
+    valuation: object = None
+
+
+class SilentUI:
+    """No Excel: status messages and alerts are collected (tests, batch use)."""
+
+    def __init__(self):
+        self.statuses: list = []
+        self.alerts: list = []
+
+    def status(self, text: str | None) -> None:
+        self.statuses.append(text)
+
+    def alert(self, text: str, title: str, critical: bool = False) -> None:
+        self.alerts.append((title, text, critical))
+
+    @contextmanager
+    def batch(self):
+        yield
+
+
+class ExcelUI:
+    """Status bar, message boxes and paused screen updating of an xlwings App."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def status(self, text: str | None) -> None:
+        self.app.status_bar = text if text else False  # False gives the status bar back to Excel
+
+    def alert(self, text: str, title: str, critical: bool = False) -> None:
+        self.app.alert(text, title=title, mode="critical" if critical else "info")
+
+    @contextmanager
+    def batch(self):
+        """Screen updating off and manual calculation while writing, restored afterwards."""
+        app = self.app
+        updating, calculation = app.screen_updating, app.calculation
+        app.screen_updating = False
+        app.calculation = "manual"
+        try:
+            yield
+        finally:
+            app.calculation = calculation
+            app.screen_updating = updating
+
+
+def versions() -> str:
+    import sys
+
+    import numba
+    import numpy
+    import openpyxl
+    import pandas
+
+    import socsec
+    text = (f"socsec {socsec.__version__}; python {sys.version.split()[0]}; numpy {numpy.__version__}; "
+            f"pandas {pandas.__version__}; numba {numba.__version__}; openpyxl {openpyxl.__version__}")
+    try:
+        import xlwings
+        text += f"; xlwings {xlwings.__version__}"
+    except ImportError:
+        pass
+    return text
+
+
+def problems_text(problems, limit: int = MAX_PROBLEMS_SHOWN) -> str:
+    lines = [f"- {p}" for p in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"... and {len(problems) - limit} more (all are in the Log sheet)")
+    return "\n".join(lines)
+
+
+def run_in_book(book, writer, ui=None, name: str | None = None, engine: str = "numba") -> MacroOutcome:
+    """Validate, run and write the results into ``book`` through ``writer``.
+
+    ``book``: the reader's interface (``sheet_names``, ``named_range``, ``read``); ``writer``: a
+    :class:`~socsec.workbook.writer.BookWriter` on the same workbook; ``ui``: status bar and message
+    boxes (default :class:`SilentUI`); ``name``: the workbook's name for the Log (default
+    ``book.full_name``, or the file's path).  Input cells are never written.
+    """
+    from socsec.model.valuation import inputs_hash, run_valuation
+    from socsec.workbook.reader import read_inputs
+
+    ui = ui or SilentUI()
+    name = name or getattr(book, "full_name", None) or str(getattr(book, "path", "") or "workbook")
+    started = time.perf_counter()
+    try:
+        ui.status("socsec: reading and checking the inputs (1/3) ...")
+        try:
+            read = read_inputs(book)
+        except InputError as exc:
+            problems = tuple(exc.problems)
+            seconds = time.perf_counter() - started
+            message = f"{len(problems)} input problem{'s' if len(problems) != 1 else ''}: " + "; ".join(
+                str(p) for p in problems)
+            info = res.RunInfo(time_utc=res.utc_now(), input_file=name, output_file="(nothing written)",
+                               versions=versions(), input_hash="", options="", seconds=seconds, master_ok=False,
+                               message=message[:LOG_MESSAGE_LIMIT])
+            res.log_run(writer, info, status="INPUT ERRORS")
+            ui.alert(f"socsec found {len(problems)} problem{'s' if len(problems) != 1 else ''} in the inputs; "
+                     f"nothing was calculated and no input was changed.\n\n{problems_text(problems)}",
+                     "socsec: input problems", critical=True)
+            return MacroOutcome("INPUT ERRORS", problems=problems, seconds=seconds)
+        population = read.inputs.population
+        ui.status(f"socsec: projecting {population.country} {population.base_year}-{population.final_year} "
+                  "(2/3) ...")
+        valuation = run_valuation(read.inputs, engine=engine)
+        ui.status("socsec: writing the results (3/3) ...")
+        message = "all checks passed" if valuation.master_ok else "some checks failed: see Checks"
+        if read.warnings:
+            message += f"; {len(read.warnings)} warning(s): " + "; ".join(str(w) for w in read.warnings)
+        info = res.RunInfo(time_utc=res.utc_now(), input_file=name, output_file=name, versions=versions(),
+                           input_hash=inputs_hash(read.inputs), options=valuation.options(),
+                           seconds=time.perf_counter() - started, master_ok=valuation.master_ok,
+                           message=message[:LOG_MESSAGE_LIMIT])
+        with ui.batch():
+            res.write_result_sheets(writer, valuation)
+            res.stamp_cover(writer, info, file_type=FILE_TYPE)
+            res.log_run(writer, info)
+        seconds = time.perf_counter() - started
+        status = "OK" if valuation.master_ok else "CHECKS FAILED"
+        if not valuation.master_ok:
+            failed = [c for c in valuation.checks if not c.ok]
+            ui.alert("Results written, but some consistency checks failed (see the Checks sheet):\n\n"
+                     + "\n".join(f"- {c.name}: {c.value:g} ({c.description})" for c in failed),
+                     "socsec: checks failed", critical=True)
+        elif read.warnings:
+            ui.alert("Results written. Inputs accepted with warnings:\n\n" + problems_text(read.warnings),
+                     "socsec: warnings")
+        ui.status(f"socsec: done in {seconds:.1f} s, checks {'OK' if valuation.master_ok else 'FAILED'}")
+        return MacroOutcome(status, warnings=tuple(read.warnings), seconds=seconds, valuation=valuation)
+    finally:
+        ui.status(None)
+
+
+def run_valuation_macro():
+    """Excel entry point: run the valuation of the calling workbook and write its results."""
+    import xlwings as xw
+
+    from socsec.excel.book import XlwingsBook, XlwingsWriter
+
+    book = xw.Book.caller()
+    ui = ExcelUI(book.app)
+    try:
+        return run_in_book(XlwingsBook(book), XlwingsWriter(book), ui)
+    except Exception as exc:  # never a traceback in Excel's face: a short message, details in the Log
+        ui.alert(f"socsec stopped with an internal error:\n{type(exc).__name__}: {exc}\n\n"
+                 "Run `socsec doctor` in a terminal, or `socsec --debug run THIS_FILE.xlsx` for details.",
+                 "socsec: internal error", critical=True)
+        ui.status(None)
+        raise
