@@ -326,3 +326,64 @@ def awards_reference(retired_active, left_inactive, invalid, dead_active, dead_i
     no_right = (retired_active + left_inactive) * ~ok_old + invalid * ~ok_inv + dead * ~ok_surv
     grants = np.array([no_right.sum(), (no_right * grant).sum()])
     return old_number, old_amount, inv_number, inv_amount, death_number, death_pension, grants
+
+
+@njit(cache=True)
+def survivors_kernel(death_number, death_pension, spouse_probability, orphans_per_death, spouse_age_difference,
+                     orphan_age_gap, widow_share, orphan_share, full_orphan_share, cap, orphan_age_limit,
+                     widow_number, widow_amount, orphan_number, orphan_amount):
+    """New widow(er)s' and orphans' pensions from entitled deaths (numba kernel).
+
+    death_number, death_pension : (2, A) deaths by sex and age at the start of the year and the sum
+                                  of the (actual or potential) pensions of the deceased.
+    For a death of sex g at age x: a spouse with probability p (sex 1 - g, age x + 1 + difference
+    at the end of the year) gets ``widow_share`` of the pension; ``orphans_per_death`` orphans
+    (age x + 1 - gap, kept only below the age limit, half of each sex) each get
+    ``p x orphan_share + (1 - p) x full_orphan_share``; the expected total is scaled down to
+    ``cap`` when above it.  Outputs (2, A) by age at the end of the year (added to).
+    """
+    A = death_number.shape[1]
+    omega = A - 1
+    for g in range(2):
+        for x in range(A):
+            n = death_number[g, x]
+            if n == 0.0:
+                continue
+            p = spouse_probability[g, x]
+            orphans = orphans_per_death[g, x]
+            per_orphan = p * orphan_share + (1.0 - p) * full_orphan_share
+            total = p * widow_share + orphans * per_orphan
+            scale = cap / total if total > cap else 1.0
+            spouse_age = min(max(x + 1 + int(spouse_age_difference[g]), 0), omega)
+            widow_number[1 - g, spouse_age] += n * p
+            widow_amount[1 - g, spouse_age] += death_pension[g, x] * p * widow_share * scale
+            orphan_age = min(max(x + 1 - int(orphan_age_gap[g]), 0), omega)
+            if orphan_age < orphan_age_limit:
+                for child in range(2):
+                    orphan_number[child, orphan_age] += 0.5 * n * orphans
+                    orphan_amount[child, orphan_age] += 0.5 * death_pension[g, x] * orphans * per_orphan * scale
+
+
+def survivors_reference(death_number, death_pension, spouse_probability, orphans_per_death, spouse_age_difference,
+                        orphan_age_gap, widow_share, orphan_share, full_orphan_share, cap, orphan_age_limit):
+    """Numpy twin of :func:`survivors_kernel`; returns (widow_number, widow_amount, orphan_number,
+    orphan_amount)."""
+    A = death_number.shape[1]
+    ages = np.arange(A)
+    p, orphans = spouse_probability, orphans_per_death
+    per_orphan = p * orphan_share + (1.0 - p) * full_orphan_share
+    total = p * widow_share + orphans * per_orphan
+    scale = np.where(total > cap, cap / np.where(total > 0, total, 1.0), 1.0)
+    widow_number, widow_amount = np.zeros((2, A)), np.zeros((2, A))
+    orphan_number, orphan_amount = np.zeros((2, A)), np.zeros((2, A))
+    for g in range(2):
+        spouse_age = np.clip(ages + 1 + int(spouse_age_difference[g]), 0, A - 1)
+        np.add.at(widow_number[1 - g], spouse_age, death_number[g] * p[g])
+        np.add.at(widow_amount[1 - g], spouse_age, death_pension[g] * p[g] * widow_share * scale[g])
+        orphan_age = np.clip(ages + 1 - np.trunc(orphan_age_gap[g]).astype(int), 0, A - 1)
+        young = orphan_age < orphan_age_limit
+        for child in range(2):
+            np.add.at(orphan_number[child], orphan_age[young], 0.5 * (death_number[g] * orphans[g])[young])
+            np.add.at(orphan_amount[child], orphan_age[young],
+                      0.5 * (death_pension[g] * orphans[g] * per_orphan[g] * scale[g])[young])
+    return widow_number, widow_amount, orphan_number, orphan_amount

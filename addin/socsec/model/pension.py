@@ -221,20 +221,6 @@ def clipped_lognormal_mean(mean, cv, floor, ceiling):
     return np.where(mean > 0, total, 0.0)
 
 
-@dataclass
-class _Ledger:
-    """Per-year outputs gathered during the projection (arrays by year)."""
-
-    n: int
-    A: int
-    rows: dict = field(default_factory=dict)
-
-    def put(self, name, t, value):
-        if name not in self.rows:
-            self.rows[name] = np.zeros(self.n)
-        self.rows[name][t] = value
-
-
 @dataclass(frozen=True)
 class PensionProjection:
     years: np.ndarray
@@ -245,7 +231,8 @@ class PensionProjection:
     insurable_wage: np.ndarray  # (n, 2, A) average insurable wage of an active
     summary: pd.DataFrame = field(repr=False)
     calibration: pd.DataFrame = field(repr=False)
-    flows: dict = field(repr=False, default_factory=dict)  # name -> (n, 2, A, S) or (n, 2, A)
+    by_age: dict = field(repr=False, default_factory=dict)  # flow name -> (n, 2, A); exit_service, credits (n,)
+    flows: dict = field(repr=False, default_factory=dict)  # detail=True: flow name -> (n, 2, A, S), as by_age
 
     def stock_frame(self) -> pd.DataFrame:
         """Long table ``year, sex, age`` of actives, inactive and pensioners by type at 1 January."""
@@ -266,8 +253,13 @@ class PensionProjection:
                              "actives": self.actives[y, g, x, s], "inactive": self.inactive[y, g, x, s]})
 
 
-def project_pension(inputs: PensionInputs, population, economy, engine: str = "numba") -> PensionProjection:
-    """Project the scheme over the projection years of ``population`` (see the module docstring)."""
+def project_pension(inputs: PensionInputs, population, economy, engine: str = "numba",
+                    detail: bool = False) -> PensionProjection:
+    """Project the scheme over the projection years of ``population`` (see the module docstring).
+
+    ``detail=True`` also keeps every flow of the insured by age and service (``flows``), for audits
+    and tests; the summary, checks and results need only the flows by age (``by_age``).
+    """
     rules, assume = inputs.rules, inputs.assumptions
     years = population.years
     n = len(years)
@@ -332,11 +324,19 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     pens[0] = base_pensioners
     amount[0] = base_pensioners * base_average
     wages = np.zeros((n, 2, A))
-    ledger = _Ledger(n, A)
-    flows = {name: np.zeros((n, 2, A, S)) for name in FLOW_NAMES}
-    flows["entrants"] = np.zeros((n, 2, A))
-    flows["to_inactive"] = np.zeros((n, 2, A))
-    flows["credits"] = np.zeros(n)  # years of service credited during the year
+    new_number = np.zeros((n, 4, 2, A))  # awards of the year by type, sex and age at the end of the year
+    new_amount = np.zeros((n, 4, 2, A))
+    died = np.zeros((n, 4, 2, A))  # pensioners' deaths and other exits by age at the start of the year
+    left = np.zeros((n, 4, 2, A))
+    grants = np.zeros((n, 2))  # number and amount of lump-sum grants
+    exit_rates = np.zeros((4, 2, A))  # other exits: remarriage of widow(er)s, orphans at the age limit
+    exit_rates[2] = assume.remarriage[:, None]
+    # flows by age (summed over service) always; by age and service only with detail=True
+    by_age = {name: np.zeros((n, 2, A)) for name in FLOW_NAMES + ("entrants", "to_inactive")}
+    flows = {name: np.zeros((n, 2, A, S)) for name in FLOW_NAMES} if detail else {}
+    scratch = [np.zeros((2, A, S)) for _ in FLOW_NAMES]
+    exit_service = np.zeros(n)  # years of service of all exits of the year
+    credits = np.zeros(n)  # years of service credited during the year
 
     for t in range(n):
         A0, N0 = stocks_A[t], stocks_N[t]
@@ -349,13 +349,19 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
         min_old = int(np.ceil(rules.min_service_old_age[t]))  # completed years: s >= min
         args = (A0, N0, q_insured[t], assume.invalidity, assume.retire_early[t], assume.retire_normal[t],
                 assume.lapse, assume.reentry, assume.density, early, normal, exit_age, min_old)
-        outputs = [stocks_A[t + 1], stocks_N[t + 1]] + [flows[name][t] for name in FLOW_NAMES]
+        outputs = [stocks_A[t + 1], stocks_N[t + 1]] + scratch
         if engine == "numba":
             kp.insured_step_kernel(*args, *outputs)
         else:
             for target_array, value in zip(outputs, kp.insured_step_reference(*args)):
                 target_array[...] = value
         A1, N1, dA, dN, inv, retA, leftN, lap, back = outputs
+        for name, value in zip(FLOW_NAMES, scratch):
+            value.sum(axis=2, out=by_age[name][t])
+            if detail:
+                flows[name][t] = value
+        exit_service[t] = np.dot((dA + dN + inv + retA + leftN).sum(axis=(0, 1)), service)
+        credits[t] = np.sum((A0 - dA - inv - retA - lap).sum(axis=2) * assume.density)
 
         # awards, entitled deaths and grants (reference earnings from the cohort-diagonal sums)
         periods = np.maximum(service, 1)
@@ -375,57 +381,35 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
         else:
             awarded = kp.awards_reference(*award_args)
         old_n, old_amt, inv_n, inv_amt, deaths_n, deaths_base, grant_totals = awarded
-        new_n = np.zeros((4, 2, A))
-        new_amt = np.zeros((4, 2, A))
+        new_n, new_amt = new_number[t], new_amount[t]
         new_n[0], new_amt[0], new_n[1], new_amt[1] = old_n, old_amt, inv_n, inv_amt
-        grants_number, grants_paid = grant_totals
+        grants[t] = grant_totals
 
         # deaths that give survivors' pensions: insured with enough service, and pensioners
         qs = (q_old[t], q_inv[t], q_pop[t], q_pop[t])
-        exit_rates = np.zeros((4, 2, A))
-        exit_rates[2] = assume.remarriage[:, None]
         limit = int(rules.orphan_age_limit[t])
-        exit_rates[3] = (ages[None, :] >= limit - 1).astype(float) * np.ones((2, 1))
+        exit_rates[3] = (ages[None, :] >= limit - 1).astype(float)
         for k in (0, 1):
-            avg = np.divide(amount[t, k], pens[t, k], out=np.zeros((2, A)), where=pens[t, k] > 0)
             deaths_n = deaths_n + pens[t, k] * qs[k]
-            deaths_base = deaths_base + pens[t, k] * qs[k] * avg
-        p = assume.spouse_probability
-        orphans = assume.orphans_per_death
-        per_orphan = p * rules.orphan_share[t] + (1.0 - p) * rules.full_orphan_share[t]
-        total_share = p * rules.widow_share[t] + orphans * per_orphan
-        scale = np.where(total_share > rules.survivors_cap[t],
-                         rules.survivors_cap[t] / np.where(total_share > 0, total_share, 1.0), 1.0)
-        for g in range(2):
-            spouse_age = np.clip(ages + 1 + int(assume.spouse_age_difference[g]), 0, omega)
-            np.add.at(new_n[2, 1 - g], spouse_age, deaths_n[g] * p[g])
-            np.add.at(new_amt[2, 1 - g], spouse_age, deaths_base[g] * p[g] * rules.widow_share[t] * scale[g])
-            orphan_age = np.clip(ages + 1 - int(assume.orphan_age_gap[g]), 0, omega)
-            young = orphan_age < limit
-            for child_sex in range(2):
-                np.add.at(new_n[3, child_sex], orphan_age[young], 0.5 * (deaths_n[g] * orphans[g])[young])
-                np.add.at(new_amt[3, child_sex], orphan_age[young],
-                          0.5 * (deaths_base[g] * orphans[g] * per_orphan[g] * scale[g])[young])
+            deaths_base = deaths_base + amount[t, k] * qs[k]
+        survivor_args = (deaths_n, deaths_base, assume.spouse_probability, assume.orphans_per_death,
+                         assume.spouse_age_difference, assume.orphan_age_gap, float(rules.widow_share[t]),
+                         float(rules.orphan_share[t]), float(rules.full_orphan_share[t]),
+                         float(rules.survivors_cap[t]), limit)
+        if engine == "numba":
+            kp.survivors_kernel(*survivor_args, new_n[2], new_amt[2], new_n[3], new_amt[3])
+        else:
+            new_n[2], new_amt[2], new_n[3], new_amt[3] = kp.survivors_reference(*survivor_args)
 
         index_next = pension_index_rate[t + 1] if t + 1 < n else pension_index_rate[t]
-        paid = np.zeros(4)
-        average_number = np.zeros(4)
         for k in range(4):
-            args = (np.ascontiguousarray(pens[t, k]), np.ascontiguousarray(amount[t, k]),
-                    np.ascontiguousarray(qs[k]), np.ascontiguousarray(exit_rates[k]),
-                    new_n[k], new_amt[k], float(index_next))
+            args = (pens[t, k], amount[t, k], qs[k], exit_rates[k], new_n[k], new_amt[k], float(index_next))
+            outputs = (pens[t + 1, k], amount[t + 1, k], died[t, k], left[t, k])
             if engine == "numba":
-                res = [np.empty((2, A)) for _ in range(4)]
-                kp.pensioners_step_kernel(*args, *res)
+                kp.pensioners_step_kernel(*args, *outputs)
             else:
-                res = kp.pensioners_step_reference(*args)
-            pens[t + 1, k], amount[t + 1, k], died, left = res
-            avg = np.divide(amount[t, k], pens[t, k], out=np.zeros((2, A)), where=pens[t, k] > 0)
-            # those who die or leave during the year are paid half a year; awards start mid-year
-            paid[k] = (amount[t, k] - 0.5 * (died + left) * avg).sum() + 0.5 * new_amt[k].sum()
-            average_number[k] = (pens[t, k] - 0.5 * (died + left)).sum() + 0.5 * new_n[k].sum()
-            ledger.put(f"deaths_{PENSION_TYPES[k]}", t, died.sum())
-            ledger.put(f"other_exits_{PENSION_TYPES[k]}", t, left.sum())
+                for target_array, value in zip(outputs, kp.pensioners_step_reference(*args)):
+                    target_array[...] = value
 
         # balance actives to coverage x employed on 1 January of the next year
         goal = target[t + 1] if t + 1 < n else target[t]
@@ -442,39 +426,63 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
                 moved[g] = excess.sum(axis=1)
                 A1[g] -= excess
                 N1[g] += excess
-        flows["entrants"][t], flows["to_inactive"][t] = entrants, moved
-        flows["credits"][t] = ((A0 - dA - inv - retA - lap) * assume.density[:, :, None]).sum()
+        by_age["entrants"][t], by_age["to_inactive"][t] = entrants, moved
 
-        average_actives = 0.5 * (A0.sum(axis=2) + A1.sum(axis=2))
-        earnings = float((average_actives * assume.density * w).sum())
-        contributions = rules.contribution_rate[t] * earnings
-        benefits = paid.sum() + grants_paid
-        admin = rules.admin_share_contributions[t] * contributions + rules.admin_share_benefits[t] * benefits
-        row = {
-            "actives": A0.sum(), "actives_male": A0[0].sum(), "actives_female": A0[1].sum(),
-            "inactive": N0.sum(), "new_entrants": entrants.sum(), "moved_to_inactive": moved.sum(),
-            "lapses": lap.sum(), "reentries": back.sum(),
-            "deaths_actives": dA.sum(), "deaths_inactive": dN.sum(),
-            "invalidity_exits": inv.sum(), "retirements_actives": retA.sum(), "retirements_inactive": leftN.sum(),
-            "grants_number": grants_number,
-            "average_actives": average_actives.sum(),
-            "average_insurable_earnings": earnings / max(average_actives.sum(), 1e-300),
-            "insurable_earnings": earnings, "contributions": contributions,
-            "grants": grants_paid, "administrative_expenses": admin,
-            "benefit_expenditure": benefits, "total_expenditure": benefits + admin,
-            "paygo_cost_rate": (benefits + admin) / earnings if earnings > 0 else np.nan,
-        }
+    by_age["exit_service"], by_age["credits"] = exit_service, credits
+    return _projection(inputs, years, stocks_A, stocks_N, pens, amount, wages, by_age, flows, new_number,
+                       new_amount, died, left, grants)
+
+
+def _projection(inputs, years, stocks_A, stocks_N, pens, amount, wages, by_age, flows, new_number, new_amount,
+                died, left, grants) -> PensionProjection:
+    """Yearly summary, cash flows and calibration from the stocks and flows of the projection.
+
+    Pensions paid in year t: the amounts in payment at 1 January, less half a year for those who
+    die or leave during the year, plus half a year of the new awards.  Insurable earnings: average
+    actives of the year (mean of 1 January t and t+1, by sex and age) x density x insurable wage.
+    """
+    rules, assume = inputs.rules, inputs.assumptions
+    with np.errstate(divide="ignore", invalid="ignore"):
+        average_in_payment = np.where(pens[:-1] > 0, amount[:-1] / pens[:-1], 0.0)  # (n, 4, 2, A)
+    paid = (amount[:-1] - 0.5 * (died + left) * average_in_payment).sum(axis=(2, 3)) + 0.5 * new_amount.sum(axis=(2, 3))
+    average_number = (pens[:-1] - 0.5 * (died + left)).sum(axis=(2, 3)) + 0.5 * new_number.sum(axis=(2, 3))
+    actives_by_age = stocks_A.sum(axis=3)  # (n + 1, 2, A)
+    average_actives = 0.5 * (actives_by_age[:-1] + actives_by_age[1:])
+    earnings = (average_actives * assume.density[None] * wages).sum(axis=(1, 2))
+    contributions = rules.contribution_rate * earnings
+    benefits = paid.sum(axis=1) + grants[:, 1]
+    admin = rules.admin_share_contributions * contributions + rules.admin_share_benefits * benefits
+    total = lambda name: by_age[name].sum(axis=(1, 2))  # noqa: E731
+    average_actives_total = average_actives.sum(axis=(1, 2))
+    columns = {
+        "actives": actives_by_age[:-1].sum(axis=(1, 2)), "actives_male": actives_by_age[:-1, 0].sum(axis=1),
+        "actives_female": actives_by_age[:-1, 1].sum(axis=1), "inactive": stocks_N[:-1].sum(axis=(1, 2, 3)),
+        "new_entrants": total("entrants"), "moved_to_inactive": total("to_inactive"),
+        "lapses": total("lapsed"), "reentries": total("reentered"),
+        "deaths_actives": total("dead_active"), "deaths_inactive": total("dead_inactive"),
+        "invalidity_exits": total("invalid"), "retirements_actives": total("retired_active"),
+        "retirements_inactive": total("left_inactive"), "grants_number": grants[:, 0],
+        "average_actives": average_actives_total,
+        "average_insurable_earnings": earnings / np.maximum(average_actives_total, 1e-300),
+        "insurable_earnings": earnings, "contributions": contributions, "grants": grants[:, 1],
+        "administrative_expenses": admin, "benefit_expenditure": benefits, "total_expenditure": benefits + admin,
+        "paygo_cost_rate": np.where(earnings > 0, (benefits + admin) / np.where(earnings > 0, earnings, 1.0), np.nan),
+    }
+    with np.errstate(divide="ignore", invalid="ignore"):
         for k, kind in enumerate(PENSION_TYPES):
-            row[f"pensioners_{kind}"] = pens[t, k].sum()
-            row[f"awards_{kind}"] = new_n[k].sum()
-            row[f"expenditure_{kind}"] = paid[k]
-            row[f"average_pensioners_{kind}"] = average_number[k]
-            row[f"average_pension_{kind}"] = amount[t, k].sum() / pens[t, k].sum() if pens[t, k].sum() > 0 else np.nan
-            row[f"average_award_{kind}"] = new_amt[k].sum() / new_n[k].sum() if new_n[k].sum() > 0 else np.nan
-        for name, value in row.items():
-            ledger.put(name, t, value)
-
-    summary = pd.DataFrame({"year": years, **ledger.rows})
+            number_k = pens[:-1, k].sum(axis=(1, 2))
+            awards_k = new_number[:, k].sum(axis=(1, 2))
+            columns[f"deaths_{kind}"] = died[:, k].sum(axis=(1, 2))
+            columns[f"other_exits_{kind}"] = left[:, k].sum(axis=(1, 2))
+            columns[f"pensioners_{kind}"] = number_k
+            columns[f"awards_{kind}"] = awards_k
+            columns[f"expenditure_{kind}"] = paid[:, k]
+            columns[f"average_pensioners_{kind}"] = average_number[:, k]
+            columns[f"average_pension_{kind}"] = np.where(number_k > 0, amount[:-1, k].sum(axis=(1, 2)) / number_k,
+                                                          np.nan)
+            columns[f"average_award_{kind}"] = np.where(awards_k > 0, new_amount[:, k].sum(axis=(1, 2)) / awards_k,
+                                                        np.nan)
+    summary = pd.DataFrame({"year": years, **columns})
     pensioners_all = summary[[f"pensioners_{k}" for k in PENSION_TYPES]].sum(axis=1)
     amount_all = amount[:-1].sum(axis=(1, 2, 3))
     summary["pensioners"] = pensioners_all
@@ -482,7 +490,9 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     summary["average_pension"] = amount_all / pensioners_all.where(pensioners_all > 0)
     summary["benefit_ratio"] = summary["average_pension"] / summary["average_insurable_earnings"]
     calibration = calibration_table(summary.iloc[0], inputs.actual)
-    return PensionProjection(years, stocks_A, stocks_N, pens, amount, wages, summary, calibration, flows)
+    if flows:
+        flows = dict(flows, entrants=by_age["entrants"], to_inactive=by_age["to_inactive"], credits=by_age["credits"])
+    return PensionProjection(years, stocks_A, stocks_N, pens, amount, wages, summary, calibration, by_age, flows)
 
 
 def calibration_table(first_year, actual: dict) -> pd.DataFrame:

@@ -47,11 +47,12 @@ class Valuation:
                 "calendar year; labour force on the average population of the year")
 
 
-def run_valuation(inputs: ModelInputs, engine: str = "numba") -> Valuation:
-    """Run every block of the chain on ``inputs`` and check the results."""
+def run_valuation(inputs: ModelInputs, engine: str = "numba", detail: bool = False) -> Valuation:
+    """Run every block of the chain on ``inputs`` and check the results (``detail``: keep the pension
+    flows by age and service, see :func:`socsec.model.pension.project_pension`)."""
     population = project_population(inputs.population.to_assumptions(), engine=engine)
     economy = project_economy(inputs.economy, population, engine=engine)
-    pension = project_pension(inputs.pension, population, economy, engine=engine)
+    pension = project_pension(inputs.pension, population, economy, engine=engine, detail=detail)
     finance = project_finance(inputs.finance, pension, economy, inputs.pension.rules)
     checks = population_checks(population) + economy_checks(economy) + pension_checks(pension, economy)
     return Valuation(inputs, population, economy, pension, finance, checks)
@@ -96,14 +97,15 @@ def economy_checks(economy: EconomyProjection) -> tuple:
 def pension_checks(pension: PensionProjection, economy: EconomyProjection) -> tuple:
     """Persons and service conserved across all flows; pensioners reconcile; no negative stock;
     actives never above the employed (methods.md section 4, item 9)."""
-    f, A, N = pension.flows, pension.actives, pension.inactive
+    f, A, N = pension.by_age, pension.actives, pension.inactive
     exits = sum(f[k] for k in ("dead_active", "dead_inactive", "invalid", "retired_active", "left_inactive"))
     start = (A[:-1] + N[:-1]).sum(axis=(1, 2, 3)) + f["entrants"].sum(axis=(1, 2))
-    end = (A[1:] + N[1:]).sum(axis=(1, 2, 3)) + exits.sum(axis=(1, 2, 3))
+    end = (A[1:] + N[1:]).sum(axis=(1, 2, 3)) + exits.sum(axis=(1, 2))
     persons = float(np.max(np.abs(end - start) / np.maximum(start, 1.0)))
     s = np.arange(A.shape[3])
-    service_start = ((A[:-1] + N[:-1]) * s).sum(axis=(1, 2, 3)) + f["credits"]
-    service_end = ((A[1:] + N[1:]) * s).sum(axis=(1, 2, 3)) + (exits * s).sum(axis=(1, 2, 3))
+    in_service = (A + N).sum(axis=(1, 2)) @ s  # years of service at each 1 January
+    service_start = in_service[:-1] + f["credits"]
+    service_end = in_service[1:] + f["exit_service"]
     service = float(np.max(np.abs(service_end - service_start) / np.maximum(service_start, 1.0)))
     summary = pension.summary
     worst_pensioners = 0.0
