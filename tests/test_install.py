@@ -1,0 +1,198 @@
+"""The install/ folder, checked on Linux: script syntax, the files the scripts refer to exist,
+the pinned versions and the Python range agree with pyproject.toml, and the xlwings settings
+helper writes, repeats and undoes its changes without touching anything else.
+
+(The Windows scripts are parsed by PowerShell when `pwsh` is on PATH; Debian has no package
+for it, so that test is skipped here.)
+"""
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+INSTALL = REPO / "install"
+WINDOWS, MACOS = INSTALL / "windows", INSTALL / "macos"
+SHELL_SCRIPTS = [MACOS / "install.sh", MACOS / "uninstall.sh"]
+PS_SCRIPTS = [WINDOWS / "install.ps1", WINDOWS / "uninstall.ps1"]
+CMD_SCRIPTS = [WINDOWS / "install.cmd", WINDOWS / "uninstall.cmd"]
+
+
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, INSTALL / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def pyproject():
+    return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+
+
+def pins_in(text: str) -> set:
+    return set(re.findall(r'"([A-Za-z0-9_.-]+==[0-9][^"\s]*)"', text))
+
+
+def test_every_script_exists_and_is_plain_ascii():
+    for path in SHELL_SCRIPTS + PS_SCRIPTS + CMD_SCRIPTS + [INSTALL / "README.md", INSTALL / "xlwings_config.py",
+                                                          INSTALL / "make_wheelhouse.py"]:
+        assert path.is_file(), path
+        # Windows PowerShell 5.1 reads a script without BOM in the ANSI code page: ASCII only
+        assert path.read_bytes().isascii(), f"{path} has non-ASCII characters"
+
+
+@pytest.mark.parametrize("script", SHELL_SCRIPTS, ids=lambda p: p.name)
+def test_shell_script_syntax(script):
+    done = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.skipif(shutil.which("pwsh") is None, reason="PowerShell (pwsh) is not installed; Debian has no package")
+@pytest.mark.parametrize("script", PS_SCRIPTS, ids=lambda p: p.name)
+def test_powershell_script_syntax(script):
+    command = ("$errors = $null; [System.Management.Automation.Language.Parser]::ParseFile("
+               f"'{script}', [ref]$null, [ref]$errors) | Out-Null; $errors | ForEach-Object {{ $_.ToString() }}; "
+               "exit $errors.Count")
+    done = subprocess.run(["pwsh", "-NoProfile", "-Command", command], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_cmd_files_call_their_powershell_script():
+    for cmd, ps1 in zip(CMD_SCRIPTS, PS_SCRIPTS):
+        text = cmd.read_text()
+        assert f'-File "%~dp0{ps1.name}" %*' in text
+        assert "-ExecutionPolicy Bypass" in text and "-NoProfile" in text
+        assert "exit /b %RC%" in text
+
+
+def test_scripts_refer_only_to_files_that_exist():
+    for script in PS_SCRIPTS:
+        relative = re.findall(r'Join-Path \$PSScriptRoot "([^"]+)"', script.read_text())
+        assert relative, script
+        for rel in relative:
+            assert (script.parent / rel.replace("\\", "/")).resolve().exists(), f"{script.name}: {rel}"
+    for script in SHELL_SCRIPTS:
+        relative = re.findall(r'"\$HERE/([^"$]+)"', script.read_text())
+        assert relative, script
+        for rel in relative:
+            assert (script.parent / rel).resolve().exists(), f"{script.name}: {rel}"
+    for script in CMD_SCRIPTS:
+        for rel in re.findall(r'%~dp0([\w.]+)', script.read_text()):
+            assert (script.parent / rel).exists(), f"{script.name}: {rel}"
+
+
+def test_installers_pin_what_pyproject_pins():
+    wanted = {re.sub(r"\s", "", d) for d in pyproject()["dependencies"]}
+    assert all("==" in d for d in wanted), "every dependency of pyproject.toml is pinned"
+    for script in (WINDOWS / "install.ps1", MACOS / "install.sh"):
+        assert pins_in(script.read_text()) == wanted, f"{script.name}: update its list of pinned versions"
+    assert set(load("make_wheelhouse").pinned_requirements()) == wanted
+
+
+def test_installers_accept_the_python_versions_of_pyproject():
+    minimum = re.fullmatch(r">=\s*(\d+\.\d+)", pyproject()["requires-python"]).group(1)
+    ps1, sh = (WINDOWS / "install.ps1").read_text(), (MACOS / "install.sh").read_text()
+    assert re.search(rf'\$MinPython = \[version\]"{re.escape(minimum)}"', ps1)
+    assert re.search(rf'^MIN_PYTHON="{re.escape(minimum)}"', sh, re.M)
+    ps1_max = re.search(r'\$MaxPython = \[version\]"([\d.]+)"', ps1).group(1)
+    assert re.search(rf'^MAX_PYTHON="{re.escape(ps1_max)}"', sh, re.M)
+
+
+def test_installers_configure_the_udf_module_and_run_warmup_and_doctor():
+    ps1, sh = (WINDOWS / "install.ps1").read_text(), (MACOS / "install.sh").read_text()
+    assert '$UdfModule = "socsec.excel.udfs"' in ps1 and "pythonw.exe" in ps1
+    for text in (ps1, sh):
+        assert "addin" in text and "install" in text
+        assert re.search(r'@\("warmup"\)|" warmup', text) and re.search(r'@\("doctor"\)|" doctor', text)
+        assert "--no-index" in text and "--find-links" in text and "--only-binary=:all:" in text
+
+
+def test_make_wheelhouse_commands(tmp_path):
+    wheelhouse = load("make_wheelhouse")
+    pins = wheelhouse.pinned_requirements()
+    commands = wheelhouse.commands(tmp_path, "win_amd64", ["3.12", "3.13"])
+    assert len(commands) == 3
+    for command, version in zip(commands, ["3.12", "3.13"]):
+        assert command[2:4] == ["pip", "download"] and command[-len(pins):] == pins
+        assert ["--platform", "win_amd64"] == command[command.index("--platform"):command.index("--platform") + 2]
+        assert command[command.index("--python-version") + 1] == version
+    assert commands[-1][2:5] == ["pip", "wheel", "--no-deps"] and commands[-1][-1] == str(REPO)
+
+
+# --- the xlwings settings helper ------------------------------------------------------------
+
+@pytest.fixture
+def helper():
+    return load("xlwings_config")
+
+
+def lines_of(path):
+    return path.read_bytes().decode().split("\r\n")
+
+
+def test_install_writes_both_keys_in_xlwings_format(helper, tmp_path):
+    conf, state = tmp_path / ".xlwings" / "xlwings.conf", tmp_path / "socsec" / "state.json"
+    pythonw = r"C:\Users\A B\AppData\Local\socsec\venv\Scripts\pythonw.exe"
+    assert helper.main(["install", "--config", str(conf), "--state", str(state), "--interpreter", pythonw,
+                        "--platform", "win"]) == 0
+    assert lines_of(conf) == [f'"INTERPRETER_WIN","{pythonw}"', '"UDF MODULES","socsec.excel.udfs"', ""]
+    before = conf.read_bytes()
+    helper.main(["install", "--config", str(conf), "--state", str(state), "--interpreter", pythonw, "--platform", "win"])
+    assert conf.read_bytes() == before, "a second install changes nothing"
+    helper.main(["uninstall", "--config", str(conf), "--state", str(state), "--platform", "win"])
+    assert not conf.exists() and not state.exists(), "the file did not exist before: it is gone again"
+
+
+def test_install_keeps_other_settings_and_modules_and_uninstall_restores_them(helper, tmp_path):
+    conf, state = tmp_path / "xlwings.conf", tmp_path / "state.json"
+    original = ('"INTERPRETER_WIN","C:\\Python311\\pythonw.exe"\r\n"PYTHONPATH","C:\\work, shared"\r\n'
+                '"udf modules","my_udfs"\r\n"SHOW CONSOLE","False"\r\n')
+    conf.write_bytes(original.encode())
+    ours = r"C:\socsec\venv\Scripts\pythonw.exe"
+    helper.install(conf, state, ours, "socsec.excel.udfs", "win")
+    lines = helper.read_config(conf, "win")
+    assert helper.get(lines, "INTERPRETER_WIN") == ours
+    assert helper.get(lines, "UDF MODULES") == "my_udfs;socsec.excel.udfs"
+    assert helper.get(lines, "PYTHONPATH") == "C:\\work, shared" and helper.get(lines, "show console") == "False"
+    assert sum(1 for line in lines if isinstance(line, tuple) and line[0].upper() == "UDF MODULES") == 1
+    helper.install(conf, state, ours, "socsec.excel.udfs", "win")  # repeated: the first "before" is kept
+    helper.uninstall(conf, state, "socsec.excel.udfs", "win")
+    restored = helper.read_config(conf, "win")
+    assert helper.get(restored, "INTERPRETER_WIN") == "C:\\Python311\\pythonw.exe"
+    assert helper.get(restored, "UDF MODULES") == "my_udfs"
+    assert helper.get(restored, "PYTHONPATH") == "C:\\work, shared" and helper.get(restored, "SHOW CONSOLE") == "False"
+
+
+def test_uninstall_leaves_settings_changed_after_the_installation(helper, tmp_path):
+    conf, state = tmp_path / "xlwings.conf", tmp_path / "state.json"
+    helper.install(conf, state, "/venv/bin/python", None, "mac")
+    assert conf.read_text() == '"INTERPRETER_MAC","/venv/bin/python"\n'
+    lines = helper.put(helper.read_config(conf, "mac"), "INTERPRETER_MAC", "/elsewhere/python")
+    helper.write_config(conf, lines, "mac")
+    messages = helper.uninstall(conf, state, None, "mac")
+    assert "changed after" in messages[0]
+    assert helper.get(helper.read_config(conf, "mac"), "INTERPRETER_MAC") == "/elsewhere/python"
+
+
+def test_module_already_listed_is_not_taken_out(helper, tmp_path):
+    conf, state = tmp_path / "xlwings.conf", tmp_path / "state.json"
+    conf.write_text('"UDF MODULES","socsec.excel.udfs;other"\n')
+    helper.install(conf, state, "py", "socsec.excel.udfs", "mac")
+    assert helper.get(helper.read_config(conf, "mac"), "UDF MODULES") == "socsec.excel.udfs;other"
+    helper.uninstall(conf, state, "socsec.excel.udfs", "mac")
+    assert helper.get(helper.read_config(conf, "mac"), "UDF MODULES") == "socsec.excel.udfs;other"
+
+
+def test_default_config_locations_are_xlwings_own(helper, monkeypatch, tmp_path):
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))
+    assert helper.default_config_file("win") == tmp_path / ".xlwings" / "xlwings.conf"
+    assert helper.default_config_file("mac").parts[-5:] == ("Library", "Containers", "com.microsoft.Excel", "Data",
+                                                            "xlwings.conf")
+    xlwings = pytest.importorskip("xlwings")
+    if not xlwings.USER_CONFIG_FILE.endswith(("Data/xlwings.conf",)):  # not macOS: xlwings' own rule
+        assert Path(xlwings.USER_CONFIG_FILE).parts[-2:] == helper.default_config_file("win").parts[-2:]
