@@ -1,0 +1,374 @@
+"""Pension block: conservation identities every year, kernels against their numpy twins, and the
+two engines against each other (issue 4, Done when: conservation tests; methods.md section 4.9).
+
+Identities, for each projection year t, each sex and each age at the end of the year (the
+stocks at 1 January t+1), with all flows read from ``PensionProjection.flows`` (by age and service;
+``project_pension(..., detail=True)`` where the option exists; flows by age at the start of the
+year are moved one age up, the open age collects ages omega-1 and omega):
+
+* actives   A(t+1) = A(t) - deaths - invalidity - retirements - lapses + re-entries
+                     + new entrants - moves to inactive;
+* inactive  N(t+1) = N(t) - deaths - retirements (from the normal age) - re-entries + lapses
+                     + moves to inactive;
+* service   sum s (A + N)(t+1) = sum s (A + N)(t) + credits - sum s (exits), with the credits
+            recomputed here as stayers x density (stayers = actives - deaths - invalidity -
+            retirements - lapses; lapses, re-entries and moves keep their service, entrants have none);
+* pensioners of each type: P(t+1) = P(t) - deaths - other exits + awards (summary columns);
+* amounts of each type: with mid-year awards and exits and indexation on 1 January,
+  amount(t+1) / (1 + indexation) = 2 x paid(t) - amount(t) (paid = expenditure of the type);
+* no stock or flow negative; actives at 1 January never above the employed of their sex.
+
+Residuals are relative to the size of the stock of the year (at least 1 person); tolerance
+1e-9.  Twins and engines: 1e-12 relative to the largest absolute value of each array.
+"""
+
+import inspect
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from socsec.core import pension as kp
+from socsec.model.economy import project_economy
+from socsec.model.example_jordan import jordan_inputs
+from socsec.model.pension import PENSION_TYPES, SchemeAssumptions, SchemeData, SchemeRules, project_pension
+from socsec.model.population import project_population
+from socsec.model.valuation import pension_checks
+from workbook_fixtures import small_inputs, small_scheme
+
+RTOL = 1e-9
+TWIN_RTOL = 1e-12
+WORST = {}  # name -> worst residual seen (printed with -s)
+
+
+def note(name, value):
+    WORST[name] = max(WORST.get(name, 0.0), float(value))
+    return value
+
+
+def up_one_age(flow):
+    """(..., 2, A) by age at the start of the year -> by age at the end (open age keeps its own)."""
+    out = np.zeros_like(flow)
+    out[..., 1:] = flow[..., :-1]
+    out[..., -1] += flow[..., -1]
+    return out
+
+
+class Run:
+    """Population, economy and pension projection of ``inputs``, with every flow of the insured
+    by age and service (``detail=True`` where project_pension offers the option)."""
+
+    def __init__(self, inputs, engine="numba"):
+        self.inputs = inputs
+        self.population = project_population(inputs.population.to_assumptions(), engine=engine)
+        self.economy = project_economy(inputs.economy, self.population, engine=engine)
+        detail = {"detail": True} if "detail" in inspect.signature(project_pension).parameters else {}
+        self.pension = project_pension(inputs.pension, self.population, self.economy, engine=engine, **detail)
+
+
+def check_identities(run, label=""):
+    """Assert every identity of the module docstring; return the worst residuals."""
+    p, eco = run.pension, run.economy
+    f = p.flows
+    A, N = p.actives, p.inactive  # (n + 1, 2, A, S)
+    S = A.shape[3]
+    a_age, n_age = A.sum(axis=3), N.sum(axis=3)  # (n + 1, 2, A)
+    by_age = {k: f[k].sum(axis=3) for k in ("dead_active", "dead_inactive", "invalid", "retired_active",
+                                            "left_inactive", "lapsed", "reentered")}
+    for name, value in getattr(p, "by_age", {}).items():  # the flows by age kept without detail
+        want = f[name].sum(axis=3) if name in by_age else f[name] if name in f else None
+        if want is not None:
+            np.testing.assert_allclose(value, want, rtol=1e-13, atol=1e-13 * max(np.abs(want).max(), 1.0),
+                                       err_msg=f"{label}: by_age[{name}]")
+    scale = np.maximum((a_age + n_age)[:-1].sum(axis=2), 1.0)[:, :, None]  # (n, 2, 1) stock of the sex
+
+    # actives and inactive by sex and age at the end of the year
+    a_expected = up_one_age(a_age[:-1] - by_age["dead_active"] - by_age["invalid"] - by_age["retired_active"]
+                            - by_age["lapsed"] + by_age["reentered"]) + f["entrants"] - f["to_inactive"]
+    n_expected = up_one_age(n_age[:-1] - by_age["dead_inactive"] - by_age["left_inactive"] - by_age["reentered"]
+                            + by_age["lapsed"]) + f["to_inactive"]
+    worst_a = note("actives by sex and age", np.max(np.abs(a_age[1:] - a_expected) / scale))
+    worst_n = note("inactive by sex and age", np.max(np.abs(n_age[1:] - n_expected) / scale))
+    assert worst_a <= RTOL, f"{label}: actives do not reconcile ({worst_a:.2e})"
+    assert worst_n <= RTOL, f"{label}: inactive insured do not reconcile ({worst_n:.2e})"
+
+    # every person of the year is somewhere: totals, including the summary columns
+    s = p.summary
+    exits = s["deaths_actives"] + s["deaths_inactive"] + s["invalidity_exits"] + s["retirements_actives"] \
+        + s["retirements_inactive"]
+    total = (A + N).sum(axis=(1, 2, 3))
+    residual = total[1:] - (total[:-1] + s["new_entrants"].to_numpy() - exits.to_numpy())
+    worst_total = note("insured totals (summary)", np.max(np.abs(residual) / np.maximum(total[:-1], 1.0)))
+    assert worst_total <= RTOL, f"{label}: insured totals do not reconcile ({worst_total:.2e})"
+
+    # credited service
+    stay = A[:-1] - f["dead_active"] - f["invalid"] - f["retired_active"] - f["lapsed"]
+    density = run.inputs.pension.assumptions.density
+    credits = (stay * density[None, :, :, None]).sum(axis=(1, 2, 3))
+    service = np.arange(S)
+    exits_cells = f["dead_active"] + f["dead_inactive"] + f["invalid"] + f["retired_active"] + f["left_inactive"]
+    years_start = ((A + N)[:-1] * service).sum(axis=(1, 2, 3))
+    years_end = ((A + N)[1:] * service).sum(axis=(1, 2, 3))
+    residual = years_end - (years_start + credits - (exits_cells * service).sum(axis=(1, 2, 3)))
+    worst_service = note("credited service", np.max(np.abs(residual) / np.maximum(years_start + credits, 1.0)))
+    assert worst_service <= RTOL, f"{label}: credited service does not reconcile ({worst_service:.2e})"
+    worst_credits = note("credits output", np.max(np.abs(f["credits"] - credits) / np.maximum(credits, 1.0)))
+    assert worst_credits <= RTOL, f"{label}: flows['credits'] is not stayers x density ({worst_credits:.2e})"
+
+    # pensioners and their amounts, each type
+    macro = eco.macro
+    weight = run.inputs.pension.rules.indexation_wage_weight
+    index_rate = weight * macro["average_wage_growth"].to_numpy() + (1 - weight) * macro["cpi_inflation"].to_numpy()
+    index_next = np.r_[index_rate[1:], index_rate[-1]]  # applied on 1 January of t + 1
+    for k, kind in enumerate(PENSION_TYPES):
+        number = p.pensioners[:, k].sum(axis=(1, 2))
+        expected = number[:-1] - s[f"deaths_{kind}"] - s[f"other_exits_{kind}"] + s[f"awards_{kind}"]
+        worst_p = note("pensioners", np.max(np.abs(number[1:] - expected.to_numpy()) / np.maximum(number[1:], 1.0)))
+        assert worst_p <= RTOL, f"{label}: {kind} pensioners do not reconcile ({worst_p:.2e})"
+        amount = p.pension_amount[:, k].sum(axis=(1, 2))
+        expected = 2.0 * s[f"expenditure_{kind}"].to_numpy() - amount[:-1]
+        worst_m = note("pension amounts", np.max(np.abs(amount[1:] / (1 + index_next) - expected)
+                                                 / np.maximum(amount[1:], 1.0)))
+        assert worst_m <= RTOL, f"{label}: {kind} amounts do not reconcile with expenditure ({worst_m:.2e})"
+
+    # signs and employment
+    for name, array in [("actives", A), ("inactive", N), ("pensioners", p.pensioners),
+                        ("pension amounts", p.pension_amount), *f.items()]:
+        assert np.min(array) >= 0.0, f"{label}: negative {name} ({np.min(array):.3g})"
+    employed = eco.employed.sum(axis=2)  # (n, 2)
+    actives = A.sum(axis=(2, 3))  # (n + 1, 2)
+    # 1 January t+1 is balanced to the target of t+1 (the last year to that of the last year)
+    employed_next = np.r_[employed[1:], employed[-1:]]
+    assert np.all(actives[1:] <= employed_next * (1 + 1e-12)), f"{label}: actives above the employed"
+    assert np.all(actives[:-1] <= employed * (1 + 1e-12)), f"{label}: actives above the employed"
+    failed = [c for c in pension_checks(p, eco) if not c.ok]
+    assert not failed, f"{label}: {failed}"
+    return WORST
+
+
+def test_identities_small_scheme():
+    for engine in ("numba", "numpy"):
+        check_identities(Run(small_inputs(), engine), f"small scheme, {engine}")
+
+
+def test_identities_hold_when_actives_move_to_inactive():
+    """Coverage falling by half in 2033 makes the survivors exceed the target: the excess moves
+    A -> N on 31 December with its service (the other branch of the balancing)."""
+    A = 31
+    coverage = np.stack([np.full((2, A), 0.5), np.full((2, A), 0.5), np.full((2, A), 0.2)])
+    pension = small_scheme(assumptions=dict(coverage_years=np.array([2030, 2032, 2033]), coverage=coverage))
+    run = Run(small_inputs(pension=pension))
+    assert run.pension.summary["moved_to_inactive"].iloc[2] > 100
+    check_identities(run, "falling coverage")
+
+
+def random_scheme(rng, n=10, omega=30):
+    """A random but valid variant of ``small_scheme``: groups, base data, rules with phase-ins,
+    behaviour, family and every option drawn at random."""
+    A = omega + 1
+    ages = np.arange(A)
+    years = np.arange(n)
+    age_starts = np.unique(np.r_[0, 15, rng.choice(np.arange(16, omega), size=rng.integers(1, 5), replace=False)])
+    service_starts = np.unique(np.r_[0, rng.choice(np.arange(1, 15), size=rng.integers(0, 4), replace=False)])
+    age_ends = np.r_[age_starts[1:] - 1, omega]
+    feasible = (service_starts[None, :] <= age_ends[:, None] - 15) & (age_starts[:, None] >= 15)
+    shape = (2, len(age_starts), len(service_starts))
+    actives = rng.uniform(0, 800, shape) * feasible * (rng.random(shape) < 0.8)
+    actives[:, np.argmax(age_starts >= 15), 0] += 50.0  # someone to set the wage level
+    inactive = rng.uniform(0, 400, shape) * feasible * (rng.random(shape) < 0.6)
+    earnings = rng.uniform(5000, 20000, (len(age_starts), 2))
+    pension_starts = np.unique(np.r_[0, rng.choice(np.arange(1, omega), size=rng.integers(1, 5), replace=False)])
+    pensioners = rng.uniform(0, 80, (len(pension_starts), 4, 2)) * (rng.random((len(pension_starts), 4, 2)) < 0.7)
+    average = rng.uniform(300, 6000, (len(pension_starts), 4, 2))
+    data = SchemeData(age_starts, service_starts, actives, inactive, earnings, pension_starts, pensioners, average)
+
+    def by_year(lo, hi, integer=False):  # a phase-in: one value, then another from a random year
+        a, b = rng.uniform(lo, hi, 2)
+        out = np.where(years < rng.integers(0, n + 1), a, b)
+        return np.round(out).astype(int) if integer else out
+
+    normal = np.column_stack([by_year(20, 28, True), by_year(20, 28, True)])
+    early = normal - rng.integers(0, 4, (n, 2))
+    rules = SchemeRules(
+        contribution_rate=by_year(0.05, 0.3), normal_age=normal, early_age=early,
+        min_service_old_age=by_year(0, 8, True).astype(float), min_service_invalidity=by_year(0, 5, True).astype(float),
+        min_service_survivors=by_year(0, 5, True).astype(float), accrual_rate=by_year(0.005, 0.03),
+        accrual_base_percent=by_year(0, 0.3), accrual_base_years=by_year(0, 8, True).astype(float),
+        early_reduction=by_year(0, 0.1), late_increment=by_year(0, 0.1), min_pension=by_year(0, 3000),
+        max_pension=by_year(0, 1, True) * rng.uniform(4000, 20000), earnings_ceiling=by_year(0, 1, True)
+        * rng.uniform(10000, 50000), earnings_floor=by_year(0, 1, True) * rng.uniform(0, 8000),
+        reference_years=by_year(1, 10, True).astype(float), widow_share=by_year(0, 0.8),
+        orphan_share=by_year(0, 0.4), full_orphan_share=by_year(0, 0.5), survivors_cap=by_year(0.3, 1.5),
+        orphan_age_limit=by_year(3, 15, True).astype(float), grant_per_year=by_year(0, 0.3),
+        admin_share_contributions=by_year(0, 0.05), admin_share_benefits=by_year(0, 0.05),
+        indexation_wage_weight=by_year(0, 1),
+        reference_earnings=str(rng.choice(["career_average", "last_years"])),
+        revaluation=str(rng.choice(["wages", "prices", "none"])),
+        ceiling_indexation=str(rng.choice(["wages", "prices"])),
+        invalidity_service_credit=bool(rng.integers(0, 2)), earnings_cv=float(rng.choice([0.0, rng.uniform(0, 1)])))
+    working = (ages >= 15) & (ages < 29)
+    entrants = rng.uniform(0, 1, (2, A)) * ((ages >= 15) & (ages < 25))
+    entrants[:, 15] += 0.1
+    assume = SchemeAssumptions(
+        coverage_years=np.array([2030, 2030 + int(rng.integers(1, n))]),
+        coverage=rng.uniform(0.05, 1.0, (2, 2, 1)) * np.ones((2, 2, A)),
+        density=rng.uniform(0, 1, (2, A)), entrant_distribution=entrants,
+        salary_scale=rng.uniform(0.5, 2.0, (2, A)), invalidity=rng.uniform(0, 0.05, (2, A)) * working,
+        lapse=rng.uniform(0, 0.3, (2, A)) * working, reentry=rng.uniform(0, 0.3, (2, A)) * working,
+        retire_early=rng.uniform(0, 1, (n, 2)), retire_normal=rng.uniform(0, 1, (n, 2)),
+        exit_age=np.minimum(normal + rng.integers(0, 5, (n, 2)), omega),
+        mortality_factor=rng.uniform(0.5, 2.0, (3, 2)), spouse_probability=rng.uniform(0, 1, (2, A)),
+        spouse_age_difference=rng.integers(-5, 6, 2).astype(float), orphans_per_death=rng.uniform(0, 2, (2, A)),
+        orphan_age_gap=rng.integers(15, 35, 2).astype(float), remarriage=rng.uniform(0, 0.2, 2))
+    return replace(small_scheme(n, omega), data=data, rules=rules, assumptions=assume)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["numba", "numpy"]))
+def test_identities_random_schemes(seed, engine):
+    rng = np.random.default_rng(seed)
+    check_identities(Run(small_inputs(pension=random_scheme(rng)), engine), f"seed {seed}")
+
+
+# --------------------------------------------------------------------------- kernels and twins
+
+def assert_close(got, want, name):
+    got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+    assert got.shape == want.shape, name
+    scale = max(np.abs(want).max(initial=0.0), np.finfo(float).tiny)
+    err = np.abs(got - want).max(initial=0.0) / scale
+    assert err <= TWIN_RTOL, f"{name}: relative difference {err:.2e}"
+    note("twins and engines", err)
+
+
+@st.composite
+def insured_inputs(draw):
+    seed = draw(st.integers(0, 2**32 - 1))
+    A = draw(st.integers(2, 40))
+    S = draw(st.sampled_from([A, max(A // 2, 1), 1]))
+    rng = np.random.default_rng(seed)
+    sparse = draw(st.booleans())
+    active = rng.uniform(0, 1e4, (2, A, S)) * (rng.random((2, A, S)) < (0.3 if sparse else 1.0))
+    inactive = rng.uniform(0, 1e4, (2, A, S)) * (rng.random((2, A, S)) < (0.3 if sparse else 1.0))
+    q = rng.uniform(0, 1, (2, A))
+    q[:, -1] = draw(st.sampled_from([1.0, 0.5]))
+    rates = [rng.uniform(0, 1, (2, A)) * (rng.random((2, A)) < 0.8) for _ in range(4)]
+    normal = rng.integers(0, A + 2, 2)
+    early = normal - rng.integers(0, 5, 2)
+    exit_age = normal + rng.integers(0, 5, 2)
+    return (active, inactive, q, rates[0], rng.uniform(0, 1, 2), rng.uniform(0, 1, 2), rates[1], rates[2],
+            rates[3], early.astype(np.int64), normal.astype(np.int64), exit_age.astype(np.int64),
+            int(rng.integers(0, S + 1)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(insured_inputs())
+def test_insured_kernel_equals_twin(args):
+    A, S = args[0].shape[1:]
+    out = [np.full((2, A, S), np.nan) for _ in range(9)]  # the kernel must write every cell
+    kp.insured_step_kernel(*args, *out)
+    want = kp.insured_step_reference(*args)
+    for name, got, ref in zip(("active_next", "inactive_next", "dead_active", "dead_inactive", "invalid",
+                               "retired_active", "left_inactive", "lapsed", "reentered"), out, want):
+        assert_close(got, ref, name)
+
+
+@st.composite
+def pensioner_inputs(draw):
+    seed = draw(st.integers(0, 2**32 - 1))
+    A = draw(st.integers(2, 40))
+    rng = np.random.default_rng(seed)
+    number = rng.uniform(0, 1e4, (2, A)) * (rng.random((2, A)) < 0.7)
+    amount = number * rng.uniform(100, 5000, (2, A))
+    q = rng.uniform(0, 1, (2, A))
+    q[:, -1] = 1.0
+    exit_rate = rng.uniform(0, 1, (2, A)) * (rng.random((2, A)) < 0.5)
+    new_number = rng.uniform(0, 100, (2, A)) * (rng.random((2, A)) < 0.5)
+    new_amount = new_number * rng.uniform(100, 5000, (2, A))
+    return number, amount, q, exit_rate, new_number, new_amount, float(rng.uniform(-0.05, 0.2))
+
+
+@settings(max_examples=40, deadline=None)
+@given(pensioner_inputs())
+def test_pensioners_kernel_equals_twin(args):
+    A = args[0].shape[1]
+    out = [np.full((2, A), np.nan) for _ in range(4)]
+    kp.pensioners_step_kernel(*args, *out)
+    for name, got, ref in zip(("number_next", "amount_next", "deaths", "exits"), out,
+                              kp.pensioners_step_reference(*args)):
+        assert_close(got, ref, name)
+
+
+@st.composite
+def award_inputs(draw):
+    seed = draw(st.integers(0, 2**32 - 1))
+    A = draw(st.integers(2, 40))
+    S = A
+    rng = np.random.default_rng(seed)
+    flows = [rng.uniform(0, 100, (2, A, S)) * (rng.random((2, A, S)) < 0.4) for _ in range(5)]
+    n_hist = A + draw(st.integers(1, 10))
+    diag = np.cumsum(rng.uniform(1000, 3000, (n_hist + 1, 2, A)), axis=0)
+    h_now = int(rng.integers(1, n_hist + 1))
+    periods = np.maximum(np.arange(S), 1)
+    if draw(st.booleans()):
+        periods = np.minimum(periods, int(rng.integers(1, 8)))
+    return (*flows, diag, h_now, periods.astype(np.int64), float(rng.uniform(0.5, 2)),
+            rng.uniform(1000, 30000, (2, A)), rng.integers(0, A + 2, 2).astype(np.float64),
+            *(float(v) for v in rng.integers(0, 10, 3)), float(rng.uniform(0, 0.03)), float(rng.uniform(0, 0.5)),
+            float(rng.integers(0, 15)), float(rng.uniform(0, 2000)), float(rng.choice([0.0, rng.uniform(2000, 9000)])),
+            float(rng.uniform(0, 0.1)), float(rng.uniform(0, 0.1)), bool(rng.integers(0, 2)),
+            float(rng.uniform(0, 0.3)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(award_inputs())
+def test_awards_kernel_equals_twin(args):
+    A = args[0].shape[1]
+    out = [np.full((2, A), np.nan) for _ in range(6)] + [np.full(2, np.nan)]
+    kp.awards_kernel(*args, *out)
+    for name, got, ref in zip(("old_number", "old_amount", "inv_number", "inv_amount", "death_number",
+                               "death_pension", "grants"), out, kp.awards_reference(*args)):
+        assert_close(got, ref, name)
+
+
+# --------------------------------------------------------------------------- engines
+
+def assert_same_projection(a, b):
+    pa, pb = a.pension, b.pension
+    for name in ("actives", "inactive", "pensioners", "pension_amount", "insurable_wage"):
+        assert_close(getattr(pa, name), getattr(pb, name), name)
+    for name in pa.flows:
+        assert_close(pa.flows[name], pb.flows[name], f"flows[{name}]")
+    for name in getattr(pa, "by_age", {}):
+        assert_close(pa.by_age[name], pb.by_age[name], f"by_age[{name}]")
+    for column in pa.summary.columns:
+        want = pb.summary[column].to_numpy(dtype=float)
+        got = pa.summary[column].to_numpy(dtype=float)
+        assert np.array_equal(np.isnan(got), np.isnan(want)), column
+        assert_close(np.nan_to_num(got), np.nan_to_num(want), f"summary[{column}]")
+    pd.testing.assert_frame_equal(pa.calibration, pb.calibration, rtol=TWIN_RTOL, atol=0)
+
+
+def test_engines_agree_small_scheme():
+    inputs = small_inputs()
+    assert_same_projection(Run(inputs, "numba"), Run(inputs, "numpy"))
+
+
+@pytest.fixture(scope="module")
+def jordan():
+    return jordan_inputs()
+
+
+def test_engines_agree_jordan(jordan):
+    numba, numpy = Run(jordan, "numba"), Run(jordan, "numpy")
+    assert_same_projection(numba, numpy)
+    check_identities(numba, "Jordan")
+
+
+def test_report_worst_residuals():
+    """Runs last in this module (pytest keeps file order): prints the worst residuals seen."""
+    for name, value in WORST.items():
+        print(f"worst residual, {name}: {value:.1e}")
+        assert value <= RTOL
