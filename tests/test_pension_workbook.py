@@ -73,11 +73,6 @@ def test_inactive_age_groups_must_equal_the_actives(book, capsys, name):
     assert f"the age groups (first column) of {name} must equal those of in_actives_male" in err
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "reader._pension_checks.same_labels reports a group mismatch at the first data row's label cell "
-    "(_where(refs[second], 1, 0), here A28 holding 0) instead of the first label that differs (A30 "
-    "holding 21), and says neither what was expected nor what was found (reader.py promises sheet, cell, "
-    "expected and found for every problem)"))
 def test_group_mismatch_names_the_differing_label(book, capsys):
     sheet, cell = set_cell(book, "in_inactive_male", 3, 0, 21)
     err = run_bad(book, capsys)

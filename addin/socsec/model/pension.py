@@ -336,6 +336,7 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     flows = {name: np.zeros((n, 2, A, S)) for name in FLOW_NAMES} if detail else {}
     scratch = [np.zeros((2, A, S)) for _ in FLOW_NAMES]
     exit_service = np.zeros(n)  # years of service of all exits of the year
+    before_balancing = np.zeros((n, 2, A))
     credits = np.zeros(n)  # years of service credited during the year
 
     for t in range(n):
@@ -411,6 +412,8 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
                 for target_array, value in zip(outputs, kp.pensioners_step_reference(*args)):
                     target_array[...] = value
 
+        before_balancing[t] = A1.sum(axis=2)  # actives of the year's end, before entrants and moves
+
         # balance actives to coverage x employed on 1 January of the next year
         goal = target[t + 1] if t + 1 < n else target[t]
         entrants = np.zeros((2, A))
@@ -429,6 +432,7 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
         by_age["entrants"][t], by_age["to_inactive"][t] = entrants, moved
 
     by_age["exit_service"], by_age["credits"] = exit_service, credits
+    by_age["actives_end"] = before_balancing
     return _projection(inputs, years, stocks_A, stocks_N, pens, amount, wages, by_age, flows, new_number,
                        new_amount, died, left, grants)
 
@@ -439,7 +443,9 @@ def _projection(inputs, years, stocks_A, stocks_N, pens, amount, wages, by_age, 
 
     Pensions paid in year t: the amounts in payment at 1 January, less half a year for those who
     die or leave during the year, plus half a year of the new awards.  Insurable earnings: average
-    actives of the year (mean of 1 January t and t+1, by sex and age) x density x insurable wage.
+    actives of the year x density x insurable wage, by sex and age, the average being the mean of
+    the actives at 1 January t and at the end of year t before the 31 December entrants join and
+    the excess moves to inactive (neither contributes in year t).
     """
     rules, assume = inputs.rules, inputs.assumptions
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -447,7 +453,7 @@ def _projection(inputs, years, stocks_A, stocks_N, pens, amount, wages, by_age, 
     paid = (amount[:-1] - 0.5 * (died + left) * average_in_payment).sum(axis=(2, 3)) + 0.5 * new_amount.sum(axis=(2, 3))
     average_number = (pens[:-1] - 0.5 * (died + left)).sum(axis=(2, 3)) + 0.5 * new_number.sum(axis=(2, 3))
     actives_by_age = stocks_A.sum(axis=3)  # (n + 1, 2, A)
-    average_actives = 0.5 * (actives_by_age[:-1] + actives_by_age[1:])
+    average_actives = 0.5 * (actives_by_age[:-1] + by_age["actives_end"])
     earnings = (average_actives * assume.density[None] * wages).sum(axis=(1, 2))
     contributions = rules.contribution_rate * earnings
     benefits = paid.sum(axis=1) + grants[:, 1]

@@ -340,12 +340,18 @@ def _cross_checks(settings: dict, blocks: dict[str, Block], refs: dict[str, Rang
 def _pension_checks(settings: dict, blocks: dict[str, Block], refs: dict[str, RangeRef], out: _Collector):
     """Scheme tables: same groups where they must agree, service possible at each age, early <= normal age."""
     def same_labels(first, second, axis):
-        if first in blocks and second in blocks:
-            a, b = blocks[first], blocks[second]
-            if (a.row_labels if axis == "row" else a.col_labels) != (b.row_labels if axis == "row" else b.col_labels):
-                where = _where(refs[second], 1, 0) if axis == "row" else _where(refs[second], 0, 1)
-                what = "age groups (first column)" if axis == "row" else "service groups (header row)"
-                out.add(where, f"the {what} of {second} must equal those of {first}")
+        if first not in blocks or second not in blocks:
+            return
+        want = blocks[first].row_labels if axis == "row" else blocks[first].col_labels
+        got = blocks[second].row_labels if axis == "row" else blocks[second].col_labels
+        if want == got:
+            return
+        k = next((k for k, (a, b) in enumerate(zip(want, got)) if a != b), min(len(want), len(got)))
+        where = _where(refs[second], 1 + k, 0) if axis == "row" else _where(refs[second], 0, 1 + k)
+        what = "age groups (first column)" if axis == "row" else "service groups (header row)"
+        expected = want[k] if k < len(want) else "no further group"
+        found = got[k] if k < len(got) else "no further group"
+        out.add(where, f"the {what} of {second} must equal those of {first}: expected {expected}, found {found}")
 
     for other in ("in_actives_female", "in_inactive_male", "in_inactive_female", "in_active_earnings"):
         same_labels("in_actives_male", other, "row")
