@@ -107,6 +107,8 @@ def project_finance(inputs: FinanceInputs, pension, economy, rules) -> FinancePr
         "expenditure_percent_gdp": X / gdp,
         "contributions_percent_gdp": C / gdp,
     })
+    full_gap = general_average_premium(X - G, S, i, inputs.initial_reserve)
+    yearly["general_average_premium"] = full_gap  # the GAP of the full horizon, for comparison by year
     rows = []
 
     def add(name, horizon, value, units="share of insurable earnings"):

@@ -64,6 +64,14 @@ TIME_CHARTS = (
               (("out_demography", "old_age_dependency_65_20_64"), ("out_demography", "old_age_dependency_65_15_64"))),
     TimeChart("Life expectancy at birth", "years",
               (("out_demography", "e0_male"), ("out_demography", "e0_female"))),
+    TimeChart("Contributors and pensioners", "persons",
+              (("out_pension", "actives"), ("out_pension", "pensioners_old_age"),
+               ("out_pension", "pensioners_invalidity"), ("out_pension", "pensioners_survivors"))),
+    TimeChart("PAYG cost rate, general average premium and contribution rate", "share of insurable earnings",
+              (("out_financing", "paygo_cost_rate"), ("out_financing", "general_average_premium"),
+               ("out_financing", "contribution_rate"))),
+    TimeChart("Reserve ratio", "years of expenditure", (("out_financing", "reserve_ratio"),)),
+    TimeChart("Demographic ratio", "pensioners / actives", (("out_pension", "demographic_ratio"),)),
 )
 
 

@@ -513,6 +513,36 @@ FINANCE_RESULTS = (
                 "wage, against ILO Convention 102 (40% after 30 years) and 128 (45%)."),
 )
 
+# Labels of the indicators table (model.finance indicators): name -> (label, Excel number format)
+INDICATOR_LABELS = {
+    "depletion_year": ("Year the reserve is exhausted (empty: never)", "0"),
+    "crossover_year": ("First year contributions and subsidy fall below expenditure", "0"),
+    "paygo_cost_rate_first_year": ("PAYG cost rate, base year", "0.00%"),
+    "paygo_cost_rate_last_year": ("PAYG cost rate, last year", "0.00%"),
+    "gap": ("General average premium, {h} years", "0.00%"),
+    "gap_with_target": ("General average premium with target reserve, {h} years", "0.00%"),
+    "scaled_premium": ("Scaled premium, {h}-year period from {start}", "0.00%"),
+    "summarised_income_rate": ("Summarised income rate, {h} years", "0.00%"),
+    "summarised_cost_rate": ("Summarised cost rate, {h} years", "0.00%"),
+    "actuarial_balance": ("Actuarial balance, {h} years", "0.00%"),
+    "balance_sheet_assets": ("Balance sheet: assets (reserve + PV contributions), {h} years", "#,##0"),
+    "balance_sheet_liabilities": ("Balance sheet: liabilities (PV expenditure), {h} years", "#,##0"),
+    "balance_sheet_balance": ("Balance sheet: assets - liabilities, {h} years", "#,##0"),
+    "balance_sheet_ratio": ("Balance sheet: assets / liabilities, {h} years", "0.000"),
+    "reserve_ratio_first_year": ("Reserve ratio at the end of the base year (years of expenditure)", "0.00"),
+    "minimum_reserve_ratio": ("Lowest reserve ratio over the projection (years of expenditure)", "0.00"),
+}
+
+
+def indicator_label(name: str, horizon: int) -> tuple[str, str]:
+    """Label and Excel format of one row of the indicators table."""
+    if name.startswith("scaled_premium_"):
+        label, fmt = INDICATOR_LABELS["scaled_premium"]
+        return label.format(h=horizon, start=name.rsplit("_", 1)[1]), fmt
+    label, fmt = INDICATOR_LABELS[name]
+    return label.format(h=horizon), fmt
+
+
 FINANCING_RESULT_ROWS = (
     ("insurable_earnings", "Insurable earnings (currency units)", "#,##0"),
     ("contribution_rate", "Contribution rate", "0.00%"),
@@ -524,6 +554,7 @@ FINANCING_RESULT_ROWS = (
     ("reserve_end", "Reserve at 31 December (currency units)", "#,##0"),
     ("reserve_ratio", "Reserve ratio (years of expenditure)", "0.00"),
     ("paygo_cost_rate", "PAYG cost rate", "0.00%"),
+    ("general_average_premium", "General average premium, full horizon", "0.00%"),
     ("demographic_ratio", "Demographic ratio (pensioners / actives)", "0.000"),
     ("benefit_ratio", "Benefit ratio (average pension / average insurable earnings)", "0.000"),
     ("nominal_return", "Nominal investment return", "0.00%"),

@@ -17,7 +17,8 @@ from openpyxl import load_workbook
 
 from socsec.atomic import save_workbook
 from socsec.workbook import charts, layout
-from socsec.workbook.contract import (DEMOGRAPHY_ROWS, LABOUR_ROWS, MACRO_ROWS, PENSION_ROWS, RESULT_SHEETS,
+from socsec.workbook.contract import (ALL_SETTINGS, DEMOGRAPHY_ROWS, FINANCING_RESULT_ROWS, INPUT_TABLES,
+                                      LABOUR_ROWS, MACRO_ROWS, PENSION_ROWS, RESULT_SHEETS, indicator_label,
                                       result_table)
 from socsec.workbook.tables import age_labels
 from socsec.workbook.writer import OpenpyxlWriter, grouped_rows
@@ -53,6 +54,7 @@ SUMMARY_TABLES = (
     ("out_labour", LABOUR_ROWS, lambda v: v.economy.labour_summary),
     ("out_macro", MACRO_ROWS, lambda v: v.economy.macro),
     ("out_pension", PENSION_ROWS, lambda v: v.pension.summary),
+    ("out_financing", FINANCING_RESULT_ROWS, lambda v: v.finance.yearly),
 )
 
 
@@ -86,6 +88,8 @@ def write_result_sheets(writer, valuation=None):
         spec = result_table("out_calibration")
         _fill_calibration(writer, spec, valuation.pension.calibration, next_row[spec.sheet])
         widest[spec.sheet] = max(widest[spec.sheet], 4)
+        sheet = result_table("out_indicators").sheet
+        widest[sheet] = max(widest[sheet], _fill_indicators(writer, sheet, valuation.finance))
     for title in RESULT_SHEETS:
         writer.column_widths(title, layout.table_widths(first=46, n_cols=widest[title]))
         writer.protect(title)  # protected without a password: results are not typed over
@@ -124,6 +128,28 @@ def _fill_calibration(writer, spec, calibration, row: int):
         writer.number_format(spec.sheet, next_row - 1 - len(values), 4, len(values), 1, "0.000")  # the ratio
 
 
+def _fill_indicators(writer, sheet: str, finance) -> int:
+    """The Indicators sheet: the financing indicators, then the replacement rates; return the last column."""
+    spec = result_table("out_indicators")
+    table = finance.indicators
+    labelled = [indicator_label(name, int(h)) for name, h in zip(table["indicator"], table["horizon"])]
+    row = layout.put_table(writer, sheet, 4, spec.name, spec.title, spec.description, spec.units,
+                           "socsec projection", "indicator", [label for label, _ in labelled], ["value"],
+                           table[["value"]].to_numpy(dtype=float), is_input=False,
+                           number_format=[fmt for _, fmt in labelled])
+    spec = result_table("out_replacement")
+    rates = finance.replacement
+    wide = rates.pivot_table(index=["career", "sex"], columns="year", values="replacement_rate", sort=False)
+    labels = [f"{career}, {sex}" for career, sex in wide.index]
+    labels += ["ILO Convention 102 benchmark (30 years)", "ILO Convention 128 benchmark (30 years)"]
+    values = np.vstack([wide.to_numpy(dtype=float), np.full((1, wide.shape[1]), rates["ilo_c102"].iloc[0]),
+                        np.full((1, wide.shape[1]), rates["ilo_c128"].iloc[0])])
+    layout.put_table(writer, sheet, row, spec.name, spec.title, spec.description, spec.units, "socsec projection",
+                     "career \\ year of retirement", labels, [int(y) for y in wide.columns], values,
+                     is_input=False, number_format="0.0%")
+    return 1 + max(1, wide.shape[1])
+
+
 def _fill_population(writer, sheet: str, projection) -> int:
     """Population by age, both sexes, males, females; return the last column used."""
     pop = projection.population
@@ -146,6 +172,8 @@ def _write_checks(writer, checks, has_run: bool):
     master = "not run" if not has_run else ("OK" if all(c.ok for c in checks) else "FAILED")
     writer.write(CHECKS_SHEET, 2, 2, [[master]], "ok" if master == "OK" else "bad")
     writer.define_name("chk_master", CHECKS_SHEET, 2, 2, 2, 2)
+    writer.write(CHECKS_SHEET, 3, 1, [["Input fingerprint", fingerprint_formula()]])
+    writer.define_name(FINGERPRINT_NAME, CHECKS_SHEET, 3, 2, 3, 2)
     writer.write(CHECKS_SHEET, 4, 1, [["Check", "Worst value", "Tolerance", "Status", "What it checks"]], "header")
     status = ["OK" if check.ok else "FAILED" for check in checks]
     if checks:
@@ -155,6 +183,20 @@ def _write_checks(writer, checks, has_run: bool):
             writer.write(CHECKS_SHEET, 5 + first, 4, [[state]] * count, "ok" if state == "OK" else "bad")
     writer.column_widths(CHECKS_SHEET, dict(zip(range(1, 6), (34, 14, 12, 10, 90))))
     writer.protect(CHECKS_SHEET)
+
+
+FINGERPRINT_NAME = "chk_inputs"
+
+
+def fingerprint_formula() -> str:
+    """Excel formula whose value changes whenever any input changes: every setting, then for each
+    input table the sum of its numbers weighted by position and their count.  The worksheet
+    function SOCSEC_INDICATOR reads this one cell to know whether its cached inputs are current
+    (Excel recalculates it as inputs change); it is a check of the inputs, not model logic."""
+    settings = '&"|"&'.join(spec.name for spec in ALL_SETTINGS)
+    tables = '&"|"&'.join(f"SUMPRODUCT(ROW({t.name})*1024+COLUMN({t.name}),{t.name})&\"/\"&COUNT({t.name})"
+                          for t in INPUT_TABLES)
+    return f'={settings}&"|"&{tables}'
 
 
 def write_cover_stamp(wb, info: RunInfo | None):
