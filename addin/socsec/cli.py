@@ -1,4 +1,5 @@
-"""Command line: ``socsec run``, ``socsec workbook build``, ``socsec warmup``, ``socsec bench``.
+"""Command line: ``socsec run``, ``socsec workbook build``, ``socsec warmup``, ``socsec bench``,
+``socsec doctor``, ``socsec excel vba``.
 
 Exit codes: 0 success; 2 bad input or usage (message names file, sheet and cell);
 3 results written but a consistency check failed (see the Checks sheet); 1 internal error.
@@ -194,8 +195,39 @@ def cmd_warmup(args) -> int:
 
 
 def cmd_bench(args) -> int:
+    if args.udf:
+        from socsec.excel.bench import run_udf_benchmark
+        print(run_udf_benchmark(args.workbook, size=args.size, pension_size=None if args.full else min(5, args.size),
+                                through_xlwings=args.xlwings))
+        return 0
     from socsec.model.benchmark import run_benchmark
     print(run_benchmark(repeats=args.repeats))
+    return 0
+
+
+def cmd_doctor(args) -> int:
+    from socsec.excel.doctor import report, run_checks
+    text, code = report(run_checks())
+    print(text)
+    return code
+
+
+def cmd_excel_vba(args) -> int:
+    """Write (or with --check compare) the VBA module xlwings generates for socsec.excel.udfs."""
+    from socsec.excel import xlcall
+    text, _ = xlcall.generate_vba()
+    path = xlcall.VBA_MODULE_PATH
+    if args.check:
+        current = path.read_bytes().decode("utf-8") if path.exists() else None
+        if current != text:
+            print(f"{path} differs from what xlwings generates: run `socsec excel vba`", file=sys.stderr)
+            return 3
+        print(f"{path} is current")
+        return 0
+    from socsec.atomic import atomic_path
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(text.encode("utf-8"))
+    print(f"wrote {path}")
     return 0
 
 
@@ -226,9 +258,26 @@ def build_parser() -> argparse.ArgumentParser:
     warm = sub.add_parser("warmup", help="compile every numba kernel into the cache")
     warm.set_defaults(func=cmd_warmup)
 
-    bench = sub.add_parser("bench", help="time the numba core against the numpy reference, side by side")
+    bench = sub.add_parser("bench", help="time the numba core against the numpy reference, side by side; "
+                                         "--udf: SOCSEC_INDICATOR in a 20 x 20 Data Table")
     bench.add_argument("--repeats", type=int, default=20)
+    bench.add_argument("--udf", action="store_true", help="time 400 SOCSEC_INDICATOR calls with different overrides")
+    bench.add_argument("--workbook", default=str(EXAMPLE_PATH), help=f"workbook for --udf (default {EXAMPLE_PATH})")
+    bench.add_argument("--size", type=int, default=20, help="Data Table size for --udf (default 20: 400 calls)")
+    bench.add_argument("--full", action="store_true",
+                       help="--udf: time the pension grid in full (else 5 x 5 calls, scaled)")
+    bench.add_argument("--xlwings", action="store_true", help="--udf: also time calls through xlwings' calling code")
     bench.set_defaults(func=cmd_bench)
+
+    doctor = sub.add_parser("doctor", help="check the installation for Excel and the command line; says what to fix")
+    doctor.set_defaults(func=cmd_doctor)
+
+    excel = sub.add_parser("excel", help="Excel add-in utilities")
+    esub = excel.add_subparsers(dest="action", required=True)
+    vba = esub.add_parser("vba", help="regenerate addin/socsec/excel/vba/socsec_udfs.bas (the VBA wrappers "
+                                      "xlwings generates for the SOCSEC_ functions)")
+    vba.add_argument("--check", action="store_true", help="only compare; exit 3 if the committed file is stale")
+    vba.set_defaults(func=cmd_excel_vba)
     return parser
 
 

@@ -387,3 +387,51 @@ def survivors_reference(death_number, death_pension, spouse_probability, orphans
             np.add.at(orphan_amount[child], orphan_age[young],
                       0.5 * (death_pension[g] * orphans[g] * per_orphan[g] * scale[g])[young])
     return widow_number, widow_amount, orphan_number, orphan_amount
+
+
+@njit(cache=True)
+def flow_totals_kernel(active, dead_active, dead_inactive, invalid, retired_active, left_inactive, lapsed,
+                       reentered, density, by_age, totals):
+    """Totals of one year's insured flows (numba kernel).
+
+    by_age : (7, 2, A) output, each flow of :func:`insured_step_kernel` (dead_active, dead_inactive,
+             invalid, retired_active, left_inactive, lapsed, reentered) summed over service.
+    totals : (2,) output, years of service of all exits (deaths, invalidity, retirements, inactive
+             reaching the normal age), and years credited to the actives who stay
+             (stayers x density).
+    """
+    _, A, S = active.shape
+    exit_years = 0.0
+    credits = 0.0
+    for g in range(2):
+        for x in range(A):
+            sums = np.zeros(7)
+            stayers = 0.0
+            for s in range(S):
+                d, dn, i, r = dead_active[g, x, s], dead_inactive[g, x, s], invalid[g, x, s], retired_active[g, x, s]
+                left, lp, back = left_inactive[g, x, s], lapsed[g, x, s], reentered[g, x, s]
+                sums[0] += d
+                sums[1] += dn
+                sums[2] += i
+                sums[3] += r
+                sums[4] += left
+                sums[5] += lp
+                sums[6] += back
+                exit_years += s * (d + dn + i + r + left)
+                stayers += active[g, x, s] - d - i - r - lp
+            for k in range(7):
+                by_age[k, g, x] = sums[k]
+            credits += stayers * density[g, x]
+    totals[0] = exit_years
+    totals[1] = credits
+
+
+def flow_totals_reference(active, dead_active, dead_inactive, invalid, retired_active, left_inactive, lapsed,
+                          reentered, density):
+    """Numpy twin of :func:`flow_totals_kernel`; returns (by_age, totals)."""
+    flows = (dead_active, dead_inactive, invalid, retired_active, left_inactive, lapsed, reentered)
+    by_age = np.stack([f.sum(axis=2) for f in flows])
+    service = np.arange(active.shape[2])
+    exits = dead_active + dead_inactive + invalid + retired_active + left_inactive
+    stayers = (active - dead_active - invalid - retired_active - lapsed).sum(axis=2)
+    return by_age, np.array([float((exits * service).sum()), float((stayers * density).sum())])

@@ -31,6 +31,7 @@ from pathlib import Path
 import xlwings
 
 UDF_MODULE = "socsec.excel.udfs"
+VBA_MODULE_PATH = Path(__file__).resolve().parent / "vba" / "socsec_udfs.bas"
 MISSING = -2147352572  # DISP_E_PARAMNOTFOUND: an optional argument left out in the cell formula
 
 
@@ -98,9 +99,19 @@ _ENGINE_PARTS = ("cell_errors", "_com_time_to_datetime", "_datetime_to_com_time"
                  "Engine")
 
 
+_ENGINE_IMPL = None
+
+
 def windows_engine_impl():
     """An instance of ``xlwings._xlwindows.Engine`` built from that file's source (its cleaning
-    functions ``clean_value_data`` and ``prepare_xl_data_element`` and what they call)."""
+    functions ``clean_value_data`` and ``prepare_xl_data_element`` and what they call); built once."""
+    global _ENGINE_IMPL
+    if _ENGINE_IMPL is None:
+        _ENGINE_IMPL = _build_engine_impl()
+    return _ENGINE_IMPL
+
+
+def _build_engine_impl():
     source = Path(xlwings.__file__).with_name("_xlwindows.py").read_text(encoding="utf-8")
     tree = ast.parse(source)
     keep = []
@@ -253,8 +264,13 @@ def call(module, func_name: str, *args, caller=None):
     comes back as [[value]]).  Omitted optional arguments: pass :data:`MISSING`; ranges: a
     :class:`RangeArg`.  ``caller``: a :class:`RangeArg` for the calling cell, its ``book`` an
     xlwings Book (what ``caller.sheet.book`` gives the function)."""
+    args = list(args)
+    for info in getattr(module, func_name).__xlfunc__["args"]:
+        if info["name"] == "caller":  # the VBA wrapper passes Nothing there; call_udf puts the caller in
+            args.insert(info["pos"], None)
     with _calling_context(module) as udfs:
-        return udfs.call_udf(UDF_MODULE, func_name, args, None, caller if caller is not None else RangeArg(None))
+        return udfs.call_udf(UDF_MODULE, func_name, tuple(args), None,
+                             caller if caller is not None else RangeArg(None))
 
 
 # --- the VBA module and the Function Wizard descriptions ---------------------------------------

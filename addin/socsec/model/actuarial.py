@@ -33,6 +33,12 @@ def _vector(values, name: str, min_length: int = 1) -> np.ndarray:
     """A 1-D float array of finite numbers; raise ValueError naming the first bad row."""
     if isinstance(values, (str, bytes)):
         raise ValueError(f"{name} must be numbers, found text {values!r}")
+    if isinstance(values, np.ndarray) and values.dtype.kind in "fiu" and values.ndim == 1 and len(values) >= min_length:
+        out = values.astype(np.float64)  # numeric arrays (the model's own series): checked at once
+        bad = np.flatnonzero(~np.isfinite(out))
+        if len(bad):
+            raise ValueError(f"{name} must be finite numbers (row {bad[0] + 1}: found {out[bad[0]]})")
+        return out
     array = np.asarray(values, dtype=object)
     if array.ndim == 0:
         array = array.reshape(1)

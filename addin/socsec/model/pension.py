@@ -332,12 +332,13 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     exit_rates = np.zeros((4, 2, A))  # other exits: remarriage of widow(er)s, orphans at the age limit
     exit_rates[2] = assume.remarriage[:, None]
     # flows by age (summed over service) always; by age and service only with detail=True
-    by_age = {name: np.zeros((n, 2, A)) for name in FLOW_NAMES + ("entrants", "to_inactive")}
+    flow_by_age = np.zeros((n, len(FLOW_NAMES), 2, A))
+    flow_totals = np.zeros((n, 2))  # years of service of the exits, years credited, of each year
+    by_age = {name: flow_by_age[:, k] for k, name in enumerate(FLOW_NAMES)}
+    by_age.update(entrants=np.zeros((n, 2, A)), to_inactive=np.zeros((n, 2, A)))
     flows = {name: np.zeros((n, 2, A, S)) for name in FLOW_NAMES} if detail else {}
     scratch = [np.zeros((2, A, S)) for _ in FLOW_NAMES]
-    exit_service = np.zeros(n)  # years of service of all exits of the year
     before_balancing = np.zeros((n, 2, A))
-    credits = np.zeros(n)  # years of service credited during the year
 
     for t in range(n):
         A0, N0 = stocks_A[t], stocks_N[t]
@@ -357,12 +358,13 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
             for target_array, value in zip(outputs, kp.insured_step_reference(*args)):
                 target_array[...] = value
         A1, N1, dA, dN, inv, retA, leftN, lap, back = outputs
-        for name, value in zip(FLOW_NAMES, scratch):
-            value.sum(axis=2, out=by_age[name][t])
-            if detail:
+        if engine == "numba":
+            kp.flow_totals_kernel(A0, *scratch, assume.density, flow_by_age[t], flow_totals[t])
+        else:
+            flow_by_age[t], flow_totals[t] = kp.flow_totals_reference(A0, *scratch, assume.density)
+        if detail:
+            for name, value in zip(FLOW_NAMES, scratch):
                 flows[name][t] = value
-        exit_service[t] = np.dot((dA + dN + inv + retA + leftN).sum(axis=(0, 1)), service)
-        credits[t] = np.sum((A0 - dA - inv - retA - lap).sum(axis=2) * assume.density)
 
         # awards, entitled deaths and grants (reference earnings from the cohort-diagonal sums)
         periods = np.maximum(service, 1)
@@ -431,7 +433,7 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
                 N1[g] += excess
         by_age["entrants"][t], by_age["to_inactive"][t] = entrants, moved
 
-    by_age["exit_service"], by_age["credits"] = exit_service, credits
+    by_age["exit_service"], by_age["credits"] = flow_totals[:, 0], flow_totals[:, 1]
     by_age["actives_end"] = before_balancing
     return _projection(inputs, years, stocks_A, stocks_N, pens, amount, wages, by_age, flows, new_number,
                        new_amount, died, left, grants)

@@ -1,0 +1,83 @@
+"""``socsec bench --udf``: SOCSEC_INDICATOR as an Excel what-if Data Table calls it.
+
+A 20 x 20 Data Table recalculates one formula ``=SOCSEC_INDICATOR(name, horizon, o1, v1, o2, v2)``
+400 times, each time with another pair of override values.  This benchmark times those 400 calls
+with warm caches (kernels compiled, the workbook's base inputs read and its base blocks computed,
+as after the first recalculation), for grids whose overrides reach different blocks of the chain:
+the blocks before the first one an override changes are reused, later ones recomputed.
+
+What is timed is the Python side of the function (``socsec.excel.udfs.indicator_value`` on the
+example workbook, as called by the UDF), one call after the other on one core, as Excel calls
+them; Excel's own call overhead (COM, xlwings' conversion, about a millisecond a call) comes on
+top.  ``through_xlwings=True`` also times one grid through xlwings' own calling code
+(``socsec.excel.xlcall``).
+"""
+
+import time
+
+import numpy as np
+
+from socsec.excel import udfs
+
+# (label, indicator, horizon, (override, values), (override, values)); values: 20 each (n x n).
+GRIDS = (
+    ("population block: dependency ratio in 50 years vs TFR x migration", "old_age_dependency_65_20_64", 50,
+     ("tfr", (1.4, 3.3)), ("net_migration_scale", (0.0, 2.0))),
+    ("economy block: nominal GDP in 25 years vs productivity x CPI", "nominal_gdp", 25,
+     ("productivity_growth", (0.0, 0.04)), ("cpi_inflation", (0.01, 0.06))),
+    ("financing block: GAP over 50 years vs initial reserve x collection rate", "gap", 50,
+     ("initial_reserve", (0.0, 2.0e10)), ("collection_rate", (0.8, 1.0))),
+    ("pension block: GAP over 50 years vs contribution rate x investment return", "gap", 50,
+     ("contribution_rate", (0.10, 0.25)), ("investment_return", (0.02, 0.08))),
+)
+
+
+def grid(first, second, size: int) -> list:
+    (name1, (lo1, hi1)), (name2, (lo2, hi2)) = first, second
+    return [((name1, float(a)), (name2, float(b))) for a in np.linspace(lo1, hi1, size)
+            for b in np.linspace(lo2, hi2, size)]
+
+
+def run_udf_benchmark(path, size: int = 20, pension_size: int | None = None, through_xlwings: bool = False) -> str:
+    """Text report.  ``pension_size``: grid size for the pension grid (default ``size``; the pension
+    block is recomputed at every call there, so a smaller grid is timed and scaled when asked)."""
+    lines = [f"SOCSEC_INDICATOR benchmark: {path}, {size} x {size} = {size * size} calls per grid, warm caches, "
+             "one core"]
+    for label, name, horizon, first, second in GRIDS:
+        n = size if "pension" not in label or pension_size is None else pension_size
+        udfs.clear_caches()
+        result = udfs.bench_indicator(path, name, grid(first, second, n), horizon)
+        calls = n * n
+        per_call = result["seconds"] / calls
+        scaled = "" if n == size else f" -> {per_call * size * size:.1f} s for {size * size} calls (scaled)"
+        lines.append(f"{label}:\n    {calls} calls {result['seconds']:.2f} s ({per_call * 1e3:.1f} ms a call){scaled}; "
+                     f"warm-up {result['warm_up']:.2f} s; values {min(result['values']):.6g} .. "
+                     f"{max(result['values']):.6g}")
+    if through_xlwings:
+        lines.append(_through_xlwings(path, size))
+    return "\n".join(lines)
+
+
+def _through_xlwings(path, size: int) -> str:
+    """The economy grid through xlwings' call_udf (argument and return conversion) with a stand-in
+    for the calling cell whose workbook is the file."""
+    from socsec.excel import xlcall
+
+    module = xlcall.decorated_udfs()
+    module._BOOKS.clear()
+    source = udfs.FileSource(path)
+
+    class Caller:  # what caller.sheet.book gives the function: a source object with the workbook's key
+        pass
+
+    module.XlwingsSource = lambda book: source  # the file stands in for the open workbook
+    label, name, horizon, first, second = GRIDS[1]
+    cells = grid(first, second, size)
+    caller = xlcall.RangeArg(None, book=Caller())
+    xlcall.call(module, "SOCSEC_INDICATOR", name, float(horizon), caller=caller)
+    started = time.perf_counter()
+    for (o1, v1), (o2, v2) in cells:
+        xlcall.call(module, "SOCSEC_INDICATOR", name, float(horizon), o1, v1, o2, v2, caller=caller)
+    seconds = time.perf_counter() - started
+    return (f"through xlwings' calling code (conversion in and out), {label}:\n    {len(cells)} calls "
+            f"{seconds:.2f} s ({seconds / len(cells) * 1e3:.1f} ms a call)")

@@ -1,0 +1,235 @@
+"""``socsec doctor``: is this installation ready for Excel and the command line?  Says what to fix.
+
+Checks, each OK, WARN (works, but worth fixing), FAIL (must be fixed) or SKIP (not relevant here):
+
+* the interpreter: 64-bit Python 3.11 or later;
+* the packages pinned in socsec's metadata (``pyproject.toml``) are installed at those versions;
+* the UDF module ``socsec.excel.udfs`` imports;
+* Windows: xlwings' DLL next to this environment's Python, the xlwings add-in in Excel's XLSTART
+  folder, and the xlwings settings file naming this environment's interpreter and the UDF module
+  ``socsec.excel.udfs``; macOS: the settings file's interpreter (add-in and UDFs not checked:
+  xlwings runs UDFs on Windows only); other systems: skipped, the command line needs none of it;
+* numba's on-disk cache: compiled and current for every kernel (else ``socsec warmup``).
+
+The checks take the platform, environment variables and paths as arguments so that the tests
+can exercise the Windows ones anywhere.
+"""
+
+import csv
+import importlib
+import importlib.metadata as md
+import io
+import os
+import re
+import struct
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+UDF_MODULE = "socsec.excel.udfs"
+KERNEL_MODULES = ("socsec.core.lifetable", "socsec.core.population", "socsec.core.labour", "socsec.core.economy",
+                  "socsec.core.pension")
+
+
+@dataclass(frozen=True)
+class Finding:
+    status: str  # "OK", "WARN", "FAIL", "SKIP"
+    what: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        return f"[{self.status:4s}] {self.what}" + (f"\n         fix: {self.fix}" if self.fix else "")
+
+
+def check_interpreter(version=sys.version_info, pointer_size=struct.calcsize("P")) -> list[Finding]:
+    text = f"Python {version[0]}.{version[1]}.{version[2]}, {pointer_size * 8}-bit"
+    problems = []
+    if tuple(version[:2]) < (3, 11):
+        problems.append("Python 3.11 or later is needed")
+    if pointer_size != 8:
+        problems.append("a 64-bit Python is needed (Excel is 64-bit and numba needs it)")
+    if problems:
+        return [Finding("FAIL", f"{text}: {'; '.join(problems)}",
+                        "install a 64-bit Python 3.11+ from python.org and run the installer again")]
+    return [Finding("OK", text)]
+
+
+def pinned_requirements() -> dict[str, str]:
+    """name -> pinned version, from socsec's installed metadata or, in a source tree, pyproject.toml."""
+    try:
+        requirements = md.requires("socsec") or []
+    except md.PackageNotFoundError:
+        requirements = None
+    if requirements is None:
+        import tomllib
+        pyproject = Path(__file__).resolve().parents[3] / "pyproject.toml"
+        requirements = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+    pins = {}
+    for line in requirements:
+        if "extra ==" in line:
+            continue
+        match = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*==\s*([^;\s]+)", line)
+        if match:
+            pins[match.group(1)] = match.group(2)
+    return pins
+
+
+def check_packages(pins: dict | None = None, installed=None) -> list[Finding]:
+    pins = pinned_requirements() if pins is None else pins
+    installed = installed or _installed_version
+    wrong = []
+    for name, want in sorted(pins.items()):
+        got = installed(name)
+        if got != want:
+            wrong.append(f"{name} {got or 'missing'} (pinned {want})")
+    if wrong:
+        return [Finding("FAIL", "packages differ from the pinned versions: " + ", ".join(wrong),
+                        'run the installer again, or: python -m pip install -e . (from the socsec folder)')]
+    return [Finding("OK", f"{len(pins)} pinned packages at their versions")]
+
+
+def _installed_version(name: str):
+    try:
+        return md.version(name)
+    except md.PackageNotFoundError:
+        return None
+
+
+def check_udf_module() -> list[Finding]:
+    try:
+        importlib.import_module(UDF_MODULE)
+    except Exception as exc:
+        return [Finding("FAIL", f"{UDF_MODULE} does not import: {type(exc).__name__}: {exc}",
+                        "reinstall socsec (run the installer again)")]
+    return [Finding("OK", f"{UDF_MODULE} imports")]
+
+
+def read_xlwings_config(path: Path) -> dict:
+    """KEY -> value of xlwings.conf (lines ``"KEY","value"`` as VBA's Write # writes them)."""
+    values = {}
+    for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8", errors="replace"))):
+        if len(row) >= 2:
+            values[row[0].strip().upper()] = row[1]
+    return values
+
+
+def check_excel(platform: str = sys.platform, environ=os.environ, prefix: str = sys.prefix,
+                executable: str = sys.executable, xlwings_version: str | None = None) -> list[Finding]:
+    if not (platform.startswith("win") or platform == "darwin"):
+        return [Finding("SKIP", f"Excel integration: not on Windows or macOS ({platform}); the command line "
+                                "(socsec run) needs none of it")]
+    if xlwings_version is None:
+        import xlwings
+        xlwings_version = xlwings.__version__
+    findings = []
+    home = Path(environ.get("USERPROFILE") or environ.get("HOME") or Path.home())
+    windows = platform.startswith("win")
+    if windows:
+        dll = f"xlwings64-{xlwings_version}.dll"
+        places = [Path(prefix) / dll, Path(executable).parent / dll, Path(executable).parent.parent / dll]
+        if any(p.is_file() for p in places):
+            findings.append(Finding("OK", f"xlwings DLL {dll} found"))
+        else:
+            findings.append(Finding("FAIL", f"xlwings DLL {dll} not found next to {executable} or in {prefix}",
+                                    "reinstall xlwings in this environment: python -m pip install --force-reinstall "
+                                    f"xlwings=={xlwings_version}"))
+        appdata = Path(environ.get("APPDATA") or home / "AppData" / "Roaming")
+        addin = appdata / "Microsoft" / "Excel" / "XLSTART" / "xlwings.xlam"
+        if addin.is_file():
+            findings.append(Finding("OK", f"xlwings add-in installed ({addin})"))
+        else:
+            findings.append(Finding("FAIL", f"xlwings add-in not found in {addin.parent}",
+                                    "run: xlwings addin install (with Excel closed), or the socsec installer"))
+        config = home / ".xlwings" / "xlwings.conf"
+        key = "INTERPRETER_WIN"
+    else:
+        findings.append(Finding("SKIP", "xlwings add-in and DLL: not checked on macOS (see Excel > Tools > "
+                                        "Excel Add-ins); user-defined functions are Windows-only"))
+        config = home / "Library" / "Containers" / "com.microsoft.Excel" / "Data" / "xlwings.conf"
+        key = "INTERPRETER_MAC"
+    if not config.is_file():
+        findings.append(Finding("FAIL", f"xlwings settings file {config} not found",
+                                "run the socsec installer (it writes the interpreter and UDF module settings)"))
+        return findings
+    settings = read_xlwings_config(config)
+    interpreter = settings.get(key, "")
+    here = Path(executable).parent
+    if not interpreter:
+        findings.append(Finding("FAIL", f"{key} is not set in {config}: Excel would not find socsec's Python",
+                                "run the socsec installer, or set Interpreter in the xlwings ribbon"))
+    elif not Path(interpreter).is_file():
+        findings.append(Finding("FAIL", f"{key} = {interpreter} does not exist",
+                                "run the socsec installer again"))
+    elif Path(interpreter).parent.resolve() != here.resolve():
+        findings.append(Finding("WARN", f"{key} = {interpreter} is not this environment's Python ({here})",
+                                "run the installer of the socsec you want Excel to use"))
+    else:
+        findings.append(Finding("OK", f"{key} = {interpreter}"))
+    if windows:
+        modules = [m.strip() for m in settings.get("UDF MODULES", "").split(";") if m.strip()]
+        if UDF_MODULE in modules:
+            findings.append(Finding("OK", f"UDF MODULES includes {UDF_MODULE}"))
+        else:
+            findings.append(Finding("FAIL", f"UDF MODULES ({';'.join(modules) or 'empty'}) lacks {UDF_MODULE}: the "
+                                            "SOCSEC_ functions are not available",
+                                    f"run the socsec installer, or add {UDF_MODULE} in the xlwings ribbon, then "
+                                    "Import Functions"))
+    return findings
+
+
+def kernel_cache_state(modules=KERNEL_MODULES) -> tuple[list, list, str]:
+    """(kernels with a current cache entry, kernels without, cache folder) over every numba
+    dispatcher with ``cache=True`` in the core modules (nothing is compiled here)."""
+    from numba.core.dispatcher import Dispatcher
+    cached, missing, folder = [], [], ""
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        for attr, obj in sorted(vars(module).items()):
+            cache = getattr(obj, "_cache", None) if isinstance(obj, Dispatcher) else None
+            if cache is None or not hasattr(cache, "_cache_file"):
+                continue
+            folder = cache._cache_path
+            try:
+                fresh = bool(cache._cache_file._load_index())
+            except Exception:
+                fresh = False
+            (cached if fresh else missing).append(f"{name.rsplit('.', 1)[1]}.{attr}")
+    return cached, missing, folder
+
+
+def check_numba_cache() -> list[Finding]:
+    try:
+        cached, missing, folder = kernel_cache_state()
+    except Exception as exc:
+        return [Finding("WARN", f"numba cache state unknown ({type(exc).__name__}: {exc})", "run: socsec warmup")]
+    if folder and not os.access(folder if os.path.isdir(folder) else os.path.dirname(folder), os.W_OK):
+        writable = " (folder not writable: numba falls back to a per-user cache)"
+    else:
+        writable = ""
+    if missing:
+        return [Finding("WARN", f"numba cache: {len(missing)} of {len(cached) + len(missing)} kernels not compiled "
+                                f"yet ({', '.join(missing[:4])}{', ...' if len(missing) > 4 else ''}){writable}: "
+                                "the first run compiles them (a minute)", "run: socsec warmup")]
+    return [Finding("OK", f"numba cache: {len(cached)} kernels compiled in {folder}{writable}")]
+
+
+def run_checks(**excel_options) -> list[Finding]:
+    return (check_interpreter() + check_packages() + check_udf_module() + check_excel(**excel_options)
+            + check_numba_cache())
+
+
+def report(findings) -> tuple[str, int]:
+    """The text to print and the exit code (0: nothing to fix; 3: something must be fixed)."""
+    failed = [f for f in findings if f.status == "FAIL"]
+    warned = [f for f in findings if f.status == "WARN"]
+    lines = [str(f) for f in findings]
+    if failed:
+        lines.append(f"socsec doctor: {len(failed)} problem{'s' if len(failed) != 1 else ''} to fix"
+                     + (f", {len(warned)} warning{'s' if len(warned) != 1 else ''}" if warned else ""))
+    else:
+        lines.append("socsec doctor: ready" + (f" ({len(warned)} warning{'s' if len(warned) != 1 else ''})"
+                                              if warned else ""))
+    return "\n".join(lines), 3 if failed else 0

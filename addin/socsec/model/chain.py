@@ -1,0 +1,79 @@
+"""Lazy valuation: each block of the chain is computed when first asked for, and a block whose
+inputs (and those of every block before it) are the very objects of a base valuation is taken
+from the base instead of being recomputed.
+
+Used by what-if tools that ask for one indicator under many input overrides (the Excel
+function SOCSEC_INDICATOR in a Data Table): with an economy override only, the population
+projection of the base is reused; an indicator of the population block never runs the pension
+block.  :func:`socsec.model.overrides.apply_overrides` keeps the blocks it does not change as
+the same objects, which is what makes reuse safe.
+
+Blocks not listed in :data:`STEPS` (and ``checks``) come from a full
+:func:`~socsec.model.valuation.run_valuation`, so a block added to the chain works here at once
+(only without the saving) until a step is declared for it.
+"""
+
+from socsec.model.economy import project_economy
+from socsec.model.finance import project_finance
+from socsec.model.pension import project_pension
+from socsec.model.population import project_population
+from socsec.model.valuation import run_valuation
+
+# block name -> (the ModelInputs fields it reads, function(lazy valuation) -> projection); chain order.
+STEPS = {
+    "population": (("population",), lambda v: project_population(v.inputs.population.to_assumptions(),
+                                                                engine=v.engine)),
+    "economy": (("population", "economy"), lambda v: project_economy(v.inputs.economy, v.population,
+                                                                     engine=v.engine)),
+    "pension": (("population", "economy", "pension"), lambda v: project_pension(
+        v.inputs.pension, v.population, v.economy, engine=v.engine)),
+    "finance": (("population", "economy", "pension", "finance"), lambda v: project_finance(
+        v.inputs.finance, v.pension, v.economy, v.inputs.pension.rules)),
+}
+
+
+class LazyValuation:
+    """The attributes of a :class:`~socsec.model.valuation.Valuation`, each computed on first use.
+
+    ``base``: a LazyValuation of inputs from which ``inputs`` were derived by overrides; its
+    blocks are reused (and computed there if needed, so other variants share them) when this
+    valuation's inputs for the block and all blocks before it are identical objects.
+    """
+
+    def __init__(self, inputs, base: "LazyValuation | None" = None, engine: str = "numba"):
+        self.inputs = inputs
+        self.base = base
+        self.engine = engine
+        self._blocks: dict = {}
+        self._full = None
+
+    def _same_inputs(self, fields) -> bool:
+        return self.base is not None and all(getattr(self.inputs, f) is getattr(self.base.inputs, f)
+                                             for f in fields)
+
+    def block(self, name: str):
+        if name not in self._blocks:
+            fields, compute = STEPS[name]
+            self._blocks[name] = self.base.block(name) if self._same_inputs(fields) else compute(self)
+        return self._blocks[name]
+
+    def full(self):
+        """The complete :class:`~socsec.model.valuation.Valuation` (every block and the checks)."""
+        if self._full is None:
+            from dataclasses import fields
+            if self.base is not None and self._same_inputs([f.name for f in fields(self.inputs)]):
+                self._full = self.base.full()
+            else:
+                self._full = run_valuation(self.inputs, engine=self.engine)
+        return self._full
+
+    def computed(self) -> tuple:
+        """Names of the blocks computed or reused so far (for tests and benchmarks)."""
+        return tuple(self._blocks)
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if name in STEPS:
+            return self.block(name)
+        return getattr(self.full(), name)

@@ -1,0 +1,182 @@
+"""socsec doctor, socsec bench --udf, socsec excel vba, and the lazy valuation chain behind SOCSEC_INDICATOR."""
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from socsec.cli import main
+from socsec.excel import doctor
+from socsec.model.chain import STEPS, LazyValuation
+from socsec.model.overrides import apply_overrides
+from socsec.model.valuation import run_valuation
+from workbook_fixtures import small_inputs
+
+WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
+
+
+# --- doctor -------------------------------------------------------------------------------------
+
+def test_interpreter_check():
+    assert doctor.check_interpreter((3, 11, 7), 8)[0].status == "OK"
+    old = doctor.check_interpreter((3, 10, 2), 8)[0]
+    assert old.status == "FAIL" and "3.11 or later" in old.what and old.fix
+    narrow = doctor.check_interpreter((3, 12, 0), 4)[0]
+    assert narrow.status == "FAIL" and "64-bit" in narrow.what
+
+
+def test_package_check_names_each_wrong_version():
+    pins = {"numpy": "2.4.6", "xlwings": "0.37.8", "scipy": "1.17.1"}
+    installed = {"numpy": "2.4.5", "xlwings": "0.37.8"}.get
+    finding = doctor.check_packages(pins, installed)[0]
+    assert finding.status == "FAIL"
+    assert "numpy 2.4.5 (pinned 2.4.6)" in finding.what and "scipy missing (pinned 1.17.1)" in finding.what
+    assert "xlwings" not in finding.what and "pip install" in finding.fix
+    assert doctor.check_packages(pins, pins.get)[0].status == "OK"
+
+
+def test_pins_come_from_the_project_metadata():
+    import tomllib
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    declared = {d.split("==")[0].strip(): d.split("==")[1].split("#")[0].strip()
+                for d in pyproject["project"]["dependencies"]}
+    assert doctor.pinned_requirements() == declared
+
+
+def windows_setup(tmp_path, dll=True, addin=True, modules="socsec.excel.udfs", interpreter=None):
+    prefix = tmp_path / "venv"
+    (prefix / "Scripts").mkdir(parents=True)
+    python = prefix / "Scripts" / "pythonw.exe"
+    python.write_text("")
+    if dll:
+        (prefix / "xlwings64-0.37.8.dll").write_text("")
+    home, appdata = tmp_path / "home", tmp_path / "appdata"
+    if addin:
+        (appdata / "Microsoft" / "Excel" / "XLSTART").mkdir(parents=True)
+        (appdata / "Microsoft" / "Excel" / "XLSTART" / "xlwings.xlam").write_text("")
+    (home / ".xlwings").mkdir(parents=True)
+    lines = [f'"INTERPRETER_WIN","{interpreter or python}"']
+    if modules is not None:
+        lines.append(f'"UDF MODULES","{modules}"')
+    (home / ".xlwings" / "xlwings.conf").write_text("\n".join(lines) + "\n")
+    return dict(platform="win32", environ={"USERPROFILE": str(home), "APPDATA": str(appdata)}, prefix=str(prefix),
+                executable=str(python), xlwings_version="0.37.8")
+
+
+def test_windows_checks_all_good(tmp_path):
+    findings = doctor.check_excel(**windows_setup(tmp_path))
+    assert [f.status for f in findings] == ["OK"] * 4, findings
+
+
+@pytest.mark.parametrize("setup,needle", [
+    (dict(dll=False), "xlwings DLL xlwings64-0.37.8.dll not found"),
+    (dict(addin=False), "xlwings add-in not found"),
+    (dict(modules="other_udfs"), "UDF MODULES (other_udfs) lacks socsec.excel.udfs"),
+    (dict(modules=None), "UDF MODULES (empty) lacks socsec.excel.udfs"),
+    (dict(interpreter="C:/nowhere/python.exe"), "does not exist"),
+])
+def test_windows_checks_say_what_to_fix(tmp_path, setup, needle):
+    findings = doctor.check_excel(**windows_setup(tmp_path, **setup))
+    failed = [f for f in findings if f.status == "FAIL"]
+    assert len(failed) == 1 and needle in failed[0].what and failed[0].fix
+    text, code = doctor.report(findings)
+    assert code == 3 and "1 problem to fix" in text and "fix:" in text
+
+
+def test_windows_interpreter_of_another_environment_is_a_warning(tmp_path):
+    other = tmp_path / "other" / "pythonw.exe"
+    other.parent.mkdir()
+    other.write_text("")
+    findings = doctor.check_excel(**windows_setup(tmp_path, interpreter=other))
+    assert [f.status for f in findings].count("WARN") == 1
+    assert doctor.report(findings)[1] == 0
+
+
+def test_missing_settings_file(tmp_path):
+    setup = windows_setup(tmp_path)
+    (Path(setup["environ"]["USERPROFILE"]) / ".xlwings" / "xlwings.conf").unlink()
+    failed = [f for f in doctor.check_excel(**setup) if f.status == "FAIL"]
+    assert len(failed) == 1 and "settings file" in failed[0].what
+
+
+def test_macos_checks_the_interpreter_setting(tmp_path):
+    home = tmp_path / "home"
+    conf = home / "Library" / "Containers" / "com.microsoft.Excel" / "Data"
+    conf.mkdir(parents=True)
+    (conf / "xlwings.conf").write_text(f'"INTERPRETER_MAC","{sys.executable}"\n')
+    findings = doctor.check_excel(platform="darwin", environ={"HOME": str(home)}, executable=sys.executable,
+                                  xlwings_version="0.37.8")
+    assert [f.status for f in findings] == ["SKIP", "OK"]
+
+
+def test_other_systems_skip_excel():
+    findings = doctor.check_excel(platform="linux")
+    assert len(findings) == 1 and findings[0].status == "SKIP"
+
+
+def test_numba_cache_state_lists_every_kernel():
+    from socsec.model.warmup import warm_up
+    warm_up()
+    cached, missing, folder = doctor.kernel_cache_state()
+    assert "lifetable.life_table_kernel" in cached + missing and "population.project_population_kernel" in cached
+    assert folder
+
+
+def test_doctor_command(capsys):
+    code = main(["doctor"])
+    out = capsys.readouterr().out
+    assert "Python" in out and "pinned packages" in out and "socsec doctor:" in out
+    assert code == (3 if "[FAIL]" in out else 0)
+
+
+# --- bench and vba commands ----------------------------------------------------------------------
+
+def test_udf_benchmark_command(capsys):
+    assert main(["bench", "--udf", "--size", "2", "--workbook", str(WORKBOOKS / "jordan_example.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n    4 calls") == 4 and "population block" in out and "pension block" in out
+
+
+def test_vba_check_command(capsys):
+    assert main(["excel", "vba", "--check"]) == 0
+    assert "is current" in capsys.readouterr().out
+
+
+# --- the lazy chain -------------------------------------------------------------------------------
+
+def frames_of(valuation):
+    return {"population": valuation.population.summary, "labour": valuation.economy.labour_summary,
+            "macro": valuation.economy.macro, "pension": valuation.pension.summary,
+            "finance": valuation.finance.indicators}
+
+
+def test_lazy_chain_equals_run_valuation():
+    inputs = small_inputs()
+    full, lazy = run_valuation(inputs), LazyValuation(inputs)
+    for name, frame in frames_of(full).items():
+        pd.testing.assert_frame_equal(frames_of(lazy)[name], frame, check_exact=True, obj=name)
+    assert [c.name for c in lazy.checks] == [c.name for c in full.checks]  # blocks without a step: full run
+
+
+def test_lazy_chain_reuses_untouched_blocks_and_computes_only_what_is_asked():
+    inputs = small_inputs()
+    base = LazyValuation(inputs)
+    variant = LazyValuation(apply_overrides(inputs, {"investment_return": 0.01}), base=base)
+    variant.economy.macro
+    assert variant.computed() == ("population", "economy") and base.computed() == ("population",)
+    assert variant.population is base.population and variant.economy is not base.economy
+    want = run_valuation(apply_overrides(inputs, {"investment_return": 0.01}))
+    pd.testing.assert_frame_equal(variant.finance.indicators, want.finance.indicators, check_exact=True)
+    finance_only = LazyValuation(apply_overrides(inputs, {"initial_reserve": 1e6}), base=base)
+    finance_only.finance
+    assert finance_only.pension is base.pension
+
+
+def test_every_block_of_run_valuation_has_a_step():
+    """A block added to run_valuation works through the full-run fallback; this test asks for a step."""
+    import dataclasses
+
+    from socsec.model.valuation import Valuation
+    blocks = [f.name for f in dataclasses.fields(Valuation) if f.name not in ("inputs", "checks")]
+    assert blocks == list(STEPS), "declare the new block in socsec.model.chain.STEPS"
