@@ -347,7 +347,7 @@ def survivors_kernel(death_number, death_pension, spouse_probability, orphans_pe
     for g in range(2):
         for x in range(A):
             n = death_number[g, x]
-            if n == 0.0:
+            if n == 0.0 and death_pension[g, x] == 0.0:
                 continue
             p = spouse_probability[g, x]
             orphans = orphans_per_death[g, x]
