@@ -180,3 +180,17 @@ def test_every_block_of_run_valuation_has_a_step():
     from socsec.model.valuation import Valuation
     blocks = [f.name for f in dataclasses.fields(Valuation) if f.name not in ("inputs", "checks")]
     assert blocks == list(STEPS), "declare the new block in socsec.model.chain.STEPS"
+
+
+def test_run_macro_module_calls_the_python_entry_point():
+    """The VBA written for socsec (the Run button) is committed as text and names a Python function that exists."""
+    import importlib
+    import re
+
+    path = Path(__file__).resolve().parents[1] / "addin" / "socsec" / "excel" / "vba" / "socsec_macros.bas"
+    text = path.read_bytes().decode("ascii")
+    assert text.startswith('Attribute VB_Name = "socsec_macros"') and "\n" not in text.replace("\r\n", "")
+    command = re.search(r'RunPython "(.*)"', text).group(1)
+    module, function = re.fullmatch(r"import (\S+) as m; m\.(\w+)\(\)", command).groups()
+    assert callable(getattr(importlib.import_module(module), function))
+    assert "Sub SocsecRun()" in text
