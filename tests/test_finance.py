@@ -120,3 +120,28 @@ def test_unreachable_target_and_unknown_parameter_are_clear():
         solve_for(inputs, "contribution_rat", "min_reserve_ratio", 10, low=0.0, high=1.0)
     with pytest.raises(SolveError, match="unknown target"):
         solve_for(inputs, "contribution_rate", "reserve", 10, low=0.0, high=1.0)
+
+
+def test_pension_annuities_equal_the_actuarial_function(base):
+    """Capital values use the year's life table with the pensioner mortality factor, the nominal
+    return and the pension indexation: equal to socsec.model.actuarial.annuity_due at every age."""
+    from socsec.model.actuarial import annuity_due
+    from socsec.model.finance import pension_annuities
+
+    scheme = base.inputs.pension
+    qx = base.population.life_tables.qx
+    factors = pension_annuities(base.economy, scheme, qx)
+    macro = base.economy.macro
+    t = 3
+    w = scheme.rules.indexation_wage_weight[t]
+    g = w * macro["average_wage_growth"][t] + (1 - w) * macro["cpi_inflation"][t]
+    for k, factor in ((0, scheme.assumptions.mortality_factor[1]), (1, scheme.assumptions.mortality_factor[2])):
+        for sex in (0, 1):
+            q = np.minimum(qx[t, sex] * factor[sex], 1.0)
+            for age in (0, 20, 25, 29, 30):
+                want = annuity_due(q, age, macro["nominal_return"][t], indexation=g)
+                assert factors[t, k, sex, age] == pytest.approx(want, rel=1e-12)
+    y = base.finance.yearly
+    liability = (base.pension.pension_amount[:-1] * factors).sum(axis=(1, 2, 3))
+    np.testing.assert_allclose(y["liability_pensions_in_payment"], liability, rtol=1e-12)
+    np.testing.assert_allclose(y["funding_ratio_pensions_in_payment"], y["reserve_start"] / liability, rtol=1e-12)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from socsec.cli import main
 from socsec.workbook.contract import ALL_SETTINGS, DEMOGRAPHY_ROWS, INPUT_TABLES, LABOUR_ROWS, MACRO_ROWS
@@ -347,3 +348,65 @@ def test_formula_input_cells_are_read_as_their_saved_values(book, tmp_path, caps
     out = tmp_path / "out.xlsx"
     assert main(["run", str(book), "-o", str(out)]) == 0
     assert load_workbook(out)[sheet][cell].value == "=2.1+0.1"
+
+
+# --- Scenarios sheet, --scenario, --set and solve ------------------------------------------
+
+def scenario_rows(path, rows):
+    """Write (scenario, parameter, value) rows at the top of the Scenarios table."""
+    wb = load_workbook(path)
+    sheet, ref = list(wb.defined_names["in_scenarios"].destinations)[0]
+    from openpyxl.utils import range_boundaries
+    min_col, min_row, _, _ = range_boundaries(ref.replace("$", ""))
+    for i, row in enumerate(rows, start=1):
+        for j, value in enumerate(row, start=1):
+            wb[sheet].cell(min_row + i, min_col + j, value)
+    wb.save(path)
+    return sheet, min_row, min_col
+
+
+def test_scenarios_are_run_and_compared(book, tmp_path, capsys):
+    scenario_rows(book, [("richer", "contribution_rate", 0.2), ("later", "normal_retirement_age", 27),
+                         ("later", "accrual_rate", 0.015)])
+    assert main(["run", str(book), "--csv", str(tmp_path / "csv"), "--scenario", "later"]) == 0
+    compared = pd.read_csv(tmp_path / "csv" / "scenarios.csv")
+    assert list(compared.columns[3:]) == ["base", "richer", "later"]
+    indicators = pd.read_csv(tmp_path / "csv" / "indicators.csv")
+    assert set(indicators["scenario"]) == {"base", "richer", "later"}
+    # the main result is the scenario asked for
+    financing = pd.read_csv(tmp_path / "csv" / "financing.csv")
+    later = indicators[(indicators.scenario == "later") & (indicators.indicator == "paygo_cost_rate_first_year")]
+    assert financing["paygo_cost_rate"][0] == pytest.approx(float(later["value"].iloc[0]))
+
+
+def test_unknown_scenario_parameter_on_the_sheet(book, capsys):
+    sheet, top, left = scenario_rows(book, [("richer", "contribution_rat", 0.2), ("older", "tfr", "two")])
+    err = run_bad(book, capsys)
+    assert f"sheet 'Scenarios', cell {get_column_letter(left + 2)}{top + 1}" in err
+    assert "closest valid names: contribution_rate" in err
+    assert f"cell {get_column_letter(left + 3)}{top + 2}" in err and "expected a number for tfr" in err
+
+
+def test_unknown_scenario_and_bad_set_are_reported_together(book, capsys):
+    scenario_rows(book, [("richer", "contribution_rate", 0.2)])
+    err = run_bad(book, capsys, "--scenario", "richr", "--set", "contributon_rate=0.3", "--set", "tfr")
+    assert "no scenario named 'richr'; closest: richer" in err
+    assert "closest valid names: contribution_rate" in err
+    assert "--set tfr: expected NAME=VALUE" in err
+
+
+def test_solve_prints_the_rate_that_meets_the_target(book, capsys):
+    assert main(["solve", str(book), "--level", "2", "--horizon", "10", "--low", "0", "--high", "1",
+                 "--tolerance", "1e-6"]) == 0
+    out = capsys.readouterr().out
+    value = float(out.split("contribution_rate = ")[1].split(":")[0])
+    from socsec.model.overrides import apply_overrides
+    from socsec.model.valuation import run_valuation
+    v = run_valuation(apply_overrides(read_workbook(book).inputs, {"contribution_rate": value}))
+    assert v.finance.yearly["reserve_ratio"][:10].min() >= 2.0 - 1e-5
+
+
+def test_solve_with_an_unreachable_target_says_so(book, capsys):
+    code = main(["solve", str(book), "--level", "1e6", "--low", "0", "--high", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot be met" in err and "Traceback" not in err

@@ -1,4 +1,4 @@
-"""Command line: ``socsec run``, ``socsec workbook build``, ``socsec warmup``, ``socsec bench``,
+"""Command line: ``socsec run``, ``socsec solve``, ``socsec workbook build``, ``socsec warmup``, ``socsec bench``,
 ``socsec doctor``, ``socsec excel vba``.
 
 Exit codes: 0 success; 2 bad input or usage (message names file, sheet and cell);
@@ -168,6 +168,35 @@ def _versions() -> str:
             f"pandas {pandas.__version__}; numba {numba.__version__}; openpyxl {openpyxl.__version__}")
 
 
+def cmd_solve(args) -> int:
+    """Solve for one parameter (bisection) and print the value, the target reached, the iterations."""
+    from socsec.errors import InputError, Problem
+    from socsec.model.overrides import OverrideError, apply_overrides
+    from socsec.model.scenarios import SolveError, solve_for
+    from socsec.workbook.reader import read_workbook
+
+    in_path = Path(args.workbook)
+    read = read_workbook(in_path)
+    pairs = parse_set(args.set, read.inputs)
+    check_scenario(args.scenario, read.scenarios, in_path.name)
+    inputs = read.inputs
+    if args.scenario:
+        inputs = apply_overrides(inputs, next(s for s in read.scenarios if s.name == args.scenario).overrides)
+    inputs = apply_overrides(inputs, pairs)
+    horizon = args.horizon or len(inputs.population.years)
+    _progress(f"Solving for {args.parameter} ({args.target}, {horizon} years) ...")
+    try:
+        solution = solve_for(inputs, args.parameter, args.target, horizon, level=args.level, low=args.low,
+                             high=args.high, tolerance=args.tolerance, engine=args.engine)
+    except (SolveError, OverrideError) as exc:
+        raise InputError([Problem("solve", str(exc))]) from None
+    what = ("lowest reserve ratio" if args.target == "min_reserve_ratio" else
+            "(reserve + PV income - PV expenditure) / PV insurable earnings")
+    print(f"{args.parameter} = {solution.value:.6g}: {what} over {horizon} years = {solution.achieved:.6g} "
+          f"(target >= {args.level:g}), found in {solution.iterations} valuations")
+    return 0
+
+
 def cmd_build(args) -> int:
     from socsec.workbook.build import build_workbook, template_inputs
 
@@ -247,6 +276,24 @@ def build_parser() -> argparse.ArgumentParser:
                      help="numerical engine: numba kernels (default) or the numpy reference twins")
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     run.set_defaults(func=cmd_run)
+
+    solve = sub.add_parser("solve", help="find the value of one parameter that meets a financing target")
+    solve.add_argument("workbook", help="input workbook (.xlsx/.xlsm); never modified")
+    solve.add_argument("--parameter", default="contribution_rate",
+                       help="a parameter of the Scenarios sheet list (default contribution_rate)")
+    solve.add_argument("--target", choices=("min_reserve_ratio", "gap_equilibrium"), default="min_reserve_ratio",
+                       help="min_reserve_ratio: reserve ratio >= LEVEL every year of the horizon; "
+                            "gap_equilibrium: income covers expenditure over the horizon")
+    solve.add_argument("--level", type=float, default=1.0, help="target reserve ratio, years of expenditure")
+    solve.add_argument("--horizon", type=int, help="years from the base year (default: all)")
+    solve.add_argument("--low", type=float, help="lower end of the search (default: the parameter's bound)")
+    solve.add_argument("--high", type=float, help="upper end of the search (default: the parameter's bound)")
+    solve.add_argument("--tolerance", type=float, default=1e-6, help="width of the final interval")
+    solve.add_argument("--scenario", metavar="NAME", help="solve on top of this scenario")
+    solve.add_argument("--set", metavar="NAME=VALUE", action="append", help="override one input (repeatable)")
+    solve.add_argument("--engine", choices=("numba", "numpy"), default="numba", help=argparse.SUPPRESS)
+    solve.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    solve.set_defaults(func=cmd_solve)
 
     workbook = sub.add_parser("workbook", help="workbook utilities")
     wsub = workbook.add_subparsers(dest="action", required=True)

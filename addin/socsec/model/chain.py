@@ -28,7 +28,7 @@ STEPS = {
     "pension": (("population", "economy", "pension"), lambda v: project_pension(
         v.inputs.pension, v.population, v.economy, engine=v.engine)),
     "finance": (("population", "economy", "pension", "finance"), lambda v: project_finance(
-        v.inputs.finance, v.pension, v.economy, v.inputs.pension.rules)),
+        v.inputs.finance, v.pension, v.economy, v.inputs.pension, v.population.life_tables.qx)),
 }
 
 

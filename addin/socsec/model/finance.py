@@ -20,6 +20,12 @@ Every indicator is a share of insurable earnings (0.12 = 12%) unless stated.
   income rate ``(F_0 + PV(C + G)) / PV(S)``, cost rate ``(PV(X) + PV(target fund = X of the last
   year, at the end)) / PV(S)``, actuarial balance = income rate - cost rate.
 * Open-group balance sheet over the full horizon: assets = F_0 + PV(C + G), liabilities = PV(X).
+* Capital values of pensions (:func:`pension_annuities`): annuity-due factors by year, type, sex and
+  age from the year's life table (pensioner mortality factors), discounted at the nominal return
+  and revalued with the indexation of pensions.  Liability for pensions in payment at 1 January =
+  sum of amounts x factor; funding ratio of pensions in payment = reserve / that liability (the
+  accrued rights of the insured are not included); terminal funding rate = capital value of the
+  year's new awards / insurable earnings.
 * Theoretical replacement rates of stylised careers (:func:`replacement_rates`).
 """
 
@@ -70,8 +76,38 @@ def first_year(years, condition) -> float:
     return float(years[hits[0]]) if len(hits) else np.nan
 
 
-def project_finance(inputs: FinanceInputs, pension, economy, rules) -> FinanceProjection:
-    """Reserve, yearly financing figures and the indicators table."""
+def pension_annuities(economy, scheme, qx) -> np.ndarray:
+    """Annuity-due factors (n, 4, 2, A) for 1 a year paid from age x on 1 January of each year.
+
+    ``a_x = 1 + p_x v' a_{x+1}`` with ``v' = (1 + g_t) / (1 + i_t)`` (g: indexation of pensions,
+    i: nominal return, both of the year), p_x from the year's life table times the mortality factor
+    of the type (old-age, invalidity; survivors and orphans: population mortality), open group
+    ``a_omega = 1 / (1 - p_omega v')`` with ``p_omega = 1 - q_omega`` of the same table (orphans:
+    the same, their pensions ending at the age limit is not taken into account).
+    """
+    rules = scheme.rules
+    macro = economy.macro
+    i = macro["nominal_return"].to_numpy()
+    growth = (rules.indexation_wage_weight * macro["average_wage_growth"].to_numpy()
+              + (1.0 - rules.indexation_wage_weight) * macro["cpi_inflation"].to_numpy())
+    v = ((1.0 + growth) / (1.0 + i))[:, None, None]
+    q = np.minimum(qx, 1.0)  # (n, 2, A)
+    n, _, A = q.shape
+    f = np.ones((4, 2))  # mortality factor by pension type and sex
+    f[:2] = scheme.assumptions.mortality_factor[1:3]
+    p = 1.0 - np.minimum(q[:, None] * f[None, :, :, None], 1.0)  # (n, 4, 2, A)
+    out = np.empty((n, 4, 2, A))
+    q_open = np.minimum(q[:, None, :, -1] * f[None, :, :], 1.0)
+    out[..., -1] = 1.0 / np.maximum(1.0 - (1.0 - q_open) * v, 1e-12)
+    for x in range(A - 2, -1, -1):
+        out[..., x] = 1.0 + p[..., x] * v * out[..., x + 1]
+    return out
+
+
+def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx) -> FinanceProjection:
+    """Reserve, yearly financing figures and the indicators table.  ``scheme``: the pension
+    inputs (rules, pensioner mortality factors); ``qx``: population death probabilities (n, 2, A)."""
+    rules = scheme.rules
     s = pension.summary
     years = s["year"].to_numpy()
     n = len(years)
@@ -88,6 +124,10 @@ def project_finance(inputs: FinanceInputs, pension, economy, rules) -> FinancePr
         income[t] = i[t] * F[t] + (np.sqrt(1.0 + i[t]) - 1.0) * (C[t] + G[t] - X[t])
         F[t + 1] = F[t] + C[t] + G[t] + income[t] - X[t]
     gdp = economy.macro["nominal_gdp"].to_numpy()
+    factors = pension_annuities(economy, scheme, qx)
+    in_payment = (pension.pension_amount[:-1] * factors).sum(axis=(1, 2, 3))
+    awards = pension.by_age["awards_amount"]  # by age at the end of the year: value at that age, half a year on
+    terminal = (awards * factors).sum(axis=(1, 2, 3)) / np.sqrt(1.0 + i)
     yearly = pd.DataFrame({
         "year": years,
         "insurable_earnings": S,
@@ -106,6 +146,9 @@ def project_finance(inputs: FinanceInputs, pension, economy, rules) -> FinancePr
         "nominal_return": i,
         "expenditure_percent_gdp": X / gdp,
         "contributions_percent_gdp": C / gdp,
+        "liability_pensions_in_payment": in_payment,
+        "funding_ratio_pensions_in_payment": F[:-1] / in_payment,
+        "terminal_funding_rate": terminal / S,
     })
     full_gap = general_average_premium(X - G, S, i, inputs.initial_reserve)
     yearly["general_average_premium"] = full_gap  # the GAP of the full horizon, for comparison by year
@@ -142,6 +185,8 @@ def project_finance(inputs: FinanceInputs, pension, economy, rules) -> FinancePr
     add("balance_sheet_liabilities", n, liabilities, "currency units")
     add("balance_sheet_balance", n, assets - liabilities, "currency units")
     add("balance_sheet_ratio", n, assets / liabilities, "assets / liabilities")
+    add("funding_ratio_pensions_in_payment_first_year", 1, F[0] / in_payment[0], "reserve / liability")
+    add("terminal_funding_rate_first_year", 1, terminal[0] / S[0])
     add("reserve_ratio_first_year", 1, F[1] / X[0], "years of expenditure")
     add("minimum_reserve_ratio", n, np.min(F[1:] / X), "years of expenditure")
     return FinanceProjection(yearly, pd.DataFrame(rows), replacement_rates(rules, economy, years))

@@ -222,7 +222,7 @@ def clipped_lognormal_mean(mean, cv, floor, ceiling):
 
 
 @dataclass(frozen=True)
-class PensionProjection:
+class PensionProjection:  # noqa: D101 - fields documented inline
     years: np.ndarray
     actives: np.ndarray  # (n + 1, 2, A, S) at 1 January
     inactive: np.ndarray  # (n + 1, 2, A, S)
@@ -231,7 +231,8 @@ class PensionProjection:
     insurable_wage: np.ndarray  # (n, 2, A) average insurable wage of an active
     summary: pd.DataFrame = field(repr=False)
     calibration: pd.DataFrame = field(repr=False)
-    by_age: dict = field(repr=False, default_factory=dict)  # flow name -> (n, 2, A); exit_service, credits (n,)
+    by_age: dict = field(repr=False, default_factory=dict)  # flow name -> (n, 2, A); exit_service, credits (n,);
+    #                                                         awards_amount (n, 4, 2, A)
     flows: dict = field(repr=False, default_factory=dict)  # detail=True: flow name -> (n, 2, A, S), as by_age
 
     def stock_frame(self) -> pd.DataFrame:
@@ -434,6 +435,7 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
         by_age["entrants"][t], by_age["to_inactive"][t] = entrants, moved
 
     by_age["exit_service"], by_age["credits"] = flow_totals[:, 0], flow_totals[:, 1]
+    by_age["awards_amount"] = new_amount  # (n, 4, 2, A) annual amount of the year's awards, age at year end
     by_age["actives_end"] = before_balancing
     return _projection(inputs, years, stocks_A, stocks_N, pens, amount, wages, by_age, flows, new_number,
                        new_amount, died, left, grants)

@@ -53,7 +53,7 @@ def run_valuation(inputs: ModelInputs, engine: str = "numba", detail: bool = Fal
     population = project_population(inputs.population.to_assumptions(), engine=engine)
     economy = project_economy(inputs.economy, population, engine=engine)
     pension = project_pension(inputs.pension, population, economy, engine=engine, detail=detail)
-    finance = project_finance(inputs.finance, pension, economy, inputs.pension.rules)
+    finance = project_finance(inputs.finance, pension, economy, inputs.pension, population.life_tables.qx)
     checks = population_checks(population) + economy_checks(economy) + pension_checks(pension, economy)
     return Valuation(inputs, population, economy, pension, finance, checks)
 

@@ -529,6 +529,10 @@ INDICATOR_LABELS = {
     "balance_sheet_liabilities": ("Balance sheet: liabilities (PV expenditure), {h} years", "#,##0"),
     "balance_sheet_balance": ("Balance sheet: assets - liabilities, {h} years", "#,##0"),
     "balance_sheet_ratio": ("Balance sheet: assets / liabilities, {h} years", "0.000"),
+    "funding_ratio_pensions_in_payment_first_year": ("Funding ratio of pensions in payment, 1 January of the base "
+                                                     "year (reserve / their capital value)", "0.000"),
+    "terminal_funding_rate_first_year": ("Terminal funding rate, base year (capital value of new awards / "
+                                         "insurable earnings)", "0.00%"),
     "reserve_ratio_first_year": ("Reserve ratio at the end of the base year (years of expenditure)", "0.00"),
     "minimum_reserve_ratio": ("Lowest reserve ratio over the projection (years of expenditure)", "0.00"),
 }
@@ -560,6 +564,10 @@ FINANCING_RESULT_ROWS = (
     ("nominal_return", "Nominal investment return", "0.00%"),
     ("expenditure_percent_gdp", "Expenditure, % of GDP", "0.00%"),
     ("contributions_percent_gdp", "Contributions, % of GDP", "0.00%"),
+    ("liability_pensions_in_payment", "Capital value of pensions in payment at 1 January (currency units)", "#,##0"),
+    ("funding_ratio_pensions_in_payment", "Funding ratio of pensions in payment (reserve at 1 January / their "
+                                          "capital value)", "0.000"),
+    ("terminal_funding_rate", "Terminal funding rate (capital value of new awards / insurable earnings)", "0.00%"),
 )
 
 # Scenarios sheet: free rows of (scenario, parameter, value); blank rows are ignored.
