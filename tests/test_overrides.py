@@ -37,7 +37,8 @@ def changed_fields(before, after) -> set:
 
 def valid_value(o: ov.Override) -> float:
     if o.low is not None and o.high is not None:
-        return o.low + 0.37 * (o.high - o.low)
+        value = o.low + 0.37 * (o.high - o.low)
+        return float(round(value)) if "whole" in o.units else value
     if o.low is not None:
         return max(o.low, 0.0) + 0.0137
     return 0.5

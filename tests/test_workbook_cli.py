@@ -410,3 +410,17 @@ def test_solve_with_an_unreachable_target_says_so(book, capsys):
     code = main(["solve", str(book), "--level", "1e6", "--low", "0", "--high", "1"])
     err = capsys.readouterr().err
     assert code == 2 and "cannot be met" in err and "Traceback" not in err
+
+
+def test_scenario_value_out_of_bounds_names_the_cell(book, capsys):
+    sheet, top, left = scenario_rows(book, [("dear", "contribution_rate", 2)])
+    err = run_bad(book, capsys)
+    assert f"sheet 'Scenarios', cell {get_column_letter(left + 3)}{top + 1}" in err
+    assert "contribution_rate must be >= 0 and <= 1" in err and "found 2" in err
+
+
+def test_exit_age_below_normal_age(book, capsys):
+    sheet, cell = cell_of(book, "in_retirement", 5, 3)  # exit age of males, third year
+    edit(book, {(sheet, cell): 24})
+    err = run_bad(book, capsys)
+    assert f"sheet 'Scheme assumptions', cell {cell}" in err and "must not be below the normal retirement age" in err

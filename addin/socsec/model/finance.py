@@ -10,8 +10,9 @@ Every indicator is a share of insurable earnings (0.12 = 12%) unless stated.
   ``F_{t+1} = F_t + C_t + G_t + I_t - X_t`` (:func:`socsec.model.actuarial.reserve_roll_forward`).
 * Reserve ratio ``F_{t+1} / X_t``; depletion year: first t with ``F_{t+1} < 0``; crossover year:
   first t with ``C_t + G_t < X_t`` (contributions and subsidy below expenditure).
-* PAYG cost rate ``X_t / S_t`` = demographic ratio x benefit ratio (x the ratio of average
-  pensioners to pensioners at 1 January and of average actives to actives, shown in the results).
+* PAYG cost rate ``X_t / S_t``; it equals the demographic ratio x the benefit ratio times
+  (expenditure / pensions in payment at 1 January) x (actives at 1 January / average actives), two
+  factors near 1 that carry the mid-year conventions, grants and administration.
 * GAP over the first h years (h = 10, 25, 50, 75 and the full horizon), with F_0 the initial
   reserve, without and with an end target ``F* = target ratio x X_{h-1}``
   (:func:`socsec.model.actuarial.general_average_premium`); the subsidy counts as income.
@@ -168,7 +169,8 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx) -> Fina
                                                           inputs.target_ratio * X[h - 1]))
     premiums = scaled_premiums(X - G, S, i, inputs.scaled_period, inputs.initial_reserve)
     for k, premium in enumerate(premiums):
-        add(f"scaled_premium_{years[0] + k * inputs.scaled_period}", inputs.scaled_period, premium)
+        start = k * inputs.scaled_period
+        add(f"scaled_premium_{years[0] + start}", min(inputs.scaled_period, n - start), premium)
     D, D_mid = discount_factors(i, n)
     for h in SUMMARISED_HORIZONS:
         if h > n:

@@ -295,8 +295,15 @@ register("base_wage", set_everywhere("economy.base_average_wage"), units="curren
 register("contribution_rate", set_everywhere("pension.rules.contribution_rate"),
          units="share of insurable earnings", low=0.0, high=1.0,
          description="legislated contribution rate of every projection year")
-register("normal_retirement_age", set_everywhere("pension.rules.normal_age"), units="age (years)", low=15,
-         high=100, description="normal retirement age of both sexes in every projection year (whole years)")
+def _normal_age(inputs, value):
+    """Normal retirement age of both sexes, every year, in whole years (a fraction is an error)."""
+    if value != int(value):
+        raise OverrideError(f"normal_retirement_age must be a whole number of years, found {value:g}")
+    return set_everywhere("pension.rules.normal_age")(inputs, int(value))
+
+
+register("normal_retirement_age", _normal_age, fields=("pension.rules.normal_age",), units="age (whole years)",
+         low=15, high=100, description="normal retirement age of both sexes in every projection year")
 register("accrual_rate", set_everywhere("pension.rules.accrual_rate"), units="share per year of service",
          low=0.0, high=0.1, description="accrual rate per year of service beyond the base years")
 register("pension_indexation_wage_weight", set_everywhere("pension.rules.indexation_wage_weight"),

@@ -181,7 +181,7 @@ class PensionInputs:
 
 
 CALIBRATION_ROWS = (
-    ("contributions", "Contributions (currency units)"),
+    ("contributions", "Contributions due (currency units)"),
     ("expenditure_old_age", "Old-age pensions paid (currency units)"),
     ("expenditure_invalidity", "Invalidity pensions paid (currency units)"),
     ("expenditure_survivors", "Survivors' pensions paid, widow(er)s and orphans (currency units)"),

@@ -1,4 +1,5 @@
-"""Orchestration of the model chain (population -> labour force and economy) and its checks."""
+"""Orchestration of the model chain (population -> labour force and economy -> pension scheme ->
+financing) and its consistency checks."""
 
 import hashlib
 from dataclasses import dataclass, fields

@@ -117,9 +117,13 @@ def _scenarios(ws, scenarios):
 
 
 def _corner(spec) -> str:
-    rows = spec.rows if isinstance(spec.rows, str) else ""
-    cols = spec.cols if isinstance(spec.cols, str) else "sex"
-    return f"{rows} \\ {cols}" if rows else cols
+    """Label of the top-left cell of a table: what the rows and the columns are."""
+    from socsec.workbook.contract import GROUP_START, SEX_LABELS
+
+    rows = {GROUP_START: "first age of group"}.get(spec.rows, spec.rows) if isinstance(spec.rows, str) else ""
+    cols = ({GROUP_START: "first year of service group"}.get(spec.cols, spec.cols) if isinstance(spec.cols, str)
+            else "sex" if spec.cols == SEX_LABELS else "")
+    return f"{rows} \\ {cols}" if rows and cols else (rows or cols or "item")
 
 
 def _cover(ws, notes: tuple):

@@ -373,6 +373,15 @@ def _pension_checks(settings: dict, blocks: dict[str, Block], refs: dict[str, Ra
     rules = blocks.get("in_rules")
     if rules is not None:
         labels = [label for label, *_ in RULE_ROWS]
+        retirement = blocks.get("in_retirement")
+        if retirement is not None and retirement.col_labels == rules.col_labels:
+            for k, sex in enumerate(("males", "females")):
+                exit_age = retirement.values[4 + k]
+                normal = rules.values[labels.index(f"normal retirement age, {sex}")]
+                for j in np.flatnonzero(exit_age < normal)[:MAX_PROBLEMS_PER_TABLE]:
+                    out.add(_where(refs["in_retirement"], 5 + k, 1 + j),
+                            f"the age by which every active leaves ({exit_age[j]:g}) must not be below the normal "
+                            f"retirement age ({normal[j]:g}) of {retirement.col_labels[j]}")
         for sex in ("males", "females"):
             early = rules.values[labels.index(f"early retirement age, {sex}")]
             normal = rules.values[labels.index(f"normal retirement age, {sex}")]
@@ -458,6 +467,10 @@ def read_scenarios(book, where_prefix: str = "") -> list:
         number = _as_number(value)
         if number is None:
             out.add(_where(ref, i, 3), f"expected a number for {parameter}, found {_describe(value)}")
+            continue
+        override = lookup(str(parameter))
+        if not override.accepts(number):
+            out.add(_where(ref, i, 3), f"{override.name} must be {override.rule()} ({override.units}), found {number:g}")
             continue
         scenarios.setdefault(label, []).append((str(parameter).strip(), number))
     if out.problems:
