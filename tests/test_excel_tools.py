@@ -173,6 +173,39 @@ def test_lazy_chain_reuses_untouched_blocks_and_computes_only_what_is_asked():
     assert finance_only.pension is base.pension
 
 
+def _valid_value(o):
+    if o.low is not None and o.high is not None:
+        value = o.low + 0.37 * (o.high - o.low)
+    else:
+        value = (max(o.low, 0.0) if o.low is not None else 0.0) + 0.0137
+    return float(round(value)) if "age" in o.units else value  # ages are whole years
+
+
+@pytest.fixture(scope="module")
+def computed_base():
+    base = LazyValuation(small_inputs())
+    for block in STEPS:
+        base.block(block)
+    return base
+
+
+@pytest.mark.parametrize("name", sorted(__import__("socsec.model.overrides", fromlist=["registry"]).registry()))
+def test_reuse_is_exact_for_every_override(computed_base, name):
+    """Whatever a block reuses from the base, the result equals a full valuation of the overridden inputs."""
+    from socsec.model.overrides import lookup
+    value = _valid_value(lookup(name))
+    inputs = apply_overrides(computed_base.inputs, {name: value})
+    variant, full = LazyValuation(inputs, base=computed_base), run_valuation(inputs)
+    for block, frame in frames_of(full).items():
+        pd.testing.assert_frame_equal(frames_of(variant)[block], frame, check_exact=True, obj=f"{name}: {block}")
+
+
+def test_investment_return_does_not_rerun_the_pension_block(computed_base):
+    variant = LazyValuation(apply_overrides(computed_base.inputs, {"investment_return": 0.07}), base=computed_base)
+    variant.finance
+    assert variant.pension is computed_base.pension and variant.economy is not computed_base.economy
+
+
 def test_every_block_of_run_valuation_has_a_step():
     """A block added to run_valuation works through the full-run fallback; this test asks for a step."""
     import dataclasses

@@ -13,6 +13,8 @@ Blocks not listed in :data:`STEPS` (and ``checks``) come from a full
 (only without the saving) until a step is declared for it.
 """
 
+from dataclasses import fields as dataclass_fields
+
 from socsec.model.economy import project_economy
 from socsec.model.finance import project_finance
 from socsec.model.pension import project_pension
@@ -20,13 +22,16 @@ from socsec.model.population import project_population
 from socsec.model.valuation import run_valuation
 
 # block name -> (the ModelInputs fields it reads, function(lazy valuation) -> projection); chain order.
+# A field may be given as (field, ignored sub-fields): sub-fields of that input block the projection
+# does not depend on (through any earlier block either); a change there alone lets the block be reused.
 STEPS = {
     "population": (("population",), lambda v: project_population(v.inputs.population.to_assumptions(),
                                                                 engine=v.engine)),
     "economy": (("population", "economy"), lambda v: project_economy(v.inputs.economy, v.population,
                                                                      engine=v.engine)),
-    "pension": (("population", "economy", "pension"), lambda v: project_pension(
-        v.inputs.pension, v.population, v.economy, engine=v.engine)),
+    # the pension block reads wages, prices and employment from the economy, not the investment return
+    "pension": (("population", ("economy", ("investment_return", "return_input")), "pension"),
+                lambda v: project_pension(v.inputs.pension, v.population, v.economy, engine=v.engine)),
     "finance": (("population", "economy", "pension", "finance"), lambda v: project_finance(
         v.inputs.finance, v.pension, v.economy, v.inputs.pension, v.population.life_tables.qx)),
 }
@@ -48,8 +53,17 @@ class LazyValuation:
         self._full = None
 
     def _same_inputs(self, fields) -> bool:
-        return self.base is not None and all(getattr(self.inputs, f) is getattr(self.base.inputs, f)
-                                             for f in fields)
+        if self.base is None:
+            return False
+        for field in fields:
+            name, ignored = field if isinstance(field, tuple) else (field, ())
+            mine, theirs = getattr(self.inputs, name), getattr(self.base.inputs, name)
+            if mine is theirs:
+                continue
+            if not ignored or not all(getattr(mine, f.name) is getattr(theirs, f.name)
+                                      for f in dataclass_fields(mine) if f.name not in ignored):
+                return False
+        return True
 
     def block(self, name: str):
         if name not in self._blocks:
@@ -60,8 +74,7 @@ class LazyValuation:
     def full(self):
         """The complete :class:`~socsec.model.valuation.Valuation` (every block and the checks)."""
         if self._full is None:
-            from dataclasses import fields
-            if self.base is not None and self._same_inputs([f.name for f in fields(self.inputs)]):
+            if self.base is not None and self._same_inputs([f.name for f in dataclass_fields(self.inputs)]):
                 self._full = self.base.full()
             else:
                 self._full = run_valuation(self.inputs, engine=self.engine)
