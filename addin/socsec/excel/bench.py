@@ -27,6 +27,8 @@ GRIDS = (
      ("productivity_growth", (0.0, 0.04)), ("cpi_inflation", (0.01, 0.06))),
     ("financing block: GAP over 50 years vs initial reserve x collection rate", "gap", 50,
      ("initial_reserve", (0.0, 2.0e10)), ("collection_rate", (0.8, 1.0))),
+    ("economy and financing blocks: GAP over 50 years vs investment return x initial reserve", "gap", 50,
+     ("investment_return", (0.02, 0.08)), ("initial_reserve", (0.0, 2.0e10))),
     ("pension block: GAP over 50 years vs contribution rate x investment return", "gap", 50,
      ("contribution_rate", (0.10, 0.25)), ("investment_return", (0.02, 0.08))),
 )
@@ -71,7 +73,7 @@ def _through_xlwings(path, size: int) -> str:
         pass
 
     module.XlwingsSource = lambda book: source  # the file stands in for the open workbook
-    label, name, horizon, first, second = GRIDS[1]
+    label, name, horizon, first, second = GRIDS[1]  # the economy grid
     cells = grid(first, second, size)
     caller = xlcall.RangeArg(None, book=Caller())
     xlcall.call(module, "SOCSEC_INDICATOR", name, float(horizon), caller=caller)
