@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from socsec.model.finance import project_finance, replacement_rates
+from socsec.model.finance import replacement_rates
 from socsec.model.overrides import OverrideError, apply_overrides
 from socsec.model.scenarios import BASE, Scenario, SolveError, comparison_table, run_scenarios, solve_for
 from socsec.model.valuation import run_valuation

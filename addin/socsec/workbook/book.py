@@ -37,6 +37,26 @@ class RangeRef:
         return self.max_col - self.min_col + 1
 
 
+def named_range_of(workbook, name: str) -> RangeRef | None:
+    """Where a workbook-scoped name of an openpyxl workbook points: one rectangular range on an
+    existing sheet, or None (missing name, a formula or constant, several areas, no such sheet)."""
+    defined = workbook.defined_names.get(name)
+    if defined is None:
+        return None
+    try:
+        destinations = list(defined.destinations)
+    except Exception:  # a name that is a formula or a constant, not a range
+        return None
+    if len(destinations) != 1:
+        return None
+    sheet, ref = destinations[0]
+    sheet = sheet.replace("''", "'")
+    if sheet not in workbook.sheetnames:
+        return None
+    min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+    return RangeRef(sheet, min_row, min_col, max_row, max_col)
+
+
 class _Uncalculated:
     """Marks a formula cell whose value was never calculated and saved (e.g. written by a script)."""
 
@@ -74,18 +94,7 @@ class FileBook:
 
     def named_range(self, name: str) -> RangeRef | None:
         """Where a workbook-scoped name points, or None if it is missing or not one range."""
-        defined = self.workbook.defined_names.get(name)
-        if defined is None:
-            return None
-        try:
-            destinations = list(defined.destinations)
-        except Exception:  # a name that is a formula or a constant, not a range
-            return None
-        if len(destinations) != 1 or destinations[0][0] not in self.workbook.sheetnames:
-            return None
-        sheet, ref = destinations[0]
-        min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
-        return RangeRef(sheet, min_row, min_col, max_row, max_col)
+        return named_range_of(self.workbook, name)
 
     def read(self, ref: RangeRef) -> list[list]:
         """Values of the range as a list of rows (None for empty cells and for formulas)."""

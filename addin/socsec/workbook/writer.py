@@ -23,11 +23,11 @@ Styles are named, not objects, so each backend renders them its own way.
 
 from typing import Protocol
 
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 
 from socsec.workbook import styles
-from socsec.workbook.book import RangeRef
+from socsec.workbook.book import RangeRef, named_range_of
 
 STYLES = ("sheet_title", "title", "note", "header", "input", "ok", "bad")
 
@@ -89,18 +89,7 @@ class OpenpyxlWriter:
         return list(self.workbook.sheetnames)
 
     def named_range(self, name: str) -> RangeRef | None:
-        defined = self.workbook.defined_names.get(name)
-        if defined is None:
-            return None
-        try:
-            destinations = list(defined.destinations)
-        except Exception:  # a constant or formula, not a range
-            return None
-        if len(destinations) != 1:
-            return None
-        sheet, ref = destinations[0]
-        min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
-        return RangeRef(sheet.replace("''", "'"), min_row, min_col, max_row, max_col)
+        return named_range_of(self.workbook, name)
 
     def reset_sheet(self, title: str) -> None:
         """Delete the sheet if present and create it anew at the end."""
