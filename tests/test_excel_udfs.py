@@ -389,3 +389,13 @@ def test_committed_vba_module_is_what_xlwings_generates(excel):
 def test_an_add_in_calls_its_functions_for_the_active_workbook(excel):
     generated, _ = xlcall.generate_vba(excel, "socsec.xlam")
     assert "ActiveWorkbook, Application.Caller" in generated and "ThisWorkbook" not in generated
+
+
+def test_indicator_without_a_value_says_none(excel, book_path, monkeypatch):
+    """E.g. the depletion year of a reserve that is never depleted: "none", not an empty cell."""
+    wb = load_workbook(book_path)
+    caller = xlcall.RangeArg(None, book=fake_book(wb, str(book_path)))
+    source = udfs.FileSource(book_path)
+    assert np.isnan(udfs.indicator_value(source, "depletion_year", None, (("initial_reserve", 1e12),)))
+    got = via_excel(excel, "SOCSEC_INDICATOR", "depletion_year", "initial_reserve", 1e12, caller=caller)
+    assert scalar(got) == "none"

@@ -482,6 +482,9 @@ def book_state(source) -> _BookState:
     return state
 
 
+NO_VALUE = "none"  # what SOCSEC_INDICATOR shows for an indicator without a value (e.g. a reserve never depleted)
+
+
 def parse_indicator_args(args) -> tuple:
     """(horizon or None, ((override, value), ...)) from SOCSEC_INDICATOR's optional arguments:
     an odd count starts with the horizon; then name/value pairs (a pair with an empty name is skipped)."""
@@ -597,7 +600,8 @@ def SOCSEC_INDICATOR(caller, name, *args):
     if caller is None:
         raise ValueError("SOCSEC_INDICATOR must be called from a cell of a socsec workbook")
     horizon, overrides = parse_indicator_args(args)
-    return indicator_value(XlwingsSource(caller.sheet.book), name, horizon, overrides)
+    value = indicator_value(XlwingsSource(caller.sheet.book), name, horizon, overrides)
+    return NO_VALUE if math.isnan(value) else value
 
 
 def bench_indicator(path, name: str, overrides_grid, horizon=None) -> dict:
