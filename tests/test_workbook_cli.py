@@ -424,3 +424,14 @@ def test_exit_age_below_normal_age(book, capsys):
     edit(book, {(sheet, cell): 24})
     err = run_bad(book, capsys)
     assert f"sheet 'Scheme assumptions', cell {cell}" in err and "must not be below the normal retirement age" in err
+
+
+def test_fractional_retirement_age_on_the_scenarios_sheet(book, capsys):
+    sheet, top, left = scenario_rows(book, [("later", "normal_retirement_age", 26.5)])
+    err = run_bad(book, capsys)
+    assert f"sheet 'Scenarios', cell {get_column_letter(left + 3)}{top + 1}" in err and "whole number" in err
+
+
+def test_solve_gap_equilibrium_defaults_to_no_surplus(book, capsys):
+    assert main(["solve", str(book), "--target", "gap_equilibrium", "--low", "0", "--high", "1"]) == 0
+    assert "(target >= 0)" in capsys.readouterr().out

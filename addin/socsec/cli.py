@@ -41,20 +41,8 @@ def cmd_run(args) -> int:
     _progress(f"Reading {in_path} ...")
     from socsec.workbook.reader import open_and_read
     read, book = open_and_read(in_path)
-    for warning in read.warnings:
-        print(f"WARNING: {warning}", file=sys.stderr)
     population = read.inputs.population
-    pairs, problems = (), []
-    for check in (lambda: parse_set(args.set, read.inputs), lambda: check_scenario(args.scenario, read.scenarios,
-                                                                                     in_path.name)):
-        try:
-            result = check()
-        except InputError as exc:
-            problems += exc.problems
-        else:
-            pairs = result if result is not None else pairs
-    if problems:
-        raise InputError(problems)
+    pairs = run_options(read, args, in_path.name)
     _progress(f"Projecting {population.country} {population.base_year}-{population.final_year}"
               f"{' and ' + str(len(read.scenarios)) + ' scenarios' if read.scenarios else ''} ...")
     import socsec
@@ -92,6 +80,27 @@ def cmd_run(args) -> int:
                       file=sys.stderr)
         return 3
     return 0
+
+
+def run_options(read, args, file_name: str) -> tuple:
+    """Print the reader's warnings; check ``--set`` and ``--scenario`` together (all problems in one
+    InputError); return the ``--set`` pairs."""
+    from socsec.errors import InputError
+
+    for warning in read.warnings:
+        print(f"WARNING: {warning}", file=sys.stderr)
+    pairs, problems = (), []
+    try:
+        pairs = parse_set(args.set, read.inputs)
+    except InputError as exc:
+        problems += exc.problems
+    try:
+        check_scenario(args.scenario, read.scenarios, file_name)
+    except InputError as exc:
+        problems += exc.problems
+    if problems:
+        raise InputError(problems)
+    return pairs
 
 
 def parse_set(assignments, inputs) -> tuple:
@@ -177,8 +186,8 @@ def cmd_solve(args) -> int:
 
     in_path = Path(args.workbook)
     read = read_workbook(in_path)
-    pairs = parse_set(args.set, read.inputs)
-    check_scenario(args.scenario, read.scenarios, in_path.name)
+    pairs = run_options(read, args, in_path.name)
+    level = args.level if args.level is not None else (1.0 if args.target == "min_reserve_ratio" else 0.0)
     inputs = read.inputs
     if args.scenario:
         inputs = apply_overrides(inputs, next(s for s in read.scenarios if s.name == args.scenario).overrides)
@@ -186,14 +195,14 @@ def cmd_solve(args) -> int:
     horizon = args.horizon or len(inputs.population.years)
     _progress(f"Solving for {args.parameter} ({args.target}, {horizon} years) ...")
     try:
-        solution = solve_for(inputs, args.parameter, args.target, horizon, level=args.level, low=args.low,
+        solution = solve_for(inputs, args.parameter, args.target, horizon, level=level, low=args.low,
                              high=args.high, tolerance=args.tolerance, engine=args.engine)
     except (SolveError, OverrideError) as exc:
         raise InputError([Problem("solve", str(exc))]) from None
     what = ("lowest reserve ratio" if args.target == "min_reserve_ratio" else
             "(reserve + PV income - PV expenditure) / PV insurable earnings")
     print(f"{args.parameter} = {solution.value:.6g}: {what} over {horizon} years = {solution.achieved:.6g} "
-          f"(target >= {args.level:g}), found in {solution.iterations} valuations")
+          f"(target >= {level:g}), found in {solution.iterations} valuations")
     return 0
 
 
@@ -284,7 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--target", choices=("min_reserve_ratio", "gap_equilibrium"), default="min_reserve_ratio",
                        help="min_reserve_ratio: reserve ratio >= LEVEL every year of the horizon; "
                             "gap_equilibrium: income covers expenditure over the horizon")
-    solve.add_argument("--level", type=float, default=1.0, help="target reserve ratio, years of expenditure")
+    solve.add_argument("--level", type=float,
+                       help="min_reserve_ratio: the reserve ratio to keep, years of expenditure (default 1); "
+                            "gap_equilibrium: the surplus to keep, share of insurable earnings (default 0)")
     solve.add_argument("--horizon", type=int, help="years from the base year (default: all)")
     solve.add_argument("--low", type=float, help="lower end of the search (default: the parameter's bound)")
     solve.add_argument("--high", type=float, help="upper end of the search (default: the parameter's bound)")

@@ -131,7 +131,7 @@ def _cover(ws, notes: tuple):
     ws.cell(3, 1, "Country")
     ws.cell(3, 2, "=in_country")
     ws.cell(4, 1, "Model")
-    ws.cell(4, 2, f"socsec {socsec.__version__} (population block, ILO-POP method)")
+    ws.cell(4, 2, f"socsec {socsec.__version__}: population, labour force, economy, pension scheme, financing")
     row = 6
     for note in notes:
         ws.cell(row, 1, note).alignment = styles.WRAP

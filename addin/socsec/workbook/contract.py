@@ -341,7 +341,7 @@ FACTOR_ROWS = (
     ("age of the deceased minus average orphan age (years)", 10.0, 60.0),
     ("remarriage rate of widow(er)s", 0.0, 1.0),
 )
-CALIBRATION_LABELS = ("contributions", "old-age pensions paid", "invalidity pensions paid",
+CALIBRATION_LABELS = ("contributions due", "old-age pensions paid", "invalidity pensions paid",
                       "survivors' pensions paid", "lump-sum grants paid", "old-age pensioners",
                       "invalidity pensioners", "survivors' pensioners")
 

@@ -472,6 +472,9 @@ def read_scenarios(book, where_prefix: str = "") -> list:
         if not override.accepts(number):
             out.add(_where(ref, i, 3), f"{override.name} must be {override.rule()} ({override.units}), found {number:g}")
             continue
+        if "whole" in override.units and number != int(number):
+            out.add(_where(ref, i, 3), f"{override.name} must be a whole number ({override.units}), found {number:g}")
+            continue
         scenarios.setdefault(label, []).append((str(parameter).strip(), number))
     if out.problems:
         raise InputError([Problem(f"{where_prefix}{p.where}", p.message) for p in out.problems])
