@@ -228,36 +228,31 @@ def replacement_rates(rules, economy, years, offsets=(0, 25, 50)) -> pd.DataFram
                     + (1.0 - rules.indexation_wage_weight) * macro["cpi_inflation"].to_numpy())
     pension_index = np.cumprod(np.r_[1.0, 1.0 + pension_rate[1:]])
 
-    def at(series, rates, k):  # value of a yearly series at year index k (k < 0: extrapolated back)
-        return series[k] if k >= 0 else series[0] * (1.0 + rates[0]) ** k
+    def at(series, rates, k):  # values of a yearly series at year indices k (k < 0: extrapolated back)
+        k = np.asarray(k)
+        return np.where(k >= 0, series[np.maximum(k, 0)], series[0] * (1.0 + rates[0]) ** np.minimum(k, 0))
 
     rows = []
-    for offset in offsets:
-        t = offset
-        if t >= len(years):
-            continue
+    for t in (offset for offset in offsets if offset < len(years)):
+        n_base = rules.accrual_base_years[t]
         for name, relative, density, length in CAREERS:
+            first = t - length + 1
+            if rules.reference_earnings == "last_years":
+                first = max(first, t - int(rules.reference_years[t]) + 1)
+            k = np.arange(first, t + 1)
+            wages = relative * at(wage, growth, k)
+            ceiling = rules.earnings_ceiling[np.maximum(k, 0)] * at(ceiling_index, growth, k)
+            insurable = np.where(ceiling > 0, np.minimum(wages, ceiling), wages)
+            reference = float(np.mean(insurable * index[t] / at(index, index_growth, k)))
+            service = density * length
+            share = (rules.accrual_base_percent[t] * min(service, n_base) / n_base if n_base > 0 else 0.0) \
+                + rules.accrual_rate[t] * max(service - n_base, 0.0)
+            pension = share * reference if service >= rules.min_service_old_age[t] else 0.0
+            if pension > 0:
+                pension = max(pension, rules.min_pension[t] * pension_index[t])
+                if rules.max_pension[t] > 0:
+                    pension = min(pension, rules.max_pension[t] * pension_index[t])
             for g, sex in enumerate(("male", "female")):
-                service = density * length
-                first = t - length + 1
-                wanted = range(first, t + 1)
-                if rules.reference_earnings == "last_years":
-                    wanted = range(max(first, t - int(rules.reference_years[t]) + 1), t + 1)
-                revalued = []
-                for k in wanted:
-                    w = relative * at(wage, growth, k)
-                    ceiling = rules.earnings_ceiling[max(k, 0)] * at(ceiling_index, growth, k)
-                    insurable = min(w, ceiling) if ceiling > 0 else w
-                    revalued.append(insurable * index[t] / at(index, index_growth, k))
-                reference = float(np.mean(revalued))
-                n_base = rules.accrual_base_years[t]
-                share = (rules.accrual_base_percent[t] * min(service, n_base) / n_base if n_base > 0 else 0.0) \
-                    + rules.accrual_rate[t] * max(service - n_base, 0.0)
-                pension = share * reference if service >= rules.min_service_old_age[t] else 0.0
-                if pension > 0:
-                    pension = max(pension, rules.min_pension[t] * pension_index[t])
-                    if rules.max_pension[t] > 0:
-                        pension = min(pension, rules.max_pension[t] * pension_index[t])
                 rows.append({"year": int(years[t]), "career": name, "sex": sex,
                              "normal_retirement_age": int(rules.normal_age[t][g]), "service": service,
                              "replacement_rate": pension / (relative * wage[t]),
