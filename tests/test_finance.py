@@ -145,3 +145,29 @@ def test_pension_annuities_equal_the_actuarial_function(base):
     liability = (base.pension.pension_amount[:-1] * factors).sum(axis=(1, 2, 3))
     np.testing.assert_allclose(y["liability_pensions_in_payment"], liability, rtol=1e-12)
     np.testing.assert_allclose(y["funding_ratio_pensions_in_payment"], y["reserve_start"] / liability, rtol=1e-12)
+
+
+def test_scaled_premium_reserve_ratio_variant_ends_each_period_on_target():
+    """Variant: the reserve at the end of each period equals target_ratio x that year's expenditure."""
+    from socsec.model.actuarial import scaled_premiums
+
+    rng = np.random.default_rng(5)
+    n, length, ratio = 23, 5, 1.5
+    S = 1000.0 * 1.03 ** np.arange(n)
+    B = 0.1 * S * 1.04 ** np.arange(n)
+    i = rng.uniform(0.02, 0.06, n)
+    premiums = scaled_premiums(B, S, i, length, initial_reserve=500.0, target_ratio=ratio)
+    F = 500.0
+    for t in range(n):
+        pi = premiums[t // length]
+        F = F * (1 + i[t]) + (pi * S[t] - B[t]) * (1 + i[t]) ** 0.5
+        if t % length == length - 1 or t == n - 1:
+            assert F == pytest.approx(ratio * B[t], rel=1e-10)
+
+
+def test_finance_uses_the_reserve_ratio_variant(base):
+    inputs = base.inputs
+    variant = replace(inputs, finance=replace(inputs.finance, scaled_variant="reserve_ratio"))
+    a, b = base.finance.indicators, run_valuation(variant).finance.indicators
+    rows = a.indicator.str.startswith("scaled_premium_")
+    assert not np.allclose(a[rows]["value"], b[rows]["value"])

@@ -281,7 +281,8 @@ def reserve_roll_forward(contributions, expenditure, interest, initial_reserve=0
     return out
 
 
-def scaled_premiums(expenditure, insurable_earnings, interest, period_years, initial_reserve=0.0) -> np.ndarray:
+def scaled_premiums(expenditure, insurable_earnings, interest, period_years, initial_reserve=0.0,
+                    target_ratio=None) -> np.ndarray:
     """Scaled premiums: one constant contribution rate per period of equilibrium (methods.md 6).
 
     Periods of ``period_years`` years follow each other from the first year (the last period may
@@ -294,6 +295,9 @@ def scaled_premiums(expenditure, insurable_earnings, interest, period_years, ini
     the years before b, rolled forward as in :func:`reserve_roll_forward`; being linear in
     ``pi``, the condition is solved exactly.  The next period starts from the reserve so
     reached.  Returns one rate per period (share of insurable earnings).
+
+    Variant ``target_ratio`` = k (years of expenditure): instead, the reserve at the end of each
+    period equals k times the expenditure of its last year, ``F_{b+1} = k B_b``.
     """
     B, S = _flows(expenditure, insurable_earnings)
     n = len(B)
@@ -308,6 +312,17 @@ def scaled_premiums(expenditure, insurable_earnings, interest, period_years, ini
         for t in range(start, last):
             alpha = alpha * growth[t] - B[t] * half[t]
             beta = beta * growth[t] + S[t] * half[t]
+        if target_ratio is not None:
+            end_alpha = alpha * growth[last] - B[last] * half[last]
+            end_beta = beta * growth[last] + S[last] * half[last]
+            if end_beta <= 0.0:
+                raise ValueError(f"scaled premium of period {len(premiums) + 1} (rows {start + 1}-{last + 1}) is "
+                                 "undefined: no contribution income in the period (zero insurable earnings)")
+            pi = (_scalar(target_ratio, "target_ratio") * B[last] - end_alpha) / end_beta
+            for t in range(start, last + 1):
+                F = F * growth[t] + (pi * S[t] - B[t]) * half[t]
+            premiums.append(pi)
+            continue
         denominator = S[last] * half[last] + rates[last] * beta
         if denominator <= 0.0:
             raise ValueError(f"scaled premium of period {len(premiums) + 1} (rows {start + 1}-{last + 1}) is "

@@ -174,6 +174,7 @@ SOURCES = {
     "in_retirement": f"{_ILLUSTRATIVE}: 30% a year of the eligible before the normal age, 90% at it, all by 70",
     "in_initial_reserve": f"{_ILLUSTRATIVE}: about 8 years of expenditure",
     "in_scaled_period": "10 years, a common choice",
+    "in_scaled_variant": "last_year_balance: the classic ILO scaled premium condition",
     "in_target_ratio": "one year of expenditure",
     "in_financing": f"{_ILLUSTRATIVE}: no state subsidy; 95% of due contributions collected",
     "in_scheme_factors": (f"{_ILLUSTRATIVE}: insured 90% of population mortality, invalidity pensioners "

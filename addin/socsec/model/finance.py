@@ -53,7 +53,9 @@ class FinanceInputs:
     collection_rate   : (n,) share of due contributions actually collected.
     scaled_period     : length of the periods of equilibrium of the scaled premium (years).
     target_ratio      : end-of-period reserve target, in years of expenditure, for the GAP with
-                        target and the summarised cost rates.
+                        target, the summarised cost rates and the "reserve_ratio" scaled premium.
+    scaled_variant    : "last_year_balance" (income = outgo in the last year of each period) or
+                        "reserve_ratio" (reserve = target_ratio x expenditure at each period's end).
     """
 
     initial_reserve: float
@@ -62,7 +64,7 @@ class FinanceInputs:
     collection_rate: np.ndarray
     scaled_period: int = 10
     target_ratio: float = 1.0
-
+    scaled_variant: str = "last_year_balance"  # or "reserve_ratio": reserve = target_ratio x expenditure
 
 @dataclass(frozen=True)
 class FinanceProjection:
@@ -167,7 +169,8 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx) -> Fina
         add("gap", h, general_average_premium(cost, S[:h], i[:h], inputs.initial_reserve))
         add("gap_with_target", h, general_average_premium(cost, S[:h], i[:h], inputs.initial_reserve,
                                                           inputs.target_ratio * X[h - 1]))
-    premiums = scaled_premiums(X - G, S, i, inputs.scaled_period, inputs.initial_reserve)
+    premiums = scaled_premiums(X - G, S, i, inputs.scaled_period, inputs.initial_reserve,
+                               inputs.target_ratio if inputs.scaled_variant == "reserve_ratio" else None)
     for k, premium in enumerate(premiums):
         start = k * inputs.scaled_period
         add(f"scaled_premium_{years[0] + start}", min(inputs.scaled_period, n - start), premium)

@@ -484,6 +484,10 @@ FINANCE_SETTINGS = (
     Setting("in_scaled_period", "Scaled premium: period of equilibrium", "int", "years",
             "Length of each period with a constant contribution rate (scaled premium method).",
             low=1, high=50, sheet="Financing"),
+    Setting("in_scaled_variant", "Scaled premium: condition", "choice", "option",
+            "'last_year_balance': contributions and investment income equal expenditure in the last year "
+            "of each period; 'reserve_ratio': the reserve at the end of each period equals the target "
+            "reserve below.", choices=("last_year_balance", "reserve_ratio"), sheet="Financing"),
     Setting("in_target_ratio", "Target reserve", "number", "years of expenditure",
             "Reserve wanted at the end of the period for the GAP with target and the summarised cost "
             "rates (1 = one year of expenditure).", low=0.0, high=50.0, low_open=False, sheet="Financing"),

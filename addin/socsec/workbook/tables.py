@@ -59,6 +59,7 @@ def settings_of(model: ModelInputs) -> dict:
         "in_initial_reserve": float(model.finance.initial_reserve),
         "in_scaled_period": int(model.finance.scaled_period),
         "in_target_ratio": float(model.finance.target_ratio),
+        "in_scaled_variant": model.finance.scaled_variant,
     }
 
 
@@ -175,7 +176,8 @@ def inputs_from(settings: dict, blocks: dict[str, Block]) -> ModelInputs:
     finance = FinanceInputs(initial_reserve=float(settings["in_initial_reserve"]), subsidy_share=financing[0].copy(),
                             subsidy_amount=financing[1].copy(), collection_rate=financing[2].copy(),
                             scaled_period=int(settings["in_scaled_period"]),
-                            target_ratio=float(settings["in_target_ratio"]))
+                            target_ratio=float(settings["in_target_ratio"]),
+                            scaled_variant=settings["in_scaled_variant"])
     return ModelInputs(_population_from(settings, blocks), _economy_from(settings, blocks),
                        _pension_from(settings, blocks), finance)
 
