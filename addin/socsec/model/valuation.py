@@ -42,10 +42,14 @@ class Valuation:
     def options(self) -> str:
         """The timing conventions used, printed with the results."""
         pop, eco = self.inputs.population, self.inputs.economy
+        rules, fin = self.inputs.pension.rules, self.inputs.finance
         return (f"migration timing: {pop.migration_timing}; mortality input: {pop.mortality_kind}; "
                 f"fertility input: {pop.fertility_input}; wage growth: {eco.wage_growth_input}; "
-                f"investment return: {eco.return_input}; stocks at 1 January, flows during the "
-                "calendar year; labour force on the average population of the year")
+                f"investment return: {eco.return_input}; reference earnings: {rules.reference_earnings}, "
+                f"revalued with {rules.revaluation}; ceiling indexed with {rules.ceiling_indexation}; "
+                f"scaled premium: {fin.scaled_variant}; stocks at 1 January, flows during the calendar year, "
+                "awards and exits at mid-year, pensions indexed on 1 January, entrants on 31 December; "
+                "labour force on the average population of the year")
 
 
 def run_valuation(inputs: ModelInputs, engine: str = "numba", detail: bool = False) -> Valuation:
@@ -100,11 +104,12 @@ def pension_checks(pension: PensionProjection, economy: EconomyProjection) -> tu
     actives never above the employed (methods.md section 4, item 9)."""
     f, A, N = pension.by_age, pension.actives, pension.inactive
     exits = sum(f[k] for k in ("dead_active", "dead_inactive", "invalid", "retired_active", "left_inactive"))
-    start = (A[:-1] + N[:-1]).sum(axis=(1, 2, 3)) + f["entrants"].sum(axis=(1, 2))
-    end = (A[1:] + N[1:]).sum(axis=(1, 2, 3)) + exits.sum(axis=(1, 2))
+    by_service = A.sum(axis=(1, 2)) + N.sum(axis=(1, 2))  # (n + 1, S) insured by years of service
+    insured = by_service.sum(axis=1)
+    start = insured[:-1] + f["entrants"].sum(axis=(1, 2))
+    end = insured[1:] + exits.sum(axis=(1, 2))
     persons = float(np.max(np.abs(end - start) / np.maximum(start, 1.0)))
-    s = np.arange(A.shape[3])
-    in_service = (A + N).sum(axis=(1, 2)) @ s  # years of service at each 1 January
+    in_service = by_service @ np.arange(A.shape[3])  # years of service at each 1 January
     service_start = in_service[:-1] + f["credits"]
     service_end = in_service[1:] + f["exit_service"]
     service = float(np.max(np.abs(service_end - service_start) / np.maximum(service_start, 1.0)))
