@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from socsec.model.overrides import OverrideError, apply_overrides, lookup
-from socsec.model.valuation import run_valuation
+from socsec.model.valuation import (Valuation, economy_checks, pension_checks, population_checks,
+                                    run_valuation)
 
 BASE = "base"
 
@@ -28,11 +29,27 @@ class SolveError(ValueError):
 
 def run_scenarios(inputs, scenarios, engine: str = "numba", extra: tuple = ()) -> dict:
     """Valuations of the base and of each scenario, by name (the base first); ``extra`` overrides
-    (e.g. ``--set`` on the command line) apply to all of them, after each scenario's own."""
-    results = {BASE: run_valuation(apply_overrides(inputs, extra), engine)}
+    (e.g. ``--set`` on the command line) apply to all of them, after each scenario's own.
+
+    A scenario reuses the base's projection of every block whose inputs (and those of the blocks
+    before it) it does not change (:class:`socsec.model.chain.LazyValuation`), e.g. a new
+    contribution rate reuses the population and the economy; the checks are run for each.
+    """
+    from socsec.model.chain import LazyValuation
+
+    base = LazyValuation(apply_overrides(inputs, extra), engine=engine)
+    results = {BASE: _complete(base)}
     for scenario in scenarios:
-        results[scenario.name] = run_valuation(apply_overrides(inputs, scenario.overrides + tuple(extra)), engine)
+        lazy = LazyValuation(apply_overrides(inputs, scenario.overrides + tuple(extra)), base=base, engine=engine)
+        results[scenario.name] = _complete(lazy)
     return results
+
+
+def _complete(lazy) -> Valuation:
+    """A full Valuation from a lazy one: every block (computed or reused) and the checks."""
+    population, economy, pension = lazy.population, lazy.economy, lazy.pension
+    checks = population_checks(population) + economy_checks(economy) + pension_checks(pension, economy)
+    return Valuation(lazy.inputs, population, economy, pension, lazy.finance, checks)
 
 
 def indicators_table(valuations: dict) -> pd.DataFrame:
