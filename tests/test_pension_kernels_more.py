@@ -58,3 +58,13 @@ def test_extend_horizon_holds_the_last_year_and_keeps_the_first_years():
     np.testing.assert_allclose(long.pension.summary["contributions"][:n - 1],
                                short.pension.summary["contributions"][:n - 1], rtol=1e-12)
     assert all(check.ok for check in long.checks)
+
+
+def test_normal_cdf_kernel_equals_its_twin_and_known_values():
+    z = np.linspace(-8, 8, 34).reshape(2, 17)
+    out = np.empty_like(z)
+    kp.normal_cdf_kernel(z, out)
+    np.testing.assert_allclose(out, kp.normal_cdf_reference(z), rtol=1e-15, atol=0)
+    probe = np.array([[0.0, 1.959963984540054, -1.0]])
+    kp.normal_cdf_kernel(probe, got := np.empty_like(probe))
+    np.testing.assert_allclose(got, [[0.5, 0.975, 0.15865525393145707]], rtol=1e-12)  # standard normal tables

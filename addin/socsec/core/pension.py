@@ -23,6 +23,8 @@ survivors age one year; new awards of the year are added at their age at the end
 year; every amount is then indexed by ``1 + indexation`` (pensions are revalued on 1 January).
 """
 
+import math
+
 import numpy as np
 from numba import njit
 
@@ -435,3 +437,18 @@ def flow_totals_reference(active, dead_active, dead_inactive, invalid, retired_a
     exits = dead_active + dead_inactive + invalid + retired_active + left_inactive
     stayers = (active - dead_active - invalid - retired_active - lapsed).sum(axis=2)
     return by_age, np.array([float((exits * service).sum()), float((stayers * density).sum())])
+
+
+@njit(cache=True)
+def normal_cdf_kernel(z, out):
+    """Standard normal distribution function Phi(z) = erfc(-z / sqrt 2) / 2 of a 2-D array (numba kernel)."""
+    rows, cols = z.shape
+    for r in range(rows):
+        for c in range(cols):
+            out[r, c] = 0.5 * math.erfc(-z[r, c] / math.sqrt(2.0))
+
+
+def normal_cdf_reference(z):
+    """Twin of :func:`normal_cdf_kernel` (plain Python erfc, element by element)."""
+    z = np.asarray(z, dtype=np.float64)
+    return np.array([0.5 * math.erfc(-v / math.sqrt(2.0)) for v in z.ravel()]).reshape(z.shape)

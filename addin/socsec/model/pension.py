@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr
 
 from socsec.core import pension as kp
 from socsec.model.population import SEXES, interpolate_linear
@@ -99,7 +98,16 @@ class SchemeData:
     average_pension: np.ndarray
 
     def single_ages(self, omega: int):
-        """(actives, inactive (2, A, S); earnings (2, A); pensioners, average pension (4, 2, A))."""
+        """(actives, inactive (2, A, S); earnings (2, A); pensioners, average pension (4, 2, A)),
+        computed once per data object and omega (the data are frozen; scenarios share them)."""
+        cached = self.__dict__.get("_single_ages")
+        if cached is not None and cached[0] == omega:
+            return cached[1]
+        result = self._spread(omega)
+        object.__setattr__(self, "_single_ages", (omega, result))
+        return result
+
+    def _spread(self, omega: int):
         earnings = spread_by_age(self.age_starts, self.active_earnings, omega, average=True).T
         number = np.moveaxis(spread_by_age(self.pensioner_age_starts, self.pensioners, omega), 0, -1)
         average = np.moveaxis(spread_by_age(self.pensioner_age_starts, self.average_pension, omega,
@@ -208,8 +216,11 @@ def clipped_lognormal_mean(mean, cv, floor, ceiling):
         mu = np.log(np.where(mean > 0, mean, 1.0)) - 0.5 * sigma * sigma
 
         def below(c):  # (P(W <= c), E[W 1{W <= c}])
-            z = (np.log(c) - mu) / sigma
-            return ndtr(z), mean * ndtr(z - sigma)
+            z = np.atleast_2d((np.log(c) - mu) / sigma)
+            p, partial = np.empty_like(z), np.empty_like(z)
+            kp.normal_cdf_kernel(z, p)
+            kp.normal_cdf_kernel(z - sigma, partial)
+            return p.reshape(mean.shape), mean * partial.reshape(mean.shape)
 
         total = mean.copy()
         if ceiling > 0:
