@@ -197,7 +197,7 @@ class PopulationInputs:
             base_year=int(self.base_year),
             base_population=np.asarray(self.base_population, dtype=np.float64),
             asfr=asfr,
-            srb=np.asarray(self.srb, dtype=np.float64),
+            srb=np.array(self.srb, dtype=np.float64),  # a writable copy: one kernel signature for every source
             mx=mx,
             net_migrants=np.asarray(self.net_migrants, dtype=np.float64),
             migration_timing=self.migration_timing,
