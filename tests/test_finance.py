@@ -171,3 +171,37 @@ def test_finance_uses_the_reserve_ratio_variant(base):
     a, b = base.finance.indicators, run_valuation(variant).finance.indicators
     rows = a.indicator.str.startswith("scaled_premium_")
     assert not np.allclose(a[rows]["value"], b[rows]["value"])
+
+
+def test_accrued_pensions_and_their_value_by_hand(base):
+    """Career average revalued with wages: the history before the base year follows the base-year
+    age profile, so the accrued pension of (sex g, age x, service s) is accrual x s x the mean
+    base-year insurable wage of ages x-s .. x-1; its value is deferred to the normal age."""
+    scheme, pension = base.inputs.pension, base.pension
+    assert scheme.rules.reference_earnings == "career_average" and scheme.rules.revaluation == "wages"
+    accrued = pension.by_age["accrued_pension_base"]
+    w0 = pension.insurable_wage[0]
+    for g, x, s in ((0, 27, 5), (1, 29, 10), (0, 22, 1), (1, 30, 15)):
+        want = scheme.rules.accrual_rate[0] * s * w0[g, x - s:x].mean()
+        assert accrued[g, x, s] == pytest.approx(want, rel=1e-12)
+    from socsec.model.finance import accrued_rights_value, pension_annuities
+    qx = base.population.life_tables.qx
+    factors = pension_annuities(base.economy, scheme, qx)
+    macro = base.economy.macro
+    i, r = macro["nominal_return"][0], macro["average_wage_growth"][0]
+    total = 0.0
+    insured = pension.actives[0] + pension.inactive[0]
+    for g in range(2):
+        R = int(scheme.rules.normal_age[0][g])
+        for x in range(insured.shape[1]):
+            value = (insured[g, x] * accrued[g, x]).sum()
+            if x >= R:
+                total += value * factors[0, 0, g, x]
+                continue
+            survive = np.prod([1 - min(qx[0, g, y] * scheme.assumptions.mortality_factor[0][g], 1) for y in range(x, R)])
+            total += value * survive * ((1 + r) / (1 + i)) ** (R - x) * factors[0, 0, g, R]
+    assert accrued_rights_value(pension, base.economy, scheme, qx, factors) == pytest.approx(total, rel=1e-12)
+    table = base.finance.indicators
+    ratio = float(table[table.indicator == "funding_ratio_base_year"]["value"].iloc[0])
+    in_payment = base.finance.yearly["liability_pensions_in_payment"][0]
+    assert ratio == pytest.approx(base.inputs.finance.initial_reserve / (in_payment + total), rel=1e-12)

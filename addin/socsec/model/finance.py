@@ -107,6 +107,40 @@ def pension_annuities(economy, scheme, qx) -> np.ndarray:
     return out
 
 
+def accrued_rights_value(pension, economy, scheme, qx, factors) -> float:
+    """Capital value at 1 January of the base year of the pensions accrued so far by the insured.
+
+    Each insured person (active or inactive, by sex, age x and service s) holds the yearly pension
+    accrued so far (:func:`socsec.model.pension.accrued_pensions`), payable from the normal
+    retirement age R of the base year: value ``= P x prod_{y=x}^{R-1} p^ins_y x ((1 + r)/(1 + i))^(R-x)
+    x a_R`` with p^ins the insured's survival (base-year table x insured mortality factor), r the
+    revaluation rate (wages, prices or none) and i the nominal return of the base year, a_R the
+    old-age annuity factor (:func:`pension_annuities`); at or above R, ``P x a_x``.  Death and
+    invalidity benefits, minimum pensions and future indexation of the rules are not included.
+    """
+    rules, assume = scheme.rules, scheme.assumptions
+    accrued = pension.by_age["accrued_pension_base"]  # (2, A, S)
+    insured = pension.actives[0] + pension.inactive[0]
+    macro = economy.macro
+    i = float(macro["nominal_return"].iloc[0])
+    r = {"wages": float(macro["average_wage_growth"].iloc[0]), "prices": float(macro["cpi_inflation"].iloc[0]),
+         "none": 0.0}[rules.revaluation]
+    A = accrued.shape[1]
+    total = 0.0
+    for g in range(2):
+        retire = int(min(rules.normal_age[0][g], A - 1))
+        p = 1.0 - np.minimum(qx[0, g] * assume.mortality_factor[0][g], 1.0)
+        by_age = (insured[g] * accrued[g]).sum(axis=1)  # (A,) accrued pensions of each age
+        factor = np.empty(A)
+        factor[retire:] = factors[0, 0, g, retire:]
+        deferral = factors[0, 0, g, retire]
+        for x in range(retire - 1, -1, -1):
+            deferral = deferral * p[x] * (1.0 + r) / (1.0 + i)
+            factor[x] = deferral
+        total += float(np.sum(by_age * factor))
+    return total
+
+
 def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx) -> FinanceProjection:
     """Reserve, yearly financing figures and the indicators table.  ``scheme``: the pension
     inputs (rules, pensioner mortality factors); ``qx``: population death probabilities (n, 2, A)."""
@@ -190,6 +224,9 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx) -> Fina
     add("balance_sheet_liabilities", n, liabilities, "currency units")
     add("balance_sheet_balance", n, assets - liabilities, "currency units")
     add("balance_sheet_ratio", n, assets / liabilities, "assets / liabilities")
+    accrued = accrued_rights_value(pension, economy, scheme, qx, factors)
+    add("accrued_liability_insured_base_year", 1, accrued, "currency units")
+    add("funding_ratio_base_year", 1, F[0] / (in_payment[0] + accrued), "reserve / accrued liability")
     add("funding_ratio_pensions_in_payment_first_year", 1, F[0] / in_payment[0], "reserve / liability")
     add("terminal_funding_rate_first_year", 1, terminal[0] / S[0])
     add("reserve_ratio_first_year", 1, F[1] / X[0], "years of expenditure")

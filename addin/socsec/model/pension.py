@@ -265,6 +265,32 @@ class PensionProjection:  # noqa: D101 - fields documented inline
                              "actives": self.actives[y, g, x, s], "inactive": self.inactive[y, g, x, s]})
 
 
+def accrued_pensions(rules: SchemeRules, diag, H: int, service, ages, revaluation: float) -> np.ndarray:
+    """Yearly pension accrued by 1 January of the base year by each insured cell (2, A, S).
+
+    ``accrued share(s) x reference earnings`` of the career so far (career average over the s
+    years before the base year at ages x - s .. x - 1, or the last n, as the rules say), with the base
+    year's accrual rules,
+    before any minimum or maximum (those apply at award): the rights earned so far, in base-year
+    money.  ``diag[H]`` holds the cohort-diagonal sums up to the year before the base year.
+    """
+    periods = np.maximum(service, 1)
+    if rules.reference_earnings == "last_years":
+        periods = np.minimum(periods, max(int(rules.reference_years[0]), 1))
+    # a person aged x on 1 January was x - 1 during the last year before the base year
+    last_age = np.maximum(ages - 1, 0)
+    x_minus = ages[:, None] - 1 - periods[None, :]
+    past = np.where(x_minus[None] >= 0, diag[np.clip(H - periods, 0, None)[None, None, :],
+                                             np.arange(2)[:, None, None], np.clip(x_minus, 0, None)[None]], 0.0)
+    latest = np.where(ages[None, :, None] >= 1, diag[H][:, last_age][:, :, None], 0.0)
+    reference = revaluation * (latest - past) / periods[None, None, :]
+    n_base = rules.accrual_base_years[0]
+    s = service.astype(float)
+    share = (rules.accrual_base_percent[0] * np.minimum(s, n_base) / n_base if n_base > 0 else 0.0) \
+        + rules.accrual_rate[0] * np.maximum(s - n_base, 0.0)
+    return share[None, None, :] * reference
+
+
 def project_pension(inputs: PensionInputs, population, economy, engine: str = "numba",
                     detail: bool = False) -> PensionProjection:
     """Project the scheme over the projection years of ``population`` (see the module docstring).
@@ -327,6 +353,8 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
         back = H - h
         level = (1.0 + wage_growth[0]) ** (-back) / (1.0 + revaluation_rate[0]) ** (-back)
         push_year(h, w0 * level)
+
+    accrued = accrued_pensions(rules, diag, H, service, ages, float(revaluation_index[0]))
 
     stocks_A = np.zeros((n + 1, 2, A, S))
     stocks_N = np.zeros((n + 1, 2, A, S))
@@ -447,6 +475,7 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
 
     by_age["exit_service"], by_age["credits"] = flow_totals[:, 0], flow_totals[:, 1]
     by_age["awards_amount"] = new_amount  # (n, 4, 2, A) annual amount of the year's awards, age at year end
+    by_age["accrued_pension_base"] = accrued  # (2, A, S) pension accrued by 1 January of the base year
     by_age["actives_end"] = before_balancing
     return _projection(inputs, years, stocks_A, stocks_N, pens, amount, wages, by_age, flows, new_number,
                        new_amount, died, left, grants)

@@ -533,6 +533,10 @@ INDICATOR_LABELS = {
     "balance_sheet_liabilities": ("Balance sheet: liabilities (PV expenditure), {h} years", "#,##0"),
     "balance_sheet_balance": ("Balance sheet: assets - liabilities, {h} years", "#,##0"),
     "balance_sheet_ratio": ("Balance sheet: assets / liabilities, {h} years", "0.000"),
+    "accrued_liability_insured_base_year": ("Accrued rights of the insured at 1 January of the base year, capital "
+                                            "value (currency units)", "#,##0"),
+    "funding_ratio_base_year": ("Funding ratio at 1 January of the base year (reserve / pensions in payment and "
+                                "accrued rights)", "0.000"),
     "funding_ratio_pensions_in_payment_first_year": ("Funding ratio of pensions in payment, 1 January of the base "
                                                      "year (reserve / their capital value)", "0.000"),
     "terminal_funding_rate_first_year": ("Terminal funding rate, base year (capital value of new awards / "
