@@ -70,6 +70,7 @@ TIME_CHARTS = (
     TimeChart("PAYG cost rate, general average premium and contribution rate", "share of insurable earnings",
               (("out_financing", "paygo_cost_rate"), ("out_financing", "general_average_premium"),
                ("out_financing", "contribution_rate"))),
+    TimeChart("Reserve at 31 December", "currency units", (("out_financing", "reserve_end"),)),
     TimeChart("Reserve ratio", "years of expenditure", (("out_financing", "reserve_ratio"),)),
     TimeChart("Demographic ratio", "pensioners / actives", (("out_pension", "demographic_ratio"),)),
 )
