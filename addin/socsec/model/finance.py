@@ -73,6 +73,22 @@ class FinanceProjection:
     replacement: pd.DataFrame = field(repr=False)
 
 
+def _cached(owner, name: str, keys: tuple, compute):
+    """``compute()`` once per ``owner`` (a frozen projection) and identical ``keys`` objects.
+
+    Financing what-if tables (SOCSEC_INDICATOR, scenarios) re-run the financing block many times
+    on the same pension and economy projections: the replacement rates and annuity factors depend
+    only on those, so they are kept on the economy projection object with the exact key objects
+    (compared by identity, so a cached value is never used for other inputs)."""
+    cache = owner.__dict__.setdefault("_finance_cache", {})
+    hit = cache.get(name)
+    if hit is not None and len(hit[0]) == len(keys) and all(a is b for a, b in zip(hit[0], keys)):
+        return hit[1]
+    value = compute()
+    cache[name] = (keys, value)
+    return value
+
+
 def first_year(years, condition) -> float:
     """First year where ``condition`` holds, or NaN (never within the horizon)."""
     hits = np.flatnonzero(condition)
@@ -161,7 +177,8 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx) -> Fina
         income[t] = i[t] * F[t] + (np.sqrt(1.0 + i[t]) - 1.0) * (C[t] + G[t] - X[t])
         F[t + 1] = F[t] + C[t] + G[t] + income[t] - X[t]
     gdp = economy.macro["nominal_gdp"].to_numpy()
-    factors = pension_annuities(economy, scheme, qx)
+    factors = _cached(economy, "annuities", (scheme.rules, scheme.assumptions, qx),
+                      lambda: pension_annuities(economy, scheme, qx))
     in_payment = (pension.pension_amount[:-1] * factors).sum(axis=(1, 2, 3))
     awards = pension.by_age["awards_amount"]  # by age at the end of the year: value at that age, half a year on
     terminal = (awards * factors).sum(axis=(1, 2, 3)) / np.sqrt(1.0 + i)
@@ -224,14 +241,16 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx) -> Fina
     add("balance_sheet_liabilities", n, liabilities, "currency units")
     add("balance_sheet_balance", n, assets - liabilities, "currency units")
     add("balance_sheet_ratio", n, assets / liabilities, "assets / liabilities")
-    accrued = accrued_rights_value(pension, economy, scheme, qx, factors)
+    accrued = _cached(economy, "accrued", (pension, scheme.rules, scheme.assumptions, qx),
+                      lambda: accrued_rights_value(pension, economy, scheme, qx, factors))
     add("accrued_liability_insured_base_year", 1, accrued, "currency units")
     add("funding_ratio_base_year", 1, F[0] / (in_payment[0] + accrued), "reserve / accrued liability")
     add("funding_ratio_pensions_in_payment_first_year", 1, F[0] / in_payment[0], "reserve / liability")
     add("terminal_funding_rate_first_year", 1, terminal[0] / S[0])
     add("reserve_ratio_first_year", 1, F[1] / X[0], "years of expenditure")
     add("minimum_reserve_ratio", n, np.min(F[1:] / X), "years of expenditure")
-    return FinanceProjection(yearly, pd.DataFrame(rows), replacement_rates(rules, economy, years))
+    replacement = _cached(economy, "replacement", (rules,), lambda: replacement_rates(rules, economy, years))
+    return FinanceProjection(yearly, pd.DataFrame(rows), replacement)
 
 
 # Stylised careers: (name, relative earnings, density, years of the career before the normal age)
