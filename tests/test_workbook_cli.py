@@ -368,7 +368,7 @@ def scenario_rows(path, rows):
 def test_scenarios_are_run_and_compared(book, tmp_path, capsys):
     scenario_rows(book, [("richer", "contribution_rate", 0.2), ("later", "normal_retirement_age", 27),
                          ("later", "accrual_rate", 0.015)])
-    assert main(["run", str(book), "--csv", str(tmp_path / "csv"), "--scenario", "later"]) == 0
+    assert main(["run", str(book), "--csv", str(tmp_path / "csv"), "--scenario", "later", "--compare"]) == 0
     compared = pd.read_csv(tmp_path / "csv" / "scenarios.csv")
     assert list(compared.columns[3:]) == ["base", "richer", "later"]
     indicators = pd.read_csv(tmp_path / "csv" / "indicators.csv")
@@ -435,3 +435,12 @@ def test_fractional_retirement_age_on_the_scenarios_sheet(book, capsys):
 def test_solve_gap_equilibrium_defaults_to_no_surplus(book, capsys):
     assert main(["solve", str(book), "--target", "gap_equilibrium", "--low", "0", "--high", "1"]) == 0
     assert "(target >= 0)" in capsys.readouterr().out
+
+
+def test_without_compare_only_the_main_result_is_valued(book, tmp_path, capsys):
+    scenario_rows(book, [("richer", "contribution_rate", 0.2), ("later", "normal_retirement_age", 27)])
+    assert main(["run", str(book), "--csv", str(tmp_path / "a"), "--scenario", "later"]) == 0
+    assert list(pd.read_csv(tmp_path / "a" / "scenarios.csv").columns[3:]) == ["base", "later"]
+    assert main(["run", str(book), "--csv", str(tmp_path / "b")]) == 0
+    assert "--compare values them all" in capsys.readouterr().err
+    assert list(pd.read_csv(tmp_path / "b" / "scenarios.csv").columns[3:]) == ["base"]

@@ -43,13 +43,17 @@ def cmd_run(args) -> int:
     read, book = open_and_read(in_path)
     population = read.inputs.population
     pairs = run_options(read, args, in_path.name)
+    chosen = [s for s in read.scenarios if args.compare or s.name == args.scenario]
     _progress(f"Projecting {population.country} {population.base_year}-{population.final_year}"
-              f"{' and ' + str(len(read.scenarios)) + ' scenarios' if read.scenarios else ''} ...")
+              f"{' and ' + str(len(chosen)) + ' scenario(s)' if chosen else ''} ...")
     import socsec
     from socsec.model.scenarios import BASE, run_scenarios
     from socsec.model.valuation import inputs_hash
-    compared = run_scenarios(read.inputs, read.scenarios, engine=args.engine, extra=pairs)
+    compared = run_scenarios(read.inputs, chosen, engine=args.engine, extra=pairs)
     valuation = compared[args.scenario or BASE]
+    if read.scenarios and not args.compare:
+        _progress(f"The Scenarios sheet has {len(read.scenarios)} scenario(s): --compare values them all "
+                  "and writes the comparison (scenarios.csv with --csv)")
     inputs = valuation.inputs
     projected = time.perf_counter()
     _progress(f"Writing {out_path} ...")
@@ -279,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-o", "--output", help="results workbook (default: INPUT_results.xlsx next to the input)")
     run.add_argument("--csv", metavar="DIR", help="also write one long-format CSV per result table")
     run.add_argument("--scenario", metavar="NAME", help="make this scenario of the Scenarios sheet the main result")
+    run.add_argument("--compare", action="store_true",
+                     help="also value every scenario of the Scenarios sheet and compare them side by side "
+                          "(indicators.csv and scenarios.csv with --csv)")
     run.add_argument("--set", metavar="NAME=VALUE", action="append",
                      help="override one input for this run (repeatable), e.g. --set contribution_rate=0.2")
     run.add_argument("--engine", choices=("numba", "numpy"), default="numba",

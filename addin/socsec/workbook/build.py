@@ -87,7 +87,7 @@ def _scenarios(ws, scenarios):
 
     ws.cell(1, 1, SCENARIOS_SHEET).font = styles.SHEET_TITLE_FONT
     ws.cell(2, 1, "Each row sets one parameter of one scenario (a scenario may have several rows); every "
-                  "other input is the base (the other sheets). `socsec run` projects every scenario and "
+                  "other input is the base (the other sheets). `socsec run --compare` projects every scenario and "
                   "compares them; `socsec run --scenario NAME` makes one the main result.").font = styles.NOTE_FONT
     top = 4
     for j, head in enumerate(("#",) + SCENARIO_COLUMNS, start=1):
