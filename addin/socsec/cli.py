@@ -184,18 +184,16 @@ def _versions() -> str:
 def cmd_solve(args) -> int:
     """Solve for one parameter (bisection) and print the value, the target reached, the iterations."""
     from socsec.errors import InputError, Problem
-    from socsec.model.overrides import OverrideError, apply_overrides
-    from socsec.model.scenarios import SolveError, solve_for
+    from socsec.model.overrides import OverrideError
+    from socsec.model.scenarios import SolveError, scenario_inputs, solve_for
     from socsec.workbook.reader import read_workbook
 
     in_path = Path(args.workbook)
     read = read_workbook(in_path)
     pairs = run_options(read, args, in_path.name)
     level = args.level if args.level is not None else (1.0 if args.target == "min_reserve_ratio" else 0.0)
-    inputs = read.inputs
-    if args.scenario:
-        inputs = apply_overrides(inputs, next(s for s in read.scenarios if s.name == args.scenario).overrides)
-    inputs = apply_overrides(inputs, pairs)
+    scenario = next((s for s in read.scenarios if s.name == args.scenario), None)
+    inputs = scenario_inputs(read.inputs, scenario, pairs)
     horizon = args.horizon or len(inputs.population.years)
     _progress(f"Solving for {args.parameter} ({args.target}, {horizon} years) ...")
     try:

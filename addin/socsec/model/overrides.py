@@ -29,6 +29,7 @@ from typing import Callable, Iterable, Mapping
 
 import numpy as np
 
+from socsec import bounds
 from socsec.model.inputs import ModelInputs
 
 
@@ -61,19 +62,10 @@ class Override:
     high_open: bool = False
 
     def rule(self) -> str:
-        parts = []
-        if self.low is not None:
-            parts.append(f"{'>' if self.low_open else '>='} {self.low:g}")
-        if self.high is not None:
-            parts.append(f"{'<' if self.high_open else '<='} {self.high:g}")
-        return " and ".join(parts) or "any number"
+        return bounds.rule(self.low, self.high, self.low_open, self.high_open)
 
     def accepts(self, value: float) -> bool:
-        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
-            return False
-        if self.high is not None and (value >= self.high if self.high_open else value > self.high):
-            return False
-        return True
+        return bounds.within(value, self.low, self.high, self.low_open, self.high_open)
 
 
 _REGISTRY: dict[str, Override] = {}

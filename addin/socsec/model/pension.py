@@ -233,7 +233,9 @@ def clipped_lognormal_mean(mean, cv, floor, ceiling):
 
 
 @dataclass(frozen=True)
-class PensionProjection:  # noqa: D101 - fields documented inline
+class PensionProjection:
+    """Stocks, flows, yearly summary and calibration table of the pension projection."""
+
     years: np.ndarray
     actives: np.ndarray  # (n + 1, 2, A, S) at 1 January
     inactive: np.ndarray  # (n + 1, 2, A, S)

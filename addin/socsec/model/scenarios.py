@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 
 from socsec.model.overrides import OverrideError, apply_overrides, lookup
-from socsec.model.valuation import (Valuation, economy_checks, pension_checks, population_checks,
-                                    run_valuation)
+from socsec.model.valuation import checked_valuation, run_valuation
 
 BASE = "base"
 
@@ -40,16 +39,19 @@ def run_scenarios(inputs, scenarios, engine: str = "numba", extra: tuple = ()) -
     base = LazyValuation(apply_overrides(inputs, extra), engine=engine)
     results = {BASE: _complete(base)}
     for scenario in scenarios:
-        lazy = LazyValuation(apply_overrides(inputs, scenario.overrides + tuple(extra)), base=base, engine=engine)
+        lazy = LazyValuation(scenario_inputs(inputs, scenario, extra), base=base, engine=engine)
         results[scenario.name] = _complete(lazy)
     return results
 
 
-def _complete(lazy) -> Valuation:
+def scenario_inputs(inputs, scenario: Scenario | None, extra: tuple = ()):
+    """The inputs of a scenario (None: the base): its overrides, then the ``extra`` ones."""
+    return apply_overrides(inputs, (scenario.overrides if scenario else ()) + tuple(extra))
+
+
+def _complete(lazy):
     """A full Valuation from a lazy one: every block (computed or reused) and the checks."""
-    population, economy, pension = lazy.population, lazy.economy, lazy.pension
-    checks = population_checks(population) + economy_checks(economy) + pension_checks(pension, economy)
-    return Valuation(lazy.inputs, population, economy, pension, lazy.finance, checks)
+    return checked_valuation(lazy.inputs, lazy.population, lazy.economy, lazy.pension, lazy.finance)
 
 
 def indicators_table(valuations: dict) -> pd.DataFrame:

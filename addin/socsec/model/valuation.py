@@ -59,6 +59,11 @@ def run_valuation(inputs: ModelInputs, engine: str = "numba", detail: bool = Fal
     economy = project_economy(inputs.economy, population, engine=engine)
     pension = project_pension(inputs.pension, population, economy, engine=engine, detail=detail)
     finance = project_finance(inputs.finance, pension, economy, inputs.pension, population.life_tables.qx)
+    return checked_valuation(inputs, population, economy, pension, finance)
+
+
+def checked_valuation(inputs, population, economy, pension, finance) -> Valuation:
+    """The Valuation of the projected blocks, with every consistency check run on them."""
     checks = population_checks(population) + economy_checks(economy) + pension_checks(pension, economy)
     return Valuation(inputs, population, economy, pension, finance, checks)
 

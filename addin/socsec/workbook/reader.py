@@ -11,6 +11,7 @@ import numpy as np
 
 from dataclasses import dataclass
 
+from socsec import bounds
 from socsec.errors import InputError, Problem
 from socsec.model.inputs import ModelInputs
 from socsec.workbook.book import FileBook, RangeRef
@@ -246,12 +247,8 @@ def _check_values(spec: InputTable, ref: RangeRef, rows: list, out: _Collector) 
                     label = (spec.rows if spec.bounds_by == "row" else spec.cols)[k]
                     out.add(where, f"{label} must be between {lo_k:g} and {hi_k:g}, found {number:g}", spec.name)
                     continue
-            too_low = spec.low is not None and (number <= spec.low if spec.low_open else number < spec.low)
-            too_high = spec.high is not None and (number >= spec.high if spec.high_open else number > spec.high)
-            if too_low or too_high:
-                lo = "" if spec.low is None else f"{'>' if spec.low_open else '>='} {spec.low:g}"
-                hi = "" if spec.high is None else f"{'<' if spec.high_open else '<='} {spec.high:g}"
-                rule = " and ".join(part for part in (lo, hi) if part)
+            if not bounds.within(number, spec.low, spec.high, spec.low_open, spec.high_open):
+                rule = bounds.rule(spec.low, spec.high, spec.low_open, spec.high_open)
                 out.add(where, f"{spec.title} must be {rule} ({spec.units}), found {number:g}", spec.name)
                 continue
             if spec.warn_high is not None and number > spec.warn_high:
