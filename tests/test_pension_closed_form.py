@@ -155,7 +155,7 @@ def stationary():
     data = SchemeData(AGES.copy(), AGES.copy(), actives, np.zeros_like(actives), np.full((A, 2), WAGE),
                       AGES.copy(), pensioners, np.full((A, 4, 2), pension))
     inputs = PensionInputs(data, rules(n), assumptions(n, coverage=COVERAGE[None, :, None] * np.ones((1, 2, A))), {})
-    projection = project_pension(inputs, population, economy)
+    projection = project_pension(inputs, population, economy, service_stocks=True)
     assert all(c.ok for c in pension_checks(projection, economy))
     return projection, entrants, pension
 
@@ -308,7 +308,8 @@ def cohort():
     scheme = assumptions(n, coverage_years=np.arange(BASE_YEAR, BASE_YEAR + n), coverage=coverage,
                          density=np.stack([DENSITY, DENSITY]),
                          mortality_factor=np.array([[F_INSURED] * 2, [F_OLD] * 2, [1.0, 1.0]]))
-    projection = project_pension(PensionInputs(data, scheme_rules, scheme, {}), population, economy)
+    projection = project_pension(PensionInputs(data, scheme_rules, scheme, {}), population, economy,
+                                 service_stocks=True)
     assert all(c.ok for c in pension_checks(projection, economy))
     return projection, hand
 

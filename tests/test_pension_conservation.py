@@ -244,38 +244,6 @@ def assert_close(got, want, name):
 
 
 @st.composite
-def insured_inputs(draw):
-    seed = draw(st.integers(0, 2**32 - 1))
-    A = draw(st.integers(2, 40))
-    S = draw(st.sampled_from([A, max(A // 2, 1), 1]))
-    rng = np.random.default_rng(seed)
-    sparse = draw(st.booleans())
-    active = rng.uniform(0, 1e4, (2, A, S)) * (rng.random((2, A, S)) < (0.3 if sparse else 1.0))
-    inactive = rng.uniform(0, 1e4, (2, A, S)) * (rng.random((2, A, S)) < (0.3 if sparse else 1.0))
-    q = rng.uniform(0, 1, (2, A))
-    q[:, -1] = draw(st.sampled_from([1.0, 0.5]))
-    rates = [rng.uniform(0, 1, (2, A)) * (rng.random((2, A)) < 0.8) for _ in range(4)]
-    normal = rng.integers(0, A + 2, 2)
-    early = normal - rng.integers(0, 5, 2)
-    exit_age = normal + rng.integers(0, 5, 2)
-    return (active, inactive, q, rates[0], rng.uniform(0, 1, 2), rng.uniform(0, 1, 2), rates[1], rates[2],
-            rates[3], early.astype(np.int64), normal.astype(np.int64), exit_age.astype(np.int64),
-            int(rng.integers(0, S + 1)))
-
-
-@settings(max_examples=40, deadline=None)
-@given(insured_inputs())
-def test_insured_kernel_equals_twin(args):
-    A, S = args[0].shape[1:]
-    out = [np.full((2, A, S), np.nan) for _ in range(9)]  # the kernel must write every cell
-    kp.insured_step_kernel(*args, *out)
-    want = kp.insured_step_reference(*args)
-    for name, got, ref in zip(("active_next", "inactive_next", "dead_active", "dead_inactive", "invalid",
-                               "retired_active", "left_inactive", "lapsed", "reentered"), out, want):
-        assert_close(got, ref, name)
-
-
-@st.composite
 def pensioner_inputs(draw):
     seed = draw(st.integers(0, 2**32 - 1))
     A = draw(st.integers(2, 40))
@@ -301,43 +269,73 @@ def test_pensioners_kernel_equals_twin(args):
         assert_close(got, ref, name)
 
 
-@st.composite
-def award_inputs(draw):
-    seed = draw(st.integers(0, 2**32 - 1))
-    A = draw(st.integers(2, 40))
-    S = A
-    rng = np.random.default_rng(seed)
-    flows = [rng.uniform(0, 100, (2, A, S)) * (rng.random((2, A, S)) < 0.4) for _ in range(5)]
-    n_hist = A + draw(st.integers(1, 10))
-    diag = np.cumsum(rng.uniform(1000, 3000, (n_hist + 1, 2, A)), axis=0)
-    h_now = int(rng.integers(1, n_hist + 1))
-    periods = np.maximum(np.arange(S), 1)
-    if draw(st.booleans()):
-        periods = np.minimum(periods, int(rng.integers(1, 8)))
-    return (*flows, diag, h_now, periods.astype(np.int64), float(rng.uniform(0.5, 2)),
-            rng.uniform(1000, 30000, (2, A)), rng.integers(0, A + 2, 2).astype(np.float64),
-            *(float(v) for v in rng.integers(0, 10, 3)), float(rng.uniform(0, 0.03)), float(rng.uniform(0, 0.5)),
-            float(rng.integers(0, 15)), float(rng.uniform(0, 2000)), float(rng.choice([0.0, rng.uniform(2000, 9000)])),
-            float(rng.uniform(0, 0.1)), float(rng.uniform(0, 0.1)), bool(rng.integers(0, 2)),
-            float(rng.uniform(0, 0.3)))
+def scheme_kernel_arguments(inputs, detail, service_stocks):
+    """The arguments project_pension passes to the projection kernel for ``inputs``."""
+    population = project_population(inputs.population.to_assumptions())
+    economy = project_economy(inputs.economy, population)
+    seen, kernel = [], kp.project_scheme_kernel
+
+    def spy(*args):
+        seen.append(args)
+        return kernel(*args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kp, "project_scheme_kernel", spy)
+        project_pension(inputs.pension, population, economy, detail=detail, service_stocks=service_stocks)
+    return seen[0]
 
 
-@settings(max_examples=40, deadline=None)
-@given(award_inputs())
-def test_awards_kernel_equals_twin(args):
-    A = args[0].shape[1]
-    out = [np.full((2, A), np.nan) for _ in range(6)] + [np.full(2, np.nan)]
-    kp.awards_kernel(*args, *out)
-    for name, got, ref in zip(("old_number", "old_amount", "inv_number", "inv_amount", "death_number",
-                               "death_pension", "grants"), out, kp.awards_reference(*args)):
-        assert_close(got, ref, name)
+OUTPUTS = 9  # arguments of project_scheme_kernel from ``actives`` on are outputs (stock row 0 is an input)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans(), st.booleans())
+def test_scheme_kernel_writes_every_output_and_equals_twin(seed, detail, service_stocks):
+    """The whole-projection kernel against its numpy twin on random schemes, every output pre-filled
+    with NaN (so a cell the kernel forgets shows), with and without every year's stocks by service
+    and the flows by service."""
+    args = scheme_kernel_arguments(small_inputs(pension=random_scheme(np.random.default_rng(seed))), detail,
+                                   service_stocks)
+    runs = []
+    for driver in (kp.project_scheme_kernel, kp.project_scheme_reference):
+        copied = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
+        for k in range(OUTPUTS, len(copied)):
+            if k in (OUTPUTS, OUTPUTS + 1, OUTPUTS + 2, OUTPUTS + 3):  # stocks: row 0 is the base year
+                copied[k][1:] = np.nan
+            else:
+                copied[k][...] = np.nan
+        driver(*copied)
+        runs.append(copied)
+    names = inspect.signature(kp.project_scheme_kernel).parameters
+    for name, got, want in zip(list(names)[OUTPUTS - 2:], runs[0][OUTPUTS - 2:], runs[1][OUTPUTS - 2:]):
+        assert not np.isnan(got).any(), f"{name}: cells left unwritten"
+        assert_close(got, want, name)
+
+
+def test_stocks_by_service_kept_or_not_give_the_same_projection():
+    """Keeping only the base year and two working rows of the stocks by service changes nothing else."""
+    inputs = small_inputs(pension=random_scheme(np.random.default_rng(7)))
+    population = project_population(inputs.population.to_assumptions())
+    economy = project_economy(inputs.economy, population)
+    for engine in ("numba", "numpy"):
+        kept = project_pension(inputs.pension, population, economy, engine, service_stocks=True)
+        lean = project_pension(inputs.pension, population, economy, engine)
+        assert lean.actives.shape[0] == 1 and kept.actives.shape[0] == len(population.years) + 1
+        np.testing.assert_array_equal(lean.actives[0], kept.actives[0])
+        np.testing.assert_array_equal(lean.actives_by_age, kept.actives_by_age)
+        np.testing.assert_array_equal(lean.service_years, kept.service_years)
+        pd.testing.assert_frame_equal(lean.summary, kept.summary)
+        np.testing.assert_allclose(kept.actives_by_age, kept.actives.sum(axis=3), rtol=1e-13)
+        np.testing.assert_allclose(kept.service_years, ((kept.actives + kept.inactive) * np.arange(
+            kept.actives.shape[3])).sum(axis=(1, 2, 3)), rtol=1e-13)
 
 
 # --------------------------------------------------------------------------- engines
 
 def assert_same_projection(a, b):
     pa, pb = a.pension, b.pension
-    for name in ("actives", "inactive", "pensioners", "pension_amount", "insurable_wage"):
+    for name in ("actives", "inactive", "pensioners", "pension_amount", "insurable_wage", "actives_by_age",
+                 "inactive_by_age", "service_years"):
         assert_close(getattr(pa, name), getattr(pb, name), name)
     for name in pa.flows:
         assert_close(pa.flows[name], pb.flows[name], f"flows[{name}]")

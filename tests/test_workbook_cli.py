@@ -91,6 +91,10 @@ def test_run_writes_new_results_and_csv_and_keeps_input(book, tmp_path, capsys):
     assert len(macro) == 10 and {row[0] for row in MACRO_ROWS} <= set(macro.columns)
     by_age = pd.read_csv(tmp_path / "csv" / "labour_by_age.csv")
     assert list(by_age.columns[:3]) == ["year", "sex", "age"] and len(by_age) == 10 * 2 * 31
+    stocks = pd.read_csv(tmp_path / "csv" / "pension_stocks.csv").groupby("year")[["actives", "inactive"]].sum()
+    service = pd.read_csv(tmp_path / "csv" / "pension_service.csv").groupby("year")[["actives", "inactive"]].sum()
+    assert list(service.index) == list(range(2030, 2041))  # every 1 January, by service
+    np.testing.assert_allclose(service.to_numpy(), stocks.to_numpy(), rtol=1e-9)
     wb = load_workbook(results, read_only=True, data_only=True)
     sheet, ref = list(wb.defined_names["out_demography"].destinations)[0]
     rows = list(wb[sheet].iter_rows(min_row=int(ref.split("$")[2].split(":")[0]), max_row=int(ref.split("$")[2].split(":")[0]) + 1,

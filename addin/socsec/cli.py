@@ -159,6 +159,9 @@ def write_csv_tables(valuation, folder: Path, compared: dict | None = None):
     pension = valuation.pension
     write_csv(pension.summary, folder / "pension_summary.csv")
     write_csv(pension.stock_frame(), folder / "pension_stocks.csv")
+    if pension.actives.shape[0] == 1:  # valuations keep the stocks by service of the base year only
+        from socsec.model.pension import project_pension
+        pension = project_pension(valuation.inputs.pension, valuation.population, economy, service_stocks=True)
     write_csv(pension.service_frame(), folder / "pension_service.csv")
     write_csv(pension.calibration, folder / "calibration.csv")
     write_csv(valuation.finance.yearly, folder / "financing.csv")

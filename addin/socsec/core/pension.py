@@ -29,74 +29,19 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
-def insured_step_kernel(active, inactive, q, invalidity, retire_early, retire_normal, lapse, reentry,
-                        density, early_age, normal_age, exit_age, min_service,
-                        active_next, inactive_next, dead_active, dead_inactive, invalid, retired_active,
-                        left_inactive, lapsed, reentered):
-    """One year of the insured population (numba kernel).
+def insured_step_reference(active, inactive, q, invalidity, retire_early, retire_normal, lapse, reentry,
+                           density, early_age, normal_age, exit_age, min_service):
+    """One year of the insured population (numpy; a step of :func:`project_scheme_reference`).
 
     active, inactive          : (2, A, S) persons at 1 January by sex, age, completed service.
     q, invalidity, lapse, reentry, density : (2, A) rates by sex and age.
     retire_early, retire_normal : (2,) retirement rates of the eligible before / from the normal age.
-    early_age, normal_age, exit_age : (2,) int ages; min_service : int years for early retirement.
-    active_next, inactive_next : (2, A, S) outputs, persons at 1 January of the next year
-                                 (before new entrants), by age and service at that date.
-    dead_active, dead_inactive, invalid, retired_active, left_inactive, lapsed, reentered :
-        (2, A, S) outputs, flows by age and service at the start of the year.
+    early_age, normal_age, exit_age : (2,) int ages; min_service : years for early retirement.
+    Returns (active_next, inactive_next) at 1 January of the next year (before new entrants), by
+    age and service at that date, and the flows (dead_active, dead_inactive, invalid,
+    retired_active, left_inactive, lapsed, reentered) by age and service at the start of the year,
+    each (2, A, S).
     """
-    _, A, S = active.shape
-    omega = A - 1
-    for out in (active_next, inactive_next, dead_active, dead_inactive, invalid, retired_active,
-                left_inactive, lapsed, reentered):
-        out[:] = 0.0
-    for g in range(2):
-        for x in range(A):
-            x1 = x + 1 if x < omega else omega
-            for s in range(S):
-                if active[g, x, s] == 0.0 and inactive[g, x, s] == 0.0:
-                    continue  # most (age, service) cells are empty: service <= age - 15
-                a = active[g, x, s]
-                if x >= exit_age[g]:
-                    r = 1.0
-                elif x >= normal_age[g]:
-                    r = retire_normal[g]
-                elif x >= early_age[g] and s >= min_service:
-                    r = retire_early[g]
-                else:
-                    r = 0.0
-                d = a * q[g, x]
-                i = (a - d) * invalidity[g, x]
-                ret = (a - d - i) * r
-                lp = (a - d - i - ret) * lapse[g, x]
-                stay = a - d - i - ret - lp
-                dead_active[g, x, s] = d
-                invalid[g, x, s] = i
-                retired_active[g, x, s] = ret
-                lapsed[g, x, s] = lp
-                s1 = s + 1 if s < S - 1 else s
-                active_next[g, x1, s1] += stay * density[g, x]
-                active_next[g, x1, s] += stay * (1.0 - density[g, x])
-
-                n = inactive[g, x, s]
-                dn = n * q[g, x]
-                dead_inactive[g, x, s] = dn
-                if x >= normal_age[g]:
-                    left_inactive[g, x, s] = n - dn
-                    reentered[g, x, s] = 0.0
-                else:
-                    left_inactive[g, x, s] = 0.0
-                    back = (n - dn) * reentry[g, x]
-                    reentered[g, x, s] = back
-                    active_next[g, x1, s] += back
-                    inactive_next[g, x1, s] += n - dn - back
-                inactive_next[g, x1, s] += lp
-
-
-def insured_step_reference(active, inactive, q, invalidity, retire_early, retire_normal, lapse, reentry,
-                           density, early_age, normal_age, exit_age, min_service):
-    """Numpy twin of :func:`insured_step_kernel`; returns (active_next, inactive_next, dead_active,
-    dead_inactive, invalid, retired_active, left_inactive, lapsed, reentered)."""
     _, A, S = active.shape
     ages = np.arange(A)[None, :, None]
     service = np.arange(S)[None, None, :]
@@ -193,13 +138,12 @@ def _accrued(service, rate, base_percent, base_years):
     return base + rate * max(service - base_years, 0.0)
 
 
-@njit(cache=True)
-def awards_kernel(retired_active, left_inactive, invalid, dead_active, dead_inactive, diag, h_now, periods,
-                  revaluation, wage, normal_age, min_old, min_invalidity, min_survivors, accrual_rate,
-                  base_percent, base_years, min_pension, max_pension, early_reduction, late_increment,
-                  service_credit, grant_per_year,
-                  old_number, old_amount, inv_number, inv_amount, death_number, death_pension, grants):
-    """New pensions, entitled deaths and grants of one year from the flows of the insured (numba kernel).
+def awards_reference(retired_active, left_inactive, invalid, dead_active, dead_inactive, diag, h_now, periods,
+                     revaluation, wage, normal_age, min_old, min_invalidity, min_survivors, accrual_rate,
+                     base_percent, base_years, min_pension, max_pension, early_reduction, late_increment,
+                     service_credit, grant_per_year):
+    """New pensions, entitled deaths and grants of one year from the flows of the insured (numpy;
+    a step of :func:`project_scheme_reference`).
 
     Reference earnings of a cell (sex g, age x, service s) with m = periods[s] years:
     ``ref = revaluation x (diag[h_now, g, x] - diag[h_now - m, g, x - m]) / m`` where diag holds
@@ -211,75 +155,9 @@ def awards_kernel(retired_active, left_inactive, invalid, dead_active, dead_inac
     ``clamp`` applies the minimum and (if > 0) maximum pension.  Exits without entitlement get a
     grant ``grant_per_year x s x wage[g, x]``.
 
-    Outputs (2, A): old_number/old_amount and inv_number/inv_amount by age at the END of the
-    year; death_number/death_pension by age at the start; grants (2,): number, amount.
+    Returns (2, A) old_number, old_amount, inv_number, inv_amount by age at the END of the year;
+    death_number, death_pension by age at the start; grants (2,): number, amount.
     """
-    _, A, S = retired_active.shape
-    omega = A - 1
-    grants[0] = 0.0
-    grants[1] = 0.0
-    for g in range(2):
-        for x in range(A):
-            old_number[g, x] = 0.0
-            old_amount[g, x] = 0.0
-            inv_number[g, x] = 0.0
-            inv_amount[g, x] = 0.0
-            death_number[g, x] = 0.0
-            death_pension[g, x] = 0.0
-    for g in range(2):
-        nra = normal_age[g]
-        for x in range(A):
-            x1 = x + 1 if x < omega else omega
-            early_years = max(nra - x, 0.0)
-            late_years = max(x - nra, 0.0)
-            adjust = max(1.0 - early_reduction * early_years + late_increment * late_years, 0.0)
-            deferred_adjust = max(1.0 + late_increment * late_years, 0.0)
-            credit = early_years if service_credit else 0.0
-            for s in range(S):
-                ret = retired_active[g, x, s]
-                left = left_inactive[g, x, s]
-                inv = invalid[g, x, s]
-                dead = dead_active[g, x, s] + dead_inactive[g, x, s]
-                if ret == 0.0 and left == 0.0 and inv == 0.0 and dead == 0.0:
-                    continue
-                m = periods[s]
-                past = 0.0
-                if x - m >= 0:
-                    past = diag[max(h_now - m, 0), g, x - m]
-                ref = revaluation * (diag[h_now, g, x] - past) / m
-                grant = grant_per_year * s * wage[g, x]
-                base_pension = max(_accrued(s, accrual_rate, base_percent, base_years) * ref, min_pension)
-                if max_pension > 0.0:
-                    base_pension = min(base_pension, max_pension)
-                potential = max(_accrued(s + credit, accrual_rate, base_percent, base_years) * ref, min_pension)
-                if max_pension > 0.0:
-                    potential = min(potential, max_pension)
-                if s >= min_old:
-                    old_number[g, x1] += ret + left
-                    old_amount[g, x1] += ret * base_pension * adjust + left * base_pension * deferred_adjust
-                else:
-                    grants[0] += ret + left
-                    grants[1] += (ret + left) * grant
-                if s >= min_invalidity:
-                    inv_number[g, x1] += inv
-                    inv_amount[g, x1] += inv * potential
-                else:
-                    grants[0] += inv
-                    grants[1] += inv * grant
-                if s >= min_survivors:
-                    death_number[g, x] += dead
-                    death_pension[g, x] += dead * potential
-                else:
-                    grants[0] += dead
-                    grants[1] += dead * grant
-
-
-def awards_reference(retired_active, left_inactive, invalid, dead_active, dead_inactive, diag, h_now, periods,
-                     revaluation, wage, normal_age, min_old, min_invalidity, min_survivors, accrual_rate,
-                     base_percent, base_years, min_pension, max_pension, early_reduction, late_increment,
-                     service_credit, grant_per_year):
-    """Numpy twin of :func:`awards_kernel`; returns (old_number, old_amount, inv_number, inv_amount,
-    death_number, death_pension, grants)."""
     _, A, S = retired_active.shape
     ages = np.arange(A)
     service = np.arange(S).astype(float)
@@ -391,46 +269,15 @@ def survivors_reference(death_number, death_pension, spouse_probability, orphans
     return widow_number, widow_amount, orphan_number, orphan_amount
 
 
-@njit(cache=True)
-def flow_totals_kernel(active, dead_active, dead_inactive, invalid, retired_active, left_inactive, lapsed,
-                       reentered, density, by_age, totals):
-    """Totals of one year's insured flows (numba kernel).
-
-    by_age : (7, 2, A) output, each flow of :func:`insured_step_kernel` (dead_active, dead_inactive,
-             invalid, retired_active, left_inactive, lapsed, reentered) summed over service.
-    totals : (2,) output, years of service of all exits (deaths, invalidity, retirements, inactive
-             reaching the normal age), and years credited to the actives who stay
-             (stayers x density).
-    """
-    _, A, S = active.shape
-    exit_years = 0.0
-    credits = 0.0
-    for g in range(2):
-        for x in range(A):
-            sums = np.zeros(7)
-            stayers = 0.0
-            for s in range(S):
-                d, dn, i, r = dead_active[g, x, s], dead_inactive[g, x, s], invalid[g, x, s], retired_active[g, x, s]
-                left, lp, back = left_inactive[g, x, s], lapsed[g, x, s], reentered[g, x, s]
-                sums[0] += d
-                sums[1] += dn
-                sums[2] += i
-                sums[3] += r
-                sums[4] += left
-                sums[5] += lp
-                sums[6] += back
-                exit_years += s * (d + dn + i + r + left)
-                stayers += active[g, x, s] - d - i - r - lp
-            for k in range(7):
-                by_age[k, g, x] = sums[k]
-            credits += stayers * density[g, x]
-    totals[0] = exit_years
-    totals[1] = credits
-
-
 def flow_totals_reference(active, dead_active, dead_inactive, invalid, retired_active, left_inactive, lapsed,
                           reentered, density):
-    """Numpy twin of :func:`flow_totals_kernel`; returns (by_age, totals)."""
+    """Totals of one year's insured flows (numpy; a step of :func:`project_scheme_reference`).
+
+    Returns by_age (7, 2, A), each flow of :func:`insured_step_reference` (dead_active,
+    dead_inactive, invalid, retired_active, left_inactive, lapsed, reentered) summed over service,
+    and totals (2,): years of service of all exits (deaths, invalidity, retirements, inactive
+    reaching the normal age) and years credited to the actives who stay (stayers x density).
+    """
     flows = (dead_active, dead_inactive, invalid, retired_active, left_inactive, lapsed, reentered)
     by_age = np.stack([f.sum(axis=2) for f in flows])
     service = np.arange(active.shape[2])
@@ -439,16 +286,500 @@ def flow_totals_reference(active, dead_active, dead_inactive, invalid, retired_a
     return by_age, np.array([float((exits * service).sum()), float((stayers * density).sum())])
 
 
-@njit(cache=True)
-def normal_cdf_kernel(z, out):
-    """Standard normal distribution function Phi(z) = erfc(-z / sqrt 2) / 2 of a 2-D array (numba kernel)."""
-    rows, cols = z.shape
-    for r in range(rows):
-        for c in range(cols):
-            out[r, c] = 0.5 * math.erfc(-z[r, c] / math.sqrt(2.0))
-
-
 def normal_cdf_reference(z):
-    """Twin of :func:`normal_cdf_kernel` (plain Python erfc, element by element)."""
+    """Standard normal distribution function Phi(z) of an array (plain Python erfc, element by
+    element; the twin of the scalar ``_normal_cdf`` of the kernels)."""
     z = np.asarray(z, dtype=np.float64)
     return np.array([0.5 * math.erfc(-v / math.sqrt(2.0)) for v in z.ravel()]).reshape(z.shape)
+
+
+@njit(cache=True)
+def _normal_cdf(z):
+    """Standard normal distribution function Phi(z) = erfc(-z / sqrt 2) / 2."""
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))
+
+
+@njit(cache=True)
+def clipped_lognormal_mean_kernel(mean, cv, floor, ceiling, out):
+    """E[min(max(W, floor), ceiling)] for lognormal W of the given mean (2-D array) and coefficient of
+    variation (numba kernel; ``out`` has the shape of ``mean``).
+
+    sigma^2 = ln(1 + cv^2), mu = ln(mean) - sigma^2 / 2; for a bound c:
+    P(W <= c) = Phi((ln c - mu) / sigma), E[W 1{W <= c}] = mean Phi((ln c - mu - sigma^2) / sigma).
+    A bound of 0 means none.  cv = 0 gives min(max(mean, floor), ceiling); with cv > 0 a mean of 0
+    or less gives 0.
+    """
+    rows, cols = mean.shape
+    sigma = math.sqrt(math.log1p(cv * cv))
+    for r in range(rows):
+        for c in range(cols):
+            m = mean[r, c]
+            if cv <= 0.0:
+                v = max(m, floor) if floor > 0.0 else m
+                out[r, c] = min(v, ceiling) if ceiling > 0.0 else v
+                continue
+            if m <= 0.0:
+                out[r, c] = 0.0
+                continue
+            mu = math.log(m) - 0.5 * sigma * sigma
+            total = m
+            if ceiling > 0.0:
+                z = (math.log(ceiling) - mu) / sigma
+                total = m * _normal_cdf(z - sigma) + ceiling * (1.0 - _normal_cdf(z))
+            if floor > 0.0:
+                z = (math.log(floor) - mu) / sigma
+                total = total - m * _normal_cdf(z - sigma) + floor * _normal_cdf(z)
+            out[r, c] = total
+
+
+def clipped_lognormal_mean_reference(mean, cv, floor, ceiling):
+    """Numpy twin of :func:`clipped_lognormal_mean_kernel` (any shape); returns the clipped means."""
+    mean = np.asarray(mean, dtype=np.float64)
+    if cv <= 0.0:
+        out = np.maximum(mean, floor) if floor > 0 else mean.copy()
+        return np.minimum(out, ceiling) if ceiling > 0 else out
+    sigma = np.sqrt(np.log1p(cv * cv))
+    mu = np.log(np.where(mean > 0, mean, 1.0)) - 0.5 * sigma * sigma
+
+    def below(c):  # (P(W <= c), E[W 1{W <= c}])
+        z = (np.log(c) - mu) / sigma
+        return normal_cdf_reference(z), mean * normal_cdf_reference(z - sigma)
+
+    total = mean.copy()
+    if ceiling > 0:
+        p, partial = below(ceiling)
+        total = partial + ceiling * (1.0 - p)
+    if floor > 0:
+        p, partial = below(floor)
+        total = total - partial + floor * p
+    return np.where(mean > 0, total, 0.0)
+
+
+def insurable_wage_reference(actives, salary, average_wage, cv, floor, ceiling):
+    """Average insurable wage of an active by sex and age (2, A) in one year (numpy).
+
+    The gross wage ``average_wage x salary[g, x] / norm``, with ``norm`` the salary scale averaged
+    over the actives (2, A, S) at 1 January (the plain mean of the scale when there is none), so
+    that the actives' mean gross wage is ``average_wage``; then the ceiling and floor of
+    :func:`clipped_lognormal_mean_reference`.
+    """
+    weights = actives.sum(axis=2)
+    total = weights.sum()
+    norm = np.sum(weights * salary) / total if total > 0 else np.mean(salary)
+    return clipped_lognormal_mean_reference(average_wage * salary / norm, cv, floor, ceiling)
+
+
+# Inputs of the projection kernels, as numpy structured arrays (numba reads them as records).
+YEAR_DTYPE = np.dtype([  # one record per projection year
+    ("average_wage", "f8"),  # mean gross wage of the actives (currency units a year)
+    ("earnings_floor", "f8"), ("earnings_ceiling", "f8"),  # levels of the year (0 = none)
+    ("revaluation_index", "f8"),  # index of the revaluation of past earnings (wages, prices or none)
+    ("reference_period", "i8"),  # years averaged for reference earnings; 0 = the whole career
+    ("min_service_old_age", "f8"), ("min_service_invalidity", "f8"), ("min_service_survivors", "f8"),
+    ("accrual_rate", "f8"), ("accrual_base_percent", "f8"), ("accrual_base_years", "f8"),
+    ("min_pension", "f8"), ("max_pension", "f8"),  # money of the year (0 = no maximum)
+    ("early_reduction", "f8"), ("late_increment", "f8"), ("grant_per_year", "f8"),
+    ("widow_share", "f8"), ("orphan_share", "f8"), ("full_orphan_share", "f8"), ("survivors_cap", "f8"),
+    ("orphan_age_limit", "i8"),
+    ("indexation_next", "f8"),  # revaluation of pensions in payment on 1 January of the next year
+])
+YEAR_SEX_DTYPE = np.dtype([  # (years, 2): by projection year and sex
+    ("early_age", "i8"), ("normal_age", "i8"), ("exit_age", "i8"),
+    ("retire_early", "f8"), ("retire_normal", "f8"),
+    ("target_next", "f8"),  # actives wanted at 1 January of the next year (coverage x employed)
+])
+AGE_DTYPE = np.dtype([  # (2, A): by sex and age, the same every year
+    ("invalidity", "f8"), ("lapse", "f8"), ("reentry", "f8"), ("density", "f8"), ("salary", "f8"),
+    ("entrant_share", "f8"),  # age distribution of new entrants (sums to 1 over ages)
+    ("spouse_probability", "f8"), ("orphans_per_death", "f8"),
+])
+SEX_DTYPE = np.dtype([  # (2,): by sex
+    ("remarriage", "f8"), ("spouse_age_difference", "f8"), ("orphan_age_gap", "f8"),
+])
+# death probabilities q (years, 4, 2, A): insured, old-age pensioners, invalidity pensioners, population;
+# pensioners of type k (old-age, invalidity, survivors, orphans) die with q[:, PENSIONER_MORTALITY[k]]
+PENSIONER_MORTALITY = (1, 2, 3, 3)
+
+
+@njit(cache=True)
+def stock_row(t, keep_all):
+    """Row of the stock arrays holding 1 January of projection year t (t = 0: the base year): row t
+    when every year is kept; else row 0 for the base year and rows 1 and 2 in turn for the others."""
+    return t if keep_all or t == 0 else 1 + (t - 1) % 2
+
+
+@njit(cache=True)
+def project_scheme_kernel(year, year_sex, rates, sex, q, earnings_cv, service_credit, diag, h0,
+                          actives, inactive, pensioners, amount, wages, awards_number, awards_amount,
+                          pensioner_deaths, pensioner_exits, grants, flows_by_age, flow_totals, entrants,
+                          to_inactive, actives_end, flows, insured_by_age, service_years, lowest):
+    """The whole projection of the scheme, year after year (numba kernel; twin
+    :func:`project_scheme_reference`, which runs the yearly steps of this module one after another).
+
+    Each year t: insurable wages (:func:`insurable_wage_reference`) and the cohort-diagonal sums
+    ``diag[h0 + t + 1]`` of wage / revaluation index; the insured step
+    (:func:`insured_step_reference`), its flow totals (:func:`flow_totals_reference`) and the
+    awards, entitled deaths and grants (:func:`awards_reference`), fused in one pass over the
+    occupied (age, service) cells; survivors' awards from the entitled deaths of the insured and
+    of old-age and invalidity pensioners (:func:`survivors_kernel`); the pensioners of each type
+    (:func:`pensioners_step_kernel`); and the balancing of the actives of 1 January t + 1 to
+    ``target_next`` (new entrants with no service, or a move of the excess to inactive, pro rata).
+
+    Inputs: year (n,) YEAR_DTYPE, year_sex (n, 2) YEAR_SEX_DTYPE, rates (2, A) AGE_DTYPE, sex (2,)
+    SEX_DTYPE, q (n, 4, 2, A); diag (h0 + n + 1, 2, A) with the history up to ``diag[h0]`` (rows
+    after it are written).  Stocks hold the base year in row 0; every other cell of every output is
+    written: actives, inactive (n + 1, 2, A, S), or (3, 2, A, S) to keep only the base year and two
+    working rows (:func:`stock_row`); pensioners, amount (n + 1, 4, 2, A);
+    wages (n, 2, A); awards_number, awards_amount, pensioner_deaths, pensioner_exits (n, 4, 2, A);
+    grants (n, 2) number and amount; flows_by_age (n, 7, 2, A) and flow_totals (n, 2) as
+    :func:`flow_totals_reference`; entrants, to_inactive, actives_end (actives at the year's end
+    before entrants and moves) (n, 2, A); flows (n, 7, 2, A, S) every flow by service, or an array
+    with 0 rows to skip them; and the totals of the stocks of each 1 January (n + 1 rows): insured_by_age
+    (n + 1, 2, 2, A) actives and inactive by sex and age, service_years (n + 1, 2) their years of credited
+    service, lowest (n + 1, 2) their smallest cell.
+    """
+    n = year.shape[0]
+    A = actives.shape[2]
+    S = actives.shape[3]
+    omega = A - 1
+    keep_flows = flows.shape[0] == n
+    keep_all = actives.shape[0] == n + 1
+    salary = rates.salary
+    mean_salary = 0.0
+    for g in range(2):
+        for x in range(A):
+            mean_salary += salary[g, x]
+    mean_salary /= 2 * A
+    # top[g, x]: highest service with someone of sex g and age x (-1: nobody); cells above are empty
+    top = np.full((2, A), -1, np.int64)
+    for g in range(2):
+        for x in range(A):
+            for s in range(S):
+                if actives[0, g, x, s] != 0.0 or inactive[0, g, x, s] != 0.0:
+                    top[g, x] = s
+    top_next = np.empty((2, A), np.int64)
+    gross = np.empty((2, A))
+    death_number = np.empty((2, A))
+    death_pension = np.empty((2, A))
+    exit_rate = np.zeros((4, 2, A))
+    sums = np.empty(7)
+    accrued_share = np.empty(S + max(year_sex.normal_age.max(), 0) + 1)  # by s + credit, credit <= normal age
+    for t in range(n):
+        y = year[t]
+        now, after = stock_row(t, keep_all), stock_row(t + 1, keep_all)
+        a0, n0, a1, n1 = actives[now], inactive[now], actives[after], inactive[after]
+        a1[:] = 0.0
+        n1[:] = 0.0
+        awards_number[t] = 0.0
+        awards_amount[t] = 0.0
+        grants[t] = 0.0
+        death_number[:] = 0.0
+        death_pension[:] = 0.0
+        if keep_flows:
+            flows[t] = 0.0
+
+        # insurable wages, and the cohort-diagonal sums of wage / revaluation index
+        total = 0.0
+        weighted = 0.0
+        for g in range(2):
+            for x in range(A):
+                c = 0.0
+                for s in range(top[g, x] + 1):
+                    c += a0[g, x, s]
+                total += c
+                weighted += c * salary[g, x]
+        norm = weighted / total if total > 0.0 else mean_salary
+        for g in range(2):
+            for x in range(A):
+                gross[g, x] = y.average_wage * salary[g, x] / norm
+        clipped_lognormal_mean_kernel(gross, earnings_cv, y.earnings_floor, y.earnings_ceiling, wages[t])
+        h_now = h0 + t + 1
+        revaluation = y.revaluation_index
+        for g in range(2):
+            diag[h_now, g, 0] = wages[t, g, 0] / revaluation
+            for x in range(1, A):
+                diag[h_now, g, x] = wages[t, g, x] / revaluation + diag[h_now - 1, g, x - 1]
+
+        # the insured: decrements, ageing, service, and the awards of those who leave
+        min_old, min_invalidity, min_survivors = y.min_service_old_age, y.min_service_invalidity, y.min_service_survivors
+        accrual_rate, base_percent, base_years = y.accrual_rate, y.accrual_base_percent, y.accrual_base_years
+        min_pension, max_pension, grant_per_year = y.min_pension, y.max_pension, y.grant_per_year
+        reference_period = y.reference_period
+        for k in range(accrued_share.shape[0]):  # accrued share of reference earnings by years of service
+            accrued_share[k] = _accrued(k, accrual_rate, base_percent, base_years)
+        top_next[:] = -1
+        exit_years = 0.0
+        credits = 0.0
+        for g in range(2):
+            ys = year_sex[t, g]
+            nra = float(ys.normal_age)
+            retire_early = ys.retire_early
+            for x in range(A):
+                x1 = x + 1 if x < omega else omega
+                r = rates[g, x]
+                qx = q[t, 0, g, x]
+                if x >= ys.exit_age:
+                    retire, early_band = 1.0, False
+                elif x >= ys.normal_age:
+                    retire, early_band = ys.retire_normal, False
+                else:
+                    retire, early_band = 0.0, x >= ys.early_age
+                early_years = max(nra - x, 0.0)
+                late_years = max(x - nra, 0.0)
+                adjust = max(1.0 - y.early_reduction * early_years + y.late_increment * late_years, 0.0)
+                deferred_adjust = max(1.0 + y.late_increment * late_years, 0.0)
+                credit = int(early_years) if service_credit else 0  # whole years (ages are whole)
+                wage = wages[t, g, x]
+                density, invalidity, lapse, reentry = r.density, r.invalidity, r.lapse, r.reentry
+                sums[:] = 0.0
+                stayers = 0.0
+                a_row, n_row, a_next, n_next = a0[g, x], n0[g, x], a1[g, x1], n1[g, x1]  # by service
+                last = top[g, x]
+                high = -1  # highest service written in a_next / n_next
+                gain = 0.0  # stayers of service s - 1 who gained a year: they land on s
+                for s in range(last + 1):
+                    a = a_row[s]
+                    m0 = n_row[s]
+                    if a == 0.0 and m0 == 0.0:
+                        if gain != 0.0:
+                            a_next[s] += gain
+                            high = s
+                            gain = 0.0
+                        continue
+                    rr = retire_early if early_band and s >= min_old else retire
+                    d = a * qx
+                    i = (a - d) * invalidity
+                    ret = (a - d - i) * rr
+                    lp = (a - d - i - ret) * lapse
+                    stay = a - d - i - ret - lp
+                    dn = m0 * qx
+                    if x >= ys.normal_age:
+                        left, back, remain = m0 - dn, 0.0, 0.0
+                    else:
+                        left = 0.0
+                        back = (m0 - dn) * reentry
+                        remain = m0 - dn - back
+                    if s < S - 1:
+                        a_next[s] += gain + stay * (1.0 - density) + back
+                        gain = stay * density
+                    else:  # the last service year keeps the gain
+                        a_next[s] += gain + stay * density + stay * (1.0 - density) + back
+                        gain = 0.0
+                    n_next[s] += remain + lp
+                    high = s
+                    sums[0] += d
+                    sums[1] += dn
+                    sums[2] += i
+                    sums[3] += ret
+                    sums[4] += left
+                    sums[5] += lp
+                    sums[6] += back
+                    exit_years += s * (d + dn + i + ret + left)
+                    stayers += stay
+                    if keep_flows:
+                        flows[t, 0, g, x, s] = d
+                        flows[t, 1, g, x, s] = dn
+                        flows[t, 2, g, x, s] = i
+                        flows[t, 3, g, x, s] = ret
+                        flows[t, 4, g, x, s] = left
+                        flows[t, 5, g, x, s] = lp
+                        flows[t, 6, g, x, s] = back
+
+                    dead = d + dn
+                    if ret == 0.0 and left == 0.0 and i == 0.0 and dead == 0.0:
+                        continue
+                    m = max(s, 1)
+                    if reference_period > 0:
+                        m = min(m, reference_period)
+                    past = diag[max(h_now - m, 0), g, x - m] if x - m >= 0 else 0.0
+                    ref = revaluation * (diag[h_now, g, x] - past) / m
+                    grant = grant_per_year * s * wage
+                    base_pension = max(accrued_share[s] * ref, min_pension)
+                    potential = max(accrued_share[s + credit] * ref, min_pension)
+                    if max_pension > 0.0:
+                        base_pension = min(base_pension, max_pension)
+                        potential = min(potential, max_pension)
+                    if s >= min_old:
+                        awards_number[t, 0, g, x1] += ret + left
+                        awards_amount[t, 0, g, x1] += ret * base_pension * adjust + left * base_pension * deferred_adjust
+                    else:
+                        grants[t, 0] += ret + left
+                        grants[t, 1] += (ret + left) * grant
+                    if s >= min_invalidity:
+                        awards_number[t, 1, g, x1] += i
+                        awards_amount[t, 1, g, x1] += i * potential
+                    else:
+                        grants[t, 0] += i
+                        grants[t, 1] += i * grant
+                    if s >= min_survivors:
+                        death_number[g, x] += dead
+                        death_pension[g, x] += dead * potential
+                    else:
+                        grants[t, 0] += dead
+                        grants[t, 1] += dead * grant
+                if gain != 0.0:
+                    a_next[last + 1] += gain
+                    high = last + 1
+                top_next[g, x1] = max(top_next[g, x1], high)
+                for k in range(7):
+                    flows_by_age[t, k, g, x] = sums[k]
+                credits += stayers * r.density
+        flow_totals[t, 0] = exit_years
+        flow_totals[t, 1] = credits
+
+        # survivors of entitled insured and of old-age and invalidity pensioners; pensioners
+        for g in range(2):
+            for x in range(A):
+                death_number[g, x] += pensioners[t, 0, g, x] * q[t, 1, g, x]
+                death_pension[g, x] += amount[t, 0, g, x] * q[t, 1, g, x]
+                death_number[g, x] += pensioners[t, 1, g, x] * q[t, 2, g, x]
+                death_pension[g, x] += amount[t, 1, g, x] * q[t, 2, g, x]
+        survivors_kernel(death_number, death_pension, rates.spouse_probability, rates.orphans_per_death,
+                         sex.spouse_age_difference, sex.orphan_age_gap, y.widow_share, y.orphan_share,
+                         y.full_orphan_share, y.survivors_cap, y.orphan_age_limit,
+                         awards_number[t, 2], awards_amount[t, 2], awards_number[t, 3], awards_amount[t, 3])
+        for g in range(2):
+            for x in range(A):
+                exit_rate[2, g, x] = sex[g].remarriage
+                exit_rate[3, g, x] = 1.0 if x >= y.orphan_age_limit - 1 else 0.0
+        for k in range(4):
+            pensioners_step_kernel(pensioners[t, k], amount[t, k], q[t, PENSIONER_MORTALITY[k]], exit_rate[k],
+                                   awards_number[t, k], awards_amount[t, k], y.indexation_next,
+                                   pensioners[t + 1, k], amount[t + 1, k], pensioner_deaths[t, k],
+                                   pensioner_exits[t, k])
+
+        # balance the actives of 1 January t + 1 to the target: entrants, or the excess to inactive
+        for g in range(2):
+            have = 0.0
+            for x in range(A):
+                c = 0.0
+                for s in range(top_next[g, x] + 1):
+                    c += a1[g, x, s]
+                actives_end[t, g, x] = c
+                have += c
+            goal = year_sex[t, g].target_next
+            entrants[t, g] = 0.0
+            to_inactive[t, g] = 0.0
+            if have < goal:
+                for x in range(A):
+                    e = (goal - have) * rates[g, x].entrant_share
+                    entrants[t, g, x] = e
+                    a1[g, x, 0] += e
+                    if e != 0.0:
+                        top_next[g, x] = max(top_next[g, x], 0)
+            elif have > 0.0:
+                share = (have - goal) / have
+                for x in range(A):
+                    moved = 0.0
+                    for s in range(top_next[g, x] + 1):
+                        excess = a1[g, x, s] * share
+                        moved += excess
+                        a1[g, x, s] -= excess
+                        n1[g, x, s] += excess
+                    to_inactive[t, g, x] = moved
+        _stock_totals(a0, n0, top, insured_by_age[t], service_years[t], lowest[t])
+        top[:] = top_next
+    last = stock_row(n, keep_all)
+    _stock_totals(actives[last], inactive[last], top, insured_by_age[n], service_years[n], lowest[n])
+
+
+@njit(cache=True)
+def _stock_totals(active, inactive, top, by_age, service_years, lowest):
+    """Totals of one 1 January's insured stocks (2, A, S) whose cells above ``top[g, x]`` are 0:
+    by_age (2, 2, A) persons by state (actives, inactive), sex and age; service_years (2,) years of
+    service of each state; lowest (2,) smallest cell of each state."""
+    A = active.shape[1]
+    for k in range(2):
+        stock = active if k == 0 else inactive
+        years = 0.0
+        low = 0.0 if top.min() < stock.shape[2] - 1 else np.inf  # cells above top are 0
+        for g in range(2):
+            for x in range(A):
+                persons = 0.0
+                for s in range(top[g, x] + 1):
+                    v = stock[g, x, s]
+                    persons += v
+                    years += s * v
+                    low = min(low, v)
+                by_age[k, g, x] = persons
+        service_years[k] = years
+        lowest[k] = low
+
+
+def push_cohort_sums(diag, h, insurable):
+    """diag[h + 1] = the cohort-diagonal prefix sums of ``insurable`` (2, A) on top of diag[h]:
+    diag[h + 1, g, 0] = insurable[g, 0]; diag[h + 1, g, x] = insurable[g, x] + diag[h, g, x - 1]."""
+    diag[h + 1, :, 0] = insurable[:, 0]
+    diag[h + 1, :, 1:] = insurable[:, 1:] + diag[h, :, :-1]
+
+
+def project_scheme_reference(year, year_sex, rates, sex, q, earnings_cv, service_credit, diag, h0,
+                             actives, inactive, pensioners, amount, wages, awards_number, awards_amount,
+                             pensioner_deaths, pensioner_exits, grants, flows_by_age, flow_totals, entrants,
+                             to_inactive, actives_end, flows, insured_by_age, service_years, lowest):
+    """Numpy twin of :func:`project_scheme_kernel`, with the same arguments and outputs (it fills
+    them): a loop over the years calling the numpy steps of this module one after another."""
+    n = year.shape[0]
+    _, _, A, S = actives.shape
+    ages, service = np.arange(A), np.arange(S)
+    exit_rate = np.zeros((4, 2, A))
+    exit_rate[2] = sex["remarriage"][:, None]
+    keep_all = actives.shape[0] == n + 1
+    for t in range(n):
+        y, ys = year[t], year_sex[t]
+        a0, n0 = actives[stock_row(t, keep_all)], inactive[stock_row(t, keep_all)]
+        wages[t] = insurable_wage_reference(a0, rates["salary"], y["average_wage"], earnings_cv,
+                                            y["earnings_floor"], y["earnings_ceiling"])
+        push_cohort_sums(diag, h0 + t, wages[t] / y["revaluation_index"])
+        a1, n1, *cells = insured_step_reference(
+            a0, n0, q[t, 0], rates["invalidity"], ys["retire_early"], ys["retire_normal"],
+            rates["lapse"], rates["reentry"], rates["density"], ys["early_age"], ys["normal_age"], ys["exit_age"],
+            int(np.ceil(y["min_service_old_age"])))
+        dead_active, dead_inactive, invalid, retired_active, left_inactive, _, _ = cells
+        flows_by_age[t], flow_totals[t] = flow_totals_reference(a0, *cells, rates["density"])
+        if flows.shape[0] == n:
+            flows[t] = cells
+        periods = np.maximum(service, 1)
+        if y["reference_period"] > 0:
+            periods = np.minimum(periods, y["reference_period"])
+        old_n, old_amt, inv_n, inv_amt, deaths_n, deaths_base, grants[t] = awards_reference(
+            retired_active, left_inactive, invalid, dead_active, dead_inactive, diag, h0 + t + 1, periods,
+            y["revaluation_index"], wages[t], ys["normal_age"].astype(np.float64), y["min_service_old_age"],
+            y["min_service_invalidity"], y["min_service_survivors"], y["accrual_rate"], y["accrual_base_percent"],
+            y["accrual_base_years"], y["min_pension"], y["max_pension"], y["early_reduction"], y["late_increment"],
+            service_credit, y["grant_per_year"])
+        awards_number[t, 0], awards_amount[t, 0], awards_number[t, 1], awards_amount[t, 1] = \
+            old_n, old_amt, inv_n, inv_amt
+        for k in (0, 1):  # deaths of old-age and invalidity pensioners leave survivors too
+            deaths_n = deaths_n + pensioners[t, k] * q[t, PENSIONER_MORTALITY[k]]
+            deaths_base = deaths_base + amount[t, k] * q[t, PENSIONER_MORTALITY[k]]
+        awards_number[t, 2], awards_amount[t, 2], awards_number[t, 3], awards_amount[t, 3] = survivors_reference(
+            deaths_n, deaths_base, rates["spouse_probability"], rates["orphans_per_death"],
+            sex["spouse_age_difference"], sex["orphan_age_gap"], y["widow_share"], y["orphan_share"],
+            y["full_orphan_share"], y["survivors_cap"], int(y["orphan_age_limit"]))
+        exit_rate[3] = (ages[None, :] >= y["orphan_age_limit"] - 1).astype(float)
+        for k in range(4):
+            pensioners[t + 1, k], amount[t + 1, k], pensioner_deaths[t, k], pensioner_exits[t, k] = \
+                pensioners_step_reference(pensioners[t, k], amount[t, k], q[t, PENSIONER_MORTALITY[k]],
+                                          exit_rate[k], awards_number[t, k], awards_amount[t, k],
+                                          y["indexation_next"])
+
+        actives_end[t] = a1.sum(axis=2)
+        entrants[t] = 0.0
+        to_inactive[t] = 0.0
+        for g in range(2):
+            have, goal = a1[g].sum(), ys["target_next"][g]
+            if have < goal:
+                entrants[t, g] = (goal - have) * rates["entrant_share"][g]
+                a1[g, :, 0] += entrants[t, g]
+            elif have > 0:
+                excess = a1[g] * ((have - goal) / have)
+                to_inactive[t, g] = excess.sum(axis=1)
+                a1[g] -= excess
+                n1[g] += excess
+        for k, stock in enumerate((a0, n0)):
+            insured_by_age[t, k], service_years[t, k], lowest[t, k] = stock.sum(axis=2), (stock * service).sum(), stock.min()
+        after = stock_row(t + 1, keep_all)
+        actives[after], inactive[after] = a1, n1
+    for k, stock in enumerate((actives[after], inactive[after])):
+        insured_by_age[n, k], service_years[n, k], lowest[n, k] = stock.sum(axis=2), (stock * service).sum(), stock.min()

@@ -20,7 +20,7 @@ from socsec.core import pension as kp
 from socsec.model.population import SEXES, interpolate_linear
 
 PENSION_TYPES = ("old_age", "invalidity", "survivors", "orphans")
-# flows of the insured by (year, sex, age, service), in the output order of core.pension.insured_step_kernel
+# flows of the insured by (year, sex, age, service), in the output order of core.pension.project_scheme_kernel
 FLOW_NAMES = ("dead_active", "dead_inactive", "invalid", "retired_active", "left_inactive", "lapsed", "reentered")
 REFERENCE_EARNINGS = ("career_average", "last_years")
 REVALUATIONS = ("wages", "prices", "none")
@@ -200,48 +200,20 @@ CALIBRATION_ROWS = (
 )
 
 
-def clipped_lognormal_mean(mean, cv, floor, ceiling):
-    """E[min(max(W, floor), ceiling)] for lognormal W with the given mean and coefficient of variation.
-
-    sigma^2 = ln(1 + cv^2), mu = ln(mean) - sigma^2 / 2; for a bound c:
-    P(W <= c) = Phi((ln c - mu) / sigma), E[W 1{W <= c}] = mean Phi((ln c - mu - sigma^2) / sigma).
-    A bound of 0 means none.  cv = 0 gives min(max(mean, floor), ceiling).
-    """
-    mean = np.asarray(mean, dtype=np.float64)
-    if cv <= 0.0:
-        out = np.maximum(mean, floor) if floor > 0 else mean.copy()
-        return np.minimum(out, ceiling) if ceiling > 0 else out
-    sigma = np.sqrt(np.log1p(cv * cv))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mu = np.log(np.where(mean > 0, mean, 1.0)) - 0.5 * sigma * sigma
-
-        def below(c):  # (P(W <= c), E[W 1{W <= c}])
-            z = np.atleast_2d((np.log(c) - mu) / sigma)
-            p, partial = np.empty_like(z), np.empty_like(z)
-            kp.normal_cdf_kernel(z, p)
-            kp.normal_cdf_kernel(z - sigma, partial)
-            return p.reshape(mean.shape), mean * partial.reshape(mean.shape)
-
-        total = mean.copy()
-        if ceiling > 0:
-            p, partial = below(ceiling)
-            total = partial + ceiling * (1.0 - p)
-        if floor > 0:
-            p, partial = below(floor)
-            total = total - partial + floor * p
-    return np.where(mean > 0, total, 0.0)
-
-
 @dataclass(frozen=True)
 class PensionProjection:
     """Stocks, flows, yearly summary and calibration table of the pension projection."""
 
     years: np.ndarray
-    actives: np.ndarray  # (n + 1, 2, A, S) at 1 January
-    inactive: np.ndarray  # (n + 1, 2, A, S)
+    actives: np.ndarray  # (n + 1, 2, A, S) at 1 January; (1, 2, A, S), the base year, without service_stocks
+    inactive: np.ndarray  # (n + 1, 2, A, S) or (1, 2, A, S)
     pensioners: np.ndarray  # (n + 1, 4, 2, A)
     pension_amount: np.ndarray  # (n + 1, 4, 2, A) total annual pension in payment
     insurable_wage: np.ndarray  # (n, 2, A) average insurable wage of an active
+    actives_by_age: np.ndarray  # (n + 1, 2, A) actives summed over service
+    inactive_by_age: np.ndarray  # (n + 1, 2, A)
+    service_years: np.ndarray  # (n + 1,) years of credited service of the actives and inactive
+    lowest_insured: float  # smallest cell of actives or inactive in any year (negative = a bug)
     summary: pd.DataFrame = field(repr=False)
     calibration: pd.DataFrame = field(repr=False)
     by_age: dict = field(repr=False, default_factory=dict)  # flow name -> (n, 2, A); exit_service, credits (n,);
@@ -250,18 +222,18 @@ class PensionProjection:
 
     def stock_frame(self) -> pd.DataFrame:
         """Long table ``year, sex, age`` of actives, inactive and pensioners by type at 1 January."""
-        n1, _, A, _ = self.actives.shape
+        n1, _, A = self.actives_by_age.shape
         stock_years = np.arange(self.years[0], self.years[0] + n1)
         index = pd.MultiIndex.from_product([stock_years, SEXES, np.arange(A)], names=["year", "sex", "age"])
-        data = {"actives": self.actives.sum(axis=3).reshape(-1), "inactive": self.inactive.sum(axis=3).reshape(-1)}
+        data = {"actives": self.actives_by_age.reshape(-1), "inactive": self.inactive_by_age.reshape(-1)}
         for k, kind in enumerate(PENSION_TYPES):
             data[f"pensioners_{kind}"] = self.pensioners[:, k].reshape(-1)
             data[f"pension_amount_{kind}"] = self.pension_amount[:, k].reshape(-1)
         return pd.DataFrame(data, index=index).reset_index()
 
     def service_frame(self) -> pd.DataFrame:
-        """Long table ``year, sex, age, service, actives, inactive`` (cells with someone in them)."""
-        n1, _, A, S = self.actives.shape
+        """Long table ``year, sex, age, service, actives, inactive`` (cells with someone in them); every
+        year with ``project_pension(..., service_stocks=True)``, else the base year only."""
         y, g, x, s = np.nonzero((self.actives > 0) | (self.inactive > 0))
         return pd.DataFrame({"year": self.years[0] + y, "sex": np.asarray(SEXES)[g], "age": x, "service": s,
                              "actives": self.actives[y, g, x, s], "inactive": self.inactive[y, g, x, s]})
@@ -293,12 +265,15 @@ def accrued_pensions(rules: SchemeRules, diag, H: int, service, ages, revaluatio
     return share[None, None, :] * reference
 
 
-def project_pension(inputs: PensionInputs, population, economy, engine: str = "numba",
-                    detail: bool = False) -> PensionProjection:
+def project_pension(inputs: PensionInputs, population, economy, engine: str = "numba", detail: bool = False,
+                    service_stocks: bool = False) -> PensionProjection:
     """Project the scheme over the projection years of ``population`` (see the module docstring).
 
-    ``detail=True`` also keeps every flow of the insured by age and service (``flows``), for audits
-    and tests; the summary, checks and results need only the flows by age (``by_age``).
+    ``service_stocks=True`` keeps the actives and inactive by age and service of every 1 January
+    (``actives``, ``inactive``: (n + 1, 2, A, S), for the service table of the results); otherwise
+    they hold the base year only (1, 2, A, S): the summary, checks and financing need only the
+    totals by age.  ``detail=True`` keeps those and every flow of the insured by age and service
+    (``flows``), for audits and tests.
     """
     rules, assume = inputs.rules, inputs.assumptions
     years = population.years
@@ -334,157 +309,86 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     revaluation_index = {"wages": wage_index, "prices": cpi_index, "none": np.ones(n)}[rules.revaluation]
     H = A
     diag = np.zeros((H + n + 1, 2, A))  # diag[h] = prefix sum at history/projection year h - 1
-
-    def push_year(h, insurable):  # diag[h + 1] from the year's insurable wage / revaluation index
-        diag[h + 1, :, 0] = insurable[:, 0]
-        diag[h + 1, :, 1:] = insurable[:, 1:] + diag[h, :, :-1]
-
     base_mean = np.sum(base_earnings * base_actives.sum(axis=2)) / max(base_actives.sum(), 1e-300)
-    salary = assume.salary_scale
-
-    def insurable_wage(t, actives_now):
-        weights = actives_now.sum(axis=2)
-        norm = np.sum(weights * salary) / weights.sum() if weights.sum() > 0 else np.mean(salary)
-        gross = base_mean * wage_index[t] * salary / norm
-        return clipped_lognormal_mean(gross, rules.earnings_cv,
-                                      rules.earnings_floor[t] * ceiling_index[t],
-                                      rules.earnings_ceiling[t] * ceiling_index[t])
-
-    w0 = insurable_wage(0, base_actives)
+    floor_level = rules.earnings_floor * ceiling_index
+    ceiling_level = rules.earnings_ceiling * ceiling_index
+    w0 = kp.insurable_wage_reference(base_actives, assume.salary_scale, base_mean * wage_index[0],
+                                     rules.earnings_cv, floor_level[0], ceiling_level[0])
     for h in range(H):  # history: years base - H .. base - 1
         back = H - h
-        level = (1.0 + wage_growth[0]) ** (-back) / (1.0 + revaluation_rate[0]) ** (-back)
-        push_year(h, w0 * level)
-
+        kp.push_cohort_sums(diag, h, w0 * ((1.0 + wage_growth[0]) ** (-back) / (1.0 + revaluation_rate[0]) ** (-back)))
     accrued = accrued_pensions(rules, diag, H, service, ages, float(revaluation_index[0]))
 
-    stocks_A = np.zeros((n + 1, 2, A, S))
-    stocks_N = np.zeros((n + 1, 2, A, S))
-    pens = np.zeros((n + 1, 4, 2, A))
-    amount = np.zeros((n + 1, 4, 2, A))
+    year = np.zeros(n, dtype=kp.YEAR_DTYPE)
+    year["average_wage"] = base_mean * wage_index
+    year["earnings_floor"], year["earnings_ceiling"] = floor_level, ceiling_level
+    year["revaluation_index"] = revaluation_index
+    if rules.reference_earnings == "last_years":
+        year["reference_period"] = np.maximum(rules.reference_years.astype(np.int64), 1)
+    for name in ("min_service_old_age", "min_service_invalidity", "min_service_survivors", "accrual_rate",
+                 "accrual_base_percent", "accrual_base_years", "early_reduction", "late_increment",
+                 "grant_per_year", "widow_share", "orphan_share", "full_orphan_share"):
+        year[name] = getattr(rules, name)
+    year["min_pension"] = rules.min_pension * pension_index
+    year["max_pension"] = rules.max_pension * pension_index
+    year["survivors_cap"] = rules.survivors_cap
+    year["orphan_age_limit"] = rules.orphan_age_limit.astype(np.int64)
+    year["indexation_next"] = np.r_[pension_index_rate[1:], pension_index_rate[-1]]
+    year_sex = np.zeros((n, 2), dtype=kp.YEAR_SEX_DTYPE)
+    year_sex["early_age"] = rules.early_age.astype(np.int64)
+    year_sex["normal_age"] = rules.normal_age.astype(np.int64)
+    year_sex["exit_age"] = assume.exit_age.astype(np.int64)
+    year_sex["retire_early"], year_sex["retire_normal"] = assume.retire_early, assume.retire_normal
+    year_sex["target_next"] = np.r_[target[1:], target[-1:]]  # the last year keeps its own target
+    rates = np.zeros((2, A), dtype=kp.AGE_DTYPE)
+    for name, value in (("invalidity", assume.invalidity), ("lapse", assume.lapse), ("reentry", assume.reentry),
+                        ("density", assume.density), ("salary", assume.salary_scale),
+                        ("entrant_share", entrants_shape), ("spouse_probability", assume.spouse_probability),
+                        ("orphans_per_death", assume.orphans_per_death)):
+        rates[name] = value
+    sex = np.zeros(2, dtype=kp.SEX_DTYPE)
+    sex["remarriage"] = assume.remarriage
+    sex["spouse_age_difference"] = assume.spouse_age_difference
+    sex["orphan_age_gap"] = assume.orphan_age_gap
+    q = np.ascontiguousarray(np.stack([q_insured, q_old, q_inv, q_pop], axis=1))  # (n, 4, 2, A)
+
+    rows = n + 1 if service_stocks or detail else 3  # 3: the base year and two working rows
+    stocks_A = np.empty((rows, 2, A, S))
+    stocks_N = np.empty((rows, 2, A, S))
+    pens = np.empty((n + 1, 4, 2, A))
+    amount = np.empty((n + 1, 4, 2, A))
     stocks_A[0], stocks_N[0] = base_actives, base_inactive
     pens[0] = base_pensioners
     amount[0] = base_pensioners * base_average
-    wages = np.zeros((n, 2, A))
-    new_number = np.zeros((n, 4, 2, A))  # awards of the year by type, sex and age at the end of the year
-    new_amount = np.zeros((n, 4, 2, A))
-    died = np.zeros((n, 4, 2, A))  # pensioners' deaths and other exits by age at the start of the year
-    left = np.zeros((n, 4, 2, A))
-    grants = np.zeros((n, 2))  # number and amount of lump-sum grants
-    exit_rates = np.zeros((4, 2, A))  # other exits: remarriage of widow(er)s, orphans at the age limit
-    exit_rates[2] = assume.remarriage[:, None]
-    # flows by age (summed over service) always; by age and service only with detail=True
-    flow_by_age = np.zeros((n, len(FLOW_NAMES), 2, A))
-    flow_totals = np.zeros((n, 2))  # years of service of the exits, years credited, of each year
+    by_year_type = [np.empty((n, 4, 2, A)) for _ in range(4)]  # awards number and amount, deaths, other exits
+    new_number, new_amount, died, left = by_year_type
+    wages, grants = np.empty((n, 2, A)), np.empty((n, 2))
+    flow_by_age, flow_totals = np.empty((n, len(FLOW_NAMES), 2, A)), np.empty((n, 2))
+    entrants, to_inactive, actives_end = np.empty((n, 2, A)), np.empty((n, 2, A)), np.empty((n, 2, A))
+    flow_cells = np.empty((n if detail else 0, len(FLOW_NAMES), 2, A, S))
+    insured_by_age, service_years, lowest = np.empty((n + 1, 2, 2, A)), np.empty((n + 1, 2)), np.empty((n + 1, 2))
+    driver = kp.project_scheme_kernel if engine == "numba" else kp.project_scheme_reference
+    driver(year, year_sex, rates, sex, q, float(rules.earnings_cv), bool(rules.invalidity_service_credit), diag, H,
+           stocks_A, stocks_N, pens, amount, wages, new_number, new_amount, died, left, grants, flow_by_age,
+           flow_totals, entrants, to_inactive, actives_end, flow_cells, insured_by_age, service_years, lowest)
+
     by_age = {name: flow_by_age[:, k] for k, name in enumerate(FLOW_NAMES)}
-    by_age.update(entrants=np.zeros((n, 2, A)), to_inactive=np.zeros((n, 2, A)))
-    flows = {name: np.zeros((n, 2, A, S)) for name in FLOW_NAMES} if detail else {}
-    scratch = [np.zeros((2, A, S)) for _ in FLOW_NAMES]
-    before_balancing = np.zeros((n, 2, A))
-
-    for t in range(n):
-        A0, N0 = stocks_A[t], stocks_N[t]
-        w = insurable_wage(t, A0) if t else w0
-        wages[t] = w
-        push_year(H + t, w / revaluation_index[t])
-        early = rules.early_age[t].astype(np.int64)
-        normal = rules.normal_age[t].astype(np.int64)
-        exit_age = assume.exit_age[t].astype(np.int64)
-        min_old = int(np.ceil(rules.min_service_old_age[t]))  # completed years: s >= min
-        args = (A0, N0, q_insured[t], assume.invalidity, assume.retire_early[t], assume.retire_normal[t],
-                assume.lapse, assume.reentry, assume.density, early, normal, exit_age, min_old)
-        outputs = [stocks_A[t + 1], stocks_N[t + 1]] + scratch
-        if engine == "numba":
-            kp.insured_step_kernel(*args, *outputs)
-        else:
-            for target_array, value in zip(outputs, kp.insured_step_reference(*args)):
-                target_array[...] = value
-        A1, N1, dA, dN, inv, retA, leftN, lap, back = outputs
-        if engine == "numba":
-            kp.flow_totals_kernel(A0, *scratch, assume.density, flow_by_age[t], flow_totals[t])
-        else:
-            flow_by_age[t], flow_totals[t] = kp.flow_totals_reference(A0, *scratch, assume.density)
-        if detail:
-            for name, value in zip(FLOW_NAMES, scratch):
-                flows[name][t] = value
-
-        # awards, entitled deaths and grants (reference earnings from the cohort-diagonal sums)
-        periods = np.maximum(service, 1)
-        if rules.reference_earnings == "last_years":
-            periods = np.minimum(periods, max(int(rules.reference_years[t]), 1))
-        award_args = (retA, leftN, inv, dA, dN, diag, H + t + 1, periods.astype(np.int64),
-                      float(revaluation_index[t]), w, normal.astype(np.float64),
-                      float(rules.min_service_old_age[t]), float(rules.min_service_invalidity[t]),
-                      float(rules.min_service_survivors[t]), float(rules.accrual_rate[t]),
-                      float(rules.accrual_base_percent[t]), float(rules.accrual_base_years[t]),
-                      float(rules.min_pension[t] * pension_index[t]), float(rules.max_pension[t] * pension_index[t]),
-                      float(rules.early_reduction[t]), float(rules.late_increment[t]),
-                      bool(rules.invalidity_service_credit), float(rules.grant_per_year[t]))
-        if engine == "numba":
-            awarded = [np.empty((2, A)) for _ in range(6)] + [np.empty(2)]
-            kp.awards_kernel(*award_args, *awarded)
-        else:
-            awarded = kp.awards_reference(*award_args)
-        old_n, old_amt, inv_n, inv_amt, deaths_n, deaths_base, grant_totals = awarded
-        new_n, new_amt = new_number[t], new_amount[t]
-        new_n[0], new_amt[0], new_n[1], new_amt[1] = old_n, old_amt, inv_n, inv_amt
-        grants[t] = grant_totals
-
-        # deaths that give survivors' pensions: insured with enough service, and pensioners
-        qs = (q_old[t], q_inv[t], q_pop[t], q_pop[t])
-        limit = int(rules.orphan_age_limit[t])
-        exit_rates[3] = (ages[None, :] >= limit - 1).astype(float)
-        for k in (0, 1):
-            deaths_n = deaths_n + pens[t, k] * qs[k]
-            deaths_base = deaths_base + amount[t, k] * qs[k]
-        survivor_args = (deaths_n, deaths_base, assume.spouse_probability, assume.orphans_per_death,
-                         assume.spouse_age_difference, assume.orphan_age_gap, float(rules.widow_share[t]),
-                         float(rules.orphan_share[t]), float(rules.full_orphan_share[t]),
-                         float(rules.survivors_cap[t]), limit)
-        if engine == "numba":
-            kp.survivors_kernel(*survivor_args, new_n[2], new_amt[2], new_n[3], new_amt[3])
-        else:
-            new_n[2], new_amt[2], new_n[3], new_amt[3] = kp.survivors_reference(*survivor_args)
-
-        index_next = pension_index_rate[t + 1] if t + 1 < n else pension_index_rate[t]
-        for k in range(4):
-            args = (pens[t, k], amount[t, k], qs[k], exit_rates[k], new_n[k], new_amt[k], float(index_next))
-            outputs = (pens[t + 1, k], amount[t + 1, k], died[t, k], left[t, k])
-            if engine == "numba":
-                kp.pensioners_step_kernel(*args, *outputs)
-            else:
-                for target_array, value in zip(outputs, kp.pensioners_step_reference(*args)):
-                    target_array[...] = value
-
-        before_balancing[t] = A1.sum(axis=2)  # actives of the year's end, before entrants and moves
-
-        # balance actives to coverage x employed on 1 January of the next year
-        goal = target[t + 1] if t + 1 < n else target[t]
-        entrants = np.zeros((2, A))
-        moved = np.zeros((2, A))
-        for g in range(2):
-            have = A1[g].sum()
-            if have < goal[g]:
-                entrants[g] = (goal[g] - have) * entrants_shape[g]
-                A1[g, :, 0] += entrants[g]
-            elif have > 0:
-                share = (have - goal[g]) / have
-                excess = A1[g] * share
-                moved[g] = excess.sum(axis=1)
-                A1[g] -= excess
-                N1[g] += excess
-        by_age["entrants"][t], by_age["to_inactive"][t] = entrants, moved
-
+    by_age.update(entrants=entrants, to_inactive=to_inactive)
     by_age["exit_service"], by_age["credits"] = flow_totals[:, 0], flow_totals[:, 1]
     by_age["awards_amount"] = new_amount  # (n, 4, 2, A) annual amount of the year's awards, age at year end
     by_age["accrued_pension_base"] = accrued  # (2, A, S) pension accrued by 1 January of the base year
-    by_age["actives_end"] = before_balancing
-    return _projection(inputs, years, stocks_A, stocks_N, pens, amount, wages, by_age, flows, new_number,
-                       new_amount, died, left, grants)
+    by_age["actives_end"] = actives_end
+    flows = {name: flow_cells[:, k] for k, name in enumerate(FLOW_NAMES)} if detail else {}
+    kept = slice(None) if rows == n + 1 else slice(0, 1)
+    stocks = dict(actives=stocks_A[kept], inactive=stocks_N[kept], actives_by_age=insured_by_age[:, 0],
+                  inactive_by_age=insured_by_age[:, 1], service_years=service_years.sum(axis=1),
+                  lowest_insured=float(lowest.min()))
+    return _projection(inputs, years, stocks, pens, amount, wages, by_age, flows, new_number, new_amount, died, left,
+                       grants)
 
 
-def _projection(inputs, years, stocks_A, stocks_N, pens, amount, wages, by_age, flows, new_number, new_amount,
-                died, left, grants) -> PensionProjection:
+def _projection(inputs, years, stocks, pens, amount, wages, by_age, flows, new_number, new_amount, died, left,
+                grants) -> PensionProjection:
     """Yearly summary, cash flows and calibration from the stocks and flows of the projection.
 
     Pensions paid in year t: the amounts in payment at 1 January, less half a year for those who
@@ -498,7 +402,7 @@ def _projection(inputs, years, stocks_A, stocks_N, pens, amount, wages, by_age, 
         average_in_payment = np.where(pens[:-1] > 0, amount[:-1] / pens[:-1], 0.0)  # (n, 4, 2, A)
     paid = (amount[:-1] - 0.5 * (died + left) * average_in_payment).sum(axis=(2, 3)) + 0.5 * new_amount.sum(axis=(2, 3))
     average_number = (pens[:-1] - 0.5 * (died + left)).sum(axis=(2, 3)) + 0.5 * new_number.sum(axis=(2, 3))
-    actives_by_age = stocks_A.sum(axis=3)  # (n + 1, 2, A)
+    actives_by_age = stocks["actives_by_age"]  # (n + 1, 2, A)
     average_actives = 0.5 * (actives_by_age[:-1] + by_age["actives_end"])
     earnings = (average_actives * assume.density[None] * wages).sum(axis=(1, 2))
     contributions = rules.contribution_rate * earnings
@@ -508,7 +412,7 @@ def _projection(inputs, years, stocks_A, stocks_N, pens, amount, wages, by_age, 
     average_actives_total = average_actives.sum(axis=(1, 2))
     columns = {
         "actives": actives_by_age[:-1].sum(axis=(1, 2)), "actives_male": actives_by_age[:-1, 0].sum(axis=1),
-        "actives_female": actives_by_age[:-1, 1].sum(axis=1), "inactive": stocks_N[:-1].sum(axis=(1, 2, 3)),
+        "actives_female": actives_by_age[:-1, 1].sum(axis=1), "inactive": stocks["inactive_by_age"][:-1].sum(axis=(1, 2)),
         "new_entrants": total("entrants"), "moved_to_inactive": total("to_inactive"),
         "lapses": total("lapsed"), "reentries": total("reentered"),
         "deaths_actives": total("dead_active"), "deaths_inactive": total("dead_inactive"),
@@ -534,17 +438,18 @@ def _projection(inputs, years, stocks_A, stocks_N, pens, amount, wages, by_age, 
                                                           np.nan)
             columns[f"average_award_{kind}"] = np.where(awards_k > 0, new_amount[:, k].sum(axis=(1, 2)) / awards_k,
                                                         np.nan)
+        pensioners_all = sum(columns[f"pensioners_{kind}"] for kind in PENSION_TYPES)
+        columns["pensioners"] = pensioners_all
+        columns["demographic_ratio"] = pensioners_all / columns["actives"]
+        columns["average_pension"] = np.where(pensioners_all > 0, amount[:-1].sum(axis=(1, 2, 3)) / pensioners_all,
+                                              np.nan)
+        columns["benefit_ratio"] = columns["average_pension"] / columns["average_insurable_earnings"]
     summary = pd.DataFrame({"year": years, **columns})
-    pensioners_all = summary[[f"pensioners_{k}" for k in PENSION_TYPES]].sum(axis=1)
-    amount_all = amount[:-1].sum(axis=(1, 2, 3))
-    summary["pensioners"] = pensioners_all
-    summary["demographic_ratio"] = pensioners_all / summary["actives"]
-    summary["average_pension"] = amount_all / pensioners_all.where(pensioners_all > 0)
-    summary["benefit_ratio"] = summary["average_pension"] / summary["average_insurable_earnings"]
-    calibration = calibration_table(summary.iloc[0], inputs.actual)
+    calibration = calibration_table({name: values[0] for name, values in columns.items()}, inputs.actual)
     if flows:
         flows = dict(flows, entrants=by_age["entrants"], to_inactive=by_age["to_inactive"], credits=by_age["credits"])
-    return PensionProjection(years, stocks_A, stocks_N, pens, amount, wages, summary, calibration, by_age, flows)
+    return PensionProjection(years=years, pensioners=pens, pension_amount=amount, insurable_wage=wages, summary=summary,
+                             calibration=calibration, by_age=by_age, flows=flows, **stocks)
 
 
 def calibration_table(first_year, actual: dict) -> pd.DataFrame:

@@ -107,9 +107,17 @@ def interpolate_linear(anchor_years, values, years):
     """Values for every year, linear between anchor years, constant outside them."""
     anchor_years = np.asarray(anchor_years, dtype=np.float64)
     values = np.asarray(values, dtype=np.float64)
-    flat = values.reshape(len(anchor_years), -1)
-    out = np.column_stack([np.interp(years, anchor_years, flat[:, j]) for j in range(flat.shape[1])])
-    return out.reshape((len(years),) + values.shape[1:])
+    years = np.asarray(years, dtype=np.float64)
+    if len(anchor_years) == 1:
+        return np.repeat(values, len(years), axis=0)
+    # the anchors around each year (as np.interp): value = v[j] + slope x (year - anchor[j])
+    j = np.clip(np.searchsorted(anchor_years, years, side="right") - 1, 0, len(anchor_years) - 2)
+    shape = (-1,) + (1,) * (values.ndim - 1)
+    slope = (values[j + 1] - values[j]) / (anchor_years[j + 1] - anchor_years[j]).reshape(shape)
+    out = values[j] + slope * (years - anchor_years[j]).reshape(shape)
+    out[years <= anchor_years[0]] = values[0]
+    out[years >= anchor_years[-1]] = values[-1]
+    return out
 
 
 def asfr_from_tfr_and_pattern(tfr, pattern_years, pattern, years):

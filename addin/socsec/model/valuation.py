@@ -107,27 +107,26 @@ def economy_checks(economy: EconomyProjection) -> tuple:
 def pension_checks(pension: PensionProjection, economy: EconomyProjection) -> tuple:
     """Persons and service conserved across all flows; pensioners reconcile; no negative stock;
     actives never above the employed (methods.md section 4, item 9)."""
-    f, A, N = pension.by_age, pension.actives, pension.inactive
+    f = pension.by_age
     exits = sum(f[k] for k in ("dead_active", "dead_inactive", "invalid", "retired_active", "left_inactive"))
-    by_service = A.sum(axis=(1, 2)) + N.sum(axis=(1, 2))  # (n + 1, S) insured by years of service
-    insured = by_service.sum(axis=1)
+    insured = pension.actives_by_age.sum(axis=(1, 2)) + pension.inactive_by_age.sum(axis=(1, 2))
     start = insured[:-1] + f["entrants"].sum(axis=(1, 2))
     end = insured[1:] + exits.sum(axis=(1, 2))
     persons = float(np.max(np.abs(end - start) / np.maximum(start, 1.0)))
-    in_service = by_service @ np.arange(A.shape[3])  # years of service at each 1 January
+    in_service = pension.service_years  # years of service at each 1 January
     service_start = in_service[:-1] + f["credits"]
     service_end = in_service[1:] + f["exit_service"]
     service = float(np.max(np.abs(service_end - service_start) / np.maximum(service_start, 1.0)))
-    summary = pension.summary
+    column = lambda name: pension.summary[name].to_numpy()  # noqa: E731
     worst_pensioners = 0.0
+    number = pension.pensioners.sum(axis=(2, 3))  # (n + 1, 4)
     for k, kind in enumerate(PENSION_TYPES):
-        expected = (pension.pensioners[:-1, k].sum(axis=(1, 2)) - summary[f"deaths_{kind}"]
-                    - summary[f"other_exits_{kind}"] + summary[f"awards_{kind}"])
-        got = pension.pensioners[1:, k].sum(axis=(1, 2))
+        expected = number[:-1, k] - column(f"deaths_{kind}") - column(f"other_exits_{kind}") + column(f"awards_{kind}")
+        got = number[1:, k]
         worst_pensioners = max(worst_pensioners, float(np.max(np.abs(got - expected) / np.maximum(got, 1.0))))
-    negative = float(max(0.0, -min(A.min(), N.min(), pension.pensioners.min(), pension.pension_amount.min())))
+    negative = float(max(0.0, -min(pension.lowest_insured, pension.pensioners.min(), pension.pension_amount.min())))
     employed = economy.employed.sum(axis=2)  # (n, 2)
-    excess = float(max(np.max(A[:-1].sum(axis=(2, 3)) - employed), 0.0))
+    excess = float(max(np.max(pension.actives_by_age[:-1].sum(axis=2) - employed), 0.0))
     return (
         Check("Insured persons conserved", persons, ACCOUNTING_TOLERANCE, persons <= ACCOUNTING_TOLERANCE,
               "stock + entrants vs next stock + exits (deaths, invalidity, retirements), max relative residual"),
