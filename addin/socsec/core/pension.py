@@ -1,9 +1,11 @@
-"""Insured population and pensioners of a pension scheme, one year at a time (methods.md section 4).
+"""Insured population and pensioners of a pension scheme (methods.md section 4): the whole projection
+in one numba kernel, :func:`project_scheme_kernel`, and its numpy twin :func:`project_scheme_reference`,
+which runs the yearly steps below one after another.
 
 Axis order ``(sex, age, service)``; ages 0..omega (open group), service 0..omega completed
 years of credited service.  Stocks are at 1 January; every flow of the year is an output.
 
-Insured persons (:func:`insured_step_kernel`), for each sex, age x and service s at the start
+Insured persons (:func:`insured_step_reference`), for each sex, age x and service s at the start
 of the year, with independent decrements applied in this order (fractions of the stock):
 
 * actives A: death ``q``; invalidity ``i`` of the survivors; retirement ``r`` of those still
@@ -409,15 +411,19 @@ def stock_row(t, keep_all):
 
 
 @njit(cache=True)
-def project_scheme_kernel(year, year_sex, rates, sex, q, earnings_cv, service_credit, diag, h0,
+def project_scheme_kernel(year, year_sex, rates, sex, q, earnings_cv, service_credit, history, diag,
                           actives, inactive, pensioners, amount, wages, awards_number, awards_amount,
                           pensioner_deaths, pensioner_exits, grants, flows_by_age, flow_totals, entrants,
                           to_inactive, actives_end, flows, insured_by_age, service_years, lowest):
     """The whole projection of the scheme, year after year (numba kernel; twin
     :func:`project_scheme_reference`, which runs the yearly steps of this module one after another).
 
-    Each year t: insurable wages (:func:`insurable_wage_reference`) and the cohort-diagonal sums
-    ``diag[h0 + t + 1]`` of wage / revaluation index; the insured step
+    Reference earnings use ``diag``, prefix sums along cohort diagonals (:func:`push_cohort_sums`):
+    rows 1 .. H (H = len(history)) are the H years before the base year, whose insurable wage is
+    that of the base year times ``history[h]``; row H + t + 1 adds year t's wage / revaluation index.
+
+    Each year t: insurable wages (:func:`insurable_wage_reference`) and ``diag[H + t + 1]``
+    (with the history rows first when t = 0); the insured step
     (:func:`insured_step_reference`), its flow totals (:func:`flow_totals_reference`) and the
     awards, entitled deaths and grants (:func:`awards_reference`), fused in one pass over the
     occupied (age, service) cells; survivors' awards from the entitled deaths of the insured and
@@ -426,9 +432,9 @@ def project_scheme_kernel(year, year_sex, rates, sex, q, earnings_cv, service_cr
     ``target_next`` (new entrants with no service, or a move of the excess to inactive, pro rata).
 
     Inputs: year (n,) YEAR_DTYPE, year_sex (n, 2) YEAR_SEX_DTYPE, rates (2, A) AGE_DTYPE, sex (2,)
-    SEX_DTYPE, q (n, 4, 2, A); diag (h0 + n + 1, 2, A) with the history up to ``diag[h0]`` (rows
-    after it are written).  Stocks hold the base year in row 0; every other cell of every output is
-    written: actives, inactive (n + 1, 2, A, S), or (3, 2, A, S) to keep only the base year and two
+    SEX_DTYPE, q (n, 4, 2, A), history (H,).  Stocks hold the base year in row 0; every other cell of
+    every output is written: diag (H + n + 1, 2, A) (row 0 is 0: nothing before the first year);
+    actives, inactive (n + 1, 2, A, S), or (3, 2, A, S) to keep only the base year and two
     working rows (:func:`stock_row`); pensioners, amount (n + 1, 4, 2, A);
     wages (n, 2, A); awards_number, awards_amount, pensioner_deaths, pensioner_exits (n, 4, 2, A);
     grants (n, 2) number and amount; flows_by_age (n, 7, 2, A) and flow_totals (n, 2) as
@@ -442,6 +448,7 @@ def project_scheme_kernel(year, year_sex, rates, sex, q, earnings_cv, service_cr
     A = actives.shape[2]
     S = actives.shape[3]
     omega = A - 1
+    h0 = history.shape[0]
     keep_flows = flows.shape[0] == n
     keep_all = actives.shape[0] == n + 1
     salary = rates.salary
@@ -493,6 +500,13 @@ def project_scheme_kernel(year, year_sex, rates, sex, q, earnings_cv, service_cr
             for x in range(A):
                 gross[g, x] = y.average_wage * salary[g, x] / norm
         clipped_lognormal_mean_kernel(gross, earnings_cv, y.earnings_floor, y.earnings_ceiling, wages[t])
+        if t == 0:
+            diag[0] = 0.0
+            for h in range(h0):
+                for g in range(2):
+                    diag[h + 1, g, 0] = wages[0, g, 0] * history[h]
+                    for x in range(1, A):
+                        diag[h + 1, g, x] = wages[0, g, x] * history[h] + diag[h, g, x - 1]
         h_now = h0 + t + 1
         revaluation = y.revaluation_index
         for g in range(2):
@@ -713,13 +727,13 @@ def push_cohort_sums(diag, h, insurable):
     diag[h + 1, :, 1:] = insurable[:, 1:] + diag[h, :, :-1]
 
 
-def project_scheme_reference(year, year_sex, rates, sex, q, earnings_cv, service_credit, diag, h0,
+def project_scheme_reference(year, year_sex, rates, sex, q, earnings_cv, service_credit, history, diag,
                              actives, inactive, pensioners, amount, wages, awards_number, awards_amount,
                              pensioner_deaths, pensioner_exits, grants, flows_by_age, flow_totals, entrants,
                              to_inactive, actives_end, flows, insured_by_age, service_years, lowest):
     """Numpy twin of :func:`project_scheme_kernel`, with the same arguments and outputs (it fills
     them): a loop over the years calling the numpy steps of this module one after another."""
-    n = year.shape[0]
+    n, h0 = year.shape[0], history.shape[0]
     _, _, A, S = actives.shape
     ages, service = np.arange(A), np.arange(S)
     exit_rate = np.zeros((4, 2, A))
@@ -730,6 +744,10 @@ def project_scheme_reference(year, year_sex, rates, sex, q, earnings_cv, service
         a0, n0 = actives[stock_row(t, keep_all)], inactive[stock_row(t, keep_all)]
         wages[t] = insurable_wage_reference(a0, rates["salary"], y["average_wage"], earnings_cv,
                                             y["earnings_floor"], y["earnings_ceiling"])
+        if t == 0:
+            diag[0] = 0.0
+            for h in range(h0):
+                push_cohort_sums(diag, h, wages[0] * history[h])
         push_cohort_sums(diag, h0 + t, wages[t] / y["revaluation_index"])
         a1, n1, *cells = insured_step_reference(
             a0, n0, q[t, 0], rates["invalidity"], ys["retire_early"], ys["retire_normal"],

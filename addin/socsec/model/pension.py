@@ -308,20 +308,15 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     revaluation_rate = {"wages": wage_growth, "prices": cpi, "none": np.zeros(n)}[rules.revaluation]
     revaluation_index = {"wages": wage_index, "prices": cpi_index, "none": np.ones(n)}[rules.revaluation]
     H = A
-    diag = np.zeros((H + n + 1, 2, A))  # diag[h] = prefix sum at history/projection year h - 1
+    back = H - np.arange(H)  # years before the base year of history rows 1 .. H
+    history = (1.0 + wage_growth[0]) ** (-back) / (1.0 + revaluation_rate[0]) ** (-back)
+    diag = np.empty((H + n + 1, 2, A))  # diag[h] = prefix sum at history/projection year h - 1
     base_mean = np.sum(base_earnings * base_actives.sum(axis=2)) / max(base_actives.sum(), 1e-300)
-    floor_level = rules.earnings_floor * ceiling_index
-    ceiling_level = rules.earnings_ceiling * ceiling_index
-    w0 = kp.insurable_wage_reference(base_actives, assume.salary_scale, base_mean * wage_index[0],
-                                     rules.earnings_cv, floor_level[0], ceiling_level[0])
-    for h in range(H):  # history: years base - H .. base - 1
-        back = H - h
-        kp.push_cohort_sums(diag, h, w0 * ((1.0 + wage_growth[0]) ** (-back) / (1.0 + revaluation_rate[0]) ** (-back)))
-    accrued = accrued_pensions(rules, diag, H, service, ages, float(revaluation_index[0]))
 
     year = np.zeros(n, dtype=kp.YEAR_DTYPE)
     year["average_wage"] = base_mean * wage_index
-    year["earnings_floor"], year["earnings_ceiling"] = floor_level, ceiling_level
+    year["earnings_floor"] = rules.earnings_floor * ceiling_index
+    year["earnings_ceiling"] = rules.earnings_ceiling * ceiling_index
     year["revaluation_index"] = revaluation_index
     if rules.reference_earnings == "last_years":
         year["reference_period"] = np.maximum(rules.reference_years.astype(np.int64), 1)
@@ -368,7 +363,7 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     flow_cells = np.empty((n if detail else 0, len(FLOW_NAMES), 2, A, S))
     insured_by_age, service_years, lowest = np.empty((n + 1, 2, 2, A)), np.empty((n + 1, 2)), np.empty((n + 1, 2))
     driver = kp.project_scheme_kernel if engine == "numba" else kp.project_scheme_reference
-    driver(year, year_sex, rates, sex, q, float(rules.earnings_cv), bool(rules.invalidity_service_credit), diag, H,
+    driver(year, year_sex, rates, sex, q, float(rules.earnings_cv), bool(rules.invalidity_service_credit), history, diag,
            stocks_A, stocks_N, pens, amount, wages, new_number, new_amount, died, left, grants, flow_by_age,
            flow_totals, entrants, to_inactive, actives_end, flow_cells, insured_by_age, service_years, lowest)
 
@@ -376,7 +371,8 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     by_age.update(entrants=entrants, to_inactive=to_inactive)
     by_age["exit_service"], by_age["credits"] = flow_totals[:, 0], flow_totals[:, 1]
     by_age["awards_amount"] = new_amount  # (n, 4, 2, A) annual amount of the year's awards, age at year end
-    by_age["accrued_pension_base"] = accrued  # (2, A, S) pension accrued by 1 January of the base year
+    # (2, A, S) pension accrued by 1 January of the base year
+    by_age["accrued_pension_base"] = accrued_pensions(rules, diag, H, service, ages, float(revaluation_index[0]))
     by_age["actives_end"] = actives_end
     flows = {name: flow_cells[:, k] for k, name in enumerate(FLOW_NAMES)} if detail else {}
     kept = slice(None) if rows == n + 1 else slice(0, 1)
