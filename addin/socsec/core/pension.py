@@ -551,6 +551,8 @@ def project_scheme_kernel(year, year_sex, rates, sex, q, earnings_cv, service_cr
                 last = top[g, x]
                 high = -1  # highest service written in a_next / n_next
                 gain = 0.0  # stayers of service s - 1 who gained a year: they land on s
+                old_number = old_amount = invalid_number = invalid_amount = 0.0
+                dead_number = dead_pension = grant_number = grant_amount = 0.0
                 for s in range(last + 1):
                     a = a_row[s]
                     m0 = n_row[s]
@@ -614,23 +616,32 @@ def project_scheme_kernel(year, year_sex, rates, sex, q, earnings_cv, service_cr
                         base_pension = min(base_pension, max_pension)
                         potential = min(potential, max_pension)
                     if s >= min_old:
-                        awards_number[t, 0, g, x1] += ret + left
-                        awards_amount[t, 0, g, x1] += ret * base_pension * adjust + left * base_pension * deferred_adjust
+                        old_number += ret + left
+                        old_amount += ret * base_pension * adjust + left * base_pension * deferred_adjust
                     else:
-                        grants[t, 0] += ret + left
-                        grants[t, 1] += (ret + left) * grant
+                        grant_number += ret + left
+                        grant_amount += (ret + left) * grant
                     if s >= min_invalidity:
-                        awards_number[t, 1, g, x1] += i
-                        awards_amount[t, 1, g, x1] += i * potential
+                        invalid_number += i
+                        invalid_amount += i * potential
                     else:
-                        grants[t, 0] += i
-                        grants[t, 1] += i * grant
+                        grant_number += i
+                        grant_amount += i * grant
                     if s >= min_survivors:
-                        death_number[g, x] += dead
-                        death_pension[g, x] += dead * potential
+                        dead_number += dead
+                        dead_pension += dead * potential
                     else:
-                        grants[t, 0] += dead
-                        grants[t, 1] += dead * grant
+                        grant_number += dead
+                        grant_amount += dead * grant
+                # the row's sums (kept in registers in the loop above)
+                awards_number[t, 0, g, x1] += old_number
+                awards_amount[t, 0, g, x1] += old_amount
+                awards_number[t, 1, g, x1] += invalid_number
+                awards_amount[t, 1, g, x1] += invalid_amount
+                death_number[g, x] += dead_number
+                death_pension[g, x] += dead_pension
+                grants[t, 0] += grant_number
+                grants[t, 1] += grant_amount
                 if gain != 0.0:
                     a_next[last + 1] += gain
                     high = last + 1
