@@ -1,6 +1,7 @@
 """socsec doctor, socsec bench --udf, socsec excel vba, and the lazy valuation chain behind SOCSEC_INDICATOR."""
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,7 @@ from socsec.cli import main
 from socsec.excel import doctor
 from socsec.model.chain import STEPS, LazyValuation
 from socsec.model.overrides import apply_overrides
+from socsec.model.pension import CONTRIBUTION_RULES
 from socsec.model.valuation import run_valuation
 from workbook_fixtures import small_inputs
 
@@ -206,13 +208,28 @@ def test_investment_return_does_not_rerun_the_pension_block(computed_base):
     assert variant.pension is computed_base.pension and variant.economy is not computed_base.economy
 
 
+@pytest.mark.parametrize("name", CONTRIBUTION_RULES)
+def test_contribution_rules_reuse_the_persons_and_pensions_of_the_scheme(computed_base, name):
+    """Contributions and expenses are recomputed from the base's insurable earnings and benefits,
+    equal to a full valuation; everything else of the scheme is reused."""
+    rules = computed_base.inputs.pension.rules
+    changed = replace(rules, **{name: getattr(rules, name) + 0.013})
+    inputs = replace(computed_base.inputs, pension=replace(computed_base.inputs.pension, rules=changed))
+    variant, full = LazyValuation(inputs, base=computed_base), run_valuation(inputs)
+    for block, frame in frames_of(full).items():
+        pd.testing.assert_frame_equal(frames_of(variant)[block], frame, check_exact=True, obj=f"{name}: {block}")
+    assert variant.scheme is computed_base.scheme and variant.pension is not computed_base.pension
+    assert not variant.pension.summary["total_expenditure"].equals(computed_base.pension.summary["total_expenditure"]) \
+        or name == "contribution_rate"
+
+
 def test_every_block_of_run_valuation_has_a_step():
     """A block added to run_valuation works through the full-run fallback; this test asks for a step."""
     import dataclasses
 
     from socsec.model.valuation import Valuation
     blocks = [f.name for f in dataclasses.fields(Valuation) if f.name not in ("inputs", "checks")]
-    assert blocks == list(STEPS), "declare the new block in socsec.model.chain.STEPS"
+    assert [step for step in STEPS if step in blocks] == blocks, "declare the new block in socsec.model.chain.STEPS"
 
 
 def test_run_macro_module_calls_the_python_entry_point():

@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from socsec.model.finance import replacement_rates
@@ -126,11 +127,12 @@ def test_pension_annuities_equal_the_actuarial_function(base):
     """Capital values use the year's life table with the pensioner mortality factor, the nominal
     return and the pension indexation: equal to socsec.model.actuarial.annuity_due at every age."""
     from socsec.model.actuarial import annuity_due
-    from socsec.model.finance import pension_annuities
+    from socsec.model.finance import pension_annuities, pension_indexation
 
     scheme = base.inputs.pension
     qx = base.population.life_tables.qx
-    factors = pension_annuities(base.economy, scheme, qx)
+    factors = pension_annuities(base.economy.macro["nominal_return"].to_numpy(),
+                                pension_indexation(scheme.rules, base.economy.macro), scheme.assumptions.mortality_factor, qx)
     macro = base.economy.macro
     t = 3
     w = scheme.rules.indexation_wage_weight[t]
@@ -184,9 +186,10 @@ def test_accrued_pensions_and_their_value_by_hand(base):
     for g, x, s in ((0, 27, 5), (1, 29, 10), (0, 22, 1), (1, 30, 15)):
         want = scheme.rules.accrual_rate[0] * s * w0[g, x - s:x].mean()
         assert accrued[g, x, s] == pytest.approx(want, rel=1e-12)
-    from socsec.model.finance import accrued_rights_value, pension_annuities
+    from socsec.model.finance import accrued_rights_value, pension_annuities, pension_indexation
     qx = base.population.life_tables.qx
-    factors = pension_annuities(base.economy, scheme, qx)
+    factors = pension_annuities(base.economy.macro["nominal_return"].to_numpy(),
+                                pension_indexation(scheme.rules, base.economy.macro), scheme.assumptions.mortality_factor, qx)
     macro = base.economy.macro
     i, r = macro["nominal_return"][0], macro["average_wage_growth"][0]
     total = 0.0
@@ -205,3 +208,23 @@ def test_accrued_pensions_and_their_value_by_hand(base):
     ratio = float(table[table.indicator == "funding_ratio_base_year"]["value"].iloc[0])
     in_payment = base.finance.yearly["liability_pensions_in_payment"][0]
     assert ratio == pytest.approx(base.inputs.finance.initial_reserve / (in_payment + total), rel=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(__import__("socsec.model.overrides", fromlist=["registry"]).registry()))
+def test_memoised_annuities_and_replacement_rates_are_never_stale(base, name):
+    """After the base is valued, a valuation with one override gives the same financing tables as with
+    an empty memo (the memo key holds every value the memoised computations read)."""
+    from socsec.model import finance
+    from socsec.model.overrides import lookup
+
+    spec = lookup(name)
+    value = (spec.low + 0.41 * (spec.high - spec.low)) if spec.low is not None and spec.high is not None else 0.0123
+    value = float(round(value)) if "age" in spec.units else value
+    inputs = apply_overrides(base.inputs, {name: value})
+    run_valuation(base.inputs)  # the base's values in the memo
+    warm = run_valuation(inputs).finance
+    finance._MEMO.clear()
+    cold = run_valuation(inputs).finance
+    pd.testing.assert_frame_equal(warm.replacement, cold.replacement, check_exact=True)
+    pd.testing.assert_frame_equal(warm.indicators, cold.indicators, check_exact=True)
+    pd.testing.assert_frame_equal(warm.yearly, cold.yearly, check_exact=True)

@@ -17,24 +17,47 @@ from dataclasses import fields as dataclass_fields
 
 from socsec.model.economy import project_economy
 from socsec.model.finance import project_finance
-from socsec.model.pension import project_pension
+from socsec.model.pension import CONTRIBUTION_RULES, project_pension, with_contribution_rules
 from socsec.model.population import project_population
 from socsec.model.valuation import run_valuation
 
 # block name -> (the ModelInputs fields it reads, function(lazy valuation) -> projection); chain order.
-# A field may be given as (field, ignored sub-fields): sub-fields of that input block the projection
-# does not depend on (through any earlier block either); a change there alone lets the block be reused.
+# A field may be given as (field, ignored): ``ignored`` lists sub-fields of that input block the
+# projection does not depend on (through any earlier block either), each a name or again
+# (sub-field, ignored); a change there alone lets the block be reused.
+RETURN_FIELDS = ("investment_return", "return_input")  # the economy's investment return: financing only
 STEPS = {
     "population": (("population",), lambda v: project_population(v.inputs.population.to_assumptions(),
                                                                 engine=v.engine)),
     "economy": (("population", "economy"), lambda v: project_economy(v.inputs.economy, v.population,
                                                                      engine=v.engine)),
-    # the pension block reads wages, prices and employment from the economy, not the investment return
-    "pension": (("population", ("economy", ("investment_return", "return_input")), "pension"),
-                lambda v: project_pension(v.inputs.pension, v.population, v.economy, engine=v.engine)),
+    # persons and pensions of the scheme: wages, prices and employment from the economy, not the
+    # investment return; not the contribution rate or the administrative expenses either
+    "scheme": (("population", ("economy", RETURN_FIELDS), ("pension", (("rules", CONTRIBUTION_RULES),))),
+               lambda v: project_pension(v.inputs.pension, v.population, v.economy, engine=v.engine)),
+    # the same with the contributions and expenses of this valuation's rules
+    "pension": (("population", ("economy", RETURN_FIELDS), "pension"),
+                lambda v: with_contribution_rules(v.scheme, v.inputs.pension)),
     "finance": (("population", "economy", "pension", "finance"), lambda v: project_finance(
         v.inputs.finance, v.pension, v.economy, v.inputs.pension, v.population.life_tables.qx)),
 }
+
+
+def _same(mine, theirs, ignored) -> bool:
+    """``mine`` is ``theirs``, or equal to it field by field (by identity) but for ``ignored``."""
+    if mine is theirs:
+        return True
+    if not ignored:
+        return False
+    nested = dict(item if isinstance(item, tuple) else (item, None) for item in ignored)
+    for f in dataclass_fields(mine):
+        if f.name in nested:
+            if nested[f.name] is not None and not _same(getattr(mine, f.name), getattr(theirs, f.name),
+                                                        nested[f.name]):
+                return False
+        elif getattr(mine, f.name) is not getattr(theirs, f.name):
+            return False
+    return True
 
 
 class LazyValuation:
@@ -57,11 +80,7 @@ class LazyValuation:
             return False
         for field in fields:
             name, ignored = field if isinstance(field, tuple) else (field, ())
-            mine, theirs = getattr(self.inputs, name), getattr(self.base.inputs, name)
-            if mine is theirs:
-                continue
-            if not ignored or not all(getattr(mine, f.name) is getattr(theirs, f.name)
-                                      for f in dataclass_fields(mine) if f.name not in ignored):
+            if not _same(getattr(self.inputs, name), getattr(self.base.inputs, name), ignored):
                 return False
         return True
 

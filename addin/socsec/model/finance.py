@@ -30,12 +30,15 @@ Every indicator is a share of insurable earnings (0.12 = 12%) unless stated.
 * Theoretical replacement rates of stylised careers (:func:`replacement_rates`).
 """
 
-from dataclasses import dataclass, field
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
 
 from socsec.model.actuarial import discount_factors, general_average_premium, scaled_premiums
+from socsec.model.pension import CONTRIBUTION_RULES
 
 HORIZONS = (10, 25, 50, 75)
 SUMMARISED_HORIZONS = (25, 50, 75)
@@ -73,19 +76,35 @@ class FinanceProjection:
     replacement: pd.DataFrame = field(repr=False)
 
 
-def _cached(owner, name: str, keys: tuple, compute):
-    """``compute()`` once per ``owner`` (a frozen projection) and identical ``keys`` objects.
+_MEMO: OrderedDict = OrderedDict()  # (name, digest of the input values) -> value, the most recent first
+MEMO_SIZE = 24
+
+
+def _memoised(name: str, parts, compute):
+    """``compute()``, or its value for the same input values computed before.
 
     Financing what-if tables (SOCSEC_INDICATOR, scenarios) re-run the financing block many times
-    on the same pension and economy projections: the replacement rates and annuity factors depend
-    only on those, so they are kept on the economy projection object with the exact key objects
-    (compared by identity, so a cached value is never used for other inputs)."""
-    cache = owner.__dict__.setdefault("_finance_cache", {})
-    hit = cache.get(name)
-    if hit is not None and len(hit[0]) == len(keys) and all(a is b for a, b in zip(hit[0], keys)):
-        return hit[1]
+    where the annuity factors and replacement rates do not change (a new contribution rate or
+    investment return leaves the replacement rates as they are).  The key is a digest of every value
+    the computation reads (``parts``: arrays, numbers, strings), so a stored value is never used for
+    other inputs.  Values are shared: callers do not modify them.
+    """
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            digest.update(f"{part.dtype}{part.shape}".encode())
+            digest.update(np.ascontiguousarray(part).tobytes())
+        else:
+            digest.update(repr(part).encode())
+        digest.update(b"|")
+    key = (name, digest.digest())
+    if key in _MEMO:
+        _MEMO.move_to_end(key)
+        return _MEMO[key]
     value = compute()
-    cache[name] = (keys, value)
+    _MEMO[key] = value
+    if len(_MEMO) > MEMO_SIZE:
+        _MEMO.popitem(last=False)
     return value
 
 
@@ -95,7 +114,13 @@ def first_year(years, condition) -> float:
     return float(years[hits[0]]) if len(hits) else np.nan
 
 
-def pension_annuities(economy, scheme, qx) -> np.ndarray:
+def pension_indexation(rules, macro) -> np.ndarray:
+    """Indexation of pensions in payment of each year: weight x wage growth + (1 - weight) x CPI inflation."""
+    return (rules.indexation_wage_weight * macro["average_wage_growth"].to_numpy()
+            + (1.0 - rules.indexation_wage_weight) * macro["cpi_inflation"].to_numpy())
+
+
+def pension_annuities(nominal_return, indexation, mortality_factor, qx) -> np.ndarray:
     """Annuity-due factors (n, 4, 2, A) for 1 a year paid from age x on 1 January of each year.
 
     ``a_x = 1 + p_x v' a_{x+1}`` with ``v' = (1 + g_t) / (1 + i_t)`` (g: indexation of pensions,
@@ -104,16 +129,11 @@ def pension_annuities(economy, scheme, qx) -> np.ndarray:
     ``a_omega = 1 / (1 - p_omega v')`` with ``p_omega = 1 - q_omega`` of the same table (orphans:
     the same, their pensions ending at the age limit is not taken into account).
     """
-    rules = scheme.rules
-    macro = economy.macro
-    i = macro["nominal_return"].to_numpy()
-    growth = (rules.indexation_wage_weight * macro["average_wage_growth"].to_numpy()
-              + (1.0 - rules.indexation_wage_weight) * macro["cpi_inflation"].to_numpy())
-    v = ((1.0 + growth) / (1.0 + i))[:, None, None]
+    v = ((1.0 + indexation) / (1.0 + nominal_return))[:, None, None]
     q = np.minimum(qx, 1.0)  # (n, 2, A)
     n, _, A = q.shape
     f = np.ones((4, 2))  # mortality factor by pension type and sex
-    f[:2] = scheme.assumptions.mortality_factor[1:3]
+    f[:2] = mortality_factor[1:3]
     p = 1.0 - np.minimum(q[:, None] * f[None, :, :, None], 1.0)  # (n, 4, 2, A)
     out = np.empty((n, 4, 2, A))
     q_open = np.minimum(q[:, None, :, -1] * f[None, :, :], 1.0)
@@ -177,8 +197,8 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx) -> Fina
         income[t] = i[t] * F[t] + (np.sqrt(1.0 + i[t]) - 1.0) * (C[t] + G[t] - X[t])
         F[t + 1] = F[t] + C[t] + G[t] + income[t] - X[t]
     gdp = economy.macro["nominal_gdp"].to_numpy()
-    factors = _cached(economy, "annuities", (scheme.rules, scheme.assumptions, qx),
-                      lambda: pension_annuities(economy, scheme, qx))
+    annuity_args = (i, pension_indexation(rules, economy.macro), scheme.assumptions.mortality_factor, qx)
+    factors = _memoised("annuities", annuity_args, lambda: pension_annuities(*annuity_args))
     in_payment = (pension.pension_amount[:-1] * factors).sum(axis=(1, 2, 3))
     awards = pension.by_age["awards_amount"]  # by age at the end of the year: value at that age, half a year on
     terminal = (awards * factors).sum(axis=(1, 2, 3)) / np.sqrt(1.0 + i)
@@ -203,13 +223,14 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx) -> Fina
         "liability_pensions_in_payment": in_payment,
         "funding_ratio_pensions_in_payment": F[:-1] / in_payment,
         "terminal_funding_rate": terminal / S,
+        # the GAP of the full horizon, for comparison by year
+        "general_average_premium": general_average_premium(X - G, S, i, inputs.initial_reserve),
     })
-    full_gap = general_average_premium(X - G, S, i, inputs.initial_reserve)
-    yearly["general_average_premium"] = full_gap  # the GAP of the full horizon, for comparison by year
-    rows = []
+    rows = {"indicator": [], "horizon": [], "value": [], "units": []}
 
     def add(name, horizon, value, units="share of insurable earnings"):
-        rows.append({"indicator": name, "horizon": horizon, "value": float(value), "units": units})
+        for column, item in zip(rows.values(), (name, horizon, float(value), units)):
+            column.append(item)
 
     add("depletion_year", n, first_year(years, F[1:] < 0.0), "calendar year")
     add("crossover_year", n, first_year(years, C + G < X), "calendar year")
@@ -241,15 +262,18 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx) -> Fina
     add("balance_sheet_liabilities", n, liabilities, "currency units")
     add("balance_sheet_balance", n, assets - liabilities, "currency units")
     add("balance_sheet_ratio", n, assets / liabilities, "assets / liabilities")
-    accrued = _cached(economy, "accrued", (pension, scheme.rules, scheme.assumptions, qx),
-                      lambda: accrued_rights_value(pension, economy, scheme, qx, factors))
+    accrued = accrued_rights_value(pension, economy, scheme, qx, factors)
     add("accrued_liability_insured_base_year", 1, accrued, "currency units")
     add("funding_ratio_base_year", 1, F[0] / (in_payment[0] + accrued), "reserve / accrued liability")
     add("funding_ratio_pensions_in_payment_first_year", 1, F[0] / in_payment[0], "reserve / liability")
     add("terminal_funding_rate_first_year", 1, terminal[0] / S[0])
     add("reserve_ratio_first_year", 1, F[1] / X[0], "years of expenditure")
     add("minimum_reserve_ratio", n, np.min(F[1:] / X), "years of expenditure")
-    replacement = _cached(economy, "replacement", (rules,), lambda: replacement_rates(rules, economy, years))
+    macro = economy.macro
+    replacement = _memoised(
+        "replacement", [years] + [macro[c].to_numpy() for c in REPLACEMENT_MACRO]
+        + [getattr(rules, f.name) for f in fields(rules) if f.name not in CONTRIBUTION_RULES],
+        lambda: replacement_rates(rules, economy, years))
     return FinanceProjection(yearly, pd.DataFrame(rows), replacement)
 
 
@@ -261,6 +285,9 @@ CAREERS = (
     ("full career, low earner (50% of average)", 0.5, 1.0, 40),
     ("full career, high earner (200% of average)", 2.0, 1.0, 40),
 )
+
+
+REPLACEMENT_MACRO = ("average_wage", "average_wage_growth", "wage_index", "cpi_index", "cpi_inflation")
 
 
 def replacement_rates(rules, economy, years, offsets=(0, 25, 50)) -> pd.DataFrame:
@@ -275,7 +302,7 @@ def replacement_rates(rules, economy, years, offsets=(0, 25, 50)) -> pd.DataFram
     Years before the base year use the base-year wage growth backwards.  Compared with ILO
     Convention 102 (40% after 30 years) and 128 (45%).
     """
-    macro = economy.macro
+    macro = economy.macro[list(REPLACEMENT_MACRO)]  # the only columns read (the memo key of project_finance)
     wage = macro["average_wage"].to_numpy()
     growth = macro["average_wage_growth"].to_numpy()
     index = {"wages": macro["wage_index"].to_numpy(), "prices": macro["cpi_index"].to_numpy(),
@@ -283,9 +310,7 @@ def replacement_rates(rules, economy, years, offsets=(0, 25, 50)) -> pd.DataFram
     index_growth = {"wages": growth, "prices": macro["cpi_inflation"].to_numpy(),
                     "none": np.zeros(len(years))}[rules.revaluation]
     ceiling_index = macro["wage_index" if rules.ceiling_indexation == "wages" else "cpi_index"].to_numpy()
-    pension_rate = (rules.indexation_wage_weight * growth
-                    + (1.0 - rules.indexation_wage_weight) * macro["cpi_inflation"].to_numpy())
-    pension_index = np.cumprod(np.r_[1.0, 1.0 + pension_rate[1:]])
+    pension_index = np.cumprod(np.r_[1.0, 1.0 + pension_indexation(rules, macro)[1:]])
 
     def at(series, rates, k):  # values of a yearly series at year indices k (k < 0: extrapolated back)
         k = np.asarray(k)

@@ -11,7 +11,7 @@ indexed on 1 January; new entrants join on 31 December with no service; contribu
 the average number of actives of the year times the density of contributions.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -401,9 +401,7 @@ def _projection(inputs, years, stocks, pens, amount, wages, by_age, flows, new_n
     actives_by_age = stocks["actives_by_age"]  # (n + 1, 2, A)
     average_actives = 0.5 * (actives_by_age[:-1] + by_age["actives_end"])
     earnings = (average_actives * assume.density[None] * wages).sum(axis=(1, 2))
-    contributions = rules.contribution_rate * earnings
     benefits = paid.sum(axis=1) + grants[:, 1]
-    admin = rules.admin_share_contributions * contributions + rules.admin_share_benefits * benefits
     total = lambda name: by_age[name].sum(axis=(1, 2))  # noqa: E731
     average_actives_total = average_actives.sum(axis=(1, 2))
     columns = {
@@ -416,9 +414,8 @@ def _projection(inputs, years, stocks, pens, amount, wages, by_age, flows, new_n
         "retirements_inactive": total("left_inactive"), "grants_number": grants[:, 0],
         "average_actives": average_actives_total,
         "average_insurable_earnings": earnings / np.maximum(average_actives_total, 1e-300),
-        "insurable_earnings": earnings, "contributions": contributions, "grants": grants[:, 1],
-        "administrative_expenses": admin, "benefit_expenditure": benefits, "total_expenditure": benefits + admin,
-        "paygo_cost_rate": np.where(earnings > 0, (benefits + admin) / np.where(earnings > 0, earnings, 1.0), np.nan),
+        "insurable_earnings": earnings, "grants": grants[:, 1], "benefit_expenditure": benefits,
+        **contribution_columns(rules, earnings, benefits),
     }
     with np.errstate(divide="ignore", invalid="ignore"):
         for k, kind in enumerate(PENSION_TYPES):
@@ -446,6 +443,34 @@ def _projection(inputs, years, stocks, pens, amount, wages, by_age, flows, new_n
         flows = dict(flows, entrants=by_age["entrants"], to_inactive=by_age["to_inactive"], credits=by_age["credits"])
     return PensionProjection(years=years, pensioners=pens, pension_amount=amount, insurable_wage=wages, summary=summary,
                              calibration=calibration, by_age=by_age, flows=flows, **stocks)
+
+
+# the rules that set only the money columns of contribution_columns (nothing else of the projection)
+CONTRIBUTION_RULES = ("contribution_rate", "admin_share_contributions", "admin_share_benefits")
+
+
+def contribution_columns(rules: SchemeRules, earnings, benefits) -> dict:
+    """Contributions, administrative expenses, total expenditure and PAYG cost rate of each year:
+    contributions = rate x insurable earnings; administrative expenses = share of contributions x
+    contributions + share of benefits x benefits; PAYG cost rate = (benefits + expenses) / earnings."""
+    contributions = rules.contribution_rate * earnings
+    admin = rules.admin_share_contributions * contributions + rules.admin_share_benefits * benefits
+    total = benefits + admin
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cost_rate = np.where(earnings > 0, total / np.where(earnings > 0, earnings, 1.0), np.nan)
+    return {"contributions": contributions, "administrative_expenses": admin, "total_expenditure": total,
+            "paygo_cost_rate": cost_rate}
+
+
+def with_contribution_rules(projection: PensionProjection, inputs: PensionInputs) -> PensionProjection:
+    """The projection with the money columns of :func:`contribution_columns` (and the calibration)
+    recomputed for ``inputs``, whose rules differ from those of the projection only in
+    :data:`CONTRIBUTION_RULES`: persons, pensions and insurable earnings do not depend on them."""
+    summary = projection.summary.copy()
+    for name, values in contribution_columns(inputs.rules, summary["insurable_earnings"].to_numpy(),
+                                             summary["benefit_expenditure"].to_numpy()).items():
+        summary[name] = values
+    return replace(projection, summary=summary, calibration=calibration_table(summary.iloc[0], inputs.actual))
 
 
 def calibration_table(first_year, actual: dict) -> pd.DataFrame:
