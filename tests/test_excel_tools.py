@@ -137,7 +137,7 @@ def test_doctor_command(capsys):
 def test_udf_benchmark_command(capsys):
     assert main(["bench", "--udf", "--size", "2", "--workbook", str(WORKBOOKS / "jordan_example.xlsx")]) == 0
     out = capsys.readouterr().out
-    assert out.count("\n    4 calls") == 5 and "population block" in out and "pension block" in out
+    assert out.count("\n    4 calls") == 6 and "population block" in out and "pension scheme re-projected" in out
 
 
 def test_vba_check_command(capsys):

@@ -224,6 +224,7 @@ def test_memoised_annuities_and_replacement_rates_are_never_stale(base, name):
     run_valuation(base.inputs)  # the base's values in the memo
     warm = run_valuation(inputs).finance
     finance._MEMO.clear()
+    finance._LAST.clear()
     cold = run_valuation(inputs).finance
     pd.testing.assert_frame_equal(warm.replacement, cold.replacement, check_exact=True)
     pd.testing.assert_frame_equal(warm.indicators, cold.indicators, check_exact=True)

@@ -14,6 +14,7 @@ one-decimal e_0 usually published), and e_98 differs by ~0.3 years.
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import wpp2019_data as wpp
 from socsec.core import lifetable as lt
@@ -206,3 +207,19 @@ def test_mx_from_qx_inverts_q_formula():
     mx = np.stack([_gompertz_makeham(101)])
     qx = lt.life_table_reference(mx, np.array([0.14]))[0]
     np.testing.assert_allclose(lt.mx_from_qx(qx, np.array([0.14]))[:, :-1], mx[:, :-1], rtol=1e-13)
+
+
+@settings(max_examples=30, deadline=None)
+@given(rows=st.integers(1, 12), A=st.integers(2, 60), seed=st.integers(0, 2**32 - 1))
+def test_annuity_due_kernel_equals_twin_and_the_recursion_by_hand(rows, A, seed):
+    rng = np.random.default_rng(seed)
+    survival_discount = rng.uniform(0, 1.05, (rows, A))
+    last = rng.uniform(1, 30, rows)
+    out = np.full((rows, A), np.nan)
+    lt.annuity_due_kernel(survival_discount, last, out)
+    np.testing.assert_allclose(out, lt.annuity_due_reference(survival_discount, last), rtol=1e-15)
+    r = int(rng.integers(0, rows))
+    by_hand = last[r]  # a_x = 1 + s_x + s_x s_{x+1} + ... + (s_x ... s_{omega-1}) a_omega
+    for x in range(A - 2, -1, -1):
+        by_hand = 1.0 + survival_discount[r, x] * by_hand
+    assert out[r, 0] == pytest.approx(by_hand, rel=1e-14)

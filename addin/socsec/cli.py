@@ -240,8 +240,7 @@ def cmd_warmup(args) -> int:
 def cmd_bench(args) -> int:
     if args.udf:
         from socsec.excel.bench import run_udf_benchmark
-        print(run_udf_benchmark(args.workbook, size=args.size, pension_size=None if args.full else min(5, args.size),
-                                through_xlwings=args.xlwings))
+        print(run_udf_benchmark(args.workbook, size=args.size, through_xlwings=args.xlwings))
         return 0
     from socsec.model.benchmark import run_benchmark
     print(run_benchmark(repeats=args.repeats))
@@ -330,8 +329,6 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--udf", action="store_true", help="time 400 SOCSEC_INDICATOR calls with different overrides")
     bench.add_argument("--workbook", default=str(EXAMPLE_PATH), help=f"workbook for --udf (default {EXAMPLE_PATH})")
     bench.add_argument("--size", type=int, default=20, help="Data Table size for --udf (default 20: 400 calls)")
-    bench.add_argument("--full", action="store_true",
-                       help="--udf: time the pension grid in full (else 5 x 5 calls, scaled)")
     bench.add_argument("--xlwings", action="store_true", help="--udf: also time calls through xlwings' calling code")
     bench.set_defaults(func=cmd_bench)
 

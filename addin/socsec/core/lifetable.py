@@ -148,3 +148,25 @@ def mx_from_qx(qx, ax0):
     mx = qx / (1.0 - (1.0 - a) * qx)
     mx[..., -1] = -np.log1p(-qx[..., -2])
     return mx
+
+
+@njit(cache=True)
+def annuity_due_kernel(survival_discount, last, out):
+    """Annuity-due factors of each row (numba kernel): ``a_x = 1 + s_x a_{x+1}`` backwards from
+    ``a_omega = last[row]``, with s_x = p_x v (survival to the next age times the discount factor
+    of one year, net of any revaluation of the payments).  survival_discount, out: (rows, A);
+    last: (rows,)."""
+    rows, A = survival_discount.shape
+    for r in range(rows):
+        out[r, A - 1] = last[r]
+        for x in range(A - 2, -1, -1):
+            out[r, x] = 1.0 + survival_discount[r, x] * out[r, x + 1]
+
+
+def annuity_due_reference(survival_discount, last):
+    """Numpy twin of :func:`annuity_due_kernel`; returns the factors (rows, A)."""
+    out = np.empty_like(survival_discount)
+    out[:, -1] = last
+    for x in range(survival_discount.shape[1] - 2, -1, -1):
+        out[:, x] = 1.0 + survival_discount[:, x] * out[:, x + 1]
+    return out

@@ -4,7 +4,9 @@ A 20 x 20 Data Table recalculates one formula ``=SOCSEC_INDICATOR(name, horizon,
 400 times, each time with another pair of override values.  This benchmark times those 400 calls
 with warm caches (kernels compiled, the workbook's base inputs read and its base blocks computed,
 as after the first recalculation), for grids whose overrides reach different blocks of the chain:
-the blocks before the first one an override changes are reused, later ones recomputed.
+the blocks before the first one an override changes are reused, later ones recomputed
+(:mod:`socsec.model.chain`; a contribution rate reuses the scheme's persons and pensions, an
+accrual rate re-projects them).
 
 What is timed is the Python side of the function (``socsec.excel.udfs.indicator_value`` on the
 example workbook, as called by the UDF), one call after the other on one core, as Excel calls
@@ -29,8 +31,10 @@ GRIDS = (
      ("initial_reserve", (0.0, 2.0e10)), ("collection_rate", (0.8, 1.0))),
     ("economy and financing blocks: GAP over 50 years vs investment return x initial reserve", "gap", 50,
      ("investment_return", (0.02, 0.08)), ("initial_reserve", (0.0, 2.0e10))),
-    ("pension block: GAP over 50 years vs contribution rate x investment return", "gap", 50,
+    ("pension contributions and financing: GAP over 50 years vs contribution rate x investment return", "gap", 50,
      ("contribution_rate", (0.10, 0.25)), ("investment_return", (0.02, 0.08))),
+    ("pension scheme re-projected (persons and pensions): GAP over 50 years vs accrual rate x indexation "
+     "(wage weight)", "gap", 50, ("accrual_rate", (0.01, 0.025)), ("pension_indexation_wage_weight", (0.0, 1.0))),
 )
 
 
@@ -40,20 +44,16 @@ def grid(first, second, size: int) -> list:
             for b in np.linspace(lo2, hi2, size)]
 
 
-def run_udf_benchmark(path, size: int = 20, pension_size: int | None = None, through_xlwings: bool = False) -> str:
-    """Text report.  ``pension_size``: grid size for the pension grid (default ``size``; the pension
-    block is recomputed at every call there, so a smaller grid is timed and scaled when asked)."""
+def run_udf_benchmark(path, size: int = 20, through_xlwings: bool = False) -> str:
+    """Text report: the time of ``size`` x ``size`` calls of each grid."""
     lines = [f"SOCSEC_INDICATOR benchmark: {path}, {size} x {size} = {size * size} calls per grid, warm caches, "
              "one core"]
     for label, name, horizon, first, second in GRIDS:
-        n = size if "pension" not in label or pension_size is None else pension_size
         udfs.clear_caches()
-        result = udfs.bench_indicator(path, name, grid(first, second, n), horizon)
-        calls = n * n
-        per_call = result["seconds"] / calls
-        scaled = "" if n == size else f" -> {per_call * size * size:.1f} s for {size * size} calls (scaled)"
-        lines.append(f"{label}:\n    {calls} calls {result['seconds']:.2f} s ({per_call * 1e3:.1f} ms a call){scaled}; "
-                     f"warm-up {result['warm_up']:.2f} s; values {min(result['values']):.6g} .. "
+        result = udfs.bench_indicator(path, name, grid(first, second, size), horizon)
+        calls = size * size
+        lines.append(f"{label}:\n    {calls} calls {result['seconds']:.2f} s ({result['seconds'] / calls * 1e3:.1f} ms "
+                     f"a call); warm-up {result['warm_up']:.2f} s; values {min(result['values']):.6g} .. "
                      f"{max(result['values']):.6g}")
     if through_xlwings:
         lines.append(_through_xlwings(path, size))

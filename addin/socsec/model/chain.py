@@ -39,7 +39,7 @@ STEPS = {
     "pension": (("population", ("economy", RETURN_FIELDS), "pension"),
                 lambda v: with_contribution_rules(v.scheme, v.inputs.pension)),
     "finance": (("population", "economy", "pension", "finance"), lambda v: project_finance(
-        v.inputs.finance, v.pension, v.economy, v.inputs.pension, v.population.life_tables.qx)),
+        v.inputs.finance, v.pension, v.economy, v.inputs.pension, v.population.life_tables.qx, v.engine)),
 }
 
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import pandas as pd
 
+from socsec.core import lifetable as lt
 from socsec.model.actuarial import discount_factors, general_average_premium, scaled_premiums
 from socsec.model.pension import CONTRIBUTION_RULES
 
@@ -76,21 +77,26 @@ class FinanceProjection:
     replacement: pd.DataFrame = field(repr=False)
 
 
-_MEMO: OrderedDict = OrderedDict()  # (name, digest of the input values) -> value, the most recent first
+_MEMO: OrderedDict = OrderedDict()  # (name, digest of the input values) -> value, the most recent last
+_LAST: dict = {}  # name -> (the objects of the last call, value)
 MEMO_SIZE = 24
 
 
-def _memoised(name: str, parts, compute):
+def _memoised(name: str, sources: tuple, parts, compute):
     """``compute()``, or its value for the same input values computed before.
 
     Financing what-if tables (SOCSEC_INDICATOR, scenarios) re-run the financing block many times
-    where the annuity factors and replacement rates do not change (a new contribution rate or
-    investment return leaves the replacement rates as they are).  The key is a digest of every value
-    the computation reads (``parts``: arrays, numbers, strings), so a stored value is never used for
-    other inputs.  Values are shared: callers do not modify them.
+    where the replacement rates do not change (a new contribution rate or investment return leaves
+    them as they are).  ``sources``: the objects the
+    computation reads (the same objects as in the last call: its value at once); ``parts()``: the
+    values it reads (arrays, numbers, strings), whose digest is the key otherwise, so a stored value
+    is never used for other inputs.  Values are shared: callers do not modify them.
     """
+    last = _LAST.get(name)
+    if last is not None and len(last[0]) == len(sources) and all(a is b for a, b in zip(last[0], sources)):
+        return last[1]
     digest = hashlib.blake2b(digest_size=20)
-    for part in parts:
+    for part in parts():
         if isinstance(part, np.ndarray):
             digest.update(f"{part.dtype}{part.shape}".encode())
             digest.update(np.ascontiguousarray(part).tobytes())
@@ -100,12 +106,12 @@ def _memoised(name: str, parts, compute):
     key = (name, digest.digest())
     if key in _MEMO:
         _MEMO.move_to_end(key)
-        return _MEMO[key]
-    value = compute()
-    _MEMO[key] = value
-    if len(_MEMO) > MEMO_SIZE:
-        _MEMO.popitem(last=False)
-    return value
+    else:
+        _MEMO[key] = compute()
+        if len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    _LAST[name] = (sources, _MEMO[key])
+    return _MEMO[key]
 
 
 def first_year(years, condition) -> float:
@@ -120,7 +126,7 @@ def pension_indexation(rules, macro) -> np.ndarray:
             + (1.0 - rules.indexation_wage_weight) * macro["cpi_inflation"].to_numpy())
 
 
-def pension_annuities(nominal_return, indexation, mortality_factor, qx) -> np.ndarray:
+def pension_annuities(nominal_return, indexation, mortality_factor, qx, engine: str = "numba") -> np.ndarray:
     """Annuity-due factors (n, 4, 2, A) for 1 a year paid from age x on 1 January of each year.
 
     ``a_x = 1 + p_x v' a_{x+1}`` with ``v' = (1 + g_t) / (1 + i_t)`` (g: indexation of pensions,
@@ -135,12 +141,15 @@ def pension_annuities(nominal_return, indexation, mortality_factor, qx) -> np.nd
     f = np.ones((4, 2))  # mortality factor by pension type and sex
     f[:2] = mortality_factor[1:3]
     p = 1.0 - np.minimum(q[:, None] * f[None, :, :, None], 1.0)  # (n, 4, 2, A)
-    out = np.empty((n, 4, 2, A))
     q_open = np.minimum(q[:, None, :, -1] * f[None, :, :], 1.0)
-    out[..., -1] = 1.0 / np.maximum(1.0 - (1.0 - q_open) * v, 1e-12)
-    for x in range(A - 2, -1, -1):
-        out[..., x] = 1.0 + p[..., x] * v * out[..., x + 1]
-    return out
+    last = (1.0 / np.maximum(1.0 - (1.0 - q_open) * v, 1e-12)).reshape(-1)  # a_omega, open group
+    survival_discount = np.ascontiguousarray((p * v[..., None]).reshape(-1, A))
+    if engine == "numba":
+        out = np.empty((n * 8, A))
+        lt.annuity_due_kernel(survival_discount, last, out)
+    else:
+        out = lt.annuity_due_reference(survival_discount, last)
+    return out.reshape(n, 4, 2, A)
 
 
 def accrued_rights_value(pension, economy, scheme, qx, factors) -> float:
@@ -177,7 +186,7 @@ def accrued_rights_value(pension, economy, scheme, qx, factors) -> float:
     return total
 
 
-def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx) -> FinanceProjection:
+def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine: str = "numba") -> FinanceProjection:
     """Reserve, yearly financing figures and the indicators table.  ``scheme``: the pension
     inputs (rules, pensioner mortality factors); ``qx``: population death probabilities (n, 2, A)."""
     rules = scheme.rules
@@ -197,8 +206,8 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx) -> Fina
         income[t] = i[t] * F[t] + (np.sqrt(1.0 + i[t]) - 1.0) * (C[t] + G[t] - X[t])
         F[t + 1] = F[t] + C[t] + G[t] + income[t] - X[t]
     gdp = economy.macro["nominal_gdp"].to_numpy()
-    annuity_args = (i, pension_indexation(rules, economy.macro), scheme.assumptions.mortality_factor, qx)
-    factors = _memoised("annuities", annuity_args, lambda: pension_annuities(*annuity_args))
+    factors = pension_annuities(i, pension_indexation(rules, economy.macro), scheme.assumptions.mortality_factor, qx,
+                                engine)
     in_payment = (pension.pension_amount[:-1] * factors).sum(axis=(1, 2, 3))
     awards = pension.by_age["awards_amount"]  # by age at the end of the year: value at that age, half a year on
     terminal = (awards * factors).sum(axis=(1, 2, 3)) / np.sqrt(1.0 + i)
@@ -269,10 +278,10 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx) -> Fina
     add("terminal_funding_rate_first_year", 1, terminal[0] / S[0])
     add("reserve_ratio_first_year", 1, F[1] / X[0], "years of expenditure")
     add("minimum_reserve_ratio", n, np.min(F[1:] / X), "years of expenditure")
-    macro = economy.macro
+    rule_values = tuple(getattr(rules, f.name) for f in fields(rules) if f.name not in CONTRIBUTION_RULES)
     replacement = _memoised(
-        "replacement", [years] + [macro[c].to_numpy() for c in REPLACEMENT_MACRO]
-        + [getattr(rules, f.name) for f in fields(rules) if f.name not in CONTRIBUTION_RULES],
+        "replacement", (economy, *rule_values),
+        lambda: [years, *(economy.macro[c].to_numpy() for c in REPLACEMENT_MACRO), *rule_values],
         lambda: replacement_rates(rules, economy, years))
     return FinanceProjection(yearly, pd.DataFrame(rows), replacement)
 

@@ -58,7 +58,7 @@ def run_valuation(inputs: ModelInputs, engine: str = "numba", detail: bool = Fal
     population = project_population(inputs.population.to_assumptions(), engine=engine)
     economy = project_economy(inputs.economy, population, engine=engine)
     pension = project_pension(inputs.pension, population, economy, engine=engine, detail=detail)
-    finance = project_finance(inputs.finance, pension, economy, inputs.pension, population.life_tables.qx)
+    finance = project_finance(inputs.finance, pension, economy, inputs.pension, population.life_tables.qx, engine)
     return checked_valuation(inputs, population, economy, pension, finance)
 
 
