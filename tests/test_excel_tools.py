@@ -166,8 +166,11 @@ def test_lazy_chain_reuses_untouched_blocks_and_computes_only_what_is_asked():
     base = LazyValuation(inputs)
     variant = LazyValuation(apply_overrides(inputs, {"investment_return": 0.01}), base=base)
     variant.economy.macro
-    assert variant.computed() == ("population", "economy") and base.computed() == ("population",)
-    assert variant.population is base.population and variant.economy is not base.economy
+    # the labour force, wages and GDP of the base (its economy frame) with the new return columns
+    assert variant.computed() == ("economy_frame", "economy")
+    assert base.computed() == ("population", "economy_frame")
+    assert variant.economy_frame is base.economy_frame and variant.economy is not base.economy
+    assert variant.population is base.population
     want = run_valuation(apply_overrides(inputs, {"investment_return": 0.01}))
     pd.testing.assert_frame_equal(variant.finance.indicators, want.finance.indicators, check_exact=True)
     finance_only = LazyValuation(apply_overrides(inputs, {"initial_reserve": 1e6}), base=base)

@@ -229,3 +229,21 @@ def test_memoised_annuities_and_replacement_rates_are_never_stale(base, name):
     pd.testing.assert_frame_equal(warm.replacement, cold.replacement, check_exact=True)
     pd.testing.assert_frame_equal(warm.indicators, cold.indicators, check_exact=True)
     pd.testing.assert_frame_equal(warm.yearly, cold.yearly, check_exact=True)
+
+
+def test_indicator_gaps_equal_the_general_average_premium_function(base):
+    """The financing block computes its GAPs from discount factors of the full horizon: the same
+    numbers as socsec.model.actuarial.general_average_premium on the first h years."""
+    from socsec.model.actuarial import general_average_premium
+
+    y = base.finance.yearly
+    cost = (y["expenditure"] - y["state_subsidy"]).to_numpy()
+    S, i = y["insurable_earnings"].to_numpy(), y["nominal_return"].to_numpy()
+    F0 = base.inputs.finance.initial_reserve
+    rows = base.finance.indicators[base.finance.indicators["indicator"].isin(["gap", "gap_with_target"])]
+    assert len(rows) >= 2
+    for _, row in rows.iterrows():
+        h = int(row["horizon"])
+        target = base.inputs.finance.target_ratio * y["expenditure"].iloc[h - 1] if row["indicator"] != "gap" else 0.0
+        assert row["value"] == pytest.approx(general_average_premium(cost[:h], S[:h], i[:h], F0, target), rel=1e-14)
+    assert y["general_average_premium"].iloc[0] == pytest.approx(general_average_premium(cost, S, i, F0), rel=1e-14)

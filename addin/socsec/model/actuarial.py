@@ -253,12 +253,18 @@ def general_average_premium(expenditure, insurable_earnings, interest, initial_r
     """
     B, S = _flows(expenditure, insurable_earnings)
     D, D_mid = discount_factors(interest, len(B))
-    F0 = _scalar(initial_reserve, "initial_reserve")
-    target = _scalar(target_reserve, "target_reserve")
+    return discounted_premium(B, S, D, D_mid, _scalar(initial_reserve, "initial_reserve"),
+                              _scalar(target_reserve, "target_reserve"))
+
+
+def discounted_premium(B, S, D, D_mid, initial_reserve: float, target_reserve: float) -> float:
+    """The GAP formula of :func:`general_average_premium` for checked series B and S of length h and
+    discount factors D (h + 1 values) and D_mid (h values) of :func:`discount_factors` (their first
+    h + 1 and h values are those of any longer horizon with the same first rates)."""
     earnings = float(np.sum(D_mid * S))
     if earnings <= 0.0:
         raise ValueError("insurable_earnings must not all be zero")
-    return (float(np.sum(D_mid * B)) - F0 + D[-1] * target) / earnings
+    return (float(np.sum(D_mid * B)) - initial_reserve + D[len(B)] * target_reserve) / earnings
 
 
 def reserve_roll_forward(contributions, expenditure, interest, initial_reserve=0.0) -> np.ndarray:

@@ -15,7 +15,7 @@ Blocks not listed in :data:`STEPS` (and ``checks``) come from a full
 
 from dataclasses import fields as dataclass_fields
 
-from socsec.model.economy import project_economy
+from socsec.model.economy import project_economy, with_investment_return
 from socsec.model.finance import project_finance
 from socsec.model.pension import CONTRIBUTION_RULES, project_pension, with_contribution_rules
 from socsec.model.population import project_population
@@ -25,12 +25,15 @@ from socsec.model.valuation import run_valuation
 # A field may be given as (field, ignored): ``ignored`` lists sub-fields of that input block the
 # projection does not depend on (through any earlier block either), each a name or again
 # (sub-field, ignored); a change there alone lets the block be reused.
-RETURN_FIELDS = ("investment_return", "return_input")  # the economy's investment return: financing only
+RETURN_FIELDS = ("investment_return", "return_input")  # the economy's investment return: 3 macro columns
 STEPS = {
     "population": (("population",), lambda v: project_population(v.inputs.population.to_assumptions(),
                                                                 engine=v.engine)),
-    "economy": (("population", "economy"), lambda v: project_economy(v.inputs.economy, v.population,
-                                                                     engine=v.engine)),
+    # labour force, wages, prices and GDP (the economy with whatever investment return)
+    "economy_frame": (("population", ("economy", RETURN_FIELDS)),
+                      lambda v: project_economy(v.inputs.economy, v.population, engine=v.engine)),
+    # the same with the investment return of this valuation
+    "economy": (("population", "economy"), lambda v: with_investment_return(v.economy_frame, v.inputs.economy)),
     # persons and pensions of the scheme: wages, prices and employment from the economy, not the
     # investment return; not the contribution rate or the administrative expenses either
     "scheme": (("population", ("economy", RETURN_FIELDS), ("pension", (("rules", CONTRIBUTION_RULES),))),

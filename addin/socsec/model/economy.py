@@ -5,7 +5,7 @@ docs/methodology.md).  The labour block works on the average population of each 
 mean of the projected populations at 1 January t and t+1.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -160,7 +160,6 @@ def project_economy(inputs: EconomyInputs, population: PopulationProjection,
         "formal_employment": formal.sum(axis=(1, 2)),
     })
     employment_growth = np.r_[np.nan, employment[1:] / employment[:-1] - 1.0]
-    nominal_return = inputs.nominal_return()
     cpi = np.asarray(inputs.cpi_inflation, dtype=np.float64)
     macro = pd.DataFrame({
         "year": years,
@@ -179,9 +178,25 @@ def project_economy(inputs: EconomyInputs, population: PopulationProjection,
         "wage_index": wage_index,
         "wage_bill": average_wage * employees_total,
         "labour_share": average_wage * employees_total / nominal_gdp,
-        "nominal_return": nominal_return,
-        "real_return": (1.0 + nominal_return) / (1.0 + cpi) - 1.0,
-        "return_minus_wage_growth": nominal_return - wage_growth,
+        **return_columns(inputs),
     })
     return EconomyProjection(years, average, lfpr, labour_force, unemployed, employed, employees, formal,
                              labour_summary, macro)
+
+
+def return_columns(inputs: EconomyInputs) -> dict:
+    """Nominal investment return i, real return (1 + i) / (1 + CPI inflation) - 1 and i minus wage
+    growth of each year: the only columns of the macro table the investment return changes."""
+    nominal = inputs.nominal_return()
+    cpi = np.asarray(inputs.cpi_inflation, dtype=np.float64)
+    return {"nominal_return": nominal, "real_return": (1.0 + nominal) / (1.0 + cpi) - 1.0,
+            "return_minus_wage_growth": nominal - inputs.average_wage_growth()}
+
+
+def with_investment_return(economy: EconomyProjection, inputs: EconomyInputs) -> EconomyProjection:
+    """The projection with the return columns of the macro table (:func:`return_columns`) of
+    ``inputs``, whose other fields are those the projection was made with."""
+    macro = economy.macro.copy()
+    for name, values in return_columns(inputs).items():
+        macro[name] = values
+    return replace(economy, macro=macro)

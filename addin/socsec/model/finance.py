@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from socsec.core import lifetable as lt
-from socsec.model.actuarial import discount_factors, general_average_premium, scaled_premiums
+from socsec.model.actuarial import discount_factors, discounted_premium, scaled_premiums
 from socsec.model.pension import CONTRIBUTION_RULES
 
 HORIZONS = (10, 25, 50, 75)
@@ -86,8 +86,8 @@ def _memoised(name: str, sources: tuple, parts, compute):
     """``compute()``, or its value for the same input values computed before.
 
     Financing what-if tables (SOCSEC_INDICATOR, scenarios) re-run the financing block many times
-    where the replacement rates do not change (a new contribution rate or investment return leaves
-    them as they are).  ``sources``: the objects the
+    where the annuity factors and replacement rates do not change (e.g. a new initial reserve; a new
+    contribution rate or investment return leaves the replacement rates as they are).  ``sources``: the objects the
     computation reads (the same objects as in the last call: its value at once); ``parts()``: the
     values it reads (arrays, numbers, strings), whose digest is the key otherwise, so a stored value
     is never used for other inputs.  Values are shared: callers do not modify them.
@@ -206,8 +206,10 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
         income[t] = i[t] * F[t] + (np.sqrt(1.0 + i[t]) - 1.0) * (C[t] + G[t] - X[t])
         F[t + 1] = F[t] + C[t] + G[t] + income[t] - X[t]
     gdp = economy.macro["nominal_gdp"].to_numpy()
-    factors = pension_annuities(i, pension_indexation(rules, economy.macro), scheme.assumptions.mortality_factor, qx,
-                                engine)
+    D, D_mid = discount_factors(i, n)
+    annuity_args = (i, pension_indexation(rules, economy.macro), scheme.assumptions.mortality_factor, qx, engine)
+    factors = _memoised("annuities", (economy, rules.indexation_wage_weight, scheme.assumptions.mortality_factor, qx),
+                        lambda: annuity_args, lambda: pension_annuities(*annuity_args))
     in_payment = (pension.pension_amount[:-1] * factors).sum(axis=(1, 2, 3))
     awards = pension.by_age["awards_amount"]  # by age at the end of the year: value at that age, half a year on
     terminal = (awards * factors).sum(axis=(1, 2, 3)) / np.sqrt(1.0 + i)
@@ -233,7 +235,7 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
         "funding_ratio_pensions_in_payment": F[:-1] / in_payment,
         "terminal_funding_rate": terminal / S,
         # the GAP of the full horizon, for comparison by year
-        "general_average_premium": general_average_premium(X - G, S, i, inputs.initial_reserve),
+        "general_average_premium": discounted_premium(X - G, S, D, D_mid, inputs.initial_reserve, 0.0),
     })
     rows = {"indicator": [], "horizon": [], "value": [], "units": []}
 
@@ -245,17 +247,16 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
     add("crossover_year", n, first_year(years, C + G < X), "calendar year")
     add("paygo_cost_rate_first_year", 1, X[0] / S[0])
     add("paygo_cost_rate_last_year", n, X[-1] / S[-1])
-    for h in tuple(hh for hh in HORIZONS if hh < n) + (n,):
+    for h in tuple(hh for hh in HORIZONS if hh < n) + (n,):  # general_average_premium over h years
         cost = X[:h] - G[:h]  # the subsidy is income that lowers what contributions must pay
-        add("gap", h, general_average_premium(cost, S[:h], i[:h], inputs.initial_reserve))
-        add("gap_with_target", h, general_average_premium(cost, S[:h], i[:h], inputs.initial_reserve,
-                                                          inputs.target_ratio * X[h - 1]))
+        add("gap", h, discounted_premium(cost, S[:h], D[:h + 1], D_mid[:h], inputs.initial_reserve, 0.0))
+        add("gap_with_target", h, discounted_premium(cost, S[:h], D[:h + 1], D_mid[:h], inputs.initial_reserve,
+                                                     inputs.target_ratio * X[h - 1]))
     premiums = scaled_premiums(X - G, S, i, inputs.scaled_period, inputs.initial_reserve,
                                inputs.target_ratio if inputs.scaled_variant == "reserve_ratio" else None)
     for k, premium in enumerate(premiums):
         start = k * inputs.scaled_period
         add(f"scaled_premium_{years[0] + start}", min(inputs.scaled_period, n - start), premium)
-    D, D_mid = discount_factors(i, n)
     for h in SUMMARISED_HORIZONS:
         if h > n:
             continue
