@@ -288,14 +288,19 @@ def scheme_kernel_arguments(inputs, detail, service_stocks):
 OUTPUTS = 9  # arguments of project_scheme_kernel from ``actives`` on are outputs (stock row 0 is an input)
 
 
-@settings(max_examples=20, deadline=None)
-@given(st.integers(0, 2**32 - 1), st.booleans(), st.booleans())
-def test_scheme_kernel_writes_every_output_and_equals_twin(seed, detail, service_stocks):
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans(), st.booleans(), st.booleans())
+def test_scheme_kernel_writes_every_output_and_equals_twin(seed, detail, service_stocks, dense):
     """The whole-projection kernel against its numpy twin on random schemes, every output pre-filled
     with NaN (so a cell the kernel forgets shows), with and without every year's stocks by service
-    and the flows by service."""
-    args = scheme_kernel_arguments(small_inputs(pension=random_scheme(np.random.default_rng(seed))), detail,
-                                   service_stocks)
+    and the flows by service.  ``dense``: base-year insured in every (age, service) cell, feasible or
+    not, so that the highest service year (which keeps the year gained) and gaps in service occur."""
+    rng = np.random.default_rng(seed)
+    args = list(scheme_kernel_arguments(small_inputs(pension=random_scheme(rng)), detail, service_stocks))
+    if dense:
+        for k in (OUTPUTS, OUTPUTS + 1):
+            base = args[k][0]
+            base[...] = rng.uniform(0, 50, base.shape) * (rng.random(base.shape) < 0.7)
     runs = []
     for driver in (kp.project_scheme_kernel, kp.project_scheme_reference):
         copied = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
