@@ -86,11 +86,12 @@ def _memoised(name: str, sources: tuple, parts, compute):
     """``compute()``, or its value for the same input values computed before.
 
     Financing what-if tables (SOCSEC_INDICATOR, scenarios) re-run the financing block many times
-    where the annuity factors and replacement rates do not change (e.g. a new initial reserve; a new
-    contribution rate or investment return leaves the replacement rates as they are).  ``sources``: the objects the
-    computation reads (the same objects as in the last call: its value at once); ``parts()``: the
-    values it reads (arrays, numbers, strings), whose digest is the key otherwise, so a stored value
-    is never used for other inputs.  Values are shared: callers do not modify them.
+    where the annuity factors and replacement rates do not change (e.g. a new initial reserve; a
+    new contribution rate or investment return leaves the replacement rates as they are).
+    ``sources``: the objects the computation reads (the same objects as in the last call: its
+    value at once); ``parts()``: the values it reads (arrays, numbers, strings; the engine too),
+    whose digest is the key otherwise, so a stored value is never used for other inputs.  Values
+    are shared: callers do not modify them.
     """
     last = _LAST.get(name)
     if last is not None and len(last[0]) == len(sources) and all(a is b for a, b in zip(last[0], sources)):
@@ -208,8 +209,8 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
     gdp = economy.macro["nominal_gdp"].to_numpy()
     D, D_mid = discount_factors(i, n)
     annuity_args = (i, pension_indexation(rules, economy.macro), scheme.assumptions.mortality_factor, qx, engine)
-    factors = _memoised("annuities", (economy, rules.indexation_wage_weight, scheme.assumptions.mortality_factor, qx),
-                        lambda: annuity_args, lambda: pension_annuities(*annuity_args))
+    factors = _memoised("annuities", (economy, rules.indexation_wage_weight, scheme.assumptions.mortality_factor, qx,
+                                      engine), lambda: annuity_args, lambda: pension_annuities(*annuity_args))
     in_payment = (pension.pension_amount[:-1] * factors).sum(axis=(1, 2, 3))
     awards = pension.by_age["awards_amount"]  # by age at the end of the year: value at that age, half a year on
     terminal = (awards * factors).sum(axis=(1, 2, 3)) / np.sqrt(1.0 + i)
