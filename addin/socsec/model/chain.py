@@ -32,15 +32,17 @@ STEPS = {
     # labour force, wages, prices and GDP (the economy with whatever investment return)
     "economy_frame": (("population", ("economy", RETURN_FIELDS)),
                       lambda v: project_economy(v.inputs.economy, v.population, engine=v.engine)),
-    # the same with the investment return of this valuation
-    "economy": (("population", "economy"), lambda v: with_investment_return(v.economy_frame, v.inputs.economy)),
+    # the same with the investment return of this valuation (the frame itself when made for it)
+    "economy": (("population", "economy"), lambda v: with_investment_return(v.economy_frame, v.inputs.economy)
+                if v.reused("economy_frame") else v.economy_frame),
     # persons and pensions of the scheme: wages, prices and employment from the economy, not the
     # investment return; not the contribution rate or the administrative expenses either
     "scheme": (("population", ("economy", RETURN_FIELDS), ("pension", (("rules", CONTRIBUTION_RULES),))),
                lambda v: project_pension(v.inputs.pension, v.population, v.economy, engine=v.engine)),
-    # the same with the contributions and expenses of this valuation's rules
+    # the same with the contributions and expenses of this valuation's rules (the scheme itself when
+    # projected for them)
     "pension": (("population", ("economy", RETURN_FIELDS), "pension"),
-                lambda v: with_contribution_rules(v.scheme, v.inputs.pension)),
+                lambda v: with_contribution_rules(v.scheme, v.inputs.pension) if v.reused("scheme") else v.scheme),
     "finance": (("population", "economy", "pension", "finance"), lambda v: project_finance(
         v.inputs.finance, v.pension, v.economy, v.inputs.pension, v.population.life_tables.qx, v.engine)),
 }
@@ -76,6 +78,7 @@ class LazyValuation:
         self.base = base
         self.engine = engine
         self._blocks: dict = {}
+        self._reused: set = set()  # blocks taken from the base
         self._full = None
 
     def _same_inputs(self, fields) -> bool:
@@ -90,8 +93,17 @@ class LazyValuation:
     def block(self, name: str):
         if name not in self._blocks:
             fields, compute = STEPS[name]
-            self._blocks[name] = self.base.block(name) if self._same_inputs(fields) else compute(self)
+            if self._same_inputs(fields):
+                self._reused.add(name)
+                self._blocks[name] = self.base.block(name)
+            else:
+                self._blocks[name] = compute(self)
         return self._blocks[name]
+
+    def reused(self, name: str) -> bool:
+        """Whether block ``name`` (computed first if needed) is the base's, made for other inputs."""
+        self.block(name)
+        return name in self._reused
 
     def full(self):
         """The complete :class:`~socsec.model.valuation.Valuation` (every block and the checks)."""

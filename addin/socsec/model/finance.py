@@ -327,18 +327,22 @@ def replacement_rates(rules, economy, years, offsets=(0, 25, 50)) -> pd.DataFram
         k = np.asarray(k)
         return np.where(k >= 0, series[np.maximum(k, 0)], series[0] * (1.0 + rates[0]) ** np.minimum(k, 0))
 
-    rows = []
+    rows = {name: [] for name in ("year", "career", "sex", "normal_retirement_age", "service", "replacement_rate")}
+    longest = max(length for _, _, _, length in CAREERS)
     for t in (offset for offset in offsets if offset < len(years)):
         n_base = rules.accrual_base_years[t]
+        k = np.arange(t - longest + 1, t + 1)  # the years of the longest career; shorter ones are its end
+        average_wages = at(wage, growth, k)
+        ceilings = rules.earnings_ceiling[np.maximum(k, 0)] * at(ceiling_index, growth, k)
+        past_index = at(index, index_growth, k)
         for name, relative, density, length in CAREERS:
             first = t - length + 1
             if rules.reference_earnings == "last_years":
                 first = max(first, t - int(rules.reference_years[t]) + 1)
-            k = np.arange(first, t + 1)
-            wages = relative * at(wage, growth, k)
-            ceiling = rules.earnings_ceiling[np.maximum(k, 0)] * at(ceiling_index, growth, k)
+            part = slice(first - k[0], None)
+            wages, ceiling = relative * average_wages[part], ceilings[part]
             insurable = np.where(ceiling > 0, np.minimum(wages, ceiling), wages)
-            reference = float(np.mean(insurable * index[t] / at(index, index_growth, k)))
+            reference = float(np.mean(insurable * index[t] / past_index[part]))
             service = density * length
             share = (rules.accrual_base_percent[t] * min(service, n_base) / n_base if n_base > 0 else 0.0) \
                 + rules.accrual_rate[t] * max(service - n_base, 0.0)
@@ -348,8 +352,8 @@ def replacement_rates(rules, economy, years, offsets=(0, 25, 50)) -> pd.DataFram
                 if rules.max_pension[t] > 0:
                     pension = min(pension, rules.max_pension[t] * pension_index[t])
             for g, sex in enumerate(("male", "female")):
-                rows.append({"year": int(years[t]), "career": name, "sex": sex,
-                             "normal_retirement_age": int(rules.normal_age[t][g]), "service": service,
-                             "replacement_rate": pension / (relative * wage[t]),
-                             "ilo_c102": ILO_C102_OLD_AGE, "ilo_c128": ILO_C128_OLD_AGE})
-    return pd.DataFrame(rows)
+                for column, value in (("year", int(years[t])), ("career", name), ("sex", sex),
+                                      ("normal_retirement_age", int(rules.normal_age[t][g])), ("service", service),
+                                      ("replacement_rate", pension / (relative * wage[t]))):
+                    rows[column].append(value)
+    return pd.DataFrame({**rows, "ilo_c102": ILO_C102_OLD_AGE, "ilo_c128": ILO_C128_OLD_AGE})
