@@ -15,6 +15,7 @@ import datetime as dt
 import types
 
 import xlwings
+from xlwings.base_classes import _UNSET
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
@@ -58,6 +59,7 @@ class FakeBook:
         self.name = fullname.rsplit("/", 1)[-1]
         self.app = FakeApp(engine_impl)
         self.calls = collections.Counter()
+        self.charts = collections.defaultdict(list)  # sheet name -> FakeChart, in creation order
         self.sheets = FakeSheets(self)
         self.names = FakeNames(self)
         self.api = types.SimpleNamespace()
@@ -128,6 +130,10 @@ class FakeSheet:
         return _SheetApi(self)
 
     @property
+    def charts(self):
+        return FakeCharts(self)
+
+    @property
     def index(self):
         return self.book.wb.sheetnames.index(self.name) + 1
 
@@ -169,6 +175,60 @@ class FakeSheet:
     def used_range(self):
         ws = self.ws
         return FakeRange(self, 1, 1, max(ws.max_row, 1), max(ws.max_column, 1))
+
+
+class FakeCharts:
+    """Chart objects of a sheet, kept on the book (what Excel's ChartObjects would hold)."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+
+    def _list(self):
+        return self.sheet.book.charts[self.sheet.name]
+
+    def __len__(self):
+        return len(self._list())
+
+    def __iter__(self):
+        return iter(list(self._list()))
+
+    def add(self, left, top, width, height, chart_type=None, source=None, plot_by=None, name=None, anchor=None,
+            style=None):
+        self.sheet.book.calls["chart_add"] += 1
+        chart = FakeChart(self, name or f"Chart {len(self._list()) + 1}", chart_type, source, plot_by,
+                          (anchor.row, anchor.column) if anchor is not None else None, (left, top, width, height))
+        self._list().append(chart)
+        return chart
+
+
+class FakeAxis:
+    def __init__(self):
+        self.settings = {}
+
+    def set(self, **kwargs):
+        self.settings.update({k: v for k, v in kwargs.items() if v is not _UNSET})
+
+
+class FakeLegend:
+    def __init__(self):
+        self.position, self.visible = None, True
+
+
+class FakeChart:
+    """What a test can ask of a chart: type, source and x-axis ranges, title, axis settings."""
+
+    def __init__(self, charts, name, chart_type, source, plot_by, anchor, box):
+        self.charts, self.name, self.chart_type, self.plot_by = charts, name, chart_type, plot_by
+        self.source, self.anchor, self.box = source, anchor, box
+        self.x_values, self.title = None, None
+        self.value_axis, self.category_axis, self.legend = FakeAxis(), FakeAxis(), FakeLegend()
+
+    def set_x_axis_values(self, source):
+        self.x_values = source
+
+    def delete(self):
+        self.charts.sheet.book.calls["chart_delete"] += 1
+        self.charts._list().remove(self)
 
 
 class _FontImpl:

@@ -8,6 +8,8 @@ number-format run).  Differences from the file writer, because the workbook is t
 * an existing result sheet is cleared in place, not deleted and re-created, so its position,
   its frozen panes and every reference to it from other sheets and charts survive;
 * frozen panes of new sheets are left as Excel makes them (xlwings has no freeze call);
+* the charts are drawn from blocks of values on the Charts sheet (:mod:`socsec.excel.charts`),
+  through xlwings' chart API, where the file writer references the result tables;
 * sheet protection uses the native object (``api``), best effort on macOS.
 """
 
@@ -226,6 +228,11 @@ class XlwingsWriter:
             _native(sheet, "Unprotect", "unprotect")
         except Exception:
             pass
+
+    def draw_charts(self, valuation) -> None:
+        """The Charts sheet with native Excel charts (:mod:`socsec.excel.charts`)."""
+        from socsec.excel.charts import draw_charts
+        draw_charts(self.book, self, valuation)
 
     def last_row(self, sheet: str) -> int:
         used = self._sheet(sheet).used_range

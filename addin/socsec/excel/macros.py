@@ -146,12 +146,16 @@ def run_in_book(book, writer, ui=None, name: str | None = None, engine: str = "n
         message = "all checks passed" if valuation.master_ok else "some checks failed: see Checks"
         if read.warnings:
             message += f"; {len(read.warnings)} warning(s): " + "; ".join(str(w) for w in read.warnings)
-        info = res.RunInfo(time_utc=res.utc_now(), input_file=name, output_file=name, versions=versions(),
-                           input_hash=inputs_hash(read.inputs), options=valuation.options(),
-                           seconds=time.perf_counter() - started, master_ok=valuation.master_ok,
-                           message=message[:LOG_MESSAGE_LIMIT])
         with ui.batch():
             res.write_result_sheets(writer, valuation)
+            try:
+                writer.draw_charts(valuation)
+            except Exception as exc:  # the results stand without their charts; the Log says why
+                message += f"; charts not drawn ({type(exc).__name__}: {exc})"
+            info = res.RunInfo(time_utc=res.utc_now(), input_file=name, output_file=name, versions=versions(),
+                               input_hash=inputs_hash(read.inputs), options=valuation.options(),
+                               seconds=time.perf_counter() - started, master_ok=valuation.master_ok,
+                               message=message[:LOG_MESSAGE_LIMIT])
             res.stamp_cover(writer, info, file_type=FILE_TYPE)
             res.log_run(writer, info)
         seconds = time.perf_counter() - started

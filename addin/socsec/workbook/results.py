@@ -16,7 +16,7 @@ import numpy as np
 from openpyxl import load_workbook
 
 from socsec.atomic import save_workbook
-from socsec.workbook import charts, layout
+from socsec.workbook import layout
 from socsec.workbook.contract import (ALL_SETTINGS, DEMOGRAPHY_ROWS, FINANCING_RESULT_ROWS, INPUT_TABLES,
                                       LABOUR_ROWS, MACRO_ROWS, PENSION_ROWS, RESULT_SHEETS, indicator_label,
                                       result_table)
@@ -61,8 +61,9 @@ SUMMARY_TABLES = (
 def create_result_sheets(wb, valuation=None):
     """(Re)create the result and Checks sheets (and Log if missing) of an openpyxl workbook; fill
     them from ``valuation``; add the charts."""
-    write_result_sheets(OpenpyxlWriter(wb), valuation)
-    charts.add_charts(wb, valuation)  # after the result sheets are filled; removes the Charts sheet if no results
+    writer = OpenpyxlWriter(wb)
+    write_result_sheets(writer, valuation)
+    writer.draw_charts(valuation)  # after the result sheets are filled; removes the Charts sheet if no results
 
 
 def write_result_sheets(writer, valuation=None):

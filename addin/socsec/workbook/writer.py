@@ -46,6 +46,7 @@ class BookWriter(Protocol):
     def freeze_panes(self, sheet: str, cell: str) -> None: ...
     def protect(self, sheet: str) -> None: ...
     def last_row(self, sheet: str) -> int: ...
+    def draw_charts(self, valuation) -> None: ...
 
 
 def reference(sheet: str, min_row: int, min_col: int, max_row: int, max_col: int) -> str:
@@ -146,6 +147,11 @@ class OpenpyxlWriter:
 
     def protect(self, sheet: str) -> None:
         self.workbook[sheet].protection.sheet = True  # no password: results are not typed over by mistake
+
+    def draw_charts(self, valuation) -> None:
+        """The Charts sheet (:func:`socsec.workbook.charts.add_charts`, over the result tables)."""
+        from socsec.workbook.charts import add_charts
+        add_charts(self.workbook, valuation)
 
     def last_row(self, sheet: str) -> int:
         ws = self.workbook[sheet]
