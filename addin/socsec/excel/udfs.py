@@ -573,8 +573,8 @@ def indicator_value(source, name, horizon=None, overrides=()) -> float:
                     raise ValueError(f"{exc} (years after the base year; the projection runs "
                                      f"{population.base_year}-{population.final_year})") from None
             frame = frame_of(state.variant(overrides))
-            rows = frame.index[frame["year"] == population.base_year + steps]
-            return float(frame.loc[rows[0], column])
+            row = np.flatnonzero(frame["year"].to_numpy() == population.base_year + steps)[0]
+            return float(frame[column].to_numpy()[row])
         horizons = where[1]
         if horizon is None or horizon == "":
             wanted = max(horizons)
@@ -584,8 +584,9 @@ def indicator_value(source, name, horizon=None, overrides=()) -> float:
                 raise ValueError(f"{key} is available for horizons {', '.join(map(str, sorted(set(horizons))))} "
                                  f"(years), not {wanted}")
         long = state.variant(overrides).finance.indicators
-        rows = long[(long["indicator"].str.lower() == key) & (long["horizon"] == wanted)]
-        return float(rows["value"].iloc[0])
+        return next(float(value) for indicator, years, value in
+                    zip(long["indicator"].to_numpy(), long["horizon"].to_numpy(), long["value"].to_numpy())
+                    if years == wanted and str(indicator).lower() == key)
     return _MEMOS["indicator"].get(memo_key, compute)
 
 

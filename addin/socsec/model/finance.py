@@ -30,6 +30,7 @@ Every indicator is a share of insurable earnings (0.12 = 12%) unless stated.
 * Theoretical replacement rates of stylised careers (:func:`replacement_rates`).
 """
 
+import functools
 import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, field, fields
@@ -72,9 +73,16 @@ class FinanceInputs:
 
 @dataclass(frozen=True)
 class FinanceProjection:
-    yearly: pd.DataFrame = field(repr=False)
+    """The yearly financing table (a DataFrame made on first use from ``columns``: what-if tables
+    read only the indicators), the indicators by horizon and the replacement rates."""
+
+    columns: dict = field(repr=False)  # column of the yearly table -> its values (or one value for all years)
     indicators: pd.DataFrame = field(repr=False)
     replacement: pd.DataFrame = field(repr=False)
+
+    @functools.cached_property
+    def yearly(self) -> pd.DataFrame:
+        return pd.DataFrame(self.columns)
 
 
 _MEMO: OrderedDict = OrderedDict()  # (name, digest of the input values) -> value, the most recent last
@@ -214,7 +222,7 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
     in_payment = (pension.pension_amount[:-1] * factors).sum(axis=(1, 2, 3))
     awards = pension.by_age["awards_amount"]  # by age at the end of the year: value at that age, half a year on
     terminal = (awards * factors).sum(axis=(1, 2, 3)) / np.sqrt(1.0 + i)
-    yearly = pd.DataFrame({
+    columns = {
         "year": years,
         "insurable_earnings": S,
         "contribution_rate": rules.contribution_rate,
@@ -237,7 +245,7 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
         "terminal_funding_rate": terminal / S,
         # the GAP of the full horizon, for comparison by year
         "general_average_premium": discounted_premium(X - G, S, D, D_mid, inputs.initial_reserve, 0.0),
-    })
+    }
     rows = {"indicator": [], "horizon": [], "value": [], "units": []}
 
     def add(name, horizon, value, units="share of insurable earnings"):
@@ -285,7 +293,7 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
         "replacement", (economy, *rule_values),
         lambda: [years, *(economy.macro[c].to_numpy() for c in REPLACEMENT_MACRO), *rule_values],
         lambda: replacement_rates(rules, economy, years))
-    return FinanceProjection(yearly, pd.DataFrame(rows), replacement)
+    return FinanceProjection(columns, pd.DataFrame(rows), replacement)
 
 
 # Stylised careers: (name, relative earnings, density, years of the career before the normal age)
