@@ -247,3 +247,15 @@ def test_run_macro_module_calls_the_python_entry_point():
     module, function = re.fullmatch(r"import (\S+) as m; m\.(\w+)\(\)", command).groups()
     assert callable(getattr(importlib.import_module(module), function))
     assert "Sub SocsecRun()" in text
+
+
+def test_core_benchmark_command_prints_both_engines_side_by_side(capsys):
+    assert main(["bench", "--repeats", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "100 years" in out and "median of 1 runs" in out
+    steps = [line for line in out.splitlines() if line.endswith("x") and "ms" not in line]
+    assert [line.split("  ")[0] for line in steps][-2:] == ["pension block (insured, awards, pensioners)",
+                                                              "full valuation (population to cash flows)"]
+    for line in steps:
+        numba_ms, numpy_ms, ratio = (float(v.rstrip("x")) for v in line.split()[-3:])
+        assert numba_ms > 0 and numpy_ms > 0 and ratio == pytest.approx(numpy_ms / numba_ms, rel=0.02, abs=0.06)
