@@ -399,3 +399,22 @@ def test_indicator_without_a_value_says_none(excel, book_path, monkeypatch):
     assert np.isnan(udfs.indicator_value(source, "depletion_year", None, (("initial_reserve", 1e12),)))
     got = via_excel(excel, "SOCSEC_INDICATOR", "depletion_year", "initial_reserve", 1e12, caller=caller)
     assert scalar(got) == "none"
+
+
+def test_gap_over_the_first_years_projects_only_those_years():
+    """On the example (76 years), the GAP over 25 years with an override comes from a projection of
+    25 years and equals that of a full valuation; the horizon of the full projection uses the base."""
+    source = udfs.FileSource(Path(__file__).resolve().parents[1] / "workbooks" / "jordan_example.xlsx")
+    overrides = (("accrual_rate", 0.015),)
+    got = udfs.indicator_value(source, "gap", 25, overrides)
+    state = udfs.book_state(source)
+    base_year = state.inputs.population.base_year
+    assert list(state.shorter) == [base_year + 24]
+    assert state.variant(overrides, base_year + 24).inputs.population.final_year == base_year + 24
+    table = run_valuation(apply_overrides(state.inputs, overrides)).finance.indicators
+    want = table[(table["indicator"] == "gap") & (table["horizon"] == 25)]["value"].iloc[0]
+    assert got == pytest.approx(want, rel=1e-13)
+    n = state.inputs.population.final_year - base_year + 1
+    full_gap = table[(table["indicator"] == "gap") & (table["horizon"] == n)]["value"].iloc[0]
+    assert udfs.indicator_value(source, "gap", n, overrides) == pytest.approx(full_gap, rel=1e-13)
+    assert list(state.shorter) == [base_year + 24]  # the full horizon needs no shorter projection

@@ -1,6 +1,8 @@
-"""The survivors and clipped-lognormal kernels against their numpy twins; extend_horizon."""
+"""The survivors and clipped-lognormal kernels against their numpy twins; extend_horizon and
+truncate_horizon."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -80,3 +82,57 @@ def test_normal_cdf_reference_known_values():
     probe = np.array([0.0, 1.959963984540054, -1.0])
     np.testing.assert_allclose(kp.normal_cdf_reference(probe), [0.5, 0.975, 0.15865525393145707],
                                rtol=1e-12)  # standard normal tables
+
+
+@pytest.fixture(scope="module")
+def jordan_valuations():
+    from socsec.model.example_jordan import jordan_inputs
+    return jordan_inputs()
+
+
+def _valid_value(spec):
+    value = (spec.low + 0.37 * (spec.high - spec.low)) if spec.low is not None and spec.high is not None else 0.0137
+    return float(round(value)) if "age" in spec.units else value
+
+
+@pytest.mark.parametrize("name", [None] + sorted(__import__("socsec.model.overrides", fromlist=["registry"]).registry()))
+def test_a_shorter_projection_gives_the_indicators_of_its_first_years(jordan_valuations, name):
+    """truncate_horizon: the projection is causal, so the GAPs and summarised rates over h years of
+    a projection of h years are those of the full projection (the example, 76 years), whatever the
+    override; so are the yearly results but the full-horizon GAP column and the last year's entrants."""
+    from socsec.excel.udfs import FIRST_YEARS_INDICATORS
+    from socsec.model.horizon import truncate_horizon
+    from socsec.model.overrides import apply_overrides, lookup
+
+    inputs = jordan_valuations if name is None else apply_overrides(jordan_valuations, {name: _valid_value(lookup(name))})
+    full = run_valuation(inputs)
+    for h in (25, 50):
+        short = run_valuation(truncate_horizon(inputs, inputs.population.base_year + h - 1))
+        assert [c.ok for c in short.checks] == [c.ok for c in full.checks], name  # some values are extreme
+        for table in (full.finance.indicators, short.finance.indicators):
+            assert set(FIRST_YEARS_INDICATORS) <= set(table["indicator"])
+        want = full.finance.indicators.set_index(["indicator", "horizon"])["value"]
+        got = short.finance.indicators.set_index(["indicator", "horizon"])["value"]
+        for indicator in FIRST_YEARS_INDICATORS:
+            assert got[(indicator, h)] == pytest.approx(want[(indicator, h)], rel=1e-13, abs=1e-15), (name, h, indicator)
+        kept = full.pension.summary.iloc[:h - 1].reset_index(drop=True)  # the last year's entrants look ahead
+        pd.testing.assert_frame_equal(short.pension.summary.iloc[:h - 1], kept, rtol=1e-13)
+
+
+def test_truncate_horizon_keeps_the_first_years_and_refuses_other_years():
+    from socsec.model.horizon import YEARLY_FIELDS, truncate_horizon
+
+    inputs = small_inputs()
+    short = truncate_horizon(inputs, inputs.population.base_year + 3)
+    assert short.population.final_year == inputs.population.base_year + 3
+    for path, names in YEARLY_FIELDS.items():
+        block, new = inputs, short
+        for part in path.split("."):
+            block, new = getattr(block, part), getattr(new, part)
+        for field_name in names:
+            old, cut = getattr(block, field_name), getattr(new, field_name)
+            if old is not None:
+                np.testing.assert_array_equal(cut, np.asarray(old)[:4], err_msg=f"{path}.{field_name}")
+    for bad in (inputs.population.base_year - 1, inputs.population.final_year + 1):
+        with pytest.raises(ValueError, match="outside the projection"):
+            truncate_horizon(inputs, bad)

@@ -397,19 +397,31 @@ class _BookState:
         self.inputs = inputs
         self.hash = inputs_hash
         self.lazy = LazyValuation(inputs)
-        self.variants: OrderedDict = OrderedDict()  # overrides -> LazyValuation (a few, they hold arrays)
+        self.variants: OrderedDict = OrderedDict()  # (overrides, final year) -> LazyValuation (a few, they hold arrays)
+        self.shorter: OrderedDict = OrderedDict()  # final year -> LazyValuation of the inputs projected to it
         self.resolved: dict = {}  # indicator name -> where it is found
 
-    def variant(self, overrides: tuple):
+    def variant(self, overrides: tuple, final_year: int | None = None):
+        """The lazy valuation of the inputs with ``overrides``, projected to ``final_year`` (default:
+        the workbook's final year; an earlier one projects fewer years, :func:`truncate_horizon`)."""
         from socsec.model.chain import LazyValuation
+        from socsec.model.horizon import truncate_horizon
         from socsec.model.overrides import apply_overrides
+        base = self.lazy
+        if final_year is not None and final_year != self.inputs.population.final_year:
+            if final_year not in self.shorter:
+                self.shorter[final_year] = LazyValuation(truncate_horizon(self.inputs, final_year))
+                if len(self.shorter) > 4:
+                    self.shorter.popitem(last=False)
+            base = self.shorter[final_year]
         if not overrides:
-            return self.lazy
-        if overrides not in self.variants:
-            self.variants[overrides] = LazyValuation(apply_overrides(self.inputs, overrides), base=self.lazy)
+            return base
+        key = (overrides, final_year)
+        if key not in self.variants:
+            self.variants[key] = LazyValuation(apply_overrides(base.inputs, overrides), base=base)
             if len(self.variants) > 4:
                 self.variants.popitem(last=False)
-        return self.variants[overrides]
+        return self.variants[key]
 
 
 _BOOKS: dict = {}
@@ -482,6 +494,9 @@ def book_state(source) -> _BookState:
     return state
 
 
+# financing indicators whose value for horizon h depends on the first h years only
+FIRST_YEARS_INDICATORS = ("gap", "gap_with_target", "summarised_income_rate", "summarised_cost_rate",
+                          "actuarial_balance")
 NO_VALUE = "none"  # what SOCSEC_INDICATOR shows for an indicator without a value (e.g. a reserve never depleted)
 
 
@@ -583,7 +598,9 @@ def indicator_value(source, name, horizon=None, overrides=()) -> float:
             if wanted not in horizons:
                 raise ValueError(f"{key} is available for horizons {', '.join(map(str, sorted(set(horizons))))} "
                                  f"(years), not {wanted}")
-        long = state.variant(overrides).finance.indicators
+        # indicators over the first h years come from a projection of h years (the same numbers)
+        final_year = population.base_year + wanted - 1 if key in FIRST_YEARS_INDICATORS else None
+        long = state.variant(overrides, final_year).finance.indicators
         return next(float(value) for indicator, years, value in
                     zip(long["indicator"].to_numpy(), long["horizon"].to_numpy(), long["value"].to_numpy())
                     if years == wanted and str(indicator).lower() == key)
