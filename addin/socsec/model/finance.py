@@ -199,12 +199,12 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
     """Reserve, yearly financing figures and the indicators table.  ``scheme``: the pension
     inputs (rules, pensioner mortality factors); ``qx``: population death probabilities (n, 2, A)."""
     rules = scheme.rules
-    s = pension.summary
-    years = s["year"].to_numpy()
+    s = pension.columns  # the yearly summary of the scheme
+    years = s["year"]
     n = len(years)
-    S = s["insurable_earnings"].to_numpy()
-    X = s["total_expenditure"].to_numpy()
-    due = s["contributions"].to_numpy()
+    S = s["insurable_earnings"]
+    X = s["total_expenditure"]
+    due = s["contributions"]
     C = due * inputs.collection_rate
     G = inputs.subsidy_share * X + inputs.subsidy_amount
     i = economy.macro["nominal_return"].to_numpy()
@@ -235,8 +235,8 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
         "reserve_end": F[1:],
         "reserve_ratio": F[1:] / X,
         "paygo_cost_rate": X / S,
-        "demographic_ratio": s["demographic_ratio"].to_numpy(),
-        "benefit_ratio": s["benefit_ratio"].to_numpy(),
+        "demographic_ratio": s["demographic_ratio"],
+        "benefit_ratio": s["benefit_ratio"],
         "nominal_return": i,
         "expenditure_percent_gdp": X / gdp,
         "contributions_percent_gdp": C / gdp,

@@ -11,6 +11,7 @@ indexed on 1 January; new entrants join on 31 December with no service; contribu
 the average number of actives of the year times the density of contributions.
 """
 
+import functools
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -214,11 +215,20 @@ class PensionProjection:
     inactive_by_age: np.ndarray  # (n + 1, 2, A)
     service_years: np.ndarray  # (n + 1,) years of credited service of the actives and inactive
     lowest_insured: float  # smallest cell of actives or inactive in any year (negative = a bug)
-    summary: pd.DataFrame = field(repr=False)
-    calibration: pd.DataFrame = field(repr=False)
+    columns: dict = field(repr=False)  # the yearly summary, column name -> (n,) values
+    actual: dict = field(repr=False)  # the scheme's accounts of the base year (calibration)
     by_age: dict = field(repr=False, default_factory=dict)  # flow name -> (n, 2, A); exit_service, credits (n,);
     #                                                         awards_amount (n, 4, 2, A)
     flows: dict = field(repr=False, default_factory=dict)  # detail=True: flow name -> (n, 2, A, S), as by_age
+
+    @functools.cached_property
+    def summary(self) -> pd.DataFrame:
+        """The yearly summary (made on first use: what-if tables read a few columns only)."""
+        return pd.DataFrame(self.columns)
+
+    @functools.cached_property
+    def calibration(self) -> pd.DataFrame:
+        return calibration_table({name: values[0] for name, values in self.columns.items()}, self.actual)
 
     def stock_frame(self) -> pd.DataFrame:
         """Long table ``year, sex, age`` of actives, inactive and pensioners by type at 1 January."""
@@ -437,12 +447,11 @@ def _projection(inputs, years, stocks, pens, amount, wages, by_age, flows, new_n
         columns["average_pension"] = np.where(pensioners_all > 0, amount[:-1].sum(axis=(1, 2, 3)) / pensioners_all,
                                               np.nan)
         columns["benefit_ratio"] = columns["average_pension"] / columns["average_insurable_earnings"]
-    summary = pd.DataFrame({"year": years, **columns})
-    calibration = calibration_table({name: values[0] for name, values in columns.items()}, inputs.actual)
     if flows:
         flows = dict(flows, entrants=by_age["entrants"], to_inactive=by_age["to_inactive"], credits=by_age["credits"])
-    return PensionProjection(years=years, pensioners=pens, pension_amount=amount, insurable_wage=wages, summary=summary,
-                             calibration=calibration, by_age=by_age, flows=flows, **stocks)
+    return PensionProjection(years=years, pensioners=pens, pension_amount=amount, insurable_wage=wages,
+                             columns={"year": years, **columns}, actual=inputs.actual, by_age=by_age, flows=flows,
+                             **stocks)
 
 
 # the rules that set only the money columns of contribution_columns (nothing else of the projection)
@@ -466,11 +475,9 @@ def with_contribution_rules(projection: PensionProjection, inputs: PensionInputs
     """The projection with the money columns of :func:`contribution_columns` (and the calibration)
     recomputed for ``inputs``, whose rules differ from those of the projection only in
     :data:`CONTRIBUTION_RULES`: persons, pensions and insurable earnings do not depend on them."""
-    summary = projection.summary.copy()
-    for name, values in contribution_columns(inputs.rules, summary["insurable_earnings"].to_numpy(),
-                                             summary["benefit_expenditure"].to_numpy()).items():
-        summary[name] = values
-    return replace(projection, summary=summary, calibration=calibration_table(summary.iloc[0], inputs.actual))
+    columns = projection.columns
+    money = contribution_columns(inputs.rules, columns["insurable_earnings"], columns["benefit_expenditure"])
+    return replace(projection, columns={**columns, **money}, actual=inputs.actual)
 
 
 def calibration_table(first_year, actual: dict) -> pd.DataFrame:

@@ -117,7 +117,7 @@ def pension_checks(pension: PensionProjection, economy: EconomyProjection) -> tu
     service_start = in_service[:-1] + f["credits"]
     service_end = in_service[1:] + f["exit_service"]
     service = float(np.max(np.abs(service_end - service_start) / np.maximum(service_start, 1.0)))
-    column = lambda name: pension.summary[name].to_numpy()  # noqa: E731
+    column = pension.columns.__getitem__  # the yearly summary
     worst_pensioners = 0.0
     number = pension.pensioners.sum(axis=(2, 3))  # (n + 1, 4)
     for k, kind in enumerate(PENSION_TYPES):
