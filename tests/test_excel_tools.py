@@ -13,7 +13,7 @@ from socsec.model.chain import STEPS, LazyValuation
 from socsec.model.overrides import apply_overrides
 from socsec.model.pension import CONTRIBUTION_RULES
 from socsec.model.valuation import run_valuation
-from workbook_fixtures import small_inputs
+from workbook_fixtures import small_inputs, valid_override_value
 
 WORKBOOKS = Path(__file__).resolve().parents[1] / "workbooks"
 
@@ -178,14 +178,6 @@ def test_lazy_chain_reuses_untouched_blocks_and_computes_only_what_is_asked():
     assert finance_only.pension is base.pension
 
 
-def _valid_value(o):
-    if o.low is not None and o.high is not None:
-        value = o.low + 0.37 * (o.high - o.low)
-    else:
-        value = (max(o.low, 0.0) if o.low is not None else 0.0) + 0.0137
-    return float(round(value)) if "age" in o.units else value  # ages are whole years
-
-
 @pytest.fixture(scope="module")
 def computed_base():
     base = LazyValuation(small_inputs())
@@ -198,7 +190,7 @@ def computed_base():
 def test_reuse_is_exact_for_every_override(computed_base, name):
     """Whatever a block reuses from the base, the result equals a full valuation of the overridden inputs."""
     from socsec.model.overrides import lookup
-    value = _valid_value(lookup(name))
+    value = valid_override_value(lookup(name))
     inputs = apply_overrides(computed_base.inputs, {name: value})
     variant, full = LazyValuation(inputs, base=computed_base), run_valuation(inputs)
     for block, frame in frames_of(full).items():

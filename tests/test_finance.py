@@ -10,7 +10,7 @@ from socsec.model.finance import replacement_rates
 from socsec.model.overrides import OverrideError, apply_overrides
 from socsec.model.scenarios import BASE, Scenario, SolveError, comparison_table, run_scenarios, solve_for
 from socsec.model.valuation import run_valuation
-from workbook_fixtures import small_inputs
+from workbook_fixtures import small_inputs, valid_override_value
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +127,8 @@ def test_pension_annuities_equal_the_actuarial_function(base):
     """Capital values use the year's life table with the pensioner mortality factor, the nominal
     return and the pension indexation: equal to socsec.model.actuarial.annuity_due at every age."""
     from socsec.model.actuarial import annuity_due
-    from socsec.model.finance import pension_annuities, pension_indexation
+    from socsec.model.finance import pension_annuities
+    from socsec.model.pension import pension_indexation
 
     scheme = base.inputs.pension
     qx = base.population.life_tables.qx
@@ -186,7 +187,8 @@ def test_accrued_pensions_and_their_value_by_hand(base):
     for g, x, s in ((0, 27, 5), (1, 29, 10), (0, 22, 1), (1, 30, 15)):
         want = scheme.rules.accrual_rate[0] * s * w0[g, x - s:x].mean()
         assert accrued[g, x, s] == pytest.approx(want, rel=1e-12)
-    from socsec.model.finance import accrued_rights_value, pension_annuities, pension_indexation
+    from socsec.model.finance import accrued_rights_value, pension_annuities
+    from socsec.model.pension import pension_indexation
     qx = base.population.life_tables.qx
     factors = pension_annuities(base.economy.macro["nominal_return"].to_numpy(),
                                 pension_indexation(scheme.rules, base.economy.macro), scheme.assumptions.mortality_factor, qx)
@@ -217,10 +219,7 @@ def test_memoised_annuities_and_replacement_rates_are_never_stale(base, name):
     from socsec.model import finance
     from socsec.model.overrides import lookup
 
-    spec = lookup(name)
-    value = (spec.low + 0.41 * (spec.high - spec.low)) if spec.low is not None and spec.high is not None else 0.0123
-    value = float(round(value)) if "age" in spec.units else value
-    inputs = apply_overrides(base.inputs, {name: value})
+    inputs = apply_overrides(base.inputs, {name: valid_override_value(lookup(name))})
     run_valuation(base.inputs)  # the base's values in the memo
     warm = run_valuation(inputs).finance
     finance._MEMO.clear()

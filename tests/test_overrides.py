@@ -7,7 +7,7 @@ import pytest
 
 from socsec.model import overrides as ov
 from socsec.model.valuation import run_valuation
-from workbook_fixtures import small_inputs
+from workbook_fixtures import small_inputs, valid_override_value
 
 
 def leaves(obj, path=""):
@@ -35,20 +35,11 @@ def changed_fields(before, after) -> set:
     return changed
 
 
-def valid_value(o: ov.Override) -> float:
-    if o.low is not None and o.high is not None:
-        value = o.low + 0.37 * (o.high - o.low)
-        return float(round(value)) if "whole" in o.units else value
-    if o.low is not None:
-        return max(o.low, 0.0) + 0.0137
-    return 0.5
-
-
 @pytest.mark.parametrize("name", sorted(ov.registry()))
 def test_each_override_changes_exactly_its_fields(name):
     base = small_inputs()
     o = ov.lookup(name)
-    after = ov.apply_overrides(base, {name: valid_value(o)})
+    after = ov.apply_overrides(base, {name: valid_override_value(o)})
     changed = changed_fields(base, after)
     assert changed, f"{name} changed nothing"
     assert changed <= set(o.fields), f"{name} changed {changed - set(o.fields)} beyond its declared fields"
@@ -59,7 +50,7 @@ def test_each_override_changes_exactly_its_fields(name):
 def test_base_inputs_are_not_modified():
     base = small_inputs()
     snapshot = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in leaves(base)}
-    ov.apply_overrides(base, {name: valid_value(o) for name, o in ov.registry().items()})
+    ov.apply_overrides(base, {name: valid_override_value(o) for name, o in ov.registry().items()})
     for key, value in leaves(base):
         if isinstance(value, np.ndarray):
             np.testing.assert_array_equal(value, snapshot[key], err_msg=key)

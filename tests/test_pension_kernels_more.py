@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from socsec.core import pension as kp
 from socsec.model.horizon import YEARLY_FIELDS, extend_horizon
 from socsec.model.valuation import run_valuation
-from workbook_fixtures import small_inputs
+from workbook_fixtures import small_inputs, valid_override_value
 
 
 @settings(max_examples=25, deadline=None)
@@ -27,21 +27,25 @@ def test_survivors_kernel_equals_numpy_twin(A, seed):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-9)
 
 
+def yearly_fields(inputs, changed):
+    """(name, value in ``inputs``, value in ``changed``) of every field of YEARLY_FIELDS given in ``inputs``."""
+    for path, names in YEARLY_FIELDS.items():
+        block, new = inputs, changed
+        for part in path.split("."):
+            block, new = getattr(block, part), getattr(new, part)
+        for name in names:
+            if getattr(block, name) is not None:
+                yield f"{path}.{name}", np.asarray(getattr(block, name)), np.asarray(getattr(new, name))
+
+
 def test_extend_horizon_holds_the_last_year_and_keeps_the_first_years():
     inputs = small_inputs()
     longer = extend_horizon(inputs, inputs.population.final_year + 5)
     n = len(inputs.population.years)
     assert len(longer.population.years) == n + 5
-    for path, names in YEARLY_FIELDS.items():
-        block, new = inputs, longer
-        for part in path.split("."):
-            block, new = getattr(block, part), getattr(new, part)
-        for name in names:
-            old, ext = getattr(block, name), getattr(new, name)
-            if old is None:
-                continue
-            np.testing.assert_array_equal(ext[:n], old, err_msg=f"{path}.{name}")
-            np.testing.assert_array_equal(ext[n:], np.repeat(np.asarray(old)[-1:], 5, axis=0), err_msg=name)
+    for name, old, ext in yearly_fields(inputs, longer):
+        np.testing.assert_array_equal(ext[:n], old, err_msg=name)
+        np.testing.assert_array_equal(ext[n:], np.repeat(old[-1:], 5, axis=0), err_msg=name)
     short, long = run_valuation(inputs), run_valuation(longer)
     np.testing.assert_allclose(long.population.population[: n + 1], short.population.population, rtol=1e-12)
     np.testing.assert_allclose(long.pension.summary["contributions"][:n],
@@ -90,11 +94,6 @@ def jordan_valuations():
     return jordan_inputs()
 
 
-def _valid_value(spec):
-    value = (spec.low + 0.37 * (spec.high - spec.low)) if spec.low is not None and spec.high is not None else 0.0137
-    return float(round(value)) if "age" in spec.units else value
-
-
 @pytest.mark.parametrize("name", [None] + sorted(__import__("socsec.model.overrides", fromlist=["registry"]).registry()))
 def test_a_shorter_projection_gives_the_indicators_of_its_first_years(jordan_valuations, name):
     """truncate_horizon: the projection is causal, so the GAPs and summarised rates over h years of
@@ -104,7 +103,7 @@ def test_a_shorter_projection_gives_the_indicators_of_its_first_years(jordan_val
     from socsec.model.horizon import truncate_horizon
     from socsec.model.overrides import apply_overrides, lookup
 
-    inputs = jordan_valuations if name is None else apply_overrides(jordan_valuations, {name: _valid_value(lookup(name))})
+    inputs = jordan_valuations if name is None else apply_overrides(jordan_valuations, {name: valid_override_value(lookup(name))})
     full = run_valuation(inputs)
     for h in (25, 50):
         short = run_valuation(truncate_horizon(inputs, inputs.population.base_year + h - 1))
@@ -120,19 +119,13 @@ def test_a_shorter_projection_gives_the_indicators_of_its_first_years(jordan_val
 
 
 def test_truncate_horizon_keeps_the_first_years_and_refuses_other_years():
-    from socsec.model.horizon import YEARLY_FIELDS, truncate_horizon
+    from socsec.model.horizon import truncate_horizon
 
     inputs = small_inputs()
     short = truncate_horizon(inputs, inputs.population.base_year + 3)
     assert short.population.final_year == inputs.population.base_year + 3
-    for path, names in YEARLY_FIELDS.items():
-        block, new = inputs, short
-        for part in path.split("."):
-            block, new = getattr(block, part), getattr(new, part)
-        for field_name in names:
-            old, cut = getattr(block, field_name), getattr(new, field_name)
-            if old is not None:
-                np.testing.assert_array_equal(cut, np.asarray(old)[:4], err_msg=f"{path}.{field_name}")
+    for name, old, cut in yearly_fields(inputs, short):
+        np.testing.assert_array_equal(cut, old[:4], err_msg=name)
     for bad in (inputs.population.base_year - 1, inputs.population.final_year + 1):
         with pytest.raises(ValueError, match="outside the projection"):
             truncate_horizon(inputs, bad)

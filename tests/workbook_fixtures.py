@@ -14,6 +14,18 @@ from socsec.model.population import PopulationInputs
 from socsec.workbook.build import build_workbook
 
 
+def valid_override_value(spec) -> float:
+    """A value inside the bounds of override ``spec`` (socsec.model.overrides.lookup): 37% of the way
+    between them, just above the lower one when there is no upper one; whole when the units say so."""
+    if spec.low is not None and spec.high is not None:
+        value = spec.low + 0.37 * (spec.high - spec.low)
+    elif spec.low is not None:
+        value = max(spec.low, 0.0) + 0.0137
+    else:
+        value = 0.5
+    return float(round(value)) if "whole" in spec.units else value
+
+
 def small_economy(n: int = 10, omega: int = 30, **overrides) -> EconomyInputs:
     """Plausible labour and macro assumptions for ``small_inputs``."""
     ages = np.arange(omega + 1)

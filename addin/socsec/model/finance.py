@@ -40,7 +40,7 @@ import pandas as pd
 
 from socsec.core import lifetable as lt
 from socsec.model.actuarial import discount_factors, discounted_premium, scaled_premiums
-from socsec.model.pension import CONTRIBUTION_RULES
+from socsec.model.pension import CONTRIBUTION_RULES, pension_indexation
 
 HORIZONS = (10, 25, 50, 75)
 SUMMARISED_HORIZONS = (25, 50, 75)
@@ -127,12 +127,6 @@ def first_year(years, condition) -> float:
     """First year where ``condition`` holds, or NaN (never within the horizon)."""
     hits = np.flatnonzero(condition)
     return float(years[hits[0]]) if len(hits) else np.nan
-
-
-def pension_indexation(rules, macro) -> np.ndarray:
-    """Indexation of pensions in payment of each year: weight x wage growth + (1 - weight) x CPI inflation."""
-    return (rules.indexation_wage_weight * macro["average_wage_growth"].to_numpy()
-            + (1.0 - rules.indexation_wage_weight) * macro["cpi_inflation"].to_numpy())
 
 
 def pension_annuities(nominal_return, indexation, mortality_factor, qx, engine: str = "numba") -> np.ndarray:

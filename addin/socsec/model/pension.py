@@ -275,6 +275,13 @@ def accrued_pensions(rules: SchemeRules, diag, H: int, service, ages, revaluatio
     return share[None, None, :] * reference
 
 
+def pension_indexation(rules: SchemeRules, macro: pd.DataFrame) -> np.ndarray:
+    """Indexation of pensions in payment of each year: weight x wage growth + (1 - weight) x CPI
+    inflation (the weight: ``rules.indexation_wage_weight``; ``macro``: the economy's macro table)."""
+    return (rules.indexation_wage_weight * macro["average_wage_growth"].to_numpy()
+            + (1.0 - rules.indexation_wage_weight) * macro["cpi_inflation"].to_numpy())
+
+
 def project_pension(inputs: PensionInputs, population, economy, engine: str = "numba", detail: bool = False,
                     service_stocks: bool = False) -> PensionProjection:
     """Project the scheme over the projection years of ``population`` (see the module docstring).
@@ -299,8 +306,7 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     cpi_index = macro["cpi_index"].to_numpy()
     wage_growth = macro["average_wage_growth"].to_numpy()
     cpi = macro["cpi_inflation"].to_numpy()
-    pension_index_rate = (rules.indexation_wage_weight * wage_growth
-                          + (1.0 - rules.indexation_wage_weight) * cpi)
+    pension_index_rate = pension_indexation(rules, macro)
     pension_index = np.cumprod(np.r_[1.0, 1.0 + pension_index_rate[1:]])
     ceiling_index = wage_index if rules.ceiling_indexation == "wages" else cpi_index
     q_pop = np.minimum(population.life_tables.qx, 1.0)  # (n, 2, A)
