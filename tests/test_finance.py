@@ -220,8 +220,9 @@ def test_memoised_annuities_and_replacement_rates_are_never_stale(base, name):
     from socsec.model.overrides import lookup
 
     inputs = apply_overrides(base.inputs, {name: valid_override_value(lookup(name))})
-    run_valuation(base.inputs)  # the base's values in the memo
+    run_valuation(base.inputs).finance.replacement  # the base's values in the memo (replacement: made on use)
     warm = run_valuation(inputs).finance
+    warm.replacement
     finance._MEMO.clear()
     finance._LAST.clear()
     cold = run_valuation(inputs).finance

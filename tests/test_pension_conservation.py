@@ -269,52 +269,91 @@ def test_pensioners_kernel_equals_twin(args):
         assert_close(got, ref, name)
 
 
-def scheme_kernel_arguments(inputs, detail, service_stocks):
-    """The arguments project_pension passes to the projection kernel for ``inputs``."""
+def kernel_arguments(inputs, detail, service_stocks, rng=None):
+    """The arguments project_pension passes to the two projection kernels for ``inputs``.  With ``rng``:
+    base-year insured in every (age, service) cell, feasible or not, so that the highest service year
+    (which keeps the year gained) and gaps in service occur."""
     population = project_population(inputs.population.to_assumptions())
     economy = project_economy(inputs.economy, population)
-    seen, kernel = [], kp.project_scheme_kernel
+    seen = {}
 
-    def spy(*args):
-        seen.append(args)
-        return kernel(*args)
+    def spy(name, kernel):
+        def run(*args):
+            if name == "insured" and rng is not None:
+                for stock in args[INSURED_OUTPUTS:INSURED_OUTPUTS + 2]:
+                    stock[0] = rng.uniform(0, 50, stock[0].shape) * (rng.random(stock[0].shape) < 0.7)
+            seen[name] = tuple(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
+            kernel(*args)
+        return run
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(kp, "project_scheme_kernel", spy)
+        for name in ("insured", "benefits"):
+            attr = f"project_{name}_kernel"
+            patch.setattr(kp, attr, spy(name, getattr(kp, attr)))
         project_pension(inputs.pension, population, economy, detail=detail, service_stocks=service_stocks)
-    return seen[0]
+    return seen["insured"], seen["benefits"]
 
 
-OUTPUTS = 9  # arguments of project_scheme_kernel from ``actives`` on are outputs (stock row 0 is an input)
+INSURED_OUTPUTS = 4  # arguments of project_insured_kernel from ``actives`` on are outputs (stock row 0 is an input)
+BENEFITS_OUTPUTS = 11  # arguments of project_benefits_kernel from ``diag`` on (pensioners and amounts: row 0 in)
+
+
+def run_twins(kernel, reference, args, first_output, based):
+    """Outputs of the kernel and of its twin on copies of ``args``, every output cell pre-filled with
+    NaN except row 0 of the outputs at positions ``based`` (the base year, an input)."""
+    runs = []
+    for driver in (kernel, reference):
+        copied = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
+        for k in range(first_output, len(copied)):
+            if copied[k].dtype.kind == "f":
+                target = copied[k][1:] if k in based else copied[k]
+                target[...] = np.nan
+            else:
+                copied[k][...] = -99
+        driver(*copied)
+        runs.append(dict(zip(inspect.signature(kernel).parameters, copied)))
+    return runs
 
 
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.booleans(), st.booleans(), st.booleans())
-def test_scheme_kernel_writes_every_output_and_equals_twin(seed, detail, service_stocks, dense):
-    """The whole-projection kernel against its numpy twin on random schemes, every output pre-filled
-    with NaN (so a cell the kernel forgets shows), with and without every year's stocks by service
-    and the flows by service.  ``dense``: base-year insured in every (age, service) cell, feasible or
-    not, so that the highest service year (which keeps the year gained) and gaps in service occur."""
+def test_insured_kernel_writes_every_output_and_equals_twin(seed, detail, service_stocks, dense):
+    """The insured kernel against its numpy twin on random schemes, every output pre-filled with NaN
+    (so a cell the kernel forgets shows), with and without every year's stocks by service and the flows
+    by service.  The exits are written up to the kernel's bound ``tops`` on the occupied service years,
+    which is never below the exact highest one of the twin, and the twin's exits above it are 0."""
     rng = np.random.default_rng(seed)
-    args = list(scheme_kernel_arguments(small_inputs(pension=random_scheme(rng)), detail, service_stocks))
-    if dense:
-        for k in (OUTPUTS, OUTPUTS + 1):
-            base = args[k][0]
-            base[...] = rng.uniform(0, 50, base.shape) * (rng.random(base.shape) < 0.7)
-    runs = []
-    for driver in (kp.project_scheme_kernel, kp.project_scheme_reference):
-        copied = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
-        for k in range(OUTPUTS, len(copied)):
-            if k in (OUTPUTS, OUTPUTS + 1, OUTPUTS + 2, OUTPUTS + 3):  # stocks: row 0 is the base year
-                copied[k][1:] = np.nan
-            else:
-                copied[k][...] = np.nan
-        driver(*copied)
-        runs.append(copied)
-    names = inspect.signature(kp.project_scheme_kernel).parameters
-    for name, got, want in zip(list(names)[OUTPUTS - 2:], runs[0][OUTPUTS - 2:], runs[1][OUTPUTS - 2:]):
-        assert not np.isnan(got).any(), f"{name}: cells left unwritten"
-        assert_close(got, want, name)
+    args, _ = kernel_arguments(small_inputs(pension=random_scheme(rng)), detail, service_stocks,
+                               rng if dense else None)
+    got, want = run_twins(kp.project_insured_kernel, kp.project_insured_reference, args, INSURED_OUTPUTS,
+                          (INSURED_OUTPUTS, INSURED_OUTPUTS + 1))
+    assert (got["tops"] >= want["tops"]).all() and (got["tops"] >= -1).all()
+    service = np.arange(got["exits"].shape[3])
+    written = service[None, None, None, :] <= got["tops"][..., None]
+    assert not np.isnan(got["exits"][written]).any(), "exits: cells left unwritten"
+    assert_close(got["exits"][written], want["exits"][written], "exits")
+    assert not want["exits"][~written].any(), "exits above tops"
+    for name in list(got)[INSURED_OUTPUTS:]:
+        if name not in ("exits", "tops"):
+            assert not np.isnan(got[name]).any(), f"{name}: cells left unwritten"
+            assert_close(got[name], want[name], name)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans())
+def test_benefits_kernel_writes_every_output_and_equals_twin(seed, dense):
+    """The benefits kernel against its numpy twin on the insured of random schemes, every output
+    pre-filled with NaN; the exits above ``tops`` are NaN too, so that neither may read them."""
+    rng = np.random.default_rng(seed)
+    _, args = kernel_arguments(small_inputs(pension=random_scheme(rng)), False, False, rng if dense else None)
+    names = list(inspect.signature(kp.project_benefits_kernel).parameters)
+    exits, tops = args[names.index("exits")], args[names.index("tops")]
+    exits[np.arange(exits.shape[3])[None, None, None, :] > tops[..., None]] = np.nan
+    got, want = run_twins(kp.project_benefits_kernel, kp.project_benefits_reference, args, BENEFITS_OUTPUTS,
+                          (BENEFITS_OUTPUTS + 1, BENEFITS_OUTPUTS + 2))
+    for name in names[BENEFITS_OUTPUTS:]:
+        assert not np.isnan(got[name]).any(), f"{name}: cells left unwritten"
+        assert_close(got[name], want[name], name)
 
 
 def test_stocks_by_service_kept_or_not_give_the_same_projection():

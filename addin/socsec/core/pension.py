@@ -1,6 +1,14 @@
-"""Insured population and pensioners of a pension scheme (methods.md section 4): the whole projection
-in one numba kernel, :func:`project_scheme_kernel`, and its numpy twin :func:`project_scheme_reference`,
-which runs the yearly steps below one after another.
+"""Insured population and pensioners of a pension scheme (methods.md section 4): the projection in
+two numba kernels, each with a numpy twin that runs the yearly steps below one after another.
+
+1. :func:`project_insured_kernel` (twin :func:`project_insured_reference`): the insured persons,
+   their flows and the exits that give rise to benefits, by sex, age and service.  No rule of
+   benefits enters it.
+2. :func:`project_benefits_kernel` (twin :func:`project_benefits_reference`): wages, reference
+   earnings, awards, grants and pensioners from those exits.
+
+A what-if change to a rule of benefits alone (accrual, indexation, minimum pension, ceiling, ...)
+re-runs the second pass only.
 
 Axis order ``(sex, age, service)``; ages 0..omega (open group), service 0..omega completed
 years of credited service.  Stocks are at 1 January; every flow of the year is an output.
@@ -33,7 +41,7 @@ from numba import njit
 
 def insured_step_reference(active, inactive, q, invalidity, retire_early, retire_normal, lapse, reentry,
                            density, early_age, normal_age, exit_age, min_service):
-    """One year of the insured population (numpy; a step of :func:`project_scheme_reference`).
+    """One year of the insured population (numpy; a step of :func:`project_insured_reference`).
 
     active, inactive          : (2, A, S) persons at 1 January by sex, age, completed service.
     q, invalidity, lapse, reentry, density : (2, A) rates by sex and age.
@@ -140,12 +148,13 @@ def _accrued(service, rate, base_percent, base_years):
     return base + rate * max(service - base_years, 0.0)
 
 
-def awards_reference(retired_active, left_inactive, invalid, dead_active, dead_inactive, diag, h_now, periods,
+def awards_reference(retired_active, left_inactive, invalid, dead, diag, h_now, periods,
                      revaluation, wage, normal_age, min_old, min_invalidity, min_survivors, accrual_rate,
                      base_percent, base_years, min_pension, max_pension, early_reduction, late_increment,
                      service_credit, grant_per_year):
-    """New pensions, entitled deaths and grants of one year from the flows of the insured (numpy;
-    a step of :func:`project_scheme_reference`).
+    """New pensions, entitled deaths and grants of one year from the exits of the insured by sex, age
+    and service (2, A, S): retirements of actives, inactive reaching the normal age, invalidity and
+    deaths of actives and inactive (numpy; a step of :func:`project_benefits_reference`).
 
     Reference earnings of a cell (sex g, age x, service s) with m = periods[s] years:
     ``ref = revaluation x (diag[h_now, g, x] - diag[h_now - m, g, x - m]) / m`` where diag holds
@@ -190,7 +199,6 @@ def awards_reference(retired_active, left_inactive, invalid, dead_active, dead_i
     potential = clamp(accrued(s + credit) * ref)
     grant = grant_per_year * s * wage[:, :, None]
     ok_old, ok_inv, ok_surv = s >= min_old, s >= min_invalidity, s >= min_survivors
-    dead = dead_active + dead_inactive
 
     def by_end_age(v):
         out = np.zeros_like(v)
@@ -273,7 +281,7 @@ def survivors_reference(death_number, death_pension, spouse_probability, orphans
 
 def flow_totals_reference(active, dead_active, dead_inactive, invalid, retired_active, left_inactive, lapsed,
                           reentered, density):
-    """Totals of one year's insured flows (numpy; a step of :func:`project_scheme_reference`).
+    """Totals of one year's insured flows (numpy; a step of :func:`project_insured_reference`).
 
     Returns by_age (7, 2, A), each flow of :func:`insured_step_reference` (dead_active,
     dead_inactive, invalid, retired_active, left_inactive, lapsed, reentered) summed over service,
@@ -361,11 +369,11 @@ def insurable_wage_reference(actives, salary, average_wage, cv, floor, ceiling):
     """Average insurable wage of an active by sex and age (2, A) in one year (numpy).
 
     The gross wage ``average_wage x salary[g, x] / norm``, with ``norm`` the salary scale averaged
-    over the actives (2, A, S) at 1 January (the plain mean of the scale when there is none), so
-    that the actives' mean gross wage is ``average_wage``; then the ceiling and floor of
+    over the actives by sex and age (2, A) at 1 January (the plain mean of the scale when there is
+    none), so that the actives' mean gross wage is ``average_wage``; then the ceiling and floor of
     :func:`clipped_lognormal_mean_reference`.
     """
-    weights = actives.sum(axis=2)
+    weights = actives
     total = weights.sum()
     norm = np.sum(weights * salary) / total if total > 0 else np.mean(salary)
     return clipped_lognormal_mean_reference(average_wage * salary / norm, cv, floor, ceiling)
@@ -410,54 +418,42 @@ def stock_row(t, keep_all):
     return t if keep_all or t == 0 else 1 + (t - 1) % 2
 
 
+EXIT_NAMES = ("retired_active", "left_inactive", "invalid", "dead")  # last axis of ``exits``
+
+
 @njit(cache=True)
-def project_scheme_kernel(year, year_sex, rates, sex, q, earnings_cv, service_credit, history, diag,
-                          actives, inactive, pensioners, amount, wages, awards_number, awards_amount,
-                          pensioner_deaths, pensioner_exits, grants, flows_by_age, flow_totals, entrants,
-                          to_inactive, actives_end, flows, insured_by_age, service_years, lowest):
-    """The whole projection of the scheme, year after year (numba kernel; twin
-    :func:`project_scheme_reference`, which runs the yearly steps of this module one after another).
+def project_insured_kernel(year_sex, rates, min_service, q, actives, inactive, exits, tops, flows_by_age,
+                           flow_totals, entrants, to_inactive, actives_end, flows, insured_by_age, service_years,
+                           lowest):
+    """The insured persons of the scheme, year after year (numba kernel; twin
+    :func:`project_insured_reference`): the first of the two passes of the projection, which the
+    rules of benefits do not enter (:func:`project_benefits_kernel` is the second).
 
-    Reference earnings use ``diag``, prefix sums along cohort diagonals (:func:`push_cohort_sums`):
-    rows 1 .. H (H = len(history)) are the H years before the base year, whose insurable wage is
-    that of the base year times ``history[h]``; row H + t + 1 adds year t's wage / revaluation index.
-
-    Each year t: insurable wages (:func:`insurable_wage_reference`) and ``diag[H + t + 1]``
-    (with the history rows first when t = 0); the insured step
-    (:func:`insured_step_reference`), its flow totals (:func:`flow_totals_reference`) and the
-    awards, entitled deaths and grants (:func:`awards_reference`), fused in one pass over the
-    occupied (age, service) cells; survivors' awards from the entitled deaths of the insured and
-    of old-age and invalidity pensioners (:func:`survivors_kernel`); the pensioners of each type
-    (:func:`pensioners_step_kernel`); and the balancing of the actives of 1 January t + 1 to
+    Each year t: the insured step (:func:`insured_step_reference`) and its flow totals
+    (:func:`flow_totals_reference`) in one pass over the occupied (age, service) cells, keeping the
+    exits that give rise to benefits; then the balancing of the actives of 1 January t + 1 to
     ``target_next`` (new entrants with no service, or a move of the excess to inactive, pro rata).
 
-    Inputs: year (n,) YEAR_DTYPE, year_sex (n, 2) YEAR_SEX_DTYPE, rates (2, A) AGE_DTYPE, sex (2,)
-    SEX_DTYPE, q (n, 4, 2, A), history (H,).  Stocks hold the base year in row 0; every other cell of
-    every output is written: diag (H + n + 1, 2, A) (row 0 is 0: nothing before the first year);
-    actives, inactive (n + 1, 2, A, S), or (3, 2, A, S) to keep only the base year and two
-    working rows (:func:`stock_row`); pensioners, amount (n + 1, 4, 2, A);
-    wages (n, 2, A); awards_number, awards_amount, pensioner_deaths, pensioner_exits (n, 4, 2, A);
-    grants (n, 2) number and amount; flows_by_age (n, 7, 2, A) and flow_totals (n, 2) as
-    :func:`flow_totals_reference`; entrants, to_inactive, actives_end (actives at the year's end
-    before entrants and moves) (n, 2, A); flows (n, 7, 2, A, S) every flow by service, or an array
-    with 0 rows to skip them; and the totals of the stocks of each 1 January (n + 1 rows): insured_by_age
-    (n + 1, 2, 2, A) actives and inactive by sex and age, service_years (n + 1, 2) their years of credited
-    service, lowest (n + 1, 2) their smallest cell.
+    Inputs: year_sex (n, 2) YEAR_SEX_DTYPE, rates (2, A) AGE_DTYPE, min_service (n,) years of service
+    for early retirement, q (n, 4, 2, A) death probabilities (row 0, the insured's, is read).  Stocks
+    hold the base year in row 0: actives, inactive (n + 1, 2, A, S), or (3, 2, A, S) to keep only the
+    base year and two working rows (:func:`stock_row`).  Outputs: exits (n, 2, A, S, 4) retirements of
+    actives, inactive reaching the normal age, invalidity and deaths (actives and inactive) of each cell
+    of 1 January t, written for the service years up to tops[t, g, x]; tops (n, 2, A) a bound on the
+    highest service with someone of sex g and age x on 1 January t (-1: nobody; cells above are
+    empty); flows_by_age (n, 7, 2, A) and flow_totals (n, 2) as :func:`flow_totals_reference`;
+    entrants, to_inactive, actives_end (actives at the year's end before entrants and moves) (n, 2, A);
+    flows (n, 7, 2, A, S) every flow by service, or an array with 0 rows to skip them; and the totals
+    of the stocks of each 1 January (n + 1 rows): insured_by_age (n + 1, 2, 2, A) actives and inactive
+    by sex and age, service_years (n + 1, 2) their years of credited service, lowest (n + 1, 2) their
+    smallest cell.
     """
-    n = year.shape[0]
+    n = year_sex.shape[0]
     A = actives.shape[2]
     S = actives.shape[3]
     omega = A - 1
-    h0 = history.shape[0]
     keep_flows = flows.shape[0] == n
     keep_all = actives.shape[0] == n + 1
-    salary = rates.salary
-    mean_salary = 0.0
-    for g in range(2):
-        for x in range(A):
-            mean_salary += salary[g, x]
-    mean_salary /= 2 * A
-    # top[g, x]: highest service with someone of sex g and age x (-1: nobody); cells above are empty
     top = np.full((2, A), -1, np.int64)
     for g in range(2):
         for x in range(A):
@@ -465,68 +461,21 @@ def project_scheme_kernel(year, year_sex, rates, sex, q, earnings_cv, service_cr
                 if actives[0, g, x, s] != 0.0 or inactive[0, g, x, s] != 0.0:
                     top[g, x] = s
     top_next = np.empty((2, A), np.int64)
-    gross = np.empty((2, A))
-    death_number = np.empty((2, A))
-    death_pension = np.empty((2, A))
-    exit_rate = np.zeros((4, 2, A))
     sums = np.empty(7)
-    accrued_share = np.empty(S + max(year_sex.normal_age.max(), 0) + 1)  # by s + credit, credit <= normal age
     for t in range(n):
-        y = year[t]
         now, after = stock_row(t, keep_all), stock_row(t + 1, keep_all)
         a0, n0, a1, n1 = actives[now], inactive[now], actives[after], inactive[after]
         a1[:] = 0.0
         n1[:] = 0.0
-        awards_number[t] = 0.0
-        awards_amount[t] = 0.0
-        grants[t] = 0.0
-        death_number[:] = 0.0
-        death_pension[:] = 0.0
         if keep_flows:
             flows[t] = 0.0
-
-        # insurable wages, and the cohort-diagonal sums of wage / revaluation index
-        total = 0.0
-        weighted = 0.0
-        for g in range(2):
-            for x in range(A):
-                c = 0.0
-                for s in range(top[g, x] + 1):
-                    c += a0[g, x, s]
-                total += c
-                weighted += c * salary[g, x]
-        norm = weighted / total if total > 0.0 else mean_salary
-        for g in range(2):
-            for x in range(A):
-                gross[g, x] = y.average_wage * salary[g, x] / norm
-        clipped_lognormal_mean_kernel(gross, earnings_cv, y.earnings_floor, y.earnings_ceiling, wages[t])
-        if t == 0:
-            diag[0] = 0.0
-            for h in range(h0):
-                for g in range(2):
-                    diag[h + 1, g, 0] = wages[0, g, 0] * history[h]
-                    for x in range(1, A):
-                        diag[h + 1, g, x] = wages[0, g, x] * history[h] + diag[h, g, x - 1]
-        h_now = h0 + t + 1
-        revaluation = y.revaluation_index
-        for g in range(2):
-            diag[h_now, g, 0] = wages[t, g, 0] / revaluation
-            for x in range(1, A):
-                diag[h_now, g, x] = wages[t, g, x] / revaluation + diag[h_now - 1, g, x - 1]
-
-        # the insured: decrements, ageing, service, and the awards of those who leave
-        min_old, min_invalidity, min_survivors = y.min_service_old_age, y.min_service_invalidity, y.min_service_survivors
-        accrual_rate, base_percent, base_years = y.accrual_rate, y.accrual_base_percent, y.accrual_base_years
-        min_pension, max_pension, grant_per_year = y.min_pension, y.max_pension, y.grant_per_year
-        reference_period = y.reference_period
-        for k in range(accrued_share.shape[0]):  # accrued share of reference earnings by years of service
-            accrued_share[k] = _accrued(k, accrual_rate, base_percent, base_years)
+        tops[t] = top
         top_next[:] = -1
+        min_old = min_service[t]
         exit_years = 0.0
         credits = 0.0
         for g in range(2):
             ys = year_sex[t, g]
-            nra = float(ys.normal_age)
             retire_early = ys.retire_early
             for x in range(A):
                 x1 = x + 1 if x < omega else omega
@@ -538,25 +487,19 @@ def project_scheme_kernel(year, year_sex, rates, sex, q, earnings_cv, service_cr
                     retire, early_band = ys.retire_normal, False
                 else:
                     retire, early_band = 0.0, x >= ys.early_age
-                early_years = max(nra - x, 0.0)
-                late_years = max(x - nra, 0.0)
-                adjust = max(1.0 - y.early_reduction * early_years + y.late_increment * late_years, 0.0)
-                deferred_adjust = max(1.0 + y.late_increment * late_years, 0.0)
-                credit = int(early_years) if service_credit else 0  # whole years (ages are whole)
-                wage = wages[t, g, x]
                 density, invalidity, lapse, reentry = r.density, r.invalidity, r.lapse, r.reentry
                 sums[:] = 0.0
                 stayers = 0.0
                 a_row, n_row, a_next, n_next = a0[g, x], n0[g, x], a1[g, x1], n1[g, x1]  # by service
+                cell_exits = exits[t, g, x]
                 last = top[g, x]
                 high = -1  # highest service written in a_next / n_next
                 gain = 0.0  # stayers of service s - 1 who gained a year: they land on s
-                old_number = old_amount = invalid_number = invalid_amount = 0.0
-                dead_number = dead_pension = grant_number = grant_amount = 0.0
                 for s in range(last + 1):
                     a = a_row[s]
                     m0 = n_row[s]
                     if a == 0.0 and m0 == 0.0:
+                        cell_exits[s, :] = 0.0
                         if gain != 0.0:
                             a_next[s] += gain
                             high = s
@@ -592,6 +535,10 @@ def project_scheme_kernel(year, year_sex, rates, sex, q, earnings_cv, service_cr
                     sums[6] += back
                     exit_years += s * (d + dn + i + ret + left)
                     stayers += stay
+                    cell_exits[s, 0] = ret
+                    cell_exits[s, 1] = left
+                    cell_exits[s, 2] = i
+                    cell_exits[s, 3] = d + dn
                     if keep_flows:
                         flows[t, 0, g, x, s] = d
                         flows[t, 1, g, x, s] = dn
@@ -600,78 +547,15 @@ def project_scheme_kernel(year, year_sex, rates, sex, q, earnings_cv, service_cr
                         flows[t, 4, g, x, s] = left
                         flows[t, 5, g, x, s] = lp
                         flows[t, 6, g, x, s] = back
-
-                    dead = d + dn
-                    if ret == 0.0 and left == 0.0 and i == 0.0 and dead == 0.0:
-                        continue
-                    m = max(s, 1)
-                    if reference_period > 0:
-                        m = min(m, reference_period)
-                    past = diag[max(h_now - m, 0), g, x - m] if x - m >= 0 else 0.0
-                    ref = revaluation * (diag[h_now, g, x] - past) / m
-                    grant = grant_per_year * s * wage
-                    base_pension = max(accrued_share[s] * ref, min_pension)
-                    potential = max(accrued_share[s + credit] * ref, min_pension)
-                    if max_pension > 0.0:
-                        base_pension = min(base_pension, max_pension)
-                        potential = min(potential, max_pension)
-                    if s >= min_old:
-                        old_number += ret + left
-                        old_amount += ret * base_pension * adjust + left * base_pension * deferred_adjust
-                    else:
-                        grant_number += ret + left
-                        grant_amount += (ret + left) * grant
-                    if s >= min_invalidity:
-                        invalid_number += i
-                        invalid_amount += i * potential
-                    else:
-                        grant_number += i
-                        grant_amount += i * grant
-                    if s >= min_survivors:
-                        dead_number += dead
-                        dead_pension += dead * potential
-                    else:
-                        grant_number += dead
-                        grant_amount += dead * grant
-                # the row's sums (kept in registers in the loop above)
-                awards_number[t, 0, g, x1] += old_number
-                awards_amount[t, 0, g, x1] += old_amount
-                awards_number[t, 1, g, x1] += invalid_number
-                awards_amount[t, 1, g, x1] += invalid_amount
-                death_number[g, x] += dead_number
-                death_pension[g, x] += dead_pension
-                grants[t, 0] += grant_number
-                grants[t, 1] += grant_amount
                 if gain != 0.0:
                     a_next[last + 1] += gain
                     high = last + 1
                 top_next[g, x1] = max(top_next[g, x1], high)
                 for k in range(7):
                     flows_by_age[t, k, g, x] = sums[k]
-                credits += stayers * r.density
+                credits += stayers * density
         flow_totals[t, 0] = exit_years
         flow_totals[t, 1] = credits
-
-        # survivors of entitled insured and of old-age and invalidity pensioners; pensioners
-        for g in range(2):
-            for x in range(A):
-                death_number[g, x] += pensioners[t, 0, g, x] * q[t, 1, g, x]
-                death_pension[g, x] += amount[t, 0, g, x] * q[t, 1, g, x]
-                death_number[g, x] += pensioners[t, 1, g, x] * q[t, 2, g, x]
-                death_pension[g, x] += amount[t, 1, g, x] * q[t, 2, g, x]
-        survivors_kernel(death_number, death_pension, rates.spouse_probability, rates.orphans_per_death,
-                         sex.spouse_age_difference, sex.orphan_age_gap, y.widow_share, y.orphan_share,
-                         y.full_orphan_share, y.survivors_cap, y.orphan_age_limit,
-                         awards_number[t, 2], awards_amount[t, 2], awards_number[t, 3], awards_amount[t, 3])
-        for g in range(2):
-            for x in range(A):
-                exit_rate[2, g, x] = sex[g].remarriage
-                exit_rate[3, g, x] = 1.0 if x >= y.orphan_age_limit - 1 else 0.0
-        for k in range(4):
-            pensioners_step_kernel(pensioners[t, k], amount[t, k], q[t, PENSIONER_MORTALITY[k]], exit_rate[k],
-                                   awards_number[t, k], awards_amount[t, k], y.indexation_next,
-                                   pensioners[t + 1, k], amount[t + 1, k], pensioner_deaths[t, k],
-                                   pensioner_exits[t, k])
 
         # balance the actives of 1 January t + 1 to the target: entrants, or the excess to inactive
         for g in range(2):
@@ -709,6 +593,167 @@ def project_scheme_kernel(year, year_sex, rates, sex, q, earnings_cv, service_cr
 
 
 @njit(cache=True)
+def project_benefits_kernel(year, normal_age, rates, sex, q, earnings_cv, service_credit, history, actives_by_age,
+                            exits, tops, diag, pensioners, amount, wages, awards_number, awards_amount,
+                            pensioner_deaths, pensioner_exits, grants):
+    """Wages, awards and pensioners of the scheme, year after year, from the insured persons of
+    :func:`project_insured_kernel` (numba kernel; twin :func:`project_benefits_reference`): the second
+    pass of the projection, the only one the rules of benefits enter.
+
+    Reference earnings use ``diag``, prefix sums along cohort diagonals (:func:`push_cohort_sums`):
+    rows 1 .. H (H = len(history)) are the H years before the base year, whose insurable wage is
+    that of the base year times ``history[h]``; row H + t + 1 adds year t's wage / revaluation index.
+
+    Each year t: insurable wages (:func:`insurable_wage_reference`) and ``diag[H + t + 1]`` (with the
+    history rows first when t = 0); the awards, entitled deaths and grants (:func:`awards_reference`)
+    of the exits of the year, in one pass over the occupied (age, service) cells; survivors' awards
+    from the entitled deaths of the insured and of old-age and invalidity pensioners
+    (:func:`survivors_kernel`); the pensioners of each type (:func:`pensioners_step_kernel`).
+
+    Inputs: year (n,) YEAR_DTYPE, normal_age (n, 2) int, rates (2, A) AGE_DTYPE, sex (2,) SEX_DTYPE,
+    q (n, 4, 2, A), history (H,), and from :func:`project_insured_kernel`: actives_by_age (at least n,
+    2, A) actives at 1 January, exits (n, 2, A, S, 4) read for service up to tops (n, 2, A).  Pensioners
+    and amounts hold the base year in row 0; every other cell of every output is written: diag
+    (H + n + 1, 2, A) (row 0 is 0: nothing before the first year); pensioners, amount (n + 1, 4, 2, A);
+    wages (n, 2, A); awards_number, awards_amount, pensioner_deaths, pensioner_exits (n, 4, 2, A);
+    grants (n, 2) number and amount.
+    """
+    n = year.shape[0]
+    A = exits.shape[2]
+    S = exits.shape[3]
+    omega = A - 1
+    h0 = history.shape[0]
+    salary = rates.salary
+    mean_salary = 0.0
+    for g in range(2):
+        for x in range(A):
+            mean_salary += salary[g, x]
+    mean_salary /= 2 * A
+    gross = np.empty((2, A))
+    death_number = np.empty((2, A))
+    death_pension = np.empty((2, A))
+    exit_rate = np.zeros((4, 2, A))
+    accrued_share = np.empty(S + max(normal_age.max(), 0) + 1)  # by s + credit, credit <= normal age
+    for t in range(n):
+        y = year[t]
+        awards_number[t] = 0.0
+        awards_amount[t] = 0.0
+        grants[t] = 0.0
+        death_number[:] = 0.0
+        death_pension[:] = 0.0
+
+        # insurable wages, and the cohort-diagonal sums of wage / revaluation index
+        total = 0.0
+        weighted = 0.0
+        for g in range(2):
+            for x in range(A):
+                c = actives_by_age[t, g, x]
+                total += c
+                weighted += c * salary[g, x]
+        norm = weighted / total if total > 0.0 else mean_salary
+        for g in range(2):
+            for x in range(A):
+                gross[g, x] = y.average_wage * salary[g, x] / norm
+        clipped_lognormal_mean_kernel(gross, earnings_cv, y.earnings_floor, y.earnings_ceiling, wages[t])
+        if t == 0:
+            diag[0] = 0.0
+            for h in range(h0):
+                for g in range(2):
+                    diag[h + 1, g, 0] = wages[0, g, 0] * history[h]
+                    for x in range(1, A):
+                        diag[h + 1, g, x] = wages[0, g, x] * history[h] + diag[h, g, x - 1]
+        h_now = h0 + t + 1
+        revaluation = y.revaluation_index
+        for g in range(2):
+            diag[h_now, g, 0] = wages[t, g, 0] / revaluation
+            for x in range(1, A):
+                diag[h_now, g, x] = wages[t, g, x] / revaluation + diag[h_now - 1, g, x - 1]
+
+        # the awards of the insured who leave
+        min_old, min_invalidity, min_survivors = y.min_service_old_age, y.min_service_invalidity, y.min_service_survivors
+        accrual_rate, base_percent, base_years = y.accrual_rate, y.accrual_base_percent, y.accrual_base_years
+        min_pension, max_pension, grant_per_year = y.min_pension, y.max_pension, y.grant_per_year
+        reference_period = y.reference_period
+        for k in range(accrued_share.shape[0]):  # accrued share of reference earnings by years of service
+            accrued_share[k] = _accrued(k, accrual_rate, base_percent, base_years)
+        for g in range(2):
+            nra = float(normal_age[t, g])
+            for x in range(A):
+                x1 = x + 1 if x < omega else omega
+                early_years = max(nra - x, 0.0)
+                late_years = max(x - nra, 0.0)
+                adjust = max(1.0 - y.early_reduction * early_years + y.late_increment * late_years, 0.0)
+                deferred_adjust = max(1.0 + y.late_increment * late_years, 0.0)
+                credit = int(early_years) if service_credit else 0  # whole years (ages are whole)
+                wage = wages[t, g, x]
+                cell_exits = exits[t, g, x]
+                old_number = old_amount = invalid_number = invalid_amount = 0.0
+                dead_number = dead_pension = grant_number = grant_amount = 0.0
+                for s in range(tops[t, g, x] + 1):
+                    ret, left, i, dead = cell_exits[s, 0], cell_exits[s, 1], cell_exits[s, 2], cell_exits[s, 3]
+                    if ret == 0.0 and left == 0.0 and i == 0.0 and dead == 0.0:
+                        continue
+                    m = max(s, 1)
+                    if reference_period > 0:
+                        m = min(m, reference_period)
+                    past = diag[max(h_now - m, 0), g, x - m] if x - m >= 0 else 0.0
+                    ref = revaluation * (diag[h_now, g, x] - past) / m
+                    grant = grant_per_year * s * wage
+                    base_pension = max(accrued_share[s] * ref, min_pension)
+                    potential = max(accrued_share[s + credit] * ref, min_pension)
+                    if max_pension > 0.0:
+                        base_pension = min(base_pension, max_pension)
+                        potential = min(potential, max_pension)
+                    if s >= min_old:
+                        old_number += ret + left
+                        old_amount += ret * base_pension * adjust + left * base_pension * deferred_adjust
+                    else:
+                        grant_number += ret + left
+                        grant_amount += (ret + left) * grant
+                    if s >= min_invalidity:
+                        invalid_number += i
+                        invalid_amount += i * potential
+                    else:
+                        grant_number += i
+                        grant_amount += i * grant
+                    if s >= min_survivors:
+                        dead_number += dead
+                        dead_pension += dead * potential
+                    else:
+                        grant_number += dead
+                        grant_amount += dead * grant
+                awards_number[t, 0, g, x1] += old_number
+                awards_amount[t, 0, g, x1] += old_amount
+                awards_number[t, 1, g, x1] += invalid_number
+                awards_amount[t, 1, g, x1] += invalid_amount
+                death_number[g, x] += dead_number
+                death_pension[g, x] += dead_pension
+                grants[t, 0] += grant_number
+                grants[t, 1] += grant_amount
+
+        # survivors of entitled insured and of old-age and invalidity pensioners; pensioners
+        for g in range(2):
+            for x in range(A):
+                death_number[g, x] += pensioners[t, 0, g, x] * q[t, 1, g, x]
+                death_pension[g, x] += amount[t, 0, g, x] * q[t, 1, g, x]
+                death_number[g, x] += pensioners[t, 1, g, x] * q[t, 2, g, x]
+                death_pension[g, x] += amount[t, 1, g, x] * q[t, 2, g, x]
+        survivors_kernel(death_number, death_pension, rates.spouse_probability, rates.orphans_per_death,
+                         sex.spouse_age_difference, sex.orphan_age_gap, y.widow_share, y.orphan_share,
+                         y.full_orphan_share, y.survivors_cap, y.orphan_age_limit,
+                         awards_number[t, 2], awards_amount[t, 2], awards_number[t, 3], awards_amount[t, 3])
+        for g in range(2):
+            for x in range(A):
+                exit_rate[2, g, x] = sex[g].remarriage
+                exit_rate[3, g, x] = 1.0 if x >= y.orphan_age_limit - 1 else 0.0
+        for k in range(4):
+            pensioners_step_kernel(pensioners[t, k], amount[t, k], q[t, PENSIONER_MORTALITY[k]], exit_rate[k],
+                                   awards_number[t, k], awards_amount[t, k], y.indexation_next,
+                                   pensioners[t + 1, k], amount[t + 1, k], pensioner_deaths[t, k],
+                                   pensioner_exits[t, k])
+
+
+@njit(cache=True)
 def _stock_totals(active, inactive, top, by_age, service_years, lowest):
     """Totals of one 1 January's insured stocks (2, A, S) whose cells above ``top[g, x]`` are 0:
     by_age (2, 2, A) persons by state (actives, inactive), sex and age; service_years (2,) years of
@@ -738,42 +783,85 @@ def push_cohort_sums(diag, h, insurable):
     diag[h + 1, :, 1:] = insurable[:, 1:] + diag[h, :, :-1]
 
 
-def project_scheme_reference(year, year_sex, rates, sex, q, earnings_cv, service_credit, history, diag,
-                             actives, inactive, pensioners, amount, wages, awards_number, awards_amount,
-                             pensioner_deaths, pensioner_exits, grants, flows_by_age, flow_totals, entrants,
-                             to_inactive, actives_end, flows, insured_by_age, service_years, lowest):
-    """Numpy twin of :func:`project_scheme_kernel`, with the same arguments and outputs (it fills
+def highest_service(active, inactive):
+    """(2, A) the highest service with someone of each sex and age (-1: nobody) in stocks (2, A, S)."""
+    occupied = (active != 0.0) | (inactive != 0.0)
+    S = active.shape[2]
+    return np.where(occupied.any(axis=2), S - 1 - np.argmax(occupied[:, :, ::-1], axis=2), -1)
+
+
+def project_insured_reference(year_sex, rates, min_service, q, actives, inactive, exits, tops, flows_by_age,
+                              flow_totals, entrants, to_inactive, actives_end, flows, insured_by_age, service_years,
+                              lowest):
+    """Numpy twin of :func:`project_insured_kernel`, with the same arguments and outputs (it fills
+    them; ``exits`` for every service year, 0 above ``tops``, which is the exact highest service): a
+    loop over the years calling the numpy steps of this module one after another."""
+    n = year_sex.shape[0]
+    service = np.arange(actives.shape[3])
+    keep_all = actives.shape[0] == n + 1
+    for t in range(n):
+        ys = year_sex[t]
+        a0, n0 = actives[stock_row(t, keep_all)], inactive[stock_row(t, keep_all)]
+        tops[t] = highest_service(a0, n0)
+        a1, n1, *cells = insured_step_reference(
+            a0, n0, q[t, 0], rates["invalidity"], ys["retire_early"], ys["retire_normal"],
+            rates["lapse"], rates["reentry"], rates["density"], ys["early_age"], ys["normal_age"], ys["exit_age"],
+            int(np.ceil(min_service[t])))
+        dead_active, dead_inactive, invalid, retired_active, left_inactive, _, _ = cells
+        exits[t] = np.stack([retired_active, left_inactive, invalid, dead_active + dead_inactive], axis=-1)
+        flows_by_age[t], flow_totals[t] = flow_totals_reference(a0, *cells, rates["density"])
+        if flows.shape[0] == n:
+            flows[t] = cells
+        actives_end[t] = a1.sum(axis=2)
+        entrants[t] = 0.0
+        to_inactive[t] = 0.0
+        for g in range(2):
+            have, goal = a1[g].sum(), ys["target_next"][g]
+            if have < goal:
+                entrants[t, g] = (goal - have) * rates["entrant_share"][g]
+                a1[g, :, 0] += entrants[t, g]
+            elif have > 0:
+                excess = a1[g] * ((have - goal) / have)
+                to_inactive[t, g] = excess.sum(axis=1)
+                a1[g] -= excess
+                n1[g] += excess
+        for k, stock in enumerate((a0, n0)):
+            insured_by_age[t, k], service_years[t, k], lowest[t, k] = stock.sum(axis=2), (stock * service).sum(), stock.min()
+        after = stock_row(t + 1, keep_all)
+        actives[after], inactive[after] = a1, n1
+    last = stock_row(n, keep_all)
+    for k, stock in enumerate((actives[last], inactive[last])):
+        insured_by_age[n, k], service_years[n, k], lowest[n, k] = stock.sum(axis=2), (stock * service).sum(), stock.min()
+
+
+def project_benefits_reference(year, normal_age, rates, sex, q, earnings_cv, service_credit, history, actives_by_age,
+                               exits, tops, diag, pensioners, amount, wages, awards_number, awards_amount,
+                               pensioner_deaths, pensioner_exits, grants):
+    """Numpy twin of :func:`project_benefits_kernel`, with the same arguments and outputs (it fills
     them): a loop over the years calling the numpy steps of this module one after another."""
     n, h0 = year.shape[0], history.shape[0]
-    _, _, A, S = actives.shape
+    A, S = exits.shape[2], exits.shape[3]
     ages, service = np.arange(A), np.arange(S)
     exit_rate = np.zeros((4, 2, A))
     exit_rate[2] = sex["remarriage"][:, None]
-    keep_all = actives.shape[0] == n + 1
     for t in range(n):
-        y, ys = year[t], year_sex[t]
-        a0, n0 = actives[stock_row(t, keep_all)], inactive[stock_row(t, keep_all)]
-        wages[t] = insurable_wage_reference(a0, rates["salary"], y["average_wage"], earnings_cv,
+        y = year[t]
+        wages[t] = insurable_wage_reference(actives_by_age[t], rates["salary"], y["average_wage"], earnings_cv,
                                             y["earnings_floor"], y["earnings_ceiling"])
         if t == 0:
             diag[0] = 0.0
             for h in range(h0):
                 push_cohort_sums(diag, h, wages[0] * history[h])
         push_cohort_sums(diag, h0 + t, wages[t] / y["revaluation_index"])
-        a1, n1, *cells = insured_step_reference(
-            a0, n0, q[t, 0], rates["invalidity"], ys["retire_early"], ys["retire_normal"],
-            rates["lapse"], rates["reentry"], rates["density"], ys["early_age"], ys["normal_age"], ys["exit_age"],
-            int(np.ceil(y["min_service_old_age"])))
-        dead_active, dead_inactive, invalid, retired_active, left_inactive, _, _ = cells
-        flows_by_age[t], flow_totals[t] = flow_totals_reference(a0, *cells, rates["density"])
-        if flows.shape[0] == n:
-            flows[t] = cells
+        # the cells up to tops; those above are empty (and may hold anything)
+        occupied = service[None, None, :] <= tops[t][:, :, None]
+        retired_active, left_inactive, invalid, dead = np.moveaxis(np.where(occupied[..., None], exits[t], 0.0), -1, 0)
         periods = np.maximum(service, 1)
         if y["reference_period"] > 0:
             periods = np.minimum(periods, y["reference_period"])
         old_n, old_amt, inv_n, inv_amt, deaths_n, deaths_base, grants[t] = awards_reference(
-            retired_active, left_inactive, invalid, dead_active, dead_inactive, diag, h0 + t + 1, periods,
-            y["revaluation_index"], wages[t], ys["normal_age"].astype(np.float64), y["min_service_old_age"],
+            retired_active, left_inactive, invalid, dead, diag, h0 + t + 1, periods,
+            y["revaluation_index"], wages[t], normal_age[t].astype(np.float64), y["min_service_old_age"],
             y["min_service_invalidity"], y["min_service_survivors"], y["accrual_rate"], y["accrual_base_percent"],
             y["accrual_base_years"], y["min_pension"], y["max_pension"], y["early_reduction"], y["late_increment"],
             service_credit, y["grant_per_year"])
@@ -792,23 +880,3 @@ def project_scheme_reference(year, year_sex, rates, sex, q, earnings_cv, service
                 pensioners_step_reference(pensioners[t, k], amount[t, k], q[t, PENSIONER_MORTALITY[k]],
                                           exit_rate[k], awards_number[t, k], awards_amount[t, k],
                                           y["indexation_next"])
-
-        actives_end[t] = a1.sum(axis=2)
-        entrants[t] = 0.0
-        to_inactive[t] = 0.0
-        for g in range(2):
-            have, goal = a1[g].sum(), ys["target_next"][g]
-            if have < goal:
-                entrants[t, g] = (goal - have) * rates["entrant_share"][g]
-                a1[g, :, 0] += entrants[t, g]
-            elif have > 0:
-                excess = a1[g] * ((have - goal) / have)
-                to_inactive[t, g] = excess.sum(axis=1)
-                a1[g] -= excess
-                n1[g] += excess
-        for k, stock in enumerate((a0, n0)):
-            insured_by_age[t, k], service_years[t, k], lowest[t, k] = stock.sum(axis=2), (stock * service).sum(), stock.min()
-        after = stock_row(t + 1, keep_all)
-        actives[after], inactive[after] = a1, n1
-    for k, stock in enumerate((actives[after], inactive[after])):
-        insured_by_age[n, k], service_years[n, k], lowest[n, k] = stock.sum(axis=2), (stock * service).sum(), stock.min()

@@ -17,7 +17,8 @@ from dataclasses import fields as dataclass_fields
 
 from socsec.model.economy import project_economy, with_investment_return
 from socsec.model.finance import project_finance
-from socsec.model.pension import CONTRIBUTION_RULES, project_pension, with_contribution_rules
+from socsec.model.pension import (BENEFIT_ASSUMPTIONS, BENEFIT_RULES, CONTRIBUTION_RULES, project_benefits,
+                                  project_insured, with_contribution_rules)
 from socsec.model.population import project_population
 from socsec.model.valuation import run_valuation
 
@@ -35,10 +36,14 @@ STEPS = {
     # the same with the investment return of this valuation (the frame itself when made for it)
     "economy": (("population", "economy"), lambda v: with_investment_return(v.economy_frame, v.inputs.economy)
                 if v.reused("economy_frame") else v.economy_frame),
-    # persons and pensions of the scheme: wages, prices and employment from the economy, not the
+    # the insured persons of the scheme: employment from the economy; no rule of benefits
+    "insured": (("population", ("economy", RETURN_FIELDS),
+                 ("pension", (("rules", BENEFIT_RULES), ("assumptions", BENEFIT_ASSUMPTIONS), "actual"))),
+                lambda v: project_insured(v.inputs.pension, v.population, v.economy, engine=v.engine)),
+    # wages, awards and pensioners of those insured: wages and prices from the economy, not the
     # investment return; not the contribution rate or the administrative expenses either
     "scheme": (("population", ("economy", RETURN_FIELDS), ("pension", (("rules", CONTRIBUTION_RULES),))),
-               lambda v: project_pension(v.inputs.pension, v.population, v.economy, engine=v.engine)),
+               lambda v: project_benefits(v.insured, v.inputs.pension, v.population, v.economy, engine=v.engine)),
     # the same with the contributions and expenses of this valuation's rules (the scheme itself when
     # projected for them)
     "pension": (("population", ("economy", RETURN_FIELDS), "pension"),

@@ -32,6 +32,7 @@ Every indicator is a share of insurable earnings (0.12 = 12%) unless stated.
 
 import functools
 import hashlib
+from collections.abc import Callable
 from collections import OrderedDict
 from dataclasses import dataclass, field, fields
 
@@ -73,16 +74,21 @@ class FinanceInputs:
 
 @dataclass(frozen=True)
 class FinanceProjection:
-    """The yearly financing table (a DataFrame made on first use from ``columns``: what-if tables
-    read only the indicators), the indicators by horizon and the replacement rates."""
+    """The yearly financing table, the indicators by horizon and the replacement rates; the yearly
+    table and the replacement rates are made on first use (what-if tables read only the indicators)."""
 
     columns: dict = field(repr=False)  # column of the yearly table -> its values (or one value for all years)
     indicators: pd.DataFrame = field(repr=False)
-    replacement: pd.DataFrame = field(repr=False)
+    make_replacement: Callable[[], pd.DataFrame] = field(repr=False)
 
     @functools.cached_property
     def yearly(self) -> pd.DataFrame:
         return pd.DataFrame(self.columns)
+
+    @functools.cached_property
+    def replacement(self) -> pd.DataFrame:
+        """Theoretical replacement rates (:func:`replacement_rates`)."""
+        return self.make_replacement()
 
 
 _MEMO: OrderedDict = OrderedDict()  # (name, digest of the input values) -> value, the most recent last
@@ -283,11 +289,10 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
     add("reserve_ratio_first_year", 1, F[1] / X[0], "years of expenditure")
     add("minimum_reserve_ratio", n, np.min(F[1:] / X), "years of expenditure")
     rule_values = tuple(getattr(rules, f.name) for f in fields(rules) if f.name not in CONTRIBUTION_RULES)
-    replacement = _memoised(
+    return FinanceProjection(columns, pd.DataFrame(rows), lambda: _memoised(
         "replacement", (economy, *rule_values),
         lambda: [years, *(economy.macro[c].to_numpy() for c in REPLACEMENT_MACRO), *rule_values],
-        lambda: replacement_rates(rules, economy, years))
-    return FinanceProjection(columns, pd.DataFrame(rows), replacement)
+        lambda: replacement_rates(rules, economy, years)))
 
 
 # Stylised careers: (name, relative earnings, density, years of the career before the normal age)

@@ -12,7 +12,7 @@ the average number of actives of the year times the density of contributions.
 """
 
 import functools
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,7 @@ from socsec.core import pension as kp
 from socsec.model.population import SEXES, interpolate_linear
 
 PENSION_TYPES = ("old_age", "invalidity", "survivors", "orphans")
-# flows of the insured by (year, sex, age, service), in the output order of core.pension.project_scheme_kernel
+# flows of the insured by (year, sex, age, service), in the output order of core.pension.project_insured_kernel
 FLOW_NAMES = ("dead_active", "dead_inactive", "invalid", "retired_active", "left_inactive", "lapsed", "reentered")
 REFERENCE_EARNINGS = ("career_average", "last_years")
 REVALUATIONS = ("wages", "prices", "none")
@@ -181,6 +181,14 @@ class SchemeAssumptions:
     remarriage: np.ndarray  # (2,) yearly exit rate of widow(er)s by their sex
 
 
+# The rules and assumptions the insured persons (project_insured) do not depend on: a what-if change
+# to these alone reuses the insured of a base projection and re-runs project_benefits only.
+INSURED_RULES = ("normal_age", "early_age", "min_service_old_age")
+BENEFIT_RULES = tuple(f.name for f in fields(SchemeRules) if f.name not in INSURED_RULES)
+BENEFIT_ASSUMPTIONS = ("salary_scale", "spouse_probability", "spouse_age_difference", "orphans_per_death",
+                       "orphan_age_gap", "remarriage")
+
+
 @dataclass(frozen=True)
 class PensionInputs:
     data: SchemeData
@@ -202,24 +210,44 @@ CALIBRATION_ROWS = (
 
 
 @dataclass(frozen=True)
-class PensionProjection:
-    """Stocks, flows, yearly summary and calibration table of the pension projection."""
+class InsuredProjection:
+    """The insured persons of the scheme: the first pass of the projection (:func:`project_insured`),
+    which no rule of benefits enters (:data:`BENEFIT_RULES`, :data:`BENEFIT_ASSUMPTIONS`)."""
 
-    years: np.ndarray
     actives: np.ndarray  # (n + 1, 2, A, S) at 1 January; (1, 2, A, S), the base year, without service_stocks
     inactive: np.ndarray  # (n + 1, 2, A, S) or (1, 2, A, S)
-    pensioners: np.ndarray  # (n + 1, 4, 2, A)
-    pension_amount: np.ndarray  # (n + 1, 4, 2, A) total annual pension in payment
-    insurable_wage: np.ndarray  # (n, 2, A) average insurable wage of an active
     actives_by_age: np.ndarray  # (n + 1, 2, A) actives summed over service
     inactive_by_age: np.ndarray  # (n + 1, 2, A)
     service_years: np.ndarray  # (n + 1,) years of credited service of the actives and inactive
     lowest_insured: float  # smallest cell of actives or inactive in any year (negative = a bug)
+    exits: np.ndarray = field(repr=False)  # (n, 2, A, S, 4) exits of each cell (core.pension.EXIT_NAMES)
+    tops: np.ndarray = field(repr=False)  # (n, 2, A) bound on the highest service occupied on 1 January
+    by_age: dict = field(repr=False, default_factory=dict)  # flow name -> (n, 2, A); entrants, to_inactive,
+    #                                                         actives_end (n, 2, A); exit_service, credits (n,)
+    flows: dict = field(repr=False, default_factory=dict)  # detail=True: flow name -> (n, 2, A, S)
+
+
+@dataclass(frozen=True)
+class PensionProjection:
+    """Stocks, flows, yearly summary and calibration table of the pension projection."""
+
+    years: np.ndarray
+    insured: InsuredProjection = field(repr=False)  # the insured persons (stocks by service, flows)
+    pensioners: np.ndarray  # (n + 1, 4, 2, A)
+    pension_amount: np.ndarray  # (n + 1, 4, 2, A) total annual pension in payment
+    insurable_wage: np.ndarray  # (n, 2, A) average insurable wage of an active
     columns: dict = field(repr=False)  # the yearly summary, column name -> (n,) values
     actual: dict = field(repr=False)  # the scheme's accounts of the base year (calibration)
-    by_age: dict = field(repr=False, default_factory=dict)  # flow name -> (n, 2, A); exit_service, credits (n,);
-    #                                                         awards_amount (n, 4, 2, A)
+    by_age: dict = field(repr=False, default_factory=dict)  # the insured's by_age, and awards_amount
+    #                                                         (n, 4, 2, A), accrued_pension_base (2, A, S)
     flows: dict = field(repr=False, default_factory=dict)  # detail=True: flow name -> (n, 2, A, S), as by_age
+
+    actives = property(lambda self: self.insured.actives)
+    inactive = property(lambda self: self.insured.inactive)
+    actives_by_age = property(lambda self: self.insured.actives_by_age)
+    inactive_by_age = property(lambda self: self.insured.inactive_by_age)
+    service_years = property(lambda self: self.insured.service_years)
+    lowest_insured = property(lambda self: self.insured.lowest_insured)
 
     @functools.cached_property
     def summary(self) -> pd.DataFrame:
@@ -282,9 +310,33 @@ def pension_indexation(rules: SchemeRules, macro: pd.DataFrame) -> np.ndarray:
             + (1.0 - rules.indexation_wage_weight) * macro["cpi_inflation"].to_numpy())
 
 
+def death_probabilities(population, assumptions: SchemeAssumptions) -> np.ndarray:
+    """(n, 4, 2, A) death probabilities of the insured, old-age and invalidity pensioners (population
+    rates times the mortality factors) and of the population (survivors and orphans)."""
+    q_pop = np.minimum(population.life_tables.qx, 1.0)  # (n, 2, A)
+    f = assumptions.mortality_factor
+    scaled = [np.minimum(q_pop * f[k][None, :, None], 1.0) for k in range(3)]
+    return np.ascontiguousarray(np.stack(scaled + [q_pop], axis=1))
+
+
+def age_rates(assumptions: SchemeAssumptions) -> np.ndarray:
+    """The assumptions by sex and age as the kernels read them ((2, A) ``core.pension.AGE_DTYPE``)."""
+    assume = assumptions
+    rates = np.zeros(assume.density.shape, dtype=kp.AGE_DTYPE)
+    entrants_shape = assume.entrant_distribution / assume.entrant_distribution.sum(axis=1, keepdims=True)
+    for name, value in (("invalidity", assume.invalidity), ("lapse", assume.lapse), ("reentry", assume.reentry),
+                        ("density", assume.density), ("salary", assume.salary_scale),
+                        ("entrant_share", entrants_shape), ("spouse_probability", assume.spouse_probability),
+                        ("orphans_per_death", assume.orphans_per_death)):
+        rates[name] = value
+    return rates
+
+
 def project_pension(inputs: PensionInputs, population, economy, engine: str = "numba", detail: bool = False,
                     service_stocks: bool = False) -> PensionProjection:
-    """Project the scheme over the projection years of ``population`` (see the module docstring).
+    """Project the scheme over the projection years of ``population`` (see the module docstring): the
+    insured persons (:func:`project_insured`), then wages, awards and pensioners
+    (:func:`project_benefits`).
 
     ``service_stocks=True`` keeps the actives and inactive by age and service of every 1 January
     (``actives``, ``inactive``: (n + 1, 2, A, S), for the service table of the results); otherwise
@@ -292,15 +344,68 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     totals by age.  ``detail=True`` keeps those and every flow of the insured by age and service
     (``flows``), for audits and tests.
     """
+    insured = project_insured(inputs, population, economy, engine, detail, service_stocks)
+    return project_benefits(insured, inputs, population, economy, engine)
+
+
+def project_insured(inputs: PensionInputs, population, economy, engine: str = "numba", detail: bool = False,
+                    service_stocks: bool = False) -> InsuredProjection:
+    """The insured persons of the scheme: stocks, flows and exits by sex, age and service
+    (``core.pension.project_insured_kernel``); arguments as :func:`project_pension`.  It reads
+    none of :data:`BENEFIT_RULES` and :data:`BENEFIT_ASSUMPTIONS`, and of the economy only the
+    employed (the coverage target)."""
     rules, assume = inputs.rules, inputs.assumptions
     years = population.years
     n = len(years)
     _, _, A = population.population.shape
-    omega = A - 1
-    base_actives, base_inactive, base_earnings, base_pensioners, base_average = inputs.data.single_ages(omega)
     S = A
+    base_actives, base_inactive, *_ = inputs.data.single_ages(A - 1)
+    coverage = np.clip(interpolate_linear(assume.coverage_years, assume.coverage, years), 0.0, 1.0)
+    target = (coverage * economy.employed).sum(axis=2)  # (n, 2) actives wanted at 1 January of each year
+    year_sex = np.zeros((n, 2), dtype=kp.YEAR_SEX_DTYPE)
+    year_sex["early_age"] = rules.early_age.astype(np.int64)
+    year_sex["normal_age"] = rules.normal_age.astype(np.int64)
+    year_sex["exit_age"] = assume.exit_age.astype(np.int64)
+    year_sex["retire_early"], year_sex["retire_normal"] = assume.retire_early, assume.retire_normal
+    year_sex["target_next"] = np.r_[target[1:], target[-1:]]  # the last year keeps its own target
+
+    rows = n + 1 if service_stocks or detail else 3  # 3: the base year and two working rows
+    stocks_A = np.empty((rows, 2, A, S))
+    stocks_N = np.empty((rows, 2, A, S))
+    stocks_A[0], stocks_N[0] = base_actives, base_inactive
+    exits, tops = np.empty((n, 2, A, S, len(kp.EXIT_NAMES))), np.empty((n, 2, A), dtype=np.int64)
+    flow_by_age, flow_totals = np.empty((n, len(FLOW_NAMES), 2, A)), np.empty((n, 2))
+    entrants, to_inactive, actives_end = np.empty((n, 2, A)), np.empty((n, 2, A)), np.empty((n, 2, A))
+    flow_cells = np.empty((n if detail else 0, len(FLOW_NAMES), 2, A, S))
+    insured_by_age, service_years, lowest = np.empty((n + 1, 2, 2, A)), np.empty((n + 1, 2)), np.empty((n + 1, 2))
+    driver = kp.project_insured_kernel if engine == "numba" else kp.project_insured_reference
+    driver(year_sex, age_rates(assume), np.asarray(rules.min_service_old_age, dtype=np.float64),
+           death_probabilities(population, assume), stocks_A, stocks_N, exits, tops, flow_by_age, flow_totals,
+           entrants, to_inactive, actives_end, flow_cells, insured_by_age, service_years, lowest)
+
+    by_age = {name: flow_by_age[:, k] for k, name in enumerate(FLOW_NAMES)}
+    by_age.update(entrants=entrants, to_inactive=to_inactive, actives_end=actives_end)
+    by_age["exit_service"], by_age["credits"] = flow_totals[:, 0], flow_totals[:, 1]
+    flows = {name: flow_cells[:, k] for k, name in enumerate(FLOW_NAMES)} if detail else {}
+    kept = slice(None) if rows == n + 1 else slice(0, 1)
+    return InsuredProjection(actives=stocks_A[kept], inactive=stocks_N[kept], actives_by_age=insured_by_age[:, 0],
+                             inactive_by_age=insured_by_age[:, 1], service_years=service_years.sum(axis=1),
+                             lowest_insured=float(lowest.min()), exits=exits, tops=tops, by_age=by_age, flows=flows)
+
+
+def project_benefits(insured: InsuredProjection, inputs: PensionInputs, population, economy,
+                     engine: str = "numba") -> PensionProjection:
+    """Wages, awards, pensioners, cash flows and calibration of the scheme from its insured persons
+    (``core.pension.project_benefits_kernel``), for ``inputs`` whose rules and assumptions may
+    differ from those ``insured`` was projected with in :data:`BENEFIT_RULES` and
+    :data:`BENEFIT_ASSUMPTIONS` (and the economy but for the employed)."""
+    rules, assume = inputs.rules, inputs.assumptions
+    years = population.years
+    n = len(years)
+    _, _, A = population.population.shape
+    base_actives, _, base_earnings, base_pensioners, base_average = inputs.data.single_ages(A - 1)
     ages = np.arange(A)
-    service = np.arange(S)
+    service = np.arange(A)
     macro = economy.macro
     wage_index = macro["wage_index"].to_numpy()
     cpi_index = macro["cpi_index"].to_numpy()
@@ -309,15 +414,6 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     pension_index_rate = pension_indexation(rules, macro)
     pension_index = np.cumprod(np.r_[1.0, 1.0 + pension_index_rate[1:]])
     ceiling_index = wage_index if rules.ceiling_indexation == "wages" else cpi_index
-    q_pop = np.minimum(population.life_tables.qx, 1.0)  # (n, 2, A)
-    f = assume.mortality_factor
-    q_insured = np.minimum(q_pop * f[0][None, :, None], 1.0)
-    q_old = np.minimum(q_pop * f[1][None, :, None], 1.0)
-    q_inv = np.minimum(q_pop * f[2][None, :, None], 1.0)
-    coverage = np.clip(interpolate_linear(assume.coverage_years, assume.coverage, years), 0.0, 1.0)
-    employed = economy.employed
-    target = (coverage * employed).sum(axis=2)  # (n, 2) actives wanted at 1 January of each year
-    entrants_shape = assume.entrant_distribution / assume.entrant_distribution.sum(axis=1, keepdims=True)
 
     # Reference earnings: prefix sums along cohort diagonals of insurable wage / revaluation index,
     # with H = A years of history before the base year extrapolated with the base-year growth rates.
@@ -345,61 +441,32 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     year["survivors_cap"] = rules.survivors_cap
     year["orphan_age_limit"] = rules.orphan_age_limit.astype(np.int64)
     year["indexation_next"] = np.r_[pension_index_rate[1:], pension_index_rate[-1]]
-    year_sex = np.zeros((n, 2), dtype=kp.YEAR_SEX_DTYPE)
-    year_sex["early_age"] = rules.early_age.astype(np.int64)
-    year_sex["normal_age"] = rules.normal_age.astype(np.int64)
-    year_sex["exit_age"] = assume.exit_age.astype(np.int64)
-    year_sex["retire_early"], year_sex["retire_normal"] = assume.retire_early, assume.retire_normal
-    year_sex["target_next"] = np.r_[target[1:], target[-1:]]  # the last year keeps its own target
-    rates = np.zeros((2, A), dtype=kp.AGE_DTYPE)
-    for name, value in (("invalidity", assume.invalidity), ("lapse", assume.lapse), ("reentry", assume.reentry),
-                        ("density", assume.density), ("salary", assume.salary_scale),
-                        ("entrant_share", entrants_shape), ("spouse_probability", assume.spouse_probability),
-                        ("orphans_per_death", assume.orphans_per_death)):
-        rates[name] = value
     sex = np.zeros(2, dtype=kp.SEX_DTYPE)
     sex["remarriage"] = assume.remarriage
     sex["spouse_age_difference"] = assume.spouse_age_difference
     sex["orphan_age_gap"] = assume.orphan_age_gap
-    q = np.ascontiguousarray(np.stack([q_insured, q_old, q_inv, q_pop], axis=1))  # (n, 4, 2, A)
 
-    rows = n + 1 if service_stocks or detail else 3  # 3: the base year and two working rows
-    stocks_A = np.empty((rows, 2, A, S))
-    stocks_N = np.empty((rows, 2, A, S))
     pens = np.empty((n + 1, 4, 2, A))
     amount = np.empty((n + 1, 4, 2, A))
-    stocks_A[0], stocks_N[0] = base_actives, base_inactive
     pens[0] = base_pensioners
     amount[0] = base_pensioners * base_average
-    by_year_type = [np.empty((n, 4, 2, A)) for _ in range(4)]  # awards number and amount, deaths, other exits
-    new_number, new_amount, died, left = by_year_type
+    new_number, new_amount, died, left = (np.empty((n, 4, 2, A)) for _ in range(4))  # awards; deaths, other exits
     wages, grants = np.empty((n, 2, A)), np.empty((n, 2))
-    flow_by_age, flow_totals = np.empty((n, len(FLOW_NAMES), 2, A)), np.empty((n, 2))
-    entrants, to_inactive, actives_end = np.empty((n, 2, A)), np.empty((n, 2, A)), np.empty((n, 2, A))
-    flow_cells = np.empty((n if detail else 0, len(FLOW_NAMES), 2, A, S))
-    insured_by_age, service_years, lowest = np.empty((n + 1, 2, 2, A)), np.empty((n + 1, 2)), np.empty((n + 1, 2))
-    driver = kp.project_scheme_kernel if engine == "numba" else kp.project_scheme_reference
-    driver(year, year_sex, rates, sex, q, float(rules.earnings_cv), bool(rules.invalidity_service_credit), history, diag,
-           stocks_A, stocks_N, pens, amount, wages, new_number, new_amount, died, left, grants, flow_by_age,
-           flow_totals, entrants, to_inactive, actives_end, flow_cells, insured_by_age, service_years, lowest)
+    driver = kp.project_benefits_kernel if engine == "numba" else kp.project_benefits_reference
+    driver(year, np.ascontiguousarray(rules.normal_age, dtype=np.int64), age_rates(assume), sex,
+           death_probabilities(population, assume), float(rules.earnings_cv), bool(rules.invalidity_service_credit),
+           history, insured.actives_by_age, insured.exits, insured.tops, diag, pens, amount, wages, new_number,
+           new_amount, died, left, grants)
 
-    by_age = {name: flow_by_age[:, k] for k, name in enumerate(FLOW_NAMES)}
-    by_age.update(entrants=entrants, to_inactive=to_inactive)
-    by_age["exit_service"], by_age["credits"] = flow_totals[:, 0], flow_totals[:, 1]
+    by_age = dict(insured.by_age)
     by_age["awards_amount"] = new_amount  # (n, 4, 2, A) annual amount of the year's awards, age at year end
     # (2, A, S) pension accrued by 1 January of the base year
     by_age["accrued_pension_base"] = accrued_pensions(rules, diag, H, service, ages, float(revaluation_index[0]))
-    by_age["actives_end"] = actives_end
-    flows = {name: flow_cells[:, k] for k, name in enumerate(FLOW_NAMES)} if detail else {}
-    kept = slice(None) if rows == n + 1 else slice(0, 1)
-    stocks = dict(actives=stocks_A[kept], inactive=stocks_N[kept], actives_by_age=insured_by_age[:, 0],
-                  inactive_by_age=insured_by_age[:, 1], service_years=service_years.sum(axis=1),
-                  lowest_insured=float(lowest.min()))
-    return _projection(inputs, years, stocks, pens, amount, wages, by_age, flows, new_number, new_amount, died, left,
+    return _projection(inputs, years, insured, pens, amount, wages, by_age, new_number, new_amount, died, left,
                        grants)
 
 
-def _projection(inputs, years, stocks, pens, amount, wages, by_age, flows, new_number, new_amount, died, left,
+def _projection(inputs, years, insured, pens, amount, wages, by_age, new_number, new_amount, died, left,
                 grants) -> PensionProjection:
     """Yearly summary, cash flows and calibration from the stocks and flows of the projection.
 
@@ -414,7 +481,7 @@ def _projection(inputs, years, stocks, pens, amount, wages, by_age, flows, new_n
         average_in_payment = np.where(pens[:-1] > 0, amount[:-1] / pens[:-1], 0.0)  # (n, 4, 2, A)
     paid = (amount[:-1] - 0.5 * (died + left) * average_in_payment).sum(axis=(2, 3)) + 0.5 * new_amount.sum(axis=(2, 3))
     average_number = (pens[:-1] - 0.5 * (died + left)).sum(axis=(2, 3)) + 0.5 * new_number.sum(axis=(2, 3))
-    actives_by_age = stocks["actives_by_age"]  # (n + 1, 2, A)
+    actives_by_age = insured.actives_by_age  # (n + 1, 2, A)
     average_actives = 0.5 * (actives_by_age[:-1] + by_age["actives_end"])
     earnings = (average_actives * assume.density[None] * wages).sum(axis=(1, 2))
     benefits = paid.sum(axis=1) + grants[:, 1]
@@ -422,7 +489,7 @@ def _projection(inputs, years, stocks, pens, amount, wages, by_age, flows, new_n
     average_actives_total = average_actives.sum(axis=(1, 2))
     columns = {
         "actives": actives_by_age[:-1].sum(axis=(1, 2)), "actives_male": actives_by_age[:-1, 0].sum(axis=1),
-        "actives_female": actives_by_age[:-1, 1].sum(axis=1), "inactive": stocks["inactive_by_age"][:-1].sum(axis=(1, 2)),
+        "actives_female": actives_by_age[:-1, 1].sum(axis=1), "inactive": insured.inactive_by_age[:-1].sum(axis=(1, 2)),
         "new_entrants": total("entrants"), "moved_to_inactive": total("to_inactive"),
         "lapses": total("lapsed"), "reentries": total("reentered"),
         "deaths_actives": total("dead_active"), "deaths_inactive": total("dead_inactive"),
@@ -453,11 +520,12 @@ def _projection(inputs, years, stocks, pens, amount, wages, by_age, flows, new_n
         columns["average_pension"] = np.where(pensioners_all > 0, amount[:-1].sum(axis=(1, 2, 3)) / pensioners_all,
                                               np.nan)
         columns["benefit_ratio"] = columns["average_pension"] / columns["average_insurable_earnings"]
+    flows = insured.flows
     if flows:
         flows = dict(flows, entrants=by_age["entrants"], to_inactive=by_age["to_inactive"], credits=by_age["credits"])
-    return PensionProjection(years=years, pensioners=pens, pension_amount=amount, insurable_wage=wages,
-                             columns={"year": years, **columns}, actual=inputs.actual, by_age=by_age, flows=flows,
-                             **stocks)
+    return PensionProjection(years=years, insured=insured, pensioners=pens, pension_amount=amount,
+                             insurable_wage=wages, columns={"year": years, **columns}, actual=inputs.actual,
+                             by_age=by_age, flows=flows)
 
 
 # the rules that set only the money columns of contribution_columns (nothing else of the projection)
