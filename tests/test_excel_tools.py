@@ -4,6 +4,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -11,7 +12,8 @@ from socsec.cli import main
 from socsec.excel import doctor
 from socsec.model.chain import STEPS, LazyValuation
 from socsec.model.overrides import apply_overrides
-from socsec.model.pension import CONTRIBUTION_RULES
+from socsec.model.pension import (BENEFIT_ASSUMPTIONS, BENEFIT_RULES, CONTRIBUTION_RULES, INDEXATIONS,
+                                  REFERENCE_EARNINGS, REVALUATIONS)
 from socsec.model.valuation import run_valuation
 from workbook_fixtures import small_inputs, valid_override_value
 
@@ -137,7 +139,8 @@ def test_doctor_command(capsys):
 def test_udf_benchmark_command(capsys):
     assert main(["bench", "--udf", "--size", "2", "--workbook", str(WORKBOOKS / "jordan_example.xlsx")]) == 0
     out = capsys.readouterr().out
-    assert out.count("\n    4 calls") == 6 and "population block" in out and "pension scheme re-projected" in out
+    assert out.count("\n    4 calls") == 7 and "population block" in out and "pension scheme re-projected" in out
+    assert "pension benefits re-projected, insured persons reused" in out
 
 
 def test_vba_check_command(capsys):
@@ -216,6 +219,37 @@ def test_contribution_rules_reuse_the_persons_and_pensions_of_the_scheme(compute
     assert variant.scheme is computed_base.scheme and variant.pension is not computed_base.pension
     assert not variant.pension.summary["total_expenditure"].equals(computed_base.pension.summary["total_expenditure"]) \
         or name == "contribution_rate"
+
+
+def changed_value(value, options=()):
+    """Another valid value of an input field: the next option of a string, the negation of a flag, a
+    whole number + 1, a real number x 1.1 + 0.01 (arrays element by element)."""
+    if isinstance(value, str):
+        return options[(options.index(value) + 1) % len(options)]
+    if isinstance(value, bool):
+        return not value
+    array = np.asarray(value)
+    return array + 1 if array.dtype.kind in "iu" else array * 1.1 + 0.01
+
+
+@pytest.mark.parametrize("name", [f"rules.{r}" for r in BENEFIT_RULES if r not in CONTRIBUTION_RULES]
+                         + [f"assumptions.{a}" for a in BENEFIT_ASSUMPTIONS])
+def test_benefit_rules_reuse_the_insured_persons_of_the_scheme(computed_base, name):
+    """A rule or assumption the insured persons do not depend on (socsec.model.pension.BENEFIT_RULES,
+    BENEFIT_ASSUMPTIONS) re-projects wages, awards and pensioners on the base's insured persons: equal
+    to a full valuation (which would differ were the insured to depend on it)."""
+    part, field = name.split(".")
+    block = getattr(computed_base.inputs.pension, part)
+    options = {"reference_earnings": REFERENCE_EARNINGS, "revaluation": REVALUATIONS,
+               "ceiling_indexation": INDEXATIONS}.get(field, ())
+    pension = replace(computed_base.inputs.pension,
+                      **{part: replace(block, **{field: changed_value(getattr(block, field), options)})})
+    inputs = replace(computed_base.inputs, pension=pension)
+    variant, full = LazyValuation(inputs, base=computed_base), run_valuation(inputs)
+    for frame_name, frame in frames_of(full).items():
+        pd.testing.assert_frame_equal(frames_of(variant)[frame_name], frame, check_exact=True,
+                                      obj=f"{name}: {frame_name}")
+    assert variant.insured is computed_base.insured and variant.scheme is not computed_base.scheme
 
 
 def test_every_block_of_run_valuation_has_a_step():

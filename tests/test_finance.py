@@ -182,7 +182,7 @@ def test_accrued_pensions_and_their_value_by_hand(base):
     base-year insurable wage of ages x-s .. x-1; its value is deferred to the normal age."""
     scheme, pension = base.inputs.pension, base.pension
     assert scheme.rules.reference_earnings == "career_average" and scheme.rules.revaluation == "wages"
-    accrued = pension.by_age["accrued_pension_base"]
+    accrued = pension.accrued_pension_base
     w0 = pension.insurable_wage[0]
     for g, x, s in ((0, 27, 5), (1, 29, 10), (0, 22, 1), (1, 30, 15)):
         want = scheme.rules.accrual_rate[0] * s * w0[g, x - s:x].mean()
@@ -220,9 +220,13 @@ def test_memoised_annuities_and_replacement_rates_are_never_stale(base, name):
     from socsec.model.overrides import lookup
 
     inputs = apply_overrides(base.inputs, {name: valid_override_value(lookup(name))})
-    run_valuation(base.inputs).finance.replacement  # the base's values in the memo (replacement: made on use)
-    warm = run_valuation(inputs).finance
-    warm.replacement
+    def made(valuation):  # every table made (the memoised parts are computed on first use)
+        for table in ("replacement", "indicators", "yearly"):
+            getattr(valuation.finance, table)
+        return valuation.finance
+
+    made(run_valuation(base.inputs))  # the base's values in the memo
+    warm = made(run_valuation(inputs))
     finance._MEMO.clear()
     finance._LAST.clear()
     cold = run_valuation(inputs).finance

@@ -320,19 +320,19 @@ def run_twins(kernel, reference, args, first_output, based):
 def test_insured_kernel_writes_every_output_and_equals_twin(seed, detail, service_stocks, dense):
     """The insured kernel against its numpy twin on random schemes, every output pre-filled with NaN
     (so a cell the kernel forgets shows), with and without every year's stocks by service and the flows
-    by service.  The exits are written up to the kernel's bound ``tops`` on the occupied service years,
-    which is never below the exact highest one of the twin, and the twin's exits above it are 0."""
+    by service.  The kernel's ``tops`` are a bound on the occupied service years, never below the exact
+    ones of the twin: their packed exits differ, not the exits by cell (core.pension.exits_by_cell)."""
     rng = np.random.default_rng(seed)
     args, _ = kernel_arguments(small_inputs(pension=random_scheme(rng)), detail, service_stocks,
                                rng if dense else None)
     got, want = run_twins(kp.project_insured_kernel, kp.project_insured_reference, args, INSURED_OUTPUTS,
                           (INSURED_OUTPUTS, INSURED_OUTPUTS + 1))
     assert (got["tops"] >= want["tops"]).all() and (got["tops"] >= -1).all()
-    service = np.arange(got["exits"].shape[3])
-    written = service[None, None, None, :] <= got["tops"][..., None]
-    assert not np.isnan(got["exits"][written]).any(), "exits: cells left unwritten"
-    assert_close(got["exits"][written], want["exits"][written], "exits")
-    assert not want["exits"][~written].any(), "exits above tops"
+    for t in range(len(got["tops"])):
+        cells = int((got["tops"][t] + 1).sum())
+        assert not np.isnan(got["exits"][t, :cells]).any(), f"exits of year {t}: cells left unwritten"
+        assert_close(kp.exits_by_cell(got["exits"][t], got["tops"][t]),
+                     kp.exits_by_cell(want["exits"][t], want["tops"][t]), "exits")
     for name in list(got)[INSURED_OUTPUTS:]:
         if name not in ("exits", "tops"):
             assert not np.isnan(got[name]).any(), f"{name}: cells left unwritten"
@@ -343,12 +343,14 @@ def test_insured_kernel_writes_every_output_and_equals_twin(seed, detail, servic
 @given(st.integers(0, 2**32 - 1), st.booleans())
 def test_benefits_kernel_writes_every_output_and_equals_twin(seed, dense):
     """The benefits kernel against its numpy twin on the insured of random schemes, every output
-    pre-filled with NaN; the exits above ``tops`` are NaN too, so that neither may read them."""
+    pre-filled with NaN; the packed exits after the last cell of each year are NaN too, so that neither
+    may read them."""
     rng = np.random.default_rng(seed)
     _, args = kernel_arguments(small_inputs(pension=random_scheme(rng)), False, False, rng if dense else None)
     names = list(inspect.signature(kp.project_benefits_kernel).parameters)
     exits, tops = args[names.index("exits")], args[names.index("tops")]
-    exits[np.arange(exits.shape[3])[None, None, None, :] > tops[..., None]] = np.nan
+    for t in range(len(tops)):
+        exits[t, int((tops[t] + 1).sum()):] = np.nan
     got, want = run_twins(kp.project_benefits_kernel, kp.project_benefits_reference, args, BENEFITS_OUTPUTS,
                           (BENEFITS_OUTPUTS + 1, BENEFITS_OUTPUTS + 2))
     for name in names[BENEFITS_OUTPUTS:]:
@@ -379,7 +381,7 @@ def test_stocks_by_service_kept_or_not_give_the_same_projection():
 def assert_same_projection(a, b):
     pa, pb = a.pension, b.pension
     for name in ("actives", "inactive", "pensioners", "pension_amount", "insurable_wage", "actives_by_age",
-                 "inactive_by_age", "service_years"):
+                 "inactive_by_age", "service_years", "accrued_pension_base"):
         assert_close(getattr(pa, name), getattr(pb, name), name)
     for name in pa.flows:
         assert_close(pa.flows[name], pb.flows[name], f"flows[{name}]")

@@ -421,6 +421,17 @@ def stock_row(t, keep_all):
 EXIT_NAMES = ("retired_active", "left_inactive", "invalid", "dead")  # last axis of ``exits``
 
 
+def exits_by_cell(exits, tops):
+    """Exits of one year by sex, age and service (2, A, S, 4) from the packed ``exits`` of that year
+    (cells, 4) and its ``tops`` (2, A): the rows (g, x) one after another, each with the service
+    years 0 .. tops[g, x]; cells above ``tops`` are 0."""
+    A = tops.shape[1]
+    out = np.zeros((2, A, A, exits.shape[-1]))
+    occupied = np.arange(A)[None, None, :] <= tops[:, :, None]
+    out[occupied] = exits[:occupied.sum()]
+    return out
+
+
 @njit(cache=True)
 def project_insured_kernel(year_sex, rates, min_service, q, actives, inactive, exits, tops, flows_by_age,
                            flow_totals, entrants, to_inactive, actives_end, flows, insured_by_age, service_years,
@@ -437,11 +448,11 @@ def project_insured_kernel(year_sex, rates, min_service, q, actives, inactive, e
     Inputs: year_sex (n, 2) YEAR_SEX_DTYPE, rates (2, A) AGE_DTYPE, min_service (n,) years of service
     for early retirement, q (n, 4, 2, A) death probabilities (row 0, the insured's, is read).  Stocks
     hold the base year in row 0: actives, inactive (n + 1, 2, A, S), or (3, 2, A, S) to keep only the
-    base year and two working rows (:func:`stock_row`).  Outputs: exits (n, 2, A, S, 4) retirements of
-    actives, inactive reaching the normal age, invalidity and deaths (actives and inactive) of each cell
-    of 1 January t, written for the service years up to tops[t, g, x]; tops (n, 2, A) a bound on the
-    highest service with someone of sex g and age x on 1 January t (-1: nobody; cells above are
-    empty); flows_by_age (n, 7, 2, A) and flow_totals (n, 2) as :func:`flow_totals_reference`;
+    base year and two working rows (:func:`stock_row`).  Outputs: tops (n, 2, A) a bound on the highest
+    service with someone of sex g and age x on 1 January t (-1: nobody; cells above are empty); exits
+    (n, 2 A S, 4) retirements of actives, inactive reaching the normal age, invalidity and deaths
+    (actives and inactive) of the cells of 1 January t up to the tops, packed: the rows (g, x) one after
+    another, each with its service years 0 .. tops[t, g, x] (:func:`exits_by_cell`), the rest unwritten; flows_by_age (n, 7, 2, A) and flow_totals (n, 2) as :func:`flow_totals_reference`;
     entrants, to_inactive, actives_end (actives at the year's end before entrants and moves) (n, 2, A);
     flows (n, 7, 2, A, S) every flow by service, or an array with 0 rows to skip them; and the totals
     of the stocks of each 1 January (n + 1 rows): insured_by_age (n + 1, 2, 2, A) actives and inactive
@@ -472,6 +483,7 @@ def project_insured_kernel(year_sex, rates, min_service, q, actives, inactive, e
         tops[t] = top
         top_next[:] = -1
         min_old = min_service[t]
+        cell = 0  # the first packed cell of the row (g, x)
         exit_years = 0.0
         credits = 0.0
         for g in range(2):
@@ -491,8 +503,9 @@ def project_insured_kernel(year_sex, rates, min_service, q, actives, inactive, e
                 sums[:] = 0.0
                 stayers = 0.0
                 a_row, n_row, a_next, n_next = a0[g, x], n0[g, x], a1[g, x1], n1[g, x1]  # by service
-                cell_exits = exits[t, g, x]
                 last = top[g, x]
+                cell_exits = exits[t, cell:cell + last + 1]
+                cell += last + 1
                 high = -1  # highest service written in a_next / n_next
                 gain = 0.0  # stayers of service s - 1 who gained a year: they land on s
                 for s in range(last + 1):
@@ -612,15 +625,15 @@ def project_benefits_kernel(year, normal_age, rates, sex, q, earnings_cv, servic
 
     Inputs: year (n,) YEAR_DTYPE, normal_age (n, 2) int, rates (2, A) AGE_DTYPE, sex (2,) SEX_DTYPE,
     q (n, 4, 2, A), history (H,), and from :func:`project_insured_kernel`: actives_by_age (at least n,
-    2, A) actives at 1 January, exits (n, 2, A, S, 4) read for service up to tops (n, 2, A).  Pensioners
+    2, A) actives at 1 January, tops (n, 2, A) and the packed exits (n, cells, 4).  Pensioners
     and amounts hold the base year in row 0; every other cell of every output is written: diag
     (H + n + 1, 2, A) (row 0 is 0: nothing before the first year); pensioners, amount (n + 1, 4, 2, A);
     wages (n, 2, A); awards_number, awards_amount, pensioner_deaths, pensioner_exits (n, 4, 2, A);
     grants (n, 2) number and amount.
     """
     n = year.shape[0]
-    A = exits.shape[2]
-    S = exits.shape[3]
+    A = tops.shape[2]
+    S = A
     omega = A - 1
     h0 = history.shape[0]
     salary = rates.salary
@@ -676,6 +689,7 @@ def project_benefits_kernel(year, normal_age, rates, sex, q, earnings_cv, servic
         reference_period = y.reference_period
         for k in range(accrued_share.shape[0]):  # accrued share of reference earnings by years of service
             accrued_share[k] = _accrued(k, accrual_rate, base_percent, base_years)
+        cell = 0  # the first packed cell of the row (g, x)
         for g in range(2):
             nra = float(normal_age[t, g])
             for x in range(A):
@@ -686,10 +700,12 @@ def project_benefits_kernel(year, normal_age, rates, sex, q, earnings_cv, servic
                 deferred_adjust = max(1.0 + y.late_increment * late_years, 0.0)
                 credit = int(early_years) if service_credit else 0  # whole years (ages are whole)
                 wage = wages[t, g, x]
-                cell_exits = exits[t, g, x]
+                last = tops[t, g, x]
+                cell_exits = exits[t, cell:cell + last + 1]
+                cell += last + 1
                 old_number = old_amount = invalid_number = invalid_amount = 0.0
                 dead_number = dead_pension = grant_number = grant_amount = 0.0
-                for s in range(tops[t, g, x] + 1):
+                for s in range(last + 1):
                     ret, left, i, dead = cell_exits[s, 0], cell_exits[s, 1], cell_exits[s, 2], cell_exits[s, 3]
                     if ret == 0.0 and left == 0.0 and i == 0.0 and dead == 0.0:
                         continue
@@ -794,8 +810,9 @@ def project_insured_reference(year_sex, rates, min_service, q, actives, inactive
                               flow_totals, entrants, to_inactive, actives_end, flows, insured_by_age, service_years,
                               lowest):
     """Numpy twin of :func:`project_insured_kernel`, with the same arguments and outputs (it fills
-    them; ``exits`` for every service year, 0 above ``tops``, which is the exact highest service): a
-    loop over the years calling the numpy steps of this module one after another."""
+    them; ``tops`` is the exact highest service, so the packing of ``exits`` may differ but not
+    :func:`exits_by_cell`): a loop over the years calling the numpy steps of this module one after
+    another."""
     n = year_sex.shape[0]
     service = np.arange(actives.shape[3])
     keep_all = actives.shape[0] == n + 1
@@ -808,7 +825,9 @@ def project_insured_reference(year_sex, rates, min_service, q, actives, inactive
             rates["lapse"], rates["reentry"], rates["density"], ys["early_age"], ys["normal_age"], ys["exit_age"],
             int(np.ceil(min_service[t])))
         dead_active, dead_inactive, invalid, retired_active, left_inactive, _, _ = cells
-        exits[t] = np.stack([retired_active, left_inactive, invalid, dead_active + dead_inactive], axis=-1)
+        by_cell = np.stack([retired_active, left_inactive, invalid, dead_active + dead_inactive], axis=-1)
+        occupied = service[None, None, :] <= tops[t][:, :, None]
+        exits[t, :occupied.sum()] = by_cell[occupied]
         flows_by_age[t], flow_totals[t] = flow_totals_reference(a0, *cells, rates["density"])
         if flows.shape[0] == n:
             flows[t] = cells
@@ -840,8 +859,8 @@ def project_benefits_reference(year, normal_age, rates, sex, q, earnings_cv, ser
     """Numpy twin of :func:`project_benefits_kernel`, with the same arguments and outputs (it fills
     them): a loop over the years calling the numpy steps of this module one after another."""
     n, h0 = year.shape[0], history.shape[0]
-    A, S = exits.shape[2], exits.shape[3]
-    ages, service = np.arange(A), np.arange(S)
+    A = tops.shape[2]
+    ages, service = np.arange(A), np.arange(A)
     exit_rate = np.zeros((4, 2, A))
     exit_rate[2] = sex["remarriage"][:, None]
     for t in range(n):
@@ -853,9 +872,7 @@ def project_benefits_reference(year, normal_age, rates, sex, q, earnings_cv, ser
             for h in range(h0):
                 push_cohort_sums(diag, h, wages[0] * history[h])
         push_cohort_sums(diag, h0 + t, wages[t] / y["revaluation_index"])
-        # the cells up to tops; those above are empty (and may hold anything)
-        occupied = service[None, None, :] <= tops[t][:, :, None]
-        retired_active, left_inactive, invalid, dead = np.moveaxis(np.where(occupied[..., None], exits[t], 0.0), -1, 0)
+        retired_active, left_inactive, invalid, dead = np.moveaxis(exits_by_cell(exits[t], tops[t]), -1, 0)
         periods = np.maximum(service, 1)
         if y["reference_period"] > 0:
             periods = np.minimum(periods, y["reference_period"])

@@ -5,8 +5,9 @@ A 20 x 20 Data Table recalculates one formula ``=SOCSEC_INDICATOR(name, horizon,
 with warm caches (kernels compiled, the workbook's base inputs read and its base blocks computed,
 as after the first recalculation), for grids whose overrides reach different blocks of the chain:
 the blocks before the first one an override changes are reused, later ones recomputed
-(:mod:`socsec.model.chain`; a contribution rate reuses the scheme's persons and pensions, an
-accrual rate re-projects them).
+(:mod:`socsec.model.chain`: a contribution rate reuses the scheme's persons and pensions; an
+accrual rate reuses the insured persons and re-projects wages, awards and pensioners; a coverage
+re-projects both).
 
 What is timed is the Python side of the function (``socsec.excel.udfs.indicator_value`` on the
 example workbook, as called by the UDF), one call after the other on one core, as Excel calls
@@ -33,8 +34,10 @@ GRIDS = (
      ("investment_return", (0.02, 0.08)), ("initial_reserve", (0.0, 2.0e10))),
     ("pension contributions and financing: GAP over 50 years vs contribution rate x investment return", "gap", 50,
      ("contribution_rate", (0.10, 0.25)), ("investment_return", (0.02, 0.08))),
-    ("pension scheme re-projected (persons and pensions): GAP over 50 years vs accrual rate x indexation "
+    ("pension benefits re-projected, insured persons reused: GAP over 50 years vs accrual rate x indexation "
      "(wage weight)", "gap", 50, ("accrual_rate", (0.01, 0.025)), ("pension_indexation_wage_weight", (0.0, 1.0))),
+    ("pension scheme re-projected, insured persons and benefits: GAP over 50 years vs coverage x density",
+     "gap", 50, ("coverage", (0.3, 0.9)), ("density", (0.6, 1.0))),
 )
 
 

@@ -600,10 +600,7 @@ def indicator_value(source, name, horizon=None, overrides=()) -> float:
                                  f"(years), not {wanted}")
         # indicators over the first h years come from a projection of h years (the same numbers)
         final_year = population.base_year + wanted - 1 if key in FIRST_YEARS_INDICATORS else None
-        long = state.variant(overrides, final_year).finance.indicators
-        return next(float(value) for indicator, years, value in
-                    zip(long["indicator"].to_numpy(), long["horizon"].to_numpy(), long["value"].to_numpy())
-                    if years == wanted and str(indicator).lower() == key)
+        return state.variant(overrides, final_year).finance.indicator(key, wanted)
     return _MEMOS["indicator"].get(memo_key, compute)
 
 

@@ -74,16 +74,39 @@ class FinanceInputs:
 
 @dataclass(frozen=True)
 class FinanceProjection:
-    """The yearly financing table, the indicators by horizon and the replacement rates; the yearly
-    table and the replacement rates are made on first use (what-if tables read only the indicators)."""
+    """The yearly financing table, the indicators by horizon and the replacement rates.
+
+    Made on first use (what-if tables read one indicator): the tables as DataFrames, the capital
+    values of pensions (their columns and indicators, last in each table) and the replacement rates.
+    """
 
     columns: dict = field(repr=False)  # column of the yearly table -> its values (or one value for all years)
-    indicators: pd.DataFrame = field(repr=False)
+    rows: dict = field(repr=False)  # the indicators: "indicator", "horizon", "value", "units" -> list
+    make_capital_values: Callable[[], tuple[dict, dict]] = field(repr=False)  # () -> (columns, rows)
     make_replacement: Callable[[], pd.DataFrame] = field(repr=False)
 
     @functools.cached_property
+    def capital_values(self) -> tuple[dict, dict]:
+        """(yearly columns, indicator rows) of the capital values of pensions (:func:`capital_values`)."""
+        return self.make_capital_values()
+
+    @functools.cached_property
     def yearly(self) -> pd.DataFrame:
-        return pd.DataFrame(self.columns)
+        return pd.DataFrame({**self.columns, **self.capital_values[0]})
+
+    @functools.cached_property
+    def indicators(self) -> pd.DataFrame:
+        extra = self.capital_values[1]
+        return pd.DataFrame({key: values + extra[key] for key, values in self.rows.items()})
+
+    def indicator(self, name: str, horizon: int) -> float:
+        """The value of indicator ``name`` (lower case) over ``horizon`` years; KeyError if none."""
+        for rows in (self.rows, None):
+            rows = rows or self.capital_values[1]
+            for indicator, years, value in zip(rows["indicator"], rows["horizon"], rows["value"]):
+                if years == horizon and indicator.lower() == name:
+                    return value
+        raise KeyError((name, horizon))
 
     @functools.cached_property
     def replacement(self) -> pd.DataFrame:
@@ -173,7 +196,7 @@ def accrued_rights_value(pension, economy, scheme, qx, factors) -> float:
     invalidity benefits, minimum pensions and future indexation of the rules are not included.
     """
     rules, assume = scheme.rules, scheme.assumptions
-    accrued = pension.by_age["accrued_pension_base"]  # (2, A, S)
+    accrued = pension.accrued_pension_base  # (2, A, S)
     insured = pension.actives[0] + pension.inactive[0]
     macro = economy.macro
     i = float(macro["nominal_return"].iloc[0])
@@ -216,12 +239,6 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
         F[t + 1] = F[t] + C[t] + G[t] + income[t] - X[t]
     gdp = economy.macro["nominal_gdp"].to_numpy()
     D, D_mid = discount_factors(i, n)
-    annuity_args = (i, pension_indexation(rules, economy.macro), scheme.assumptions.mortality_factor, qx, engine)
-    factors = _memoised("annuities", (economy, rules.indexation_wage_weight, scheme.assumptions.mortality_factor, qx,
-                                      engine), lambda: annuity_args, lambda: pension_annuities(*annuity_args))
-    in_payment = (pension.pension_amount[:-1] * factors).sum(axis=(1, 2, 3))
-    awards = pension.by_age["awards_amount"]  # by age at the end of the year: value at that age, half a year on
-    terminal = (awards * factors).sum(axis=(1, 2, 3)) / np.sqrt(1.0 + i)
     columns = {
         "year": years,
         "insurable_earnings": S,
@@ -240,18 +257,11 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
         "nominal_return": i,
         "expenditure_percent_gdp": X / gdp,
         "contributions_percent_gdp": C / gdp,
-        "liability_pensions_in_payment": in_payment,
-        "funding_ratio_pensions_in_payment": F[:-1] / in_payment,
-        "terminal_funding_rate": terminal / S,
         # the GAP of the full horizon, for comparison by year
         "general_average_premium": discounted_premium(X - G, S, D, D_mid, inputs.initial_reserve, 0.0),
     }
-    rows = {"indicator": [], "horizon": [], "value": [], "units": []}
-
-    def add(name, horizon, value, units="share of insurable earnings"):
-        for column, item in zip(rows.values(), (name, horizon, float(value), units)):
-            column.append(item)
-
+    rows = IndicatorRows()
+    add = rows.add
     add("depletion_year", n, first_year(years, F[1:] < 0.0), "calendar year")
     add("crossover_year", n, first_year(years, C + G < X), "calendar year")
     add("paygo_cost_rate_first_year", 1, X[0] / S[0])
@@ -281,18 +291,51 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
     add("balance_sheet_liabilities", n, liabilities, "currency units")
     add("balance_sheet_balance", n, assets - liabilities, "currency units")
     add("balance_sheet_ratio", n, assets / liabilities, "assets / liabilities")
-    accrued = accrued_rights_value(pension, economy, scheme, qx, factors)
-    add("accrued_liability_insured_base_year", 1, accrued, "currency units")
-    add("funding_ratio_base_year", 1, F[0] / (in_payment[0] + accrued), "reserve / accrued liability")
-    add("funding_ratio_pensions_in_payment_first_year", 1, F[0] / in_payment[0], "reserve / liability")
-    add("terminal_funding_rate_first_year", 1, terminal[0] / S[0])
     add("reserve_ratio_first_year", 1, F[1] / X[0], "years of expenditure")
     add("minimum_reserve_ratio", n, np.min(F[1:] / X), "years of expenditure")
     rule_values = tuple(getattr(rules, f.name) for f in fields(rules) if f.name not in CONTRIBUTION_RULES)
-    return FinanceProjection(columns, pd.DataFrame(rows), lambda: _memoised(
-        "replacement", (economy, *rule_values),
-        lambda: [years, *(economy.macro[c].to_numpy() for c in REPLACEMENT_MACRO), *rule_values],
-        lambda: replacement_rates(rules, economy, years)))
+    return FinanceProjection(
+        columns, rows.table, lambda: capital_values(pension, economy, scheme, qx, F[:-1], S, engine),
+        lambda: _memoised("replacement", (economy, *rule_values),
+                          lambda: [years, *(economy.macro[c].to_numpy() for c in REPLACEMENT_MACRO), *rule_values],
+                          lambda: replacement_rates(rules, economy, years)))
+
+
+class IndicatorRows:
+    """The long indicators table being filled: ``add(indicator, horizon, value, units)``; ``table``:
+    column -> list."""
+
+    def __init__(self):
+        self.table = {"indicator": [], "horizon": [], "value": [], "units": []}
+
+    def add(self, name, horizon, value, units="share of insurable earnings"):
+        for column, item in zip(self.table.values(), (name, horizon, float(value), units)):
+            column.append(item)
+
+
+def capital_values(pension, economy, scheme, qx, reserve_start, earnings, engine: str = "numba") -> tuple[dict, dict]:
+    """Capital values of pensions (module docstring): (yearly columns, indicator rows) of the liability
+    for pensions in payment, the funding ratios and the terminal funding rate.  ``reserve_start``:
+    the reserve at 1 January of each year; ``earnings``: insurable earnings of each year."""
+    rules = scheme.rules
+    i = economy.macro["nominal_return"].to_numpy()
+    annuity_args = (i, pension_indexation(rules, economy.macro), scheme.assumptions.mortality_factor, qx, engine)
+    factors = _memoised("annuities", (economy, rules.indexation_wage_weight, scheme.assumptions.mortality_factor, qx,
+                                      engine), lambda: annuity_args, lambda: pension_annuities(*annuity_args))
+    in_payment = (pension.pension_amount[:-1] * factors).sum(axis=(1, 2, 3))
+    awards = pension.by_age["awards_amount"]  # by age at the end of the year: value at that age, half a year on
+    terminal = (awards * factors).sum(axis=(1, 2, 3)) / np.sqrt(1.0 + i)
+    F0 = reserve_start[0]
+    columns = {"liability_pensions_in_payment": in_payment,
+               "funding_ratio_pensions_in_payment": reserve_start / in_payment,
+               "terminal_funding_rate": terminal / earnings}
+    rows = IndicatorRows()
+    accrued = accrued_rights_value(pension, economy, scheme, qx, factors)
+    rows.add("accrued_liability_insured_base_year", 1, accrued, "currency units")
+    rows.add("funding_ratio_base_year", 1, F0 / (in_payment[0] + accrued), "reserve / accrued liability")
+    rows.add("funding_ratio_pensions_in_payment_first_year", 1, F0 / in_payment[0], "reserve / liability")
+    rows.add("terminal_funding_rate_first_year", 1, terminal[0] / earnings[0])
+    return columns, rows.table
 
 
 # Stylised careers: (name, relative earnings, density, years of the career before the normal age)

@@ -12,6 +12,7 @@ the average number of actives of the year times the density of contributions.
 """
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
@@ -220,11 +221,27 @@ class InsuredProjection:
     inactive_by_age: np.ndarray  # (n + 1, 2, A)
     service_years: np.ndarray  # (n + 1,) years of credited service of the actives and inactive
     lowest_insured: float  # smallest cell of actives or inactive in any year (negative = a bug)
-    exits: np.ndarray = field(repr=False)  # (n, 2, A, S, 4) exits of each cell (core.pension.EXIT_NAMES)
+    exits: np.ndarray = field(repr=False)  # (n, cells, 4) exits of the occupied cells (core.pension.exits_by_cell)
     tops: np.ndarray = field(repr=False)  # (n, 2, A) bound on the highest service occupied on 1 January
     by_age: dict = field(repr=False, default_factory=dict)  # flow name -> (n, 2, A); entrants, to_inactive,
     #                                                         actives_end (n, 2, A); exit_service, credits (n,)
     flows: dict = field(repr=False, default_factory=dict)  # detail=True: flow name -> (n, 2, A, S)
+
+    @functools.cached_property
+    def columns(self) -> dict:
+        """The insured's columns of the yearly summary: column name -> (n,) values."""
+        by_age = self.by_age
+        total = lambda name: by_age[name].sum(axis=(1, 2))  # noqa: E731
+        actives = self.actives_by_age[:-1]
+        return {
+            "actives": actives.sum(axis=(1, 2)), "actives_male": actives[:, 0].sum(axis=1),
+            "actives_female": actives[:, 1].sum(axis=1), "inactive": self.inactive_by_age[:-1].sum(axis=(1, 2)),
+            "new_entrants": total("entrants"), "moved_to_inactive": total("to_inactive"),
+            "lapses": total("lapsed"), "reentries": total("reentered"),
+            "deaths_actives": total("dead_active"), "deaths_inactive": total("dead_inactive"),
+            "invalidity_exits": total("invalid"), "retirements_actives": total("retired_active"),
+            "retirements_inactive": total("left_inactive"),
+        }
 
 
 @dataclass(frozen=True)
@@ -238,8 +255,8 @@ class PensionProjection:
     insurable_wage: np.ndarray  # (n, 2, A) average insurable wage of an active
     columns: dict = field(repr=False)  # the yearly summary, column name -> (n,) values
     actual: dict = field(repr=False)  # the scheme's accounts of the base year (calibration)
-    by_age: dict = field(repr=False, default_factory=dict)  # the insured's by_age, and awards_amount
-    #                                                         (n, 4, 2, A), accrued_pension_base (2, A, S)
+    make_accrued_pension_base: Callable[[], np.ndarray] = field(repr=False)
+    by_age: dict = field(repr=False, default_factory=dict)  # the insured's by_age, and awards_amount (n, 4, 2, A)
     flows: dict = field(repr=False, default_factory=dict)  # detail=True: flow name -> (n, 2, A, S), as by_age
 
     actives = property(lambda self: self.insured.actives)
@@ -248,6 +265,12 @@ class PensionProjection:
     inactive_by_age = property(lambda self: self.insured.inactive_by_age)
     service_years = property(lambda self: self.insured.service_years)
     lowest_insured = property(lambda self: self.insured.lowest_insured)
+
+    @functools.cached_property
+    def accrued_pension_base(self) -> np.ndarray:
+        """(2, A, S) the yearly pension accrued by 1 January of the base year by each insured cell
+        (:func:`accrued_pensions`; made on first use)."""
+        return self.make_accrued_pension_base()
 
     @functools.cached_property
     def summary(self) -> pd.DataFrame:
@@ -373,7 +396,8 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
     stocks_A = np.empty((rows, 2, A, S))
     stocks_N = np.empty((rows, 2, A, S))
     stocks_A[0], stocks_N[0] = base_actives, base_inactive
-    exits, tops = np.empty((n, 2, A, S, len(kp.EXIT_NAMES))), np.empty((n, 2, A), dtype=np.int64)
+    # exits packed by year (core.pension.exits_by_cell): only the pages of occupied cells are touched
+    exits, tops = np.empty((n, 2 * A * S, len(kp.EXIT_NAMES))), np.empty((n, 2, A), dtype=np.int64)
     flow_by_age, flow_totals = np.empty((n, len(FLOW_NAMES), 2, A)), np.empty((n, 2))
     entrants, to_inactive, actives_end = np.empty((n, 2, A)), np.empty((n, 2, A)), np.empty((n, 2, A))
     flow_cells = np.empty((n if detail else 0, len(FLOW_NAMES), 2, A, S))
@@ -460,14 +484,12 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
 
     by_age = dict(insured.by_age)
     by_age["awards_amount"] = new_amount  # (n, 4, 2, A) annual amount of the year's awards, age at year end
-    # (2, A, S) pension accrued by 1 January of the base year
-    by_age["accrued_pension_base"] = accrued_pensions(rules, diag, H, service, ages, float(revaluation_index[0]))
     return _projection(inputs, years, insured, pens, amount, wages, by_age, new_number, new_amount, died, left,
-                       grants)
+                       grants, lambda: accrued_pensions(rules, diag, H, service, ages, float(revaluation_index[0])))
 
 
 def _projection(inputs, years, insured, pens, amount, wages, by_age, new_number, new_amount, died, left,
-                grants) -> PensionProjection:
+                grants, make_accrued_pension_base) -> PensionProjection:
     """Yearly summary, cash flows and calibration from the stocks and flows of the projection.
 
     Pensions paid in year t: the amounts in payment at 1 January, less half a year for those who
@@ -479,22 +501,17 @@ def _projection(inputs, years, insured, pens, amount, wages, by_age, new_number,
     rules, assume = inputs.rules, inputs.assumptions
     with np.errstate(divide="ignore", invalid="ignore"):
         average_in_payment = np.where(pens[:-1] > 0, amount[:-1] / pens[:-1], 0.0)  # (n, 4, 2, A)
-    paid = (amount[:-1] - 0.5 * (died + left) * average_in_payment).sum(axis=(2, 3)) + 0.5 * new_amount.sum(axis=(2, 3))
-    average_number = (pens[:-1] - 0.5 * (died + left)).sum(axis=(2, 3)) + 0.5 * new_number.sum(axis=(2, 3))
-    actives_by_age = insured.actives_by_age  # (n + 1, 2, A)
-    average_actives = 0.5 * (actives_by_age[:-1] + by_age["actives_end"])
+    by_type = lambda values: values.sum(axis=(2, 3))  # noqa: E731  (n, 4) by pension type
+    number, awards, deaths, exits = by_type(pens[:-1]), by_type(new_number), by_type(died), by_type(left)
+    in_payment, awarded = by_type(amount[:-1]), by_type(new_amount)
+    paid = by_type(amount[:-1] - 0.5 * (died + left) * average_in_payment) + 0.5 * awarded
+    average_number = number - 0.5 * (deaths + exits) + 0.5 * awards
+    average_actives = 0.5 * (insured.actives_by_age[:-1] + by_age["actives_end"])
     earnings = (average_actives * assume.density[None] * wages).sum(axis=(1, 2))
     benefits = paid.sum(axis=1) + grants[:, 1]
-    total = lambda name: by_age[name].sum(axis=(1, 2))  # noqa: E731
     average_actives_total = average_actives.sum(axis=(1, 2))
     columns = {
-        "actives": actives_by_age[:-1].sum(axis=(1, 2)), "actives_male": actives_by_age[:-1, 0].sum(axis=1),
-        "actives_female": actives_by_age[:-1, 1].sum(axis=1), "inactive": insured.inactive_by_age[:-1].sum(axis=(1, 2)),
-        "new_entrants": total("entrants"), "moved_to_inactive": total("to_inactive"),
-        "lapses": total("lapsed"), "reentries": total("reentered"),
-        "deaths_actives": total("dead_active"), "deaths_inactive": total("dead_inactive"),
-        "invalidity_exits": total("invalid"), "retirements_actives": total("retired_active"),
-        "retirements_inactive": total("left_inactive"), "grants_number": grants[:, 0],
+        **insured.columns, "grants_number": grants[:, 0],
         "average_actives": average_actives_total,
         "average_insurable_earnings": earnings / np.maximum(average_actives_total, 1e-300),
         "insurable_earnings": earnings, "grants": grants[:, 1], "benefit_expenditure": benefits,
@@ -502,30 +519,25 @@ def _projection(inputs, years, insured, pens, amount, wages, by_age, new_number,
     }
     with np.errstate(divide="ignore", invalid="ignore"):
         for k, kind in enumerate(PENSION_TYPES):
-            number_k = pens[:-1, k].sum(axis=(1, 2))
-            awards_k = new_number[:, k].sum(axis=(1, 2))
-            columns[f"deaths_{kind}"] = died[:, k].sum(axis=(1, 2))
-            columns[f"other_exits_{kind}"] = left[:, k].sum(axis=(1, 2))
-            columns[f"pensioners_{kind}"] = number_k
-            columns[f"awards_{kind}"] = awards_k
+            columns[f"deaths_{kind}"] = deaths[:, k]
+            columns[f"other_exits_{kind}"] = exits[:, k]
+            columns[f"pensioners_{kind}"] = number[:, k]
+            columns[f"awards_{kind}"] = awards[:, k]
             columns[f"expenditure_{kind}"] = paid[:, k]
             columns[f"average_pensioners_{kind}"] = average_number[:, k]
-            columns[f"average_pension_{kind}"] = np.where(number_k > 0, amount[:-1, k].sum(axis=(1, 2)) / number_k,
-                                                          np.nan)
-            columns[f"average_award_{kind}"] = np.where(awards_k > 0, new_amount[:, k].sum(axis=(1, 2)) / awards_k,
-                                                        np.nan)
-        pensioners_all = sum(columns[f"pensioners_{kind}"] for kind in PENSION_TYPES)
+            columns[f"average_pension_{kind}"] = np.where(number[:, k] > 0, in_payment[:, k] / number[:, k], np.nan)
+            columns[f"average_award_{kind}"] = np.where(awards[:, k] > 0, awarded[:, k] / awards[:, k], np.nan)
+        pensioners_all = number.sum(axis=1)
         columns["pensioners"] = pensioners_all
         columns["demographic_ratio"] = pensioners_all / columns["actives"]
-        columns["average_pension"] = np.where(pensioners_all > 0, amount[:-1].sum(axis=(1, 2, 3)) / pensioners_all,
-                                              np.nan)
+        columns["average_pension"] = np.where(pensioners_all > 0, in_payment.sum(axis=1) / pensioners_all, np.nan)
         columns["benefit_ratio"] = columns["average_pension"] / columns["average_insurable_earnings"]
     flows = insured.flows
     if flows:
         flows = dict(flows, entrants=by_age["entrants"], to_inactive=by_age["to_inactive"], credits=by_age["credits"])
     return PensionProjection(years=years, insured=insured, pensioners=pens, pension_amount=amount,
                              insurable_wage=wages, columns={"year": years, **columns}, actual=inputs.actual,
-                             by_age=by_age, flows=flows)
+                             make_accrued_pension_base=make_accrued_pension_base, by_age=by_age, flows=flows)
 
 
 # the rules that set only the money columns of contribution_columns (nothing else of the projection)
