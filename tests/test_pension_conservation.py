@@ -333,6 +333,9 @@ def test_insured_kernel_writes_every_output_and_equals_twin(seed, detail, servic
         assert not np.isnan(got["exits"][t, :cells]).any(), f"exits of year {t}: cells left unwritten"
         assert_close(kp.exits_by_cell(got["exits"][t], got["tops"][t]),
                      kp.exits_by_cell(want["exits"][t], want["tops"][t]), "exits")
+    if not (detail or service_stocks):  # rows 1 and 2 are working rows: the totals below hold what they held
+        for name in ("actives", "inactive"):
+            got[name], want[name] = got[name][:1], want[name][:1]
     for name in list(got)[INSURED_OUTPUTS:]:
         if name not in ("exits", "tops"):
             assert not np.isnan(got[name]).any(), f"{name}: cells left unwritten"

@@ -448,7 +448,7 @@ def project_insured_kernel(year_sex, rates, min_service, q, actives, inactive, e
     Inputs: year_sex (n, 2) YEAR_SEX_DTYPE, rates (2, A) AGE_DTYPE, min_service (n,) years of service
     for early retirement, q (n, 4, 2, A) death probabilities (row 0, the insured's, is read).  Stocks
     hold the base year in row 0: actives, inactive (n + 1, 2, A, S), or (3, 2, A, S) to keep only the
-    base year and two working rows (:func:`stock_row`).  Outputs: tops (n, 2, A) a bound on the highest
+    base year and two working rows (:func:`stock_row`), whose cells above the tops hold anything.  Outputs: tops (n, 2, A) a bound on the highest
     service with someone of sex g and age x on 1 January t (-1: nobody; cells above are empty); exits
     (n, 2 A S, 4) retirements of actives, inactive reaching the normal age, invalidity and deaths
     (actives and inactive) of the cells of 1 January t up to the tops, packed: the rows (g, x) one after
@@ -476,8 +476,18 @@ def project_insured_kernel(year_sex, rates, min_service, q, actives, inactive, e
     for t in range(n):
         now, after = stock_row(t, keep_all), stock_row(t + 1, keep_all)
         a0, n0, a1, n1 = actives[now], inactive[now], actives[after], inactive[after]
-        a1[:] = 0.0
-        n1[:] = 0.0
+        if keep_all:
+            a1[:] = 0.0
+            n1[:] = 0.0
+        else:  # a working row: zero the cells this year writes, service up to top + 1 of the age before
+            for g in range(2):
+                for x in range(A):
+                    extent = top[g, x - 1] + 2 if x > 0 else 1
+                    if x == omega:
+                        extent = max(extent, top[g, x] + 2)
+                    for s in range(min(max(extent, 1), S)):
+                        a1[g, x, s] = 0.0
+                        n1[g, x, s] = 0.0
         if keep_flows:
             flows[t] = 0.0
         tops[t] = top
