@@ -133,7 +133,9 @@ def test_pension_annuities_equal_the_actuarial_function(base):
     scheme = base.inputs.pension
     qx = base.population.life_tables.qx
     factors = pension_annuities(base.economy.macro["nominal_return"].to_numpy(),
-                                pension_indexation(scheme.rules, base.economy.macro), scheme.assumptions.mortality_factor, qx)
+                                pension_indexation(scheme.rules, base.economy.column("average_wage_growth"),
+                                                   base.economy.column("cpi_inflation")),
+                                scheme.assumptions.mortality_factor, qx)
     macro = base.economy.macro
     t = 3
     w = scheme.rules.indexation_wage_weight[t]
@@ -191,7 +193,9 @@ def test_accrued_pensions_and_their_value_by_hand(base):
     from socsec.model.pension import pension_indexation
     qx = base.population.life_tables.qx
     factors = pension_annuities(base.economy.macro["nominal_return"].to_numpy(),
-                                pension_indexation(scheme.rules, base.economy.macro), scheme.assumptions.mortality_factor, qx)
+                                pension_indexation(scheme.rules, base.economy.column("average_wage_growth"),
+                                                   base.economy.column("cpi_inflation")),
+                                scheme.assumptions.mortality_factor, qx)
     macro = base.economy.macro
     i, r = macro["nominal_return"][0], macro["average_wage_growth"][0]
     total = 0.0

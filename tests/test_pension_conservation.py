@@ -269,6 +269,20 @@ def test_pensioners_kernel_equals_twin(args):
         assert_close(got, ref, name)
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(2, 30))
+def test_type_totals_kernel_equals_twin(seed, n, A):
+    """Yearly totals by pension type, with empty cells (no pensioner, or leavers of an empty cell)."""
+    rng = np.random.default_rng(seed)
+    cells = lambda rows: rng.uniform(0, 1e3, (rows, 4, 2, A)) * (rng.random((rows, 4, 2, A)) < 0.7)  # noqa: E731
+    number, new_number = cells(n + 1), cells(n)
+    amount, new_amount = number * rng.uniform(100, 5000, number.shape), new_number * rng.uniform(100, 5000, (n, 4, 2, A))
+    deaths, exits = cells(n) * 0.01, cells(n) * 0.01
+    out = np.full((n, 4, len(kp.TYPE_TOTALS)), np.nan)
+    kp.type_totals_kernel(number, amount, new_number, new_amount, deaths, exits, out)
+    assert_close(out, kp.type_totals_reference(number, amount, new_number, new_amount, deaths, exits), "type totals")
+
+
 def kernel_arguments(inputs, detail, service_stocks, rng=None):
     """The arguments project_pension passes to the two projection kernels for ``inputs``.  With ``rng``:
     base-year insured in every (age, service) cell, feasible or not, so that the highest service year

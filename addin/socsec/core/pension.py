@@ -138,6 +138,54 @@ def pensioners_step_reference(number, amount, q, exit_rate, new_number, new_amou
     return number_next, amount_next * (1.0 + indexation), deaths, exits
 
 
+# yearly totals of each pension type (last axis of type_totals_kernel's output)
+TYPE_TOTALS = ("pensioners", "in_payment", "awards", "awarded", "deaths", "exits", "paid", "average_pensioners")
+
+
+@njit(cache=True)
+def type_totals_kernel(number, amount, new_number, new_amount, deaths, exits, out):
+    """Yearly totals of each pension type over sex and age (numba kernel; twin
+    :func:`type_totals_reference`).
+
+    number, amount : (n + 1, 4, 2, A) pensioners at 1 January and their annual pensions in payment;
+    new_number, new_amount, deaths, exits : (n, 4, 2, A) the flows of each year.
+    out (n, 4, 8), by :data:`TYPE_TOTALS`: pensioners and amounts in payment at 1 January, awards and
+    their amount, deaths, other exits, pensions paid (amounts in payment less half a year of those who
+    die or leave, at the average pension of their cell, plus half a year of the awards) and the
+    average number of pensioners (the same, by persons).
+    """
+    n, types, _, A = new_number.shape
+    out[:] = 0.0
+    for t in range(n):
+        for k in range(types):
+            o = out[t, k]
+            for g in range(2):
+                for x in range(A):
+                    p, m = number[t, k, g, x], amount[t, k, g, x]
+                    leaving = deaths[t, k, g, x] + exits[t, k, g, x]
+                    o[0] += p
+                    o[1] += m
+                    o[2] += new_number[t, k, g, x]
+                    o[3] += new_amount[t, k, g, x]
+                    o[4] += deaths[t, k, g, x]
+                    o[5] += exits[t, k, g, x]
+                    o[6] += m - 0.5 * leaving * m / p if p > 0.0 else m
+            o[6] += 0.5 * o[3]
+            o[7] = o[0] - 0.5 * (o[4] + o[5]) + 0.5 * o[2]
+
+
+def type_totals_reference(number, amount, new_number, new_amount, deaths, exits):
+    """Numpy twin of :func:`type_totals_kernel`; returns the (n, 4, 8) totals."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        average_in_payment = np.where(number[:-1] > 0, amount[:-1] / number[:-1], 0.0)
+    by_type = lambda values: values.sum(axis=(2, 3))  # noqa: E731
+    pensioners, awards, died, left = by_type(number[:-1]), by_type(new_number), by_type(deaths), by_type(exits)
+    awarded = by_type(new_amount)
+    paid = by_type(amount[:-1] - 0.5 * (deaths + exits) * average_in_payment) + 0.5 * awarded
+    average = pensioners - 0.5 * (died + left) + 0.5 * awards
+    return np.stack([pensioners, by_type(amount[:-1]), awards, awarded, died, left, paid, average], axis=-1)
+
+
 @njit(cache=True)
 def _accrued(service, rate, base_percent, base_years):
     """Pension as a share of reference earnings: base percent pro rata over the first base
@@ -472,7 +520,6 @@ def project_insured_kernel(year_sex, rates, min_service, q, actives, inactive, e
                 if actives[0, g, x, s] != 0.0 or inactive[0, g, x, s] != 0.0:
                     top[g, x] = s
     top_next = np.empty((2, A), np.int64)
-    sums = np.empty(7)
     for t in range(n):
         now, after = stock_row(t, keep_all), stock_row(t + 1, keep_all)
         a0, n0, a1, n1 = actives[now], inactive[now], actives[after], inactive[after]
@@ -496,6 +543,11 @@ def project_insured_kernel(year_sex, rates, min_service, q, actives, inactive, e
         cell = 0  # the first packed cell of the row (g, x)
         exit_years = 0.0
         credits = 0.0
+        # totals of the stocks of 1 January t, by state: years of service and smallest cell (cells above
+        # the tops are 0)
+        years_active = years_inactive = 0.0
+        low_active = low_inactive = 0.0 if top.min() < S - 1 else np.inf
+        actives_end[t] = 0.0
         for g in range(2):
             ys = year_sex[t, g]
             retire_early = ys.retire_early
@@ -510,8 +562,9 @@ def project_insured_kernel(year_sex, rates, min_service, q, actives, inactive, e
                 else:
                     retire, early_band = 0.0, x >= ys.early_age
                 density, invalidity, lapse, reentry = r.density, r.invalidity, r.lapse, r.reentry
-                sums[:] = 0.0
+                dead_active = dead_inactive = invalid = retired = left_inactive = lapsed = reentered = 0.0
                 stayers = 0.0
+                persons_active = persons_inactive = 0.0
                 a_row, n_row, a_next, n_next = a0[g, x], n0[g, x], a1[g, x1], n1[g, x1]  # by service
                 last = top[g, x]
                 cell_exits = exits[t, cell:cell + last + 1]
@@ -528,6 +581,12 @@ def project_insured_kernel(year_sex, rates, min_service, q, actives, inactive, e
                             high = s
                             gain = 0.0
                         continue
+                    persons_active += a
+                    persons_inactive += m0
+                    years_active += s * a
+                    years_inactive += s * m0
+                    low_active = min(low_active, a)
+                    low_inactive = min(low_inactive, m0)
                     rr = retire_early if early_band and s >= min_old else retire
                     d = a * qx
                     i = (a - d) * invalidity
@@ -549,13 +608,13 @@ def project_insured_kernel(year_sex, rates, min_service, q, actives, inactive, e
                         gain = 0.0
                     n_next[s] += remain + lp
                     high = s
-                    sums[0] += d
-                    sums[1] += dn
-                    sums[2] += i
-                    sums[3] += ret
-                    sums[4] += left
-                    sums[5] += lp
-                    sums[6] += back
+                    dead_active += d
+                    dead_inactive += dn
+                    invalid += i
+                    retired += ret
+                    left_inactive += left
+                    lapsed += lp
+                    reentered += back
                     exit_years += s * (d + dn + i + ret + left)
                     stayers += stay
                     cell_exits[s, 0] = ret
@@ -574,21 +633,23 @@ def project_insured_kernel(year_sex, rates, min_service, q, actives, inactive, e
                     a_next[last + 1] += gain
                     high = last + 1
                 top_next[g, x1] = max(top_next[g, x1], high)
-                for k in range(7):
-                    flows_by_age[t, k, g, x] = sums[k]
+                for k, total in enumerate((dead_active, dead_inactive, invalid, retired, left_inactive, lapsed,
+                                           reentered)):
+                    flows_by_age[t, k, g, x] = total
                 credits += stayers * density
+                actives_end[t, g, x1] += stayers + reentered  # the row's actives at the year's end
+                insured_by_age[t, 0, g, x] = persons_active
+                insured_by_age[t, 1, g, x] = persons_inactive
         flow_totals[t, 0] = exit_years
         flow_totals[t, 1] = credits
+        service_years[t, 0], service_years[t, 1] = years_active, years_inactive
+        lowest[t, 0], lowest[t, 1] = low_active, low_inactive
 
         # balance the actives of 1 January t + 1 to the target: entrants, or the excess to inactive
         for g in range(2):
             have = 0.0
             for x in range(A):
-                c = 0.0
-                for s in range(top_next[g, x] + 1):
-                    c += a1[g, x, s]
-                actives_end[t, g, x] = c
-                have += c
+                have += actives_end[t, g, x]
             goal = year_sex[t, g].target_next
             entrants[t, g] = 0.0
             to_inactive[t, g] = 0.0
@@ -609,7 +670,6 @@ def project_insured_kernel(year_sex, rates, min_service, q, actives, inactive, e
                         a1[g, x, s] -= excess
                         n1[g, x, s] += excess
                     to_inactive[t, g, x] = moved
-        _stock_totals(a0, n0, top, insured_by_age[t], service_years[t], lowest[t])
         top[:] = top_next
     last = stock_row(n, keep_all)
     _stock_totals(actives[last], inactive[last], top, insured_by_age[n], service_years[n], lowest[n])

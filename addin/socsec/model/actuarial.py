@@ -310,7 +310,8 @@ def scaled_premiums(expenditure, insurable_earnings, interest, period_years, ini
     rates = _rates(interest, n)
     length = _whole(period_years, "period_years", 1)
     F = _scalar(initial_reserve, "initial_reserve")
-    growth, half = 1.0 + rates, np.sqrt(1.0 + rates)
+    growth, half = (1.0 + rates).tolist(), np.sqrt(1.0 + rates).tolist()  # Python floats for the loops
+    B, S, rates = B.tolist(), S.tolist(), rates.tolist()
     premiums = []
     for start in range(0, n, length):
         last = min(start + length, n) - 1

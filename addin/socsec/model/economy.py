@@ -94,6 +94,14 @@ class EconomyProjection:
     labour_summary: pd.DataFrame = field(repr=False)
     macro: pd.DataFrame = field(repr=False)
 
+    def column(self, name: str) -> np.ndarray:
+        """Column ``name`` of the macro table as a numpy array, kept once read (the table is not
+        modified: what-if tables read a few columns of one projection many times)."""
+        columns = self.__dict__.setdefault("_macro_columns", {})
+        if name not in columns:
+            columns[name] = self.macro[name].to_numpy()
+        return columns[name]
+
     def by_age_frame(self) -> pd.DataFrame:
         """Long table ``year, sex, age`` with population (average of the year) and labour stocks."""
         n, _, A = self.labour_force.shape

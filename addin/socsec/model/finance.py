@@ -32,6 +32,7 @@ Every indicator is a share of insurable earnings (0.12 = 12%) unless stated.
 
 import functools
 import hashlib
+import math
 from collections.abc import Callable
 from collections import OrderedDict
 from dataclasses import dataclass, field, fields
@@ -230,14 +231,14 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
     due = s["contributions"]
     C = due * inputs.collection_rate
     G = inputs.subsidy_share * X + inputs.subsidy_amount
-    i = economy.macro["nominal_return"].to_numpy()
-    F = np.empty(n + 1)
-    F[0] = inputs.initial_reserve
-    income = np.empty(n)
-    for t in range(n):
-        income[t] = i[t] * F[t] + (np.sqrt(1.0 + i[t]) - 1.0) * (C[t] + G[t] - X[t])
-        F[t + 1] = F[t] + C[t] + G[t] + income[t] - X[t]
-    gdp = economy.macro["nominal_gdp"].to_numpy()
+    i = economy.column("nominal_return")
+    F = [float(inputs.initial_reserve)]
+    income = []
+    for i_t, net in zip(i.tolist(), (C + G - X).tolist()):  # Python floats: a short loop, run very often
+        income.append(i_t * F[-1] + (math.sqrt(1.0 + i_t) - 1.0) * net)
+        F.append(F[-1] + net + income[-1])
+    F, income = np.array(F), np.array(income)
+    gdp = economy.column("nominal_gdp")
     D, D_mid = discount_factors(i, n)
     columns = {
         "year": years,
@@ -297,7 +298,7 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
     return FinanceProjection(
         columns, rows.table, lambda: capital_values(pension, economy, scheme, qx, F[:-1], S, engine),
         lambda: _memoised("replacement", (economy, *rule_values),
-                          lambda: [years, *(economy.macro[c].to_numpy() for c in REPLACEMENT_MACRO), *rule_values],
+                          lambda: [years, *(economy.column(c) for c in REPLACEMENT_MACRO), *rule_values],
                           lambda: replacement_rates(rules, economy, years)))
 
 
@@ -318,8 +319,9 @@ def capital_values(pension, economy, scheme, qx, reserve_start, earnings, engine
     for pensions in payment, the funding ratios and the terminal funding rate.  ``reserve_start``:
     the reserve at 1 January of each year; ``earnings``: insurable earnings of each year."""
     rules = scheme.rules
-    i = economy.macro["nominal_return"].to_numpy()
-    annuity_args = (i, pension_indexation(rules, economy.macro), scheme.assumptions.mortality_factor, qx, engine)
+    i = economy.column("nominal_return")
+    indexation = pension_indexation(rules, economy.column("average_wage_growth"), economy.column("cpi_inflation"))
+    annuity_args = (i, indexation, scheme.assumptions.mortality_factor, qx, engine)
     factors = _memoised("annuities", (economy, rules.indexation_wage_weight, scheme.assumptions.mortality_factor, qx,
                                       engine), lambda: annuity_args, lambda: pension_annuities(*annuity_args))
     in_payment = (pension.pension_amount[:-1] * factors).sum(axis=(1, 2, 3))
@@ -371,7 +373,8 @@ def replacement_rates(rules, economy, years, offsets=(0, 25, 50)) -> pd.DataFram
     index_growth = {"wages": growth, "prices": macro["cpi_inflation"].to_numpy(),
                     "none": np.zeros(len(years))}[rules.revaluation]
     ceiling_index = macro["wage_index" if rules.ceiling_indexation == "wages" else "cpi_index"].to_numpy()
-    pension_index = np.cumprod(np.r_[1.0, 1.0 + pension_indexation(rules, macro)[1:]])
+    indexation = pension_indexation(rules, growth, macro["cpi_inflation"].to_numpy())
+    pension_index = np.cumprod(np.r_[1.0, 1.0 + indexation[1:]])
 
     def at(series, rates, k):  # values of a yearly series at year indices k (k < 0: extrapolated back)
         k = np.asarray(k)

@@ -326,11 +326,11 @@ def accrued_pensions(rules: SchemeRules, diag, H: int, service, ages, revaluatio
     return share[None, None, :] * reference
 
 
-def pension_indexation(rules: SchemeRules, macro: pd.DataFrame) -> np.ndarray:
+def pension_indexation(rules: SchemeRules, wage_growth, cpi_inflation) -> np.ndarray:
     """Indexation of pensions in payment of each year: weight x wage growth + (1 - weight) x CPI
-    inflation (the weight: ``rules.indexation_wage_weight``; ``macro``: the economy's macro table)."""
-    return (rules.indexation_wage_weight * macro["average_wage_growth"].to_numpy()
-            + (1.0 - rules.indexation_wage_weight) * macro["cpi_inflation"].to_numpy())
+    inflation (the weight: ``rules.indexation_wage_weight``; average wage growth and CPI inflation of
+    each year from the economy's macro table)."""
+    return rules.indexation_wage_weight * wage_growth + (1.0 - rules.indexation_wage_weight) * cpi_inflation
 
 
 _LAST_DEATHS: list = []  # [(qx, mortality factor, their death probabilities)] of the last call
@@ -439,12 +439,9 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     base_actives, _, base_earnings, base_pensioners, base_average = inputs.data.single_ages(A - 1)
     ages = np.arange(A)
     service = np.arange(A)
-    macro = economy.macro
-    wage_index = macro["wage_index"].to_numpy()
-    cpi_index = macro["cpi_index"].to_numpy()
-    wage_growth = macro["average_wage_growth"].to_numpy()
-    cpi = macro["cpi_inflation"].to_numpy()
-    pension_index_rate = pension_indexation(rules, macro)
+    wage_index, cpi_index = economy.column("wage_index"), economy.column("cpi_index")
+    wage_growth, cpi = economy.column("average_wage_growth"), economy.column("cpi_inflation")
+    pension_index_rate = pension_indexation(rules, wage_growth, cpi)
     pension_index = np.cumprod(np.r_[1.0, 1.0 + pension_index_rate[1:]])
     ceiling_index = wage_index if rules.ceiling_indexation == "wages" else cpi_index
 
@@ -494,11 +491,12 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     by_age = dict(insured.by_age)
     by_age["awards_amount"] = new_amount  # (n, 4, 2, A) annual amount of the year's awards, age at year end
     return _projection(inputs, years, insured, pens, amount, wages, by_age, new_number, new_amount, died, left,
-                       grants, lambda: accrued_pensions(rules, diag, H, service, ages, float(revaluation_index[0])))
+                       grants, lambda: accrued_pensions(rules, diag, H, service, ages, float(revaluation_index[0])),
+                       engine)
 
 
 def _projection(inputs, years, insured, pens, amount, wages, by_age, new_number, new_amount, died, left,
-                grants, make_accrued_pension_base) -> PensionProjection:
+                grants, make_accrued_pension_base, engine) -> PensionProjection:
     """Yearly summary, cash flows and calibration from the stocks and flows of the projection.
 
     Pensions paid in year t: the amounts in payment at 1 January, less half a year for those who
@@ -508,13 +506,12 @@ def _projection(inputs, years, insured, pens, amount, wages, by_age, new_number,
     the excess moves to inactive (neither contributes in year t).
     """
     rules, assume = inputs.rules, inputs.assumptions
-    with np.errstate(divide="ignore", invalid="ignore"):
-        average_in_payment = np.where(pens[:-1] > 0, amount[:-1] / pens[:-1], 0.0)  # (n, 4, 2, A)
-    by_type = lambda values: values.sum(axis=(2, 3))  # noqa: E731  (n, 4) by pension type
-    number, awards, deaths, exits = by_type(pens[:-1]), by_type(new_number), by_type(died), by_type(left)
-    in_payment, awarded = by_type(amount[:-1]), by_type(new_amount)
-    paid = by_type(amount[:-1] - 0.5 * (died + left) * average_in_payment) + 0.5 * awarded
-    average_number = number - 0.5 * (deaths + exits) + 0.5 * awards
+    if engine == "numba":
+        totals = np.empty(new_number.shape[:2] + (len(kp.TYPE_TOTALS),))
+        kp.type_totals_kernel(pens, amount, new_number, new_amount, died, left, totals)
+    else:
+        totals = kp.type_totals_reference(pens, amount, new_number, new_amount, died, left)
+    number, in_payment, awards, awarded, deaths, exits, paid, average_number = np.moveaxis(totals, -1, 0)  # (n, 4)
     average_actives = 0.5 * (insured.actives_by_age[:-1] + by_age["actives_end"])
     earnings = (average_actives * assume.density[None] * wages).sum(axis=(1, 2))
     benefits = paid.sum(axis=1) + grants[:, 1]
