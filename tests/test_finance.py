@@ -255,3 +255,20 @@ def test_indicator_gaps_equal_the_general_average_premium_function(base):
         target = base.inputs.finance.target_ratio * y["expenditure"].iloc[h - 1] if row["indicator"] != "gap" else 0.0
         assert row["value"] == pytest.approx(general_average_premium(cost[:h], S[:h], i[:h], F0, target), rel=1e-14)
     assert y["general_average_premium"].iloc[0] == pytest.approx(general_average_premium(cost, S, i, F0), rel=1e-14)
+
+
+def test_one_indicator_is_read_without_the_capital_values_unless_it_is_one(base):
+    """FinanceProjection.indicator gives every row of the indicators table; a GAP is read without
+    computing the capital values of pensions (made on first use), a funding ratio computes them."""
+    finance = run_valuation(base.inputs).finance
+    n = len(finance.columns["year"])
+    gap = finance.indicator("gap", n)
+    assert "capital_values" not in finance.__dict__
+    assert finance.indicator("funding_ratio_base_year", 1) > 0 and "capital_values" in finance.__dict__
+    table = finance.indicators
+    for name, horizon, value in zip(table["indicator"], table["horizon"], table["value"]):
+        got = finance.indicator(name, horizon)
+        assert got == value or (np.isnan(got) and np.isnan(value)), (name, horizon)
+    assert gap == float(table[(table["indicator"] == "gap") & (table["horizon"] == n)]["value"].iloc[0])
+    with pytest.raises(KeyError):
+        finance.indicator("gap", n + 1)

@@ -101,18 +101,27 @@ class FinanceProjection:
         return pd.DataFrame({key: values + extra[key] for key, values in self.rows.items()})
 
     def indicator(self, name: str, horizon: int) -> float:
-        """The value of indicator ``name`` (lower case) over ``horizon`` years; KeyError if none."""
-        for rows in (self.rows, None):
-            rows = rows or self.capital_values[1]
-            for indicator, years, value in zip(rows["indicator"], rows["horizon"], rows["value"]):
-                if years == horizon and indicator.lower() == name:
-                    return value
-        raise KeyError((name, horizon))
+        """The value of indicator ``name`` (lower case) over ``horizon`` years; KeyError if none.  The
+        capital values of pensions are computed only if the indicator is not found before them."""
+        value = _lookup(self.rows, name, horizon)
+        if value is None:
+            value = _lookup(self.capital_values[1], name, horizon)
+        if value is None:
+            raise KeyError((name, horizon))
+        return value
 
     @functools.cached_property
     def replacement(self) -> pd.DataFrame:
         """Theoretical replacement rates (:func:`replacement_rates`)."""
         return self.make_replacement()
+
+
+def _lookup(rows: dict, name: str, horizon: int) -> float | None:
+    """The value of the row ``name``, ``horizon`` of an indicators table (column -> list), or None."""
+    for indicator, years, value in zip(rows["indicator"], rows["horizon"], rows["value"]):
+        if years == horizon and indicator.lower() == name:
+            return value
+    return None
 
 
 _MEMO: OrderedDict = OrderedDict()  # (name, digest of the input values) -> value, the most recent last
