@@ -141,6 +141,14 @@ def test_udf_benchmark_command(capsys):
     out = capsys.readouterr().out
     assert out.count("\n    4 calls") == 7 and "population block" in out and "pension scheme re-projected" in out
     assert "pension benefits re-projected, insured persons reused" in out
+    assert main(["bench", "--udf", "--size", "1", "--rounds", "3", "--workbook",
+                 str(WORKBOOKS / "jordan_example.xlsx")]) == 0
+    out = capsys.readouterr().out
+    assert "fastest of 3 rounds" in out
+    for line in (line for line in out.splitlines() if line.startswith("    1 calls")):  # fastest = min of the rounds
+        best = float(line.split()[2])
+        rounds = [float(v) for v in line.split("; rounds ")[1].split(" s;")[0].split(", ")]
+        assert len(rounds) == 3 and best == min(rounds)
 
 
 def test_vba_check_command(capsys):

@@ -240,7 +240,7 @@ def cmd_warmup(args) -> int:
 def cmd_bench(args) -> int:
     if args.udf:
         from socsec.excel.bench import run_udf_benchmark
-        print(run_udf_benchmark(args.workbook, size=args.size, through_xlwings=args.xlwings))
+        print(run_udf_benchmark(args.workbook, size=args.size, through_xlwings=args.xlwings, rounds=args.rounds))
         return 0
     from socsec.model.benchmark import run_benchmark
     print(run_benchmark(repeats=args.repeats))
@@ -325,11 +325,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="time the numba core against the numpy reference, side by side; "
                                          "--udf: SOCSEC_INDICATOR in a 20 x 20 Data Table")
-    bench.add_argument("--repeats", type=int, default=20)
+    bench.add_argument("--repeats", type=int, default=20, help="runs of each step, whose median is shown (default 20)")
     bench.add_argument("--udf", action="store_true", help="time 400 SOCSEC_INDICATOR calls with different overrides")
     bench.add_argument("--workbook", default=str(EXAMPLE_PATH), help=f"workbook for --udf (default {EXAMPLE_PATH})")
     bench.add_argument("--size", type=int, default=20, help="Data Table size for --udf (default 20: 400 calls)")
     bench.add_argument("--xlwings", action="store_true", help="--udf: also time calls through xlwings' calling code")
+    bench.add_argument("--rounds", type=int, default=1,
+                       help="--udf: time each grid this many times and show the fastest and every round (default 1)")
     bench.set_defaults(func=cmd_bench)
 
     doctor = sub.add_parser("doctor", help="check the installation for Excel and the command line; says what to fix")
