@@ -496,16 +496,18 @@ def project_insured_kernel(year_sex, rates, min_service, q, actives, inactive, e
     Inputs: year_sex (n, 2) YEAR_SEX_DTYPE, rates (2, A) AGE_DTYPE, min_service (n,) years of service
     for early retirement, q (n, 4, 2, A) death probabilities (row 0, the insured's, is read).  Stocks
     hold the base year in row 0: actives, inactive (n + 1, 2, A, S), or (3, 2, A, S) to keep only the
-    base year and two working rows (:func:`stock_row`), whose cells above the tops hold anything.  Outputs: tops (n, 2, A) a bound on the highest
-    service with someone of sex g and age x on 1 January t (-1: nobody; cells above are empty); exits
-    (n, 2 A S, 4) retirements of actives, inactive reaching the normal age, invalidity and deaths
-    (actives and inactive) of the cells of 1 January t up to the tops, packed: the rows (g, x) one after
-    another, each with its service years 0 .. tops[t, g, x] (:func:`exits_by_cell`), the rest unwritten; flows_by_age (n, 7, 2, A) and flow_totals (n, 2) as :func:`flow_totals_reference`;
-    entrants, to_inactive, actives_end (actives at the year's end before entrants and moves) (n, 2, A);
-    flows (n, 7, 2, A, S) every flow by service, or an array with 0 rows to skip them; and the totals
-    of the stocks of each 1 January (n + 1 rows): insured_by_age (n + 1, 2, 2, A) actives and inactive
-    by sex and age, service_years (n + 1, 2) their years of credited service, lowest (n + 1, 2) their
-    smallest cell.
+    base year and two working rows (:func:`stock_row`), whose cells above the tops hold anything.
+
+    Outputs: tops (n, 2, A) a bound on the highest service with someone of sex g and age x on
+    1 January t (-1: nobody; cells above are empty); exits (n, 2 A S, 4) retirements of actives,
+    inactive reaching the normal age, invalidity and deaths (actives and inactive) of the cells of
+    1 January t up to the tops, packed: the rows (g, x) one after another, each with its service
+    years 0 .. tops[t, g, x] (:func:`exits_by_cell`), the rest unwritten; flows_by_age (n, 7, 2, A)
+    and flow_totals (n, 2) as :func:`flow_totals_reference`; entrants, to_inactive, actives_end
+    (actives at the year's end before entrants and moves) (n, 2, A); flows (n, 7, 2, A, S) every flow
+    by service, or an array with 0 rows to skip them; and the totals of the stocks of each 1 January
+    (n + 1 rows): insured_by_age (n + 1, 2, 2, A) actives and inactive by sex and age, service_years
+    (n + 1, 2) their years of credited service, lowest (n + 1, 2) their smallest cell.
     """
     n = year_sex.shape[0]
     A = actives.shape[2]
@@ -753,7 +755,8 @@ def project_benefits_kernel(year, normal_age, rates, sex, q, earnings_cv, servic
                 diag[h_now, g, x] = wages[t, g, x] / revaluation + diag[h_now - 1, g, x - 1]
 
         # the awards of the insured who leave
-        min_old, min_invalidity, min_survivors = y.min_service_old_age, y.min_service_invalidity, y.min_service_survivors
+        min_old, min_invalidity = y.min_service_old_age, y.min_service_invalidity
+        min_survivors = y.min_service_survivors
         accrual_rate, base_percent, base_years = y.accrual_rate, y.accrual_base_percent, y.accrual_base_years
         min_pension, max_pension, grant_per_year = y.min_pension, y.max_pension, y.grant_per_year
         reference_period = y.reference_period
@@ -915,12 +918,14 @@ def project_insured_reference(year_sex, rates, min_service, q, actives, inactive
                 a1[g] -= excess
                 n1[g] += excess
         for k, stock in enumerate((a0, n0)):
-            insured_by_age[t, k], service_years[t, k], lowest[t, k] = stock.sum(axis=2), (stock * service).sum(), stock.min()
+            insured_by_age[t, k], service_years[t, k] = stock.sum(axis=2), (stock * service).sum()
+            lowest[t, k] = stock.min()
         after = stock_row(t + 1, keep_all)
         actives[after], inactive[after] = a1, n1
     last = stock_row(n, keep_all)
     for k, stock in enumerate((actives[last], inactive[last])):
-        insured_by_age[n, k], service_years[n, k], lowest[n, k] = stock.sum(axis=2), (stock * service).sum(), stock.min()
+        insured_by_age[n, k], service_years[n, k] = stock.sum(axis=2), (stock * service).sum()
+        lowest[n, k] = stock.min()
 
 
 def project_benefits_reference(year, normal_age, rates, sex, q, earnings_cv, service_credit, history, actives_by_age,
