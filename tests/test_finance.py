@@ -123,19 +123,25 @@ def test_unreachable_target_and_unknown_parameter_are_clear():
         solve_for(inputs, "contribution_rate", "reserve", 10, low=0.0, high=1.0)
 
 
+def base_annuity_factors(base):
+    """Annuity factors of the base valuation (socsec.model.finance.pension_annuities)."""
+    from socsec.model.finance import pension_annuities
+    from socsec.model.pension import pension_indexation
+
+    rules, economy = base.inputs.pension.rules, base.economy
+    indexation = pension_indexation(rules, economy.column("average_wage_growth"), economy.column("cpi_inflation"))
+    return pension_annuities(economy.column("nominal_return"), indexation,
+                             base.inputs.pension.assumptions.mortality_factor, base.population.life_tables.qx)
+
+
 def test_pension_annuities_equal_the_actuarial_function(base):
     """Capital values use the year's life table with the pensioner mortality factor, the nominal
     return and the pension indexation: equal to socsec.model.actuarial.annuity_due at every age."""
     from socsec.model.actuarial import annuity_due
-    from socsec.model.finance import pension_annuities
-    from socsec.model.pension import pension_indexation
 
     scheme = base.inputs.pension
     qx = base.population.life_tables.qx
-    factors = pension_annuities(base.economy.macro["nominal_return"].to_numpy(),
-                                pension_indexation(scheme.rules, base.economy.column("average_wage_growth"),
-                                                   base.economy.column("cpi_inflation")),
-                                scheme.assumptions.mortality_factor, qx)
+    factors = base_annuity_factors(base)
     macro = base.economy.macro
     t = 3
     w = scheme.rules.indexation_wage_weight[t]
@@ -189,13 +195,9 @@ def test_accrued_pensions_and_their_value_by_hand(base):
     for g, x, s in ((0, 27, 5), (1, 29, 10), (0, 22, 1), (1, 30, 15)):
         want = scheme.rules.accrual_rate[0] * s * w0[g, x - s:x].mean()
         assert accrued[g, x, s] == pytest.approx(want, rel=1e-12)
-    from socsec.model.finance import accrued_rights_value, pension_annuities
-    from socsec.model.pension import pension_indexation
+    from socsec.model.finance import accrued_rights_value
     qx = base.population.life_tables.qx
-    factors = pension_annuities(base.economy.macro["nominal_return"].to_numpy(),
-                                pension_indexation(scheme.rules, base.economy.column("average_wage_growth"),
-                                                   base.economy.column("cpi_inflation")),
-                                scheme.assumptions.mortality_factor, qx)
+    factors = base_annuity_factors(base)
     macro = base.economy.macro
     i, r = macro["nominal_return"][0], macro["average_wage_growth"][0]
     total = 0.0
@@ -217,26 +219,26 @@ def test_accrued_pensions_and_their_value_by_hand(base):
 
 
 @pytest.mark.parametrize("name", sorted(__import__("socsec.model.overrides", fromlist=["registry"]).registry()))
-def test_memoised_annuities_and_replacement_rates_are_never_stale(base, name):
-    """After the base is valued, a valuation with one override gives the same financing tables as with
-    an empty memo (the memo key holds every value the memoised computations read)."""
-    from socsec.model import finance
+def test_memoised_computations_are_never_stale(base, name):
+    """After the base is valued, a valuation with one override gives the same pension and financing
+    tables as with an empty memo (socsec.model.memo: the key holds every value the memoised
+    computations read: annuity factors, replacement rates, death probabilities of the scheme)."""
+    from socsec.model import memo
     from socsec.model.overrides import lookup
 
-    inputs = apply_overrides(base.inputs, {name: valid_override_value(lookup(name))})
     def made(valuation):  # every table made (the memoised parts are computed on first use)
         for table in ("replacement", "indicators", "yearly"):
             getattr(valuation.finance, table)
-        return valuation.finance
+        return valuation
 
+    inputs = apply_overrides(base.inputs, {name: valid_override_value(lookup(name))})
     made(run_valuation(base.inputs))  # the base's values in the memo
     warm = made(run_valuation(inputs))
-    finance._MEMO.clear()
-    finance._LAST.clear()
-    cold = run_valuation(inputs).finance
-    pd.testing.assert_frame_equal(warm.replacement, cold.replacement, check_exact=True)
-    pd.testing.assert_frame_equal(warm.indicators, cold.indicators, check_exact=True)
-    pd.testing.assert_frame_equal(warm.yearly, cold.yearly, check_exact=True)
+    memo.clear()
+    cold = run_valuation(inputs)
+    pd.testing.assert_frame_equal(warm.pension.summary, cold.pension.summary, check_exact=True)
+    for table in ("replacement", "indicators", "yearly"):
+        pd.testing.assert_frame_equal(getattr(warm.finance, table), getattr(cold.finance, table), check_exact=True)
 
 
 def test_indicator_gaps_equal_the_general_average_premium_function(base):

@@ -31,10 +31,8 @@ Every indicator is a share of insurable earnings (0.12 = 12%) unless stated.
 """
 
 import functools
-import hashlib
 import math
 from collections.abc import Callable
-from collections import OrderedDict
 from dataclasses import dataclass, field, fields
 
 import numpy as np
@@ -42,6 +40,7 @@ import pandas as pd
 
 from socsec.core import lifetable as lt
 from socsec.model.actuarial import discount_factors, discounted_premium, scaled_premiums
+from socsec.model.memo import memoised
 from socsec.model.pension import CONTRIBUTION_RULES, pension_indexation
 
 HORIZONS = (10, 25, 50, 75)
@@ -122,44 +121,6 @@ def _lookup(rows: dict, name: str, horizon: int) -> float | None:
         if years == horizon and indicator.lower() == name:
             return value
     return None
-
-
-_MEMO: OrderedDict = OrderedDict()  # (name, digest of the input values) -> value, the most recent last
-_LAST: dict = {}  # name -> (the objects of the last call, value)
-MEMO_SIZE = 24
-
-
-def _memoised(name: str, sources: tuple, parts, compute):
-    """``compute()``, or its value for the same input values computed before.
-
-    Financing what-if tables (SOCSEC_INDICATOR, scenarios) re-run the financing block many times
-    where the annuity factors and replacement rates do not change (e.g. a new initial reserve; a
-    new contribution rate or investment return leaves the replacement rates as they are).
-    ``sources``: the objects the computation reads (the same objects as in the last call: its
-    value at once); ``parts()``: the values it reads (arrays, numbers, strings; the engine too),
-    whose digest is the key otherwise, so a stored value is never used for other inputs.  Values
-    are shared: callers do not modify them.
-    """
-    last = _LAST.get(name)
-    if last is not None and len(last[0]) == len(sources) and all(a is b for a, b in zip(last[0], sources)):
-        return last[1]
-    digest = hashlib.blake2b(digest_size=20)
-    for part in parts():
-        if isinstance(part, np.ndarray):
-            digest.update(f"{part.dtype}{part.shape}".encode())
-            digest.update(np.ascontiguousarray(part).tobytes())
-        else:
-            digest.update(repr(part).encode())
-        digest.update(b"|")
-    key = (name, digest.digest())
-    if key in _MEMO:
-        _MEMO.move_to_end(key)
-    else:
-        _MEMO[key] = compute()
-        if len(_MEMO) > MEMO_SIZE:
-            _MEMO.popitem(last=False)
-    _LAST[name] = (sources, _MEMO[key])
-    return _MEMO[key]
 
 
 def first_year(years, condition) -> float:
@@ -306,7 +267,7 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
     rule_values = tuple(getattr(rules, f.name) for f in fields(rules) if f.name not in CONTRIBUTION_RULES)
     return FinanceProjection(
         columns, rows.table, lambda: capital_values(pension, economy, scheme, qx, F[:-1], S, engine),
-        lambda: _memoised("replacement", (economy, *rule_values),
+        lambda: memoised("replacement", (economy, *rule_values),
                           lambda: [years, *(economy.column(c) for c in REPLACEMENT_MACRO), *rule_values],
                           lambda: replacement_rates(rules, economy, years)))
 
@@ -331,7 +292,7 @@ def capital_values(pension, economy, scheme, qx, reserve_start, earnings, engine
     i = economy.column("nominal_return")
     indexation = pension_indexation(rules, economy.column("average_wage_growth"), economy.column("cpi_inflation"))
     annuity_args = (i, indexation, scheme.assumptions.mortality_factor, qx, engine)
-    factors = _memoised("annuities", (economy, rules.indexation_wage_weight, scheme.assumptions.mortality_factor, qx,
+    factors = memoised("annuities", (economy, rules.indexation_wage_weight, scheme.assumptions.mortality_factor, qx,
                                       engine), lambda: annuity_args, lambda: pension_annuities(*annuity_args))
     in_payment = (pension.pension_amount[:-1] * factors).sum(axis=(1, 2, 3))
     awards = pension.by_age["awards_amount"]  # by age at the end of the year: value at that age, half a year on

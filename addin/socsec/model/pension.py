@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from socsec.core import pension as kp
+from socsec.model.memo import memoised
 from socsec.model.population import SEXES, interpolate_linear
 
 PENSION_TYPES = ("old_age", "invalidity", "survivors", "orphans")
@@ -333,22 +334,17 @@ def pension_indexation(rules: SchemeRules, wage_growth, cpi_inflation) -> np.nda
     return rules.indexation_wage_weight * wage_growth + (1.0 - rules.indexation_wage_weight) * cpi_inflation
 
 
-_LAST_DEATHS: list = []  # [(qx, mortality factor, their death probabilities)] of the last call
-
-
 def death_probabilities(population, assumptions: SchemeAssumptions) -> np.ndarray:
     """(n, 4, 2, A) death probabilities of the insured, old-age and invalidity pensioners (population
-    rates times the mortality factors) and of the population (survivors and orphans).  The inputs
-    are never modified in place, so the last result is returned again for the same input objects
-    (what-if tables project the scheme many times on one population)."""
+    rates times the mortality factors) and of the population (survivors and orphans); memoised
+    (:mod:`socsec.model.memo`: what-if tables project the scheme many times on one population)."""
     qx, f = population.life_tables.qx, assumptions.mortality_factor
-    if _LAST_DEATHS and _LAST_DEATHS[0][0] is qx and _LAST_DEATHS[0][1] is f:
-        return _LAST_DEATHS[0][2]
-    q_pop = np.minimum(qx, 1.0)  # (n, 2, A)
-    scaled = [np.minimum(q_pop * f[k][None, :, None], 1.0) for k in range(3)]
-    q = np.ascontiguousarray(np.stack(scaled + [q_pop], axis=1))
-    _LAST_DEATHS[:] = [(qx, f, q)]
-    return q
+
+    def compute():
+        q_pop = np.minimum(qx, 1.0)  # (n, 2, A)
+        scaled = [np.minimum(q_pop * f[k][None, :, None], 1.0) for k in range(3)]
+        return np.ascontiguousarray(np.stack(scaled + [q_pop], axis=1))
+    return memoised("death_probabilities", (qx, f), lambda: (qx, f), compute)
 
 
 def age_rates(assumptions: SchemeAssumptions) -> np.ndarray:
