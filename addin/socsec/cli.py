@@ -80,7 +80,8 @@ def cmd_run(args) -> int:
     if not valuation.master_ok:
         for check in valuation.checks:
             if not check.ok:
-                print(f"WARNING: check failed: {check.name}: {check.value:g} ({check.description})",
+                where = f"; worst: {check.where}" if check.where else ""
+                print(f"WARNING: check failed: {check.name}: {check.value:g} ({check.description}{where})",
                       file=sys.stderr)
         return 3
     return 0

@@ -49,7 +49,7 @@ STEPS = {
     "pension": (("population", ("economy", RETURN_FIELDS), "pension"),
                 lambda v: with_contribution_rules(v.scheme, v.inputs.pension) if v.reused("scheme") else v.scheme),
     "finance": (("population", "economy", "pension", "finance"), lambda v: project_finance(
-        v.inputs.finance, v.pension, v.economy, v.inputs.pension, v.population.life_tables.qx, v.engine)),
+        v.inputs.finance, v.pension, v.economy, v.inputs.pension, v.engine)),
 }
 
 

@@ -39,6 +39,8 @@ class EconomyInputs:
     formal_share           : (n, 2) formal (covered) employment as a share of employment.
     productivity_growth, cpi_inflation, deflator_inflation, wage_share_change, wage_growth,
     investment_return      : (n,) rates per year (0.02 = 2%).
+    min_working_age        : the youngest age at which anyone works or is insured (years);
+                             participation rates are 0 below it.
     """
 
     currency: str
@@ -59,6 +61,7 @@ class EconomyInputs:
     wage_share_change: np.ndarray
     wage_growth: np.ndarray
     investment_return: np.ndarray
+    min_working_age: int = 15
 
     def average_wage_growth(self) -> np.ndarray:
         """w_t: from productivity, deflator and wage share, or the direct path (see core.economy)."""
@@ -93,6 +96,7 @@ class EconomyProjection:
     formal: np.ndarray
     labour_summary: pd.DataFrame = field(repr=False)
     macro: pd.DataFrame = field(repr=False)
+    min_working_age: int = 15  # of the inputs: nobody works or is insured below it
 
     def column(self, name: str) -> np.ndarray:
         """Column ``name`` of the macro table as a numpy array, kept once read (the table is not
@@ -189,7 +193,7 @@ def project_economy(inputs: EconomyInputs, population: PopulationProjection,
         **return_columns(inputs),
     })
     return EconomyProjection(years, average, lfpr, labour_force, unemployed, employed, employees, formal,
-                             labour_summary, macro)
+                             labour_summary, macro, int(inputs.min_working_age))
 
 
 def return_columns(inputs: EconomyInputs) -> dict:

@@ -56,6 +56,7 @@ import pandas as pd
 from socsec.model.example_jordan_economy import SOURCES as ECONOMY_SOURCES
 from socsec.model.example_jordan_economy import jordan_economy_inputs
 from socsec.model.example_jordan_scheme import SOURCES as SCHEME_SOURCES
+from socsec.model.economy import project_economy
 from socsec.model.example_jordan_scheme import jordan_finance_inputs, jordan_scheme_inputs
 from socsec.model.graduation import graduate_counts, graduate_rates, single_age_mx_from_abridged
 from socsec.model.inputs import ModelInputs
@@ -384,7 +385,14 @@ def jordan_sources() -> dict[str, str]:
 
 
 def jordan_inputs() -> ModelInputs:
-    """Every input of the example: WPP-based population and illustrative labour/macro assumptions."""
+    """Every input of the example: WPP-based population, illustrative labour/macro assumptions, and the
+    illustrative scheme, whose base-year data are drawn from the base year's population, employment
+    and life table (:func:`socsec.model.example_jordan_scheme.jordan_scheme_inputs`)."""
     population = jordan_population_inputs()
-    return ModelInputs(population, jordan_economy_inputs(population.years),
-                       jordan_scheme_inputs(population.years), jordan_finance_inputs(population.years))
+    economy = jordan_economy_inputs(population.years)
+    projected = project_population(population.to_assumptions())
+    employed = project_economy(economy, projected).employed[0]
+    return ModelInputs(population, economy,
+                       jordan_scheme_inputs(population.years, employed, projected.population[0],
+                                            projected.life_tables.lx[0]),
+                       jordan_finance_inputs(population.years))

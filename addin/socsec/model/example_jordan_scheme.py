@@ -27,6 +27,13 @@ from socsec.model.finance import FinanceInputs
 from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, SchemeRules
 
 AGE_STARTS = np.r_[0, np.arange(15, 100, 5)]  # groups 0-14, 15-19, ..., 95-100+
+MIN_WORKING_AGE = 15
+COVERAGE_2025 = (0.53, 0.60)  # share of the employed, men and women
+EARLY_AGE_2025, NORMAL_AGE_2025, EXIT_AGE = 55, 60, 70
+RETIRE_EARLY, RETIRE_NORMAL, LAPSE = 0.3, 0.9, 0.04
+SPOUSE_GAP = (-5.0, 5.0)  # spouse's age minus the deceased's: wives 5 years younger
+ORPHAN_AGE_LIMIT = 18
+INACTIVE, INACTIVE_FEMALE = 0.8e6, 0.135  # inactive insured in the base year, share of women
 SERVICE_STARTS = np.arange(0, 51, 5)  # 0-4, ..., 45-49, 50+
 PENSIONER_AGE_STARTS = np.arange(0, 101, 5)
 
@@ -50,43 +57,85 @@ def _group(single, age_starts, service_starts=None):
     return np.stack([out[..., a:b].sum(axis=-1) for a, b in zip(s_edges[:-1], s_edges[1:])], axis=-1)
 
 
-def _insured(total, mean_entry=22.0, density=0.8, lo=15, hi=64, female_share=0.135):
-    """(2, A, S) persons by sex, age and service: ages from a bell over lo..hi, service spread
-    around density x (age - entry) with a binomial-like spread (every cell service <= age - 15)."""
+def _service_shape(x: int, mean_entry: float, density: float) -> np.ndarray:
+    """Relative numbers by completed service 0 .. x - 15 of the insured aged x: a bell around
+    density x (age - entry)."""
+    span = max(x - MIN_WORKING_AGE, 0)
+    centre = density * max(x - mean_entry, 0.0)
+    weights = np.exp(-0.5 * ((np.arange(span + 1) - centre) / (1.0 + 0.25 * centre)) ** 2)
+    return weights / weights.sum()
+
+
+def _by_service(by_age, mean_entry=22.0, density=0.8) -> np.ndarray:
+    """(2, A, S) persons by sex, age and service from persons by sex and age (2, A)."""
     out = np.zeros((2, A, A))
-    for g, share in enumerate((1 - female_share, female_share)):
-        by_age = _bell(38.0, 12.0) * ((AGES >= lo) & (AGES < hi))
-        by_age *= total * share / by_age.sum()
-        for x in range(lo, hi):
-            span = max(x - 15, 0)
-            s = np.arange(span + 1)
-            centre = density * max(x - mean_entry, 0.0)
-            weights = np.exp(-0.5 * ((s - centre) / (1.0 + 0.25 * centre)) ** 2)
-            out[g, x, : span + 1] = by_age[x] * weights / weights.sum()
+    for g in range(2):
+        for x in range(MIN_WORKING_AGE, A):
+            out[g, x, :x - MIN_WORKING_AGE + 1] = by_age[g, x] * _service_shape(x, mean_entry, density)
     return out
 
 
-def jordan_scheme_inputs(years=np.arange(2025, 2101), average_wage=6600.0) -> PensionInputs:
+def _base_actives(employed, lx) -> np.ndarray:
+    """(2, A) actives on 1 January of the base year: coverage x employed below the early retirement age
+    (55); from it, the actives of the age before who neither retire (the example's retirement rates
+    of the age reached, with 80% of them entitled to retire early), lapse nor die, so that the data
+    follow the retirement behaviour of the assumptions (no wave of retirements in the first year)."""
+    out = np.zeros((2, A))
+    for g, coverage in enumerate(COVERAGE_2025):
+        out[g, MIN_WORKING_AGE:EARLY_AGE_2025] = coverage * employed[g, MIN_WORKING_AGE:EARLY_AGE_2025]
+        for x in range(EARLY_AGE_2025, A):
+            retire = 1.0 if x >= EXIT_AGE else RETIRE_NORMAL if x >= NORMAL_AGE_2025 else 0.8 * RETIRE_EARLY
+            kept = out[g, x - 1] * (1.0 - retire) * (1.0 - LAPSE) * lx[g, x] / lx[g, x - 1]
+            out[g, x] = min(kept, coverage * employed[g, x])
+    return out
+
+
+def _spouse_probability(lx) -> np.ndarray:
+    """(2, A) probability that an insured person or pensioner dying at age x leaves a spouse: the
+    share married (90% of men, 80% of women, from age 20) times the survival of the spouse, SPOUSE_GAP
+    years younger (wives) or older (husbands), from age 45 + gap to x + gap on the base-year life table
+    of the spouse's sex (at most 1)."""
+    out = np.zeros((2, A))
+    for g, (married, gap) in enumerate(((0.9, SPOUSE_GAP[0]), (0.8, SPOUSE_GAP[1]))):
+        spouse = lx[1 - g]
+        for x in range(20, A):
+            at = min(max(x + int(gap), 0), A - 1)
+            since = min(max(45 + int(gap), 0), A - 1)
+            out[g, x] = married * min(spouse[at] / spouse[since], 1.0) if x > 45 else married
+    return out
+
+
+def jordan_scheme_inputs(years, employed, population, lx, average_wage=6600.0) -> PensionInputs:
+    """The example's scheme.  ``employed`` (2, A): the employed of the base year (average of the year);
+    ``population`` (2, A): the population on 1 January of the base year; ``lx`` (2, A) the base year's
+    life table (radix 1).  The base-year data are drawn from them so that they agree with the
+    scheme's own assumptions: actives = coverage x employed by age (:func:`_base_actives`), no inactive
+    insured at or above the normal age, widow(er)s and orphans placed in proportion to the
+    population within their age groups (the spreading rule), spouses alive per the life table."""
     years = np.asarray(years)
     n = len(years)
     earnings = np.stack([average_wage * (0.7 + 0.6 * _bell(48, 14)), average_wage * (0.65 + 0.5 * _bell(45, 14))])
-    earnings[:, :15] = 0.0
+    earnings[:, :MIN_WORKING_AGE] = 0.0
     pensioners = np.zeros((4, 2, A))
     average = np.zeros((4, 2, A))
     for k, (total, share, centre, width, level) in enumerate((
             (280e3, 0.8, 67, 7, 0.45), (40e3, 0.75, 55, 9, 0.35), (90e3, 0.1, 65, 12, 0.30),
             (40e3, 0.5, 11, 4, 0.12))):
-        shape = _bell(centre, width) * (AGES >= (0 if k == 3 else 30))
+        shape = _bell(centre, width) * (AGES >= (0 if k == 3 else 30)) * population.sum(axis=0)
         if k == 3:
-            shape *= AGES < 18
+            shape *= AGES < ORPHAN_AGE_LIMIT
         for g, part in enumerate((share, 1 - share)):
             pensioners[k, g] = total * part * shape / shape.sum()
             average[k, g] = level * average_wage
+    # inactive insured below the normal age (those reaching it claim during the year)
+    inactive_shape = _bell(38.0, 12.0) * (AGES >= MIN_WORKING_AGE) * (AGES < NORMAL_AGE_2025)
+    inactive_by_age = INACTIVE * np.array([1 - INACTIVE_FEMALE, INACTIVE_FEMALE])[:, None] \
+        * inactive_shape / inactive_shape.sum()
     mid = np.array([(a + b - 1) / 2 for a, b in zip(AGE_STARTS, list(AGE_STARTS[1:]) + [A])]).round().astype(int)
     data = SchemeData(
         age_starts=AGE_STARTS.copy(), service_starts=SERVICE_STARTS.copy(),
-        actives=_group(_insured(1.3e6), AGE_STARTS, SERVICE_STARTS),
-        inactive=_group(_insured(0.8e6, density=0.5, hi=70), AGE_STARTS, SERVICE_STARTS),
+        actives=_group(_by_service(_base_actives(employed, lx)), AGE_STARTS, SERVICE_STARTS),
+        inactive=_group(_by_service(inactive_by_age, density=0.5), AGE_STARTS, SERVICE_STARTS),
         active_earnings=earnings[:, mid].T.copy(),
         pensioner_age_starts=PENSIONER_AGE_STARTS.copy(),
         pensioners=np.moveaxis(_group(pensioners.reshape(8, A), PENSIONER_AGE_STARTS).reshape(4, 2, -1), -1, 0),
@@ -96,10 +145,11 @@ def jordan_scheme_inputs(years=np.arange(2025, 2101), average_wage=6600.0) -> Pe
         xs, ys = zip(*points)
         return np.interp(years, xs, ys)
 
-    normal = np.round(by_year((2025, 60), (2029, 60), (2038, 65))).astype(int)
+    normal = np.round(by_year((2025, NORMAL_AGE_2025), (2029, NORMAL_AGE_2025), (2038, 65))).astype(int)
     rules = SchemeRules(
         contribution_rate=np.where(years < 2030, 0.20, np.where(years < 2035, 0.21, 0.22)),
-        normal_age=np.column_stack([normal, normal]), early_age=np.column_stack([normal - 5, normal - 5]),
+        normal_age=np.column_stack([normal, normal]),
+        early_age=np.column_stack([normal, normal]) - (NORMAL_AGE_2025 - EARLY_AGE_2025),
         min_service_old_age=np.full(n, 15.0), min_service_invalidity=np.full(n, 5.0),
         min_service_survivors=np.full(n, 5.0), accrual_rate=np.full(n, 0.0175),
         accrual_base_percent=np.zeros(n), accrual_base_years=np.zeros(n),
@@ -107,26 +157,25 @@ def jordan_scheme_inputs(years=np.arange(2025, 2101), average_wage=6600.0) -> Pe
         min_pension=np.full(n, 1800.0), max_pension=np.zeros(n), earnings_ceiling=np.full(n, 60000.0),
         earnings_floor=np.zeros(n), reference_years=np.full(n, 5.0), widow_share=np.full(n, 0.5),
         orphan_share=np.full(n, 0.2), full_orphan_share=np.full(n, 0.3), survivors_cap=np.ones(n),
-        orphan_age_limit=np.full(n, 18.0), grant_per_year=np.full(n, 0.1),
+        orphan_age_limit=np.full(n, float(ORPHAN_AGE_LIMIT)), grant_per_year=np.full(n, 0.1),
         admin_share_contributions=np.full(n, 0.04), admin_share_benefits=np.zeros(n),
         indexation_wage_weight=np.zeros(n), reference_earnings="career_average", revaluation="wages",
         ceiling_indexation="wages", invalidity_service_credit=True, earnings_cv=0.6)
-    invalidity = 0.0005 * np.exp(0.07 * np.clip(AGES - 20, 0, None)) * (AGES >= 15)
+    invalidity = 0.0005 * np.exp(0.07 * np.clip(AGES - 20, 0, None)) * (AGES >= MIN_WORKING_AGE)
     assume = SchemeAssumptions(
         coverage_years=np.array([2025, 2075]),
-        coverage=np.stack([np.stack([np.full(A, 0.53), np.full(A, 0.60)]),
+        coverage=np.stack([np.stack([np.full(A, COVERAGE_2025[0]), np.full(A, COVERAGE_2025[1])]),
                            np.stack([np.full(A, 0.65), np.full(A, 0.70)])]),
-        density=np.full((2, A), 0.85), entrant_distribution=np.stack([_bell(24, 4), _bell(24, 4)]),
+        density=np.full((2, A), 0.85),
         salary_scale=earnings / average_wage, invalidity=np.stack([invalidity, 0.8 * invalidity]),
-        lapse=np.full((2, A), 0.04), reentry=np.full((2, A), 0.08),
-        retire_early=np.full((n, 2), 0.3), retire_normal=np.full((n, 2), 0.9),
-        exit_age=np.full((n, 2), 70), mortality_factor=np.array([[0.9, 0.9], [1.0, 1.0], [1.6, 1.6]]),
-        spouse_probability=np.stack([np.clip(0.9 - 0.004 * np.clip(AGES - 40, 0, None), 0, 1) * (AGES >= 20),
-                                     np.clip(0.8 - 0.008 * np.clip(AGES - 40, 0, None), 0, 1) * (AGES >= 20)]),
-        spouse_age_difference=np.array([-5.0, 5.0]),
+        lapse=np.full((2, A), LAPSE), reentry=np.full((2, A), 0.08),
+        retire_early=np.full((n, 2), RETIRE_EARLY), retire_normal=np.full((n, 2), RETIRE_NORMAL),
+        exit_age=np.full((n, 2), EXIT_AGE), mortality_factor=np.array([[0.9, 0.9], [1.0, 1.0], [1.6, 1.6]]),
+        spouse_probability=_spouse_probability(lx), spouse_age_difference=np.array(SPOUSE_GAP),
         orphans_per_death=np.stack([np.clip(2.5 - 0.08 * np.abs(AGES - 38), 0, None) * (AGES >= 20),
                                     np.clip(2.5 - 0.08 * np.abs(AGES - 35), 0, None) * (AGES >= 20)]),
-        orphan_age_gap=np.array([30.0, 27.0]), remarriage=np.array([0.02, 0.01]))
+        orphan_age_gap=np.array([30.0, 27.0]), remarriage=np.array([0.02, 0.01]), coverage_phase_in=5,
+        abroad_share=np.zeros(2))
     actual = {"contributions": 1.55e9, "expenditure_old_age": 0.95e9, "expenditure_invalidity": 1.0e8,
               "expenditure_survivors": 2.05e8, "grants": 3.5e7, "pensioners_old_age": 300e3,
               "pensioners_invalidity": 41e3, "pensioners_survivors": 132e3}

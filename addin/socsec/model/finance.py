@@ -22,7 +22,8 @@ Every indicator is a share of insurable earnings (0.12 = 12%) unless stated.
   year, at the end)) / PV(S)``, actuarial balance = income rate - cost rate.
 * Open-group balance sheet over the full horizon: assets = F_0 + PV(C + G), liabilities = PV(X).
 * Capital values of pensions (:func:`pension_annuities`): annuity-due factors by year, type, sex and
-  age from the year's life table (pensioner mortality factors), discounted at the nominal return
+  age on the death probabilities of the pension projection (the population block's basis times the
+  pensioner mortality factors, ``model.pension.death_probabilities``), discounted at the nominal return
   and revalued with the indexation of pensions.  Liability for pensions in payment at 1 January =
   sum of amounts x factor; funding ratio of pensions in payment = reserve / that liability (the
   accrued rights of the insured are not included); terminal funding rate = capital value of the
@@ -41,6 +42,7 @@ import pandas as pd
 from socsec.core import lifetable as lt
 from socsec.model.actuarial import discount_factors, discounted_premium, scaled_premiums
 from socsec.model.memo import memoised
+from socsec.core.pension import PENSIONER_MORTALITY
 from socsec.model.pension import CONTRIBUTION_RULES, pension_indexation
 
 HORIZONS = (10, 25, 50, 75)
@@ -129,23 +131,21 @@ def first_year(years, condition) -> float:
     return float(years[hits[0]]) if len(hits) else np.nan
 
 
-def pension_annuities(nominal_return, indexation, mortality_factor, qx, engine: str = "numba") -> np.ndarray:
+def pension_annuities(nominal_return, indexation, q, engine: str = "numba") -> np.ndarray:
     """Annuity-due factors (n, 4, 2, A) for 1 a year paid from age x on 1 January of each year.
 
     ``a_x = 1 + p_x v' a_{x+1}`` with ``v' = (1 + g_t) / (1 + i_t)`` (g: indexation of pensions,
-    i: nominal return, both of the year), p_x from the year's life table times the mortality factor
-    of the type (old-age, invalidity; survivors and orphans: population mortality), open group
-    ``a_omega = 1 / (1 - p_omega v')`` with ``p_omega = 1 - q_omega`` of the same table (orphans:
-    the same, their pensions ending at the age limit is not taken into account).
+    i: nominal return, both of the year) and p_x = 1 - q_x the survival of a pensioner of the type
+    aged x on 1 January to the next 1 January on the scheme's death probabilities ``q`` (n, 4, 2, A)
+    of the projection (insured, old-age, invalidity, population; type k reads
+    ``q[:, PENSIONER_MORTALITY[k]]``); open group ``a_omega = 1 / (1 - p_omega v')`` (orphans: the
+    same, their pensions ending at the age limit is not taken into account).
     """
     v = ((1.0 + indexation) / (1.0 + nominal_return))[:, None, None]
-    q = np.minimum(qx, 1.0)  # (n, 2, A)
-    n, _, A = q.shape
-    f = np.ones((4, 2))  # mortality factor by pension type and sex
-    f[:2] = mortality_factor[1:3]
-    p = 1.0 - np.minimum(q[:, None] * f[None, :, :, None], 1.0)  # (n, 4, 2, A)
-    q_open = np.minimum(q[:, None, :, -1] * f[None, :, :], 1.0)
-    last = (1.0 / np.maximum(1.0 - (1.0 - q_open) * v, 1e-12)).reshape(-1)  # a_omega, open group
+    by_type = q[:, list(PENSIONER_MORTALITY)]  # (n, 4, 2, A)
+    n, _, _, A = by_type.shape
+    p = 1.0 - by_type
+    last = (1.0 / np.maximum(1.0 - p[..., -1] * v, 1e-12)).reshape(-1)  # a_omega, open group
     survival_discount = np.ascontiguousarray((p * v[..., None]).reshape(-1, A))
     if engine == "numba":
         out = np.empty((n * 8, A))
@@ -155,18 +155,19 @@ def pension_annuities(nominal_return, indexation, mortality_factor, qx, engine: 
     return out.reshape(n, 4, 2, A)
 
 
-def accrued_rights_value(pension, economy, scheme, qx, factors) -> float:
+def accrued_rights_value(pension, economy, scheme, factors) -> float:
     """Capital value at 1 January of the base year of the pensions accrued so far by the insured.
 
     Each insured person (active or inactive, by sex, age x and service s) holds the yearly pension
     accrued so far (:func:`socsec.model.pension.accrued_pensions`), payable from the normal
     retirement age R of the base year: value ``= P x prod_{y=x}^{R-1} p^ins_y x ((1 + r)/(1 + i))^(R-x)
-    x a_R`` with p^ins the insured's survival (base-year table x insured mortality factor), r the
-    revaluation rate (wages, prices or none) and i the nominal return of the base year, a_R the
-    old-age annuity factor (:func:`pension_annuities`); at or above R, ``P x a_x``.  Death and
-    invalidity benefits, minimum pensions and future indexation of the rules are not included.
+    x a_R`` with p^ins the insured's survival of the base year (the projection's death probabilities
+    of the insured), r the revaluation rate (wages, prices or none) and i the nominal return of the
+    base year, a_R the old-age annuity factor (:func:`pension_annuities`); at or above R, ``P x a_x``.
+    Death and invalidity benefits, minimum pensions and future indexation of the rules are not
+    included.
     """
-    rules, assume = scheme.rules, scheme.assumptions
+    rules = scheme.rules
     accrued = pension.accrued_pension_base  # (2, A, S)
     insured = pension.actives[0] + pension.inactive[0]
     macro = economy.macro
@@ -177,7 +178,7 @@ def accrued_rights_value(pension, economy, scheme, qx, factors) -> float:
     total = 0.0
     for g in range(2):
         retire = int(min(rules.normal_age[0][g], A - 1))
-        p = 1.0 - np.minimum(qx[0, g] * assume.mortality_factor[0][g], 1.0)
+        p = 1.0 - pension.death_probabilities[0, 0, g]
         by_age = (insured[g] * accrued[g]).sum(axis=1)  # (A,) accrued pensions of each age
         factor = np.empty(A)
         factor[retire:] = factors[0, 0, g, retire:]
@@ -189,9 +190,9 @@ def accrued_rights_value(pension, economy, scheme, qx, factors) -> float:
     return total
 
 
-def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine: str = "numba") -> FinanceProjection:
-    """Reserve, yearly financing figures and the indicators table.  ``scheme``: the pension
-    inputs (rules, pensioner mortality factors); ``qx``: population death probabilities (n, 2, A)."""
+def project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: str = "numba") -> FinanceProjection:
+    """Reserve, yearly financing figures and the indicators table.  ``scheme``: the pension inputs
+    (rules); ``pension``: the pension projection (cash flows, stocks, death probabilities)."""
     rules = scheme.rules
     s = pension.columns  # the yearly summary of the scheme
     years = s["year"]
@@ -266,7 +267,7 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, qx, engine:
     add("minimum_reserve_ratio", n, np.min(F[1:] / X), "years of expenditure")
     rule_values = tuple(getattr(rules, f.name) for f in fields(rules) if f.name not in CONTRIBUTION_RULES)
     return FinanceProjection(
-        columns, rows.table, lambda: capital_values(pension, economy, scheme, qx, F[:-1], S, engine),
+        columns, rows.table, lambda: capital_values(pension, economy, scheme, F[:-1], S, engine),
         lambda: memoised("replacement", (economy, *rule_values),
                           lambda: [years, *(economy.column(c) for c in REPLACEMENT_MACRO), *rule_values],
                           lambda: replacement_rates(rules, economy, years)))
@@ -284,16 +285,17 @@ class IndicatorRows:
             column.append(item)
 
 
-def capital_values(pension, economy, scheme, qx, reserve_start, earnings, engine: str = "numba") -> tuple[dict, dict]:
+def capital_values(pension, economy, scheme, reserve_start, earnings, engine: str = "numba") -> tuple[dict, dict]:
     """Capital values of pensions (module docstring): (yearly columns, indicator rows) of the liability
     for pensions in payment, the funding ratios and the terminal funding rate.  ``reserve_start``:
     the reserve at 1 January of each year; ``earnings``: insurable earnings of each year."""
     rules = scheme.rules
     i = economy.column("nominal_return")
     indexation = pension_indexation(rules, economy.column("average_wage_growth"), economy.column("cpi_inflation"))
-    annuity_args = (i, indexation, scheme.assumptions.mortality_factor, qx, engine)
-    factors = memoised("annuities", (economy, rules.indexation_wage_weight, scheme.assumptions.mortality_factor, qx,
-                                      engine), lambda: annuity_args, lambda: pension_annuities(*annuity_args))
+    q = pension.death_probabilities
+    annuity_args = (i, indexation, q, engine)
+    factors = memoised("annuities", (economy, rules.indexation_wage_weight, q, engine), lambda: annuity_args,
+                       lambda: pension_annuities(*annuity_args))
     in_payment = (pension.pension_amount[:-1] * factors).sum(axis=(1, 2, 3))
     awards = pension.by_age["awards_amount"]  # by age at the end of the year: value at that age, half a year on
     terminal = (awards * factors).sum(axis=(1, 2, 3)) / np.sqrt(1.0 + i)
@@ -302,7 +304,7 @@ def capital_values(pension, economy, scheme, qx, reserve_start, earnings, engine
                "funding_ratio_pensions_in_payment": reserve_start / in_payment,
                "terminal_funding_rate": terminal / earnings}
     rows = IndicatorRows()
-    accrued = accrued_rights_value(pension, economy, scheme, qx, factors)
+    accrued = accrued_rights_value(pension, economy, scheme, factors)
     rows.add("accrued_liability_insured_base_year", 1, accrued, "currency units")
     rows.add("funding_ratio_base_year", 1, F0 / (in_payment[0] + accrued), "reserve / accrued liability")
     rows.add("funding_ratio_pensions_in_payment_first_year", 1, F0 / in_payment[0], "reserve / liability")

@@ -1,14 +1,19 @@
 """Pension scheme block (ILO-PENS style): insured population by sex, age and credited service,
-pensioners by type, benefits, contributions and the calibration table (methods.md sections 4-5).
+pensioners by type, benefits, contributions and the calibration table (docs/methodology.md
+section 9).
 
 The year-by-year stock flows are the numba kernels of :mod:`socsec.core.pension`; this module
-prepares their inputs (mortality, eligibility, wages), turns flows into awards and cash flows and
-labels the results.  Formulas are restated in docs/methodology.md.
+prepares their inputs (base-year data by single age, mortality, coverage targets, wages), turns
+flows into awards and cash flows and labels the results.
 
-Timing: stocks at 1 January; decrements, awards and cash flows during the calendar year; awards
-start on average at mid-year (half a year paid in the award year); pensions in payment are
-indexed on 1 January; new entrants join on 31 December with no service; contributions are paid on
-the average number of actives of the year times the density of contributions.
+Timing (the kernels' module docstring has the details): stocks on 1 January, ages last birthday at
+that date, as in the population block; deaths on the population block's mortality basis times the
+scheme's factors; retirement and claims at the birthday (age attained during the year), invalidity,
+lapses, re-entries and deaths at mid-year; awards start on average at mid-year (half a year paid in
+the award year); pensions in payment are indexed on 1 January; actives are balanced age by age to
+coverage x employed on 31 December (new entrants with no service, or moves to inactive);
+contributions are paid for the time spent active in the year times the density, and credited as
+service in the same measure.
 """
 
 import functools
@@ -23,14 +28,10 @@ from socsec.model.memo import memoised
 from socsec.model.population import SEXES, interpolate_linear
 
 PENSION_TYPES = ("old_age", "invalidity", "survivors", "orphans")
-# flows of the insured by (year, sex, age, service), in the output order of core.pension.project_insured_kernel
-FLOW_NAMES = ("dead_active", "dead_inactive", "invalid", "retired_active", "left_inactive", "lapsed", "reentered")
+FLOW_NAMES = kp.FLOW_NAMES  # flows of the insured by (year, sex, age, service)
 REFERENCE_EARNINGS = ("career_average", "last_years")
 REVALUATIONS = ("wages", "prices", "none")
 INDEXATIONS = ("wages", "prices")
-
-
-MIN_ENTRY_AGE = 15  # no credited service before this age: service <= age - 15
 
 
 def spread_groups(starts, last: int):
@@ -41,46 +42,65 @@ def spread_groups(starts, last: int):
     return list(zip(starts, ends))
 
 
-def spread_insured(age_starts, service_starts, counts, omega: int) -> np.ndarray:
+def _group_weights(weights, a0: int, a1: int, usable) -> np.ndarray:
+    """Shares (2, a1 - a0 + 1) of the ages a0 .. a1 of a group in proportion to ``weights`` (2, A) over
+    the ``usable`` ages (bool, a1 - a0 + 1); equal shares over them where the weights are all 0."""
+    w = np.where(usable[None, :], np.asarray(weights, dtype=np.float64)[:, a0:a1 + 1], 0.0)
+    total = w.sum(axis=1, keepdims=True)
+    even = np.broadcast_to(usable / max(usable.sum(), 1), w.shape)
+    return np.where(total > 0, w / np.where(total > 0, total, 1.0), even)
+
+
+def spread_insured(age_starts, service_starts, counts, omega: int, min_age: int, weights) -> np.ndarray:
     """Persons by age group x service group -> by single age x single year of service.
 
-    Rule (keeps every group total exactly): a group's count is spread evenly over its feasible
-    cells, the (age, service) pairs of the group with service <= age - MIN_ENTRY_AGE.  A non-zero
-    group without a feasible cell raises ValueError naming it.  counts: (2, ages groups, service
-    groups); returns (2, omega + 1, omega + 1).
+    Rule (keeps every group total exactly): the feasible cells of a group are its (age, service)
+    pairs with service <= age - ``min_age`` (nobody is insured below the minimum working age); a
+    group's count goes to its ages with a feasible cell in proportion to ``weights`` (2, A) (the
+    employed of the base year for actives: the coverage rate is the same at every age of the group;
+    the population for inactive insured), and evenly over the feasible service years of each age.
+    A non-zero group without a feasible cell raises ValueError naming it.  counts: (2, age groups,
+    service groups); returns (2, omega + 1, omega + 1).
     """
     out = np.zeros((2, omega + 1, omega + 1))
-    age_groups = spread_groups(age_starts, omega)
-    service_groups = spread_groups(service_starts, omega)
-    for i, (a0, a1) in enumerate(age_groups):
-        for j, (s0, s1) in enumerate(service_groups):
+    for i, (a0, a1) in enumerate(spread_groups(age_starts, omega)):
+        ages = np.arange(a0, a1 + 1)
+        for j, (s0, s1) in enumerate(spread_groups(service_starts, omega)):
             totals = counts[:, i, j]
             if not totals.any():
                 continue
-            # feasible service at age x: s0 .. min(s1, x - MIN_ENTRY_AGE)
-            rows = [(x, min(s1, x - MIN_ENTRY_AGE)) for x in range(a0, a1 + 1) if min(s1, x - MIN_ENTRY_AGE) >= s0]
-            cells = sum(top - s0 + 1 for _, top in rows)
-            if cells == 0:
+            tops = np.minimum(s1, ages - min_age)  # highest feasible service at each age
+            usable = tops >= s0
+            if not usable.any():
                 raise ValueError(f"ages {a0}-{a1}, service {s0}-{s1}: no one aged {a1} or less can have {s0} "
-                                 f"years of service (service starts at age {MIN_ENTRY_AGE})")
-            for x, top in rows:
-                out[:, x, s0:top + 1] += (totals / cells)[:, None]
+                                 f"years of service (service starts at age {min_age})")
+            share = _group_weights(weights, a0, a1, usable) * totals[:, None]  # (2, ages) persons by age
+            for k, x in enumerate(ages):
+                if usable[k]:
+                    out[:, x, s0:tops[k] + 1] += (share[:, k] / (tops[k] - s0 + 1))[:, None]
     return out
 
 
-def spread_by_age(age_starts, values, omega: int, average: bool = False) -> np.ndarray:
-    """Values by age group (groups, ...) -> by single age (omega + 1, ...): counts spread evenly
-    over the ages of their group (totals kept), or averages repeated (``average=True``)."""
+def spread_by_age(age_starts, values, omega: int, weights=None, average: bool = False) -> np.ndarray:
+    """Values by age group (groups, 2) -> by single age (omega + 1, 2): counts shared among the ages of
+    their group in proportion to ``weights`` (A, 2) (evenly without weights; totals kept), or averages
+    repeated (``average=True``)."""
     values = np.asarray(values, dtype=np.float64)
     out = np.zeros((omega + 1,) + values.shape[1:])
     for i, (a0, a1) in enumerate(spread_groups(age_starts, omega)):
-        out[a0:a1 + 1] = values[i] if average else values[i] / (a1 - a0 + 1)
+        if average:
+            out[a0:a1 + 1] = values[i]
+            continue
+        w = np.ones((a1 - a0 + 1,) + values.shape[1:]) if weights is None else weights[a0:a1 + 1]
+        total = w.sum(axis=0)
+        share = np.where(total > 0, w / np.where(total > 0, total, 1.0), 1.0 / (a1 - a0 + 1))
+        out[a0:a1 + 1] = values[i] * share
     return out
 
 
 @dataclass(frozen=True)
 class SchemeData:
-    """Base-year scheme data at 1 January of the base year, as entered (by age and service groups;
+    """Base-year scheme data on 1 January of the base year, as entered (by age and service groups;
     single ages and single years are groups of one).
 
     age_starts, service_starts : first age / first service year of each group of the insured.
@@ -100,24 +120,34 @@ class SchemeData:
     pensioners: np.ndarray
     average_pension: np.ndarray
 
-    def single_ages(self, omega: int):
-        """(actives, inactive (2, A, S); earnings (2, A); pensioners, average pension (4, 2, A)),
-        computed once per data object and omega (the data are frozen; scenarios share them)."""
-        cached = self.__dict__.get("_single_ages")
-        if cached is not None and cached[0] == omega:
-            return cached[1]
-        result = self._spread(omega)
-        object.__setattr__(self, "_single_ages", (omega, result))
-        return result
 
-    def _spread(self, omega: int):
-        earnings = spread_by_age(self.age_starts, self.active_earnings, omega, average=True).T
-        number = np.moveaxis(spread_by_age(self.pensioner_age_starts, self.pensioners, omega), 0, -1)
-        average = np.moveaxis(spread_by_age(self.pensioner_age_starts, self.average_pension, omega,
-                                            average=True), 0, -1)
-        return (spread_insured(self.age_starts, self.service_starts, self.actives, omega),
-                spread_insured(self.age_starts, self.service_starts, self.inactive, omega),
-                earnings, number, average)
+def base_insured(data: SchemeData, omega: int, min_age: int, employed, population):
+    """(actives, inactive) (2, A, S) on 1 January of the base year by single age and service
+    (:func:`spread_insured`): actives in proportion to the employed of the base year (2, A), inactive
+    insured to the population on 1 January (2, A); memoised (what-if tables re-project the scheme on
+    the same data many times)."""
+    parts = lambda: (data.age_starts, data.service_starts, data.actives, data.inactive, omega, min_age,  # noqa: E731
+                     employed, population)
+    return memoised("base_insured", (data, omega, min_age, employed, population), parts, lambda: (
+        spread_insured(data.age_starts, data.service_starts, data.actives, omega, min_age, employed),
+        spread_insured(data.age_starts, data.service_starts, data.inactive, omega, min_age, population)))
+
+
+def base_pensioners(data: SchemeData, omega: int, population, orphan_age_limit: int):
+    """(pensioners, average pension (4, 2, A); average insurable earnings of the actives (2, A)) on
+    1 January of the base year by single age (:func:`spread_by_age`): the pensioners of a group in
+    proportion to the population of each age and sex (orphans: only the ages below the orphan age
+    limit), so that no single age holds more pensioners than people unless the group does; averages
+    repeated over the ages of their group."""
+    weights = np.repeat(np.asarray(population, dtype=np.float64).T[:, None, :], 4, axis=1)  # (A, 4, 2)
+    weights[orphan_age_limit:, 3] = 0.0
+    number = spread_by_age(data.pensioner_age_starts, np.asarray(data.pensioners).reshape(-1, 8), omega,
+                           weights.reshape(omega + 1, 8))
+    average = spread_by_age(data.pensioner_age_starts, np.asarray(data.average_pension).reshape(-1, 8), omega,
+                            average=True)
+    earnings = spread_by_age(data.age_starts, data.active_earnings, omega, average=True).T
+    as_types = lambda v: np.moveaxis(v.reshape(omega + 1, 4, 2), 0, -1)  # noqa: E731
+    return as_types(number), as_types(average), earnings
 
 
 @dataclass(frozen=True)
@@ -167,7 +197,6 @@ class SchemeAssumptions:
     coverage_years: np.ndarray  # (k,)
     coverage: np.ndarray  # (k, 2, A) share of the employed who are active contributors
     density: np.ndarray  # (2, A) fraction of the year contributed by an active
-    entrant_distribution: np.ndarray  # (2, A) age distribution of new entrants (any scale)
     salary_scale: np.ndarray  # (2, A) relative earnings by age and sex
     invalidity: np.ndarray  # (2, A) incidence among actives
     lapse: np.ndarray  # (2, A) active -> inactive
@@ -181,6 +210,9 @@ class SchemeAssumptions:
     orphans_per_death: np.ndarray  # (2, A) expected orphans below the age limit
     orphan_age_gap: np.ndarray  # (2,) deceased's age minus average orphan age
     remarriage: np.ndarray  # (2,) yearly exit rate of widow(er)s by their sex
+    coverage_phase_in: int = 0  # years to move from the base data's coverage to the coverage input
+    abroad_share: np.ndarray = field(default_factory=lambda: np.zeros(2))  # (2,) inactive insured and
+    #                                       pensioners living abroad (outside the population), by sex
 
 
 # The rules and assumptions the insured persons (project_insured) do not depend on: a what-if change
@@ -188,7 +220,7 @@ class SchemeAssumptions:
 INSURED_RULES = ("normal_age", "early_age", "min_service_old_age")
 BENEFIT_RULES = tuple(f.name for f in fields(SchemeRules) if f.name not in INSURED_RULES)
 BENEFIT_ASSUMPTIONS = ("salary_scale", "spouse_probability", "spouse_age_difference", "orphans_per_death",
-                       "orphan_age_gap", "remarriage")
+                       "orphan_age_gap", "remarriage", "abroad_share")
 
 
 @dataclass(frozen=True)
@@ -216,17 +248,25 @@ class InsuredProjection:
     """The insured persons of the scheme: the first pass of the projection (:func:`project_insured`),
     which no rule of benefits enters (:data:`BENEFIT_RULES`, :data:`BENEFIT_ASSUMPTIONS`)."""
 
-    actives: np.ndarray  # (n + 1, 2, A, S) at 1 January; (1, 2, A, S), the base year, without service_stocks
+    actives: np.ndarray  # (n + 1, 2, A, S) on 1 January; (1, 2, A, S), the base year, without service_stocks
     inactive: np.ndarray  # (n + 1, 2, A, S) or (1, 2, A, S)
     actives_by_age: np.ndarray  # (n + 1, 2, A) actives summed over service
     inactive_by_age: np.ndarray  # (n + 1, 2, A)
     service_years: np.ndarray  # (n + 1,) years of credited service of the actives and inactive
     lowest_insured: float  # smallest cell of actives or inactive in any year (negative = a bug)
+    target: np.ndarray = field(repr=False)  # (n, 2, A) actives wanted on 1 January of the next year
     exits: np.ndarray = field(repr=False)  # (n, cells, 4) exits of the occupied cells (core.pension.exits_by_cell)
     tops: np.ndarray = field(repr=False)  # (n, 2, A) bound on the highest service occupied on 1 January
-    by_age: dict = field(repr=False, default_factory=dict)  # flow name -> (n, 2, A); entrants, to_inactive,
-    #                                                         actives_end (n, 2, A); exit_service, credits (n,)
+    by_age: dict = field(repr=False, default_factory=dict)  # each flow of core.pension.Flow but the stocks
+    #                                  (n, 2, A); exit_service (n,) years of service of the exits
     flows: dict = field(repr=False, default_factory=dict)  # detail=True: flow name -> (n, 2, A, S)
+
+    @functools.cached_property
+    def average_actives(self) -> np.ndarray:
+        """(n, 2, A) actives of each year on average, by age on 1 January: the mean of those of
+        1 January and of the stayers and re-entrants at the end of the year (before the balancing of
+        31 December): stayers count a whole year, those who leave or re-enter during the year half."""
+        return 0.5 * (self.actives_by_age[:-1] + self.by_age["actives_end"])
 
     @functools.cached_property
     def columns(self) -> dict:
@@ -241,7 +281,7 @@ class InsuredProjection:
             "lapses": total("lapsed"), "reentries": total("reentered"),
             "deaths_actives": total("dead_active"), "deaths_inactive": total("dead_inactive"),
             "invalidity_exits": total("invalid"), "retirements_actives": total("retired_active"),
-            "retirements_inactive": total("left_inactive"),
+            "retirements_inactive": total("left_inactive"), "service_credited": total("credited"),
         }
 
 
@@ -257,6 +297,7 @@ class PensionProjection:
     columns: dict = field(repr=False)  # the yearly summary, column name -> (n,) values
     actual: dict = field(repr=False)  # the scheme's accounts of the base year (calibration)
     make_accrued_pension_base: Callable[[], np.ndarray] = field(repr=False)
+    death_probabilities: np.ndarray = field(repr=False, default=None)  # (n, 4, 2, A) of death_probabilities
     by_age: dict = field(repr=False, default_factory=dict)  # the insured's by_age, and awards_amount (n, 4, 2, A)
     flows: dict = field(repr=False, default_factory=dict)  # detail=True: flow name -> (n, 2, A, S), as by_age
 
@@ -334,30 +375,79 @@ def pension_indexation(rules: SchemeRules, wage_growth, cpi_inflation) -> np.nda
     return rules.indexation_wage_weight * wage_growth + (1.0 - rules.indexation_wage_weight) * cpi_inflation
 
 
+def population_death_probabilities(survival) -> np.ndarray:
+    """(n, 2, A) probability that a person aged x on 1 January of year t dies before 1 January t + 1,
+    on the basis of the population block: 1 - S_{x+1} for x < omega and 1 - S_omega for the open
+    group, S the survival ratios of year t's life table (L_{x+1} / L_x, and T_omega / T_{omega-1}
+    for the open group; core.lifetable).  The cohort-component step survives the same persons with
+    the same ratios, so the insured and pensioners die as the population of their age does."""
+    q = np.empty_like(survival)
+    q[..., :-1] = 1.0 - survival[..., 1:]
+    q[..., -1] = 1.0 - survival[..., -1]
+    return np.clip(q, 0.0, 1.0)
+
+
 def death_probabilities(population, assumptions: SchemeAssumptions) -> np.ndarray:
-    """(n, 4, 2, A) death probabilities of the insured, old-age and invalidity pensioners (population
-    rates times the mortality factors) and of the population (survivors and orphans); memoised
-    (:mod:`socsec.model.memo`: what-if tables project the scheme many times on one population)."""
-    qx, f = population.life_tables.qx, assumptions.mortality_factor
+    """(n, 4, 2, A) death probabilities of the insured, old-age and invalidity pensioners (the
+    population's, :func:`population_death_probabilities`, times the mortality factors, at most 1) and
+    of the population (widow(er)s and orphans); memoised (:mod:`socsec.model.memo`: what-if tables
+    project the scheme many times on one population)."""
+    survival, f = population.life_tables.survival, assumptions.mortality_factor
 
     def compute():
-        q_pop = np.minimum(qx, 1.0)  # (n, 2, A)
+        q_pop = population_death_probabilities(survival)  # (n, 2, A)
         scaled = [np.minimum(q_pop * f[k][None, :, None], 1.0) for k in range(3)]
         return np.ascontiguousarray(np.stack(scaled + [q_pop], axis=1))
-    return memoised("death_probabilities", (qx, f), lambda: (qx, f), compute)
+    return memoised("death_probabilities", (survival, f), lambda: (survival, f), compute)
 
 
 def age_rates(assumptions: SchemeAssumptions) -> np.ndarray:
     """The assumptions by sex and age as the kernels read them ((2, A) ``core.pension.AGE_DTYPE``)."""
-    assume = assumptions
-    rates = np.zeros(assume.density.shape, dtype=kp.AGE_DTYPE)
-    entrants_shape = assume.entrant_distribution / assume.entrant_distribution.sum(axis=1, keepdims=True)
-    for name, value in (("invalidity", assume.invalidity), ("lapse", assume.lapse), ("reentry", assume.reentry),
-                        ("density", assume.density), ("salary", assume.salary_scale),
-                        ("entrant_share", entrants_shape), ("spouse_probability", assume.spouse_probability),
-                        ("orphans_per_death", assume.orphans_per_death)):
+    rates = np.zeros(assumptions.density.shape, dtype=kp.AGE_DTYPE)
+    for name, value in (("invalidity", assumptions.invalidity), ("lapse", assumptions.lapse),
+                        ("reentry", assumptions.reentry), ("density", assumptions.density),
+                        ("salary", assumptions.salary_scale), ("spouse_probability", assumptions.spouse_probability),
+                        ("orphans_per_death", assumptions.orphans_per_death)):
         rates[name] = value
     return rates
+
+
+def coverage_path(assumptions: SchemeAssumptions, years, base_coverage) -> np.ndarray:
+    """(n, 2, A) coverage of the employed in each projection year: the coverage input interpolated
+    linearly between its anchor years (constant outside, clipped to 0 .. 1), reached from the base
+    data's own coverage ``base_coverage`` (2, A) over ``coverage_phase_in`` years:
+
+    c_t = c0 + (c_input,t - c0) x min((t - t0) / P, 1)   (P = 0: the input from the base year on).
+    """
+    wanted = np.clip(interpolate_linear(assumptions.coverage_years, assumptions.coverage, years), 0.0, 1.0)
+    phase_in = int(assumptions.coverage_phase_in)
+    weight = np.ones(len(years)) if phase_in <= 0 else np.minimum((years - years[0]) / phase_in, 1.0)
+    return base_coverage[None] + (wanted - base_coverage[None]) * weight[:, None, None]
+
+
+def base_coverage(actives_by_age, employed) -> np.ndarray:
+    """(2, A) coverage of the employed in the base data: actives / employed of the base year by sex and
+    age (at most 1; 0 where nobody is employed)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(employed > 0, np.minimum(actives_by_age / np.where(employed > 0, employed, 1.0), 1.0), 0.0)
+
+
+def insured_year_sex(rules: SchemeRules, assume: SchemeAssumptions, min_working_age: int) -> np.ndarray:
+    """The retirement ages and rates, minimum service and entry ages of each year and sex as the insured
+    kernel reads them ((n, 2) ``core.pension.YEAR_SEX_DTYPE``).  New entrants of 31 December of year t
+    (at their age on 1 January t + 1) are admitted from the minimum working age to below the early
+    retirement age of year t + 1 (the last year: its own)."""
+    n = len(rules.contribution_rate)
+    year_sex = np.zeros((n, 2), dtype=kp.YEAR_SEX_DTYPE)
+    year_sex["early_age"] = rules.early_age.astype(np.int64)
+    year_sex["normal_age"] = rules.normal_age.astype(np.int64)
+    year_sex["exit_age"] = assume.exit_age.astype(np.int64)
+    year_sex["retire_early"], year_sex["retire_normal"] = assume.retire_early, assume.retire_normal
+    year_sex["min_service"] = np.asarray(rules.min_service_old_age, dtype=np.float64)[:, None]
+    year_sex["entry_from"] = int(min_working_age)
+    early_next = rules.early_age.astype(np.int64)
+    year_sex["entry_to"] = np.r_[early_next[1:], early_next[-1:]]
+    return year_sex
 
 
 def project_pension(inputs: PensionInputs, population, economy, engine: str = "numba", detail: bool = False,
@@ -381,45 +471,41 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
     """The insured persons of the scheme: stocks, flows and exits by sex, age and service
     (``core.pension.project_insured_kernel``); arguments as :func:`project_pension`.  It reads
     none of :data:`BENEFIT_RULES` and :data:`BENEFIT_ASSUMPTIONS`, and of the economy only the
-    employed (the coverage target)."""
+    employed (coverage targets, spreading of the base data) and the minimum working age."""
     rules, assume = inputs.rules, inputs.assumptions
     years = population.years
     n = len(years)
     _, _, A = population.population.shape
     S = A
-    base_actives, base_inactive, *_ = inputs.data.single_ages(A - 1)
-    coverage = np.clip(interpolate_linear(assume.coverage_years, assume.coverage, years), 0.0, 1.0)
-    target = (coverage * economy.employed).sum(axis=2)  # (n, 2) actives wanted at 1 January of each year
-    year_sex = np.zeros((n, 2), dtype=kp.YEAR_SEX_DTYPE)
-    year_sex["early_age"] = rules.early_age.astype(np.int64)
-    year_sex["normal_age"] = rules.normal_age.astype(np.int64)
-    year_sex["exit_age"] = assume.exit_age.astype(np.int64)
-    year_sex["retire_early"], year_sex["retire_normal"] = assume.retire_early, assume.retire_normal
-    year_sex["target_next"] = np.r_[target[1:], target[-1:]]  # the last year keeps its own target
+    min_age = int(economy.min_working_age)
+    employed = economy.employed  # (n, 2, A)
+    base_actives, base_inactive = base_insured(inputs.data, A - 1, min_age, employed[0], population.population[0])
+    coverage = coverage_path(assume, years, base_coverage(base_actives.sum(axis=2), employed[0]))
+    target = coverage * employed
+    target = np.ascontiguousarray(np.concatenate([target[1:], target[-1:]]))  # wanted on 1 January t + 1
+    target[:, :, :min_age] = 0.0
 
     rows = n + 1 if service_stocks or detail else 3  # 3: the base year and two working rows
     stocks_A = np.empty((rows, 2, A, S))
     stocks_N = np.empty((rows, 2, A, S))
     stocks_A[0], stocks_N[0] = base_actives, base_inactive
     # exits packed by year (core.pension.exits_by_cell): only the pages of occupied cells are touched
-    exits, tops = np.empty((n, 2 * A * S, len(kp.EXIT_NAMES))), np.empty((n, 2, A), dtype=np.int64)
-    flow_by_age, flow_totals = np.empty((n, len(FLOW_NAMES), 2, A)), np.empty((n, 2))
-    entrants, to_inactive, actives_end = np.empty((n, 2, A)), np.empty((n, 2, A)), np.empty((n, 2, A))
+    exits, tops = np.empty((n, 2 * A * S, len(kp.Exit))), np.empty((n, 2, A), dtype=np.int64)
+    by_age, totals = np.empty((n + 1, len(kp.Flow), 2, A)), np.empty((n + 1, len(kp.Total)))
     flow_cells = np.empty((n if detail else 0, len(FLOW_NAMES), 2, A, S))
-    insured_by_age, service_years, lowest = np.empty((n + 1, 2, 2, A)), np.empty((n + 1, 2)), np.empty((n + 1, 2))
     driver = kp.project_insured_kernel if engine == "numba" else kp.project_insured_reference
-    driver(year_sex, age_rates(assume), np.asarray(rules.min_service_old_age, dtype=np.float64),
-           death_probabilities(population, assume), stocks_A, stocks_N, exits, tops, flow_by_age, flow_totals,
-           entrants, to_inactive, actives_end, flow_cells, insured_by_age, service_years, lowest)
+    q = death_probabilities(population, assume)
+    driver(insured_year_sex(rules, assume, min_age), target, age_rates(assume), np.ascontiguousarray(q[:, 0]),
+           stocks_A, stocks_N, exits, tops, by_age, totals, flow_cells)
 
-    by_age = {name: flow_by_age[:, k] for k, name in enumerate(FLOW_NAMES)}
-    by_age.update(entrants=entrants, to_inactive=to_inactive, actives_end=actives_end)
-    by_age["exit_service"], by_age["credits"] = flow_totals[:, 0], flow_totals[:, 1]
+    flows_by_age = {f.name.lower(): by_age[:n, f] for f in kp.Flow if f not in (kp.Flow.ACTIVES, kp.Flow.INACTIVE)}
+    flows_by_age["exit_service"] = totals[:n, kp.Total.EXIT_SERVICE]
     flows = {name: flow_cells[:, k] for k, name in enumerate(FLOW_NAMES)} if detail else {}
     kept = slice(None) if rows == n + 1 else slice(0, 1)
-    return InsuredProjection(actives=stocks_A[kept], inactive=stocks_N[kept], actives_by_age=insured_by_age[:, 0],
-                             inactive_by_age=insured_by_age[:, 1], service_years=service_years.sum(axis=1),
-                             lowest_insured=float(lowest.min()), exits=exits, tops=tops, by_age=by_age, flows=flows)
+    return InsuredProjection(actives=stocks_A[kept], inactive=stocks_N[kept], actives_by_age=by_age[:, kp.Flow.ACTIVES],
+                             inactive_by_age=by_age[:, kp.Flow.INACTIVE], service_years=totals[:, kp.Total.SERVICE],
+                             lowest_insured=float(totals[:, kp.Total.LOWEST].min()), target=target, exits=exits,
+                             tops=tops, by_age=flows_by_age, flows=flows)
 
 
 def project_benefits(insured: InsuredProjection, inputs: PensionInputs, population, economy,
@@ -432,9 +518,10 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     years = population.years
     n = len(years)
     _, _, A = population.population.shape
-    base_actives, _, base_earnings, base_pensioners, base_average = inputs.data.single_ages(A - 1)
     ages = np.arange(A)
     service = np.arange(A)
+    base_number, base_average, base_earnings = base_pensioners(inputs.data, A - 1, population.population[0],
+                                                               int(rules.orphan_age_limit[0]))
     wage_index, cpi_index = economy.column("wage_index"), economy.column("cpi_index")
     wage_growth, cpi = economy.column("average_wage_growth"), economy.column("cpi_inflation")
     pension_index_rate = pension_indexation(rules, wage_growth, cpi)
@@ -449,12 +536,14 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     back = H - np.arange(H)  # years before the base year of history rows 1 .. H
     history = (1.0 + wage_growth[0]) ** (-back) / (1.0 + revaluation_rate[0]) ** (-back)
     diag = np.empty((H + n + 1, 2, A))  # diag[h] = prefix sum at history/projection year h - 1
-    base_mean = np.sum(base_earnings * base_actives.sum(axis=2)) / max(base_actives.sum(), 1e-300)
+    base_actives = insured.actives_by_age[0]
+    base_mean = np.sum(base_earnings * base_actives) / max(base_actives.sum(), 1e-300)
 
     year = np.zeros(n, dtype=kp.YEAR_DTYPE)
     year["average_wage"] = base_mean * wage_index
     year["earnings_floor"] = rules.earnings_floor * ceiling_index
     year["earnings_ceiling"] = rules.earnings_ceiling * ceiling_index
+    year["earnings_cv"] = float(rules.earnings_cv)
     year["revaluation_index"] = revaluation_index
     if rules.reference_earnings == "last_years":
         year["reference_period"] = np.maximum(rules.reference_years.astype(np.int64), 1)
@@ -462,6 +551,7 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
                  "accrual_base_percent", "accrual_base_years", "early_reduction", "late_increment",
                  "grant_per_year", "widow_share", "orphan_share", "full_orphan_share"):
         year[name] = getattr(rules, name)
+    year["service_credit"] = bool(rules.invalidity_service_credit)
     year["min_pension"] = rules.min_pension * pension_index
     year["max_pension"] = rules.max_pension * pension_index
     year["survivors_cap"] = rules.survivors_cap
@@ -471,45 +561,44 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     sex["remarriage"] = assume.remarriage
     sex["spouse_age_difference"] = assume.spouse_age_difference
     sex["orphan_age_gap"] = assume.orphan_age_gap
+    year_sex = np.zeros((n, 2), dtype=kp.YEAR_SEX_DTYPE)
+    year_sex["normal_age"] = rules.normal_age.astype(np.int64)
 
-    pens = np.empty((n + 1, 4, 2, A))
-    amount = np.empty((n + 1, 4, 2, A))
-    pens[0] = base_pensioners
-    amount[0] = base_pensioners * base_average
-    new_number, new_amount, died, left = (np.empty((n, 4, 2, A)) for _ in range(4))  # awards; deaths, other exits
+    in_payment = np.empty((n + 1, len(kp.Money), 4, 2, A))
+    in_payment[0, kp.Money.NUMBER] = base_number
+    in_payment[0, kp.Money.AMOUNT] = base_number * base_average
+    awards, leaving = np.empty((n, len(kp.Money), 4, 2, A)), np.empty((n, len(kp.Leaving), 4, 2, A))
     wages, grants = np.empty((n, 2, A)), np.empty((n, 2))
     driver = kp.project_benefits_kernel if engine == "numba" else kp.project_benefits_reference
-    driver(year, np.ascontiguousarray(rules.normal_age, dtype=np.int64), age_rates(assume), sex,
-           death_probabilities(population, assume), float(rules.earnings_cv), bool(rules.invalidity_service_credit),
-           history, insured.actives_by_age, insured.exits, insured.tops, diag, pens, amount, wages, new_number,
-           new_amount, died, left, grants)
+    driver(year, year_sex, age_rates(assume), sex, death_probabilities(population, assume), history,
+           insured.actives_by_age, insured.exits, insured.tops, diag, in_payment, wages, awards, leaving, grants)
 
     by_age = dict(insured.by_age)
-    by_age["awards_amount"] = new_amount  # (n, 4, 2, A) annual amount of the year's awards, age at year end
-    return _projection(inputs, years, insured, pens, amount, wages, by_age, new_number, new_amount, died, left,
-                       grants, lambda: accrued_pensions(rules, diag, H, service, ages, float(revaluation_index[0])),
+    by_age["awards_amount"] = awards[:, kp.Money.AMOUNT]  # (n, 4, 2, A) annual amount of the year's awards
+    q = death_probabilities(population, assume)
+    return _projection(inputs, years, insured, in_payment, wages, by_age, awards, leaving, grants,
+                       lambda: accrued_pensions(rules, diag, H, service, ages, float(revaluation_index[0])), q,
                        engine)
 
 
-def _projection(inputs, years, insured, pens, amount, wages, by_age, new_number, new_amount, died, left,
-                grants, make_accrued_pension_base, engine) -> PensionProjection:
+def _projection(inputs, years, insured, in_payment, wages, by_age, awards, leaving, grants,
+                make_accrued_pension_base, q, engine) -> PensionProjection:
     """Yearly summary, cash flows and calibration from the stocks and flows of the projection.
 
-    Pensions paid in year t: the amounts in payment at 1 January, less half a year for those who
-    die or leave during the year, plus half a year of the new awards.  Insurable earnings: average
-    actives of the year x density x insurable wage, by sex and age, the average being the mean of
-    the actives at 1 January t and at the end of year t before the 31 December entrants join and
-    the excess moves to inactive (neither contributes in year t).
+    Pensions paid in year t: the amounts in payment on 1 January, less half a year for those who
+    die or leave during the year, plus half a year of the new awards.  Insurable earnings: the
+    contributor-years of each sex and age (average actives of the year x density, equal to the
+    service credited) x the insurable wage of that age.
     """
     rules, assume = inputs.rules, inputs.assumptions
     if engine == "numba":
-        totals = np.empty(new_number.shape[:2] + (len(kp.TYPE_TOTALS),))
-        kp.type_totals_kernel(pens, amount, new_number, new_amount, died, left, totals)
+        totals = np.empty((awards.shape[0], 4, len(kp.TYPE_TOTALS)))
+        kp.type_totals_kernel(in_payment, awards, leaving, totals)
     else:
-        totals = kp.type_totals_reference(pens, amount, new_number, new_amount, died, left)
-    number, in_payment, awards, awarded, deaths, exits, paid, average_number = np.moveaxis(totals, -1, 0)  # (n, 4)
-    average_actives = 0.5 * (insured.actives_by_age[:-1] + by_age["actives_end"])
-    earnings = (average_actives * assume.density[None] * wages).sum(axis=(1, 2))
+        totals = kp.type_totals_reference(in_payment, awards, leaving)
+    number, in_pay, given, awarded, deaths, exits, paid, average_number = np.moveaxis(totals, -1, 0)  # (n, 4)
+    average_actives = insured.average_actives
+    earnings = (contributor_years(insured, assume.density) * wages).sum(axis=(1, 2))
     benefits = paid.sum(axis=1) + grants[:, 1]
     average_actives_total = average_actives.sum(axis=(1, 2))
     columns = {
@@ -524,22 +613,33 @@ def _projection(inputs, years, insured, pens, amount, wages, by_age, new_number,
             columns[f"deaths_{kind}"] = deaths[:, k]
             columns[f"other_exits_{kind}"] = exits[:, k]
             columns[f"pensioners_{kind}"] = number[:, k]
-            columns[f"awards_{kind}"] = awards[:, k]
+            columns[f"awards_{kind}"] = given[:, k]
             columns[f"expenditure_{kind}"] = paid[:, k]
             columns[f"average_pensioners_{kind}"] = average_number[:, k]
-            columns[f"average_pension_{kind}"] = np.where(number[:, k] > 0, in_payment[:, k] / number[:, k], np.nan)
-            columns[f"average_award_{kind}"] = np.where(awards[:, k] > 0, awarded[:, k] / awards[:, k], np.nan)
+            columns[f"average_pension_{kind}"] = np.where(number[:, k] > 0, in_pay[:, k] / number[:, k], np.nan)
+            columns[f"average_award_{kind}"] = np.where(given[:, k] > 0, awarded[:, k] / given[:, k], np.nan)
         pensioners_all = number.sum(axis=1)
         columns["pensioners"] = pensioners_all
         columns["demographic_ratio"] = pensioners_all / columns["actives"]
-        columns["average_pension"] = np.where(pensioners_all > 0, in_payment.sum(axis=1) / pensioners_all, np.nan)
+        columns["average_pension"] = np.where(pensioners_all > 0, in_pay.sum(axis=1) / pensioners_all, np.nan)
         columns["benefit_ratio"] = columns["average_pension"] / columns["average_insurable_earnings"]
     flows = insured.flows
     if flows:
-        flows = dict(flows, entrants=by_age["entrants"], to_inactive=by_age["to_inactive"], credits=by_age["credits"])
-    return PensionProjection(years=years, insured=insured, pensioners=pens, pension_amount=amount,
-                             insurable_wage=wages, columns={"year": years, **columns}, actual=inputs.actual,
-                             make_accrued_pension_base=make_accrued_pension_base, by_age=by_age, flows=flows)
+        flows = dict(flows, entrants=by_age["entrants"], to_inactive=by_age["to_inactive"],
+                     credited=by_age["credited"])
+    return PensionProjection(years=years, insured=insured, pensioners=in_payment[:, kp.Money.NUMBER],
+                             pension_amount=in_payment[:, kp.Money.AMOUNT], insurable_wage=wages,
+                             columns={"year": years, **columns}, actual=inputs.actual,
+                             make_accrued_pension_base=make_accrued_pension_base, death_probabilities=q,
+                             by_age=by_age, flows=flows)
+
+
+def contributor_years(insured: InsuredProjection, density) -> np.ndarray:
+    """(n, 2, A) years of contributions paid in each year by sex and age on 1 January: the average
+    actives of the year (:attr:`InsuredProjection.average_actives`) x the density of contributions
+    (2, A).  The kernel credits the same service (``by_age["credited"]``), an identity checked on
+    every run."""
+    return insured.average_actives * density[None]
 
 
 # the rules that set only the money columns of contribution_columns (nothing else of the projection)

@@ -9,8 +9,8 @@ import numpy as np
 from socsec.model.economy import EconomyProjection, project_economy
 from socsec.model.finance import FinanceProjection, project_finance
 from socsec.model.inputs import ModelInputs
-from socsec.model.pension import PENSION_TYPES, PensionProjection, project_pension
-from socsec.model.population import PopulationProjection, project_population
+from socsec.model.pension import PENSION_TYPES, PensionProjection, contributor_years, project_pension
+from socsec.model.population import SEXES, PopulationProjection, project_population
 
 ACCOUNTING_TOLERANCE = 1e-9
 
@@ -24,6 +24,7 @@ class Check:
     tolerance: float
     ok: bool
     description: str
+    where: str = ""  # the worst cell (year, sex, age) of a check made cell by cell
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,14 @@ def run_valuation(inputs: ModelInputs, engine: str = "numba", detail: bool = Fal
     population = project_population(inputs.population.to_assumptions(), engine=engine)
     economy = project_economy(inputs.economy, population, engine=engine)
     pension = project_pension(inputs.pension, population, economy, engine=engine, detail=detail)
-    finance = project_finance(inputs.finance, pension, economy, inputs.pension, population.life_tables.qx, engine)
+    finance = project_finance(inputs.finance, pension, economy, inputs.pension, engine)
     return checked_valuation(inputs, population, economy, pension, finance)
 
 
 def checked_valuation(inputs, population, economy, pension, finance) -> Valuation:
     """The Valuation of the projected blocks, with every consistency check run on them."""
-    checks = population_checks(population) + economy_checks(economy) + pension_checks(pension, economy)
+    checks = (population_checks(population) + economy_checks(economy)
+              + pension_checks(pension, economy, population, inputs.pension.assumptions))
     return Valuation(inputs, population, economy, pension, finance, checks)
 
 
@@ -90,33 +92,71 @@ def population_checks(projection: PopulationProjection) -> tuple:
     )
 
 
+def worst_cell(excess, first_year: int, ages=None) -> tuple[float, str]:
+    """The largest value of ``excess`` (years, 2, A) and where it is: ("year, sex, age x"); ages are
+    the last axis unless ``ages`` gives them.  (0, "") when the array is empty."""
+    excess = np.asarray(excess, dtype=np.float64)
+    if excess.size == 0:
+        return 0.0, ""
+    t, g, x = np.unravel_index(int(np.argmax(excess)), excess.shape)
+    age = x if ages is None else ages[x]
+    return float(excess[t, g, x]), f"{first_year + t}, {SEXES[g]}, age {age}"
+
+
+def bounded_by(name: str, persons, limit, first_year: int, description: str) -> Check:
+    """Check that ``persons`` <= ``limit`` in every cell (years, 2, A), up to ACCOUNTING_TOLERANCE of the
+    limit; the value is the largest excess in persons, with its cell and the two numbers there."""
+    persons, limit = np.asarray(persons, dtype=np.float64), np.asarray(limit, dtype=np.float64)
+    excess = persons - limit - ACCOUNTING_TOLERANCE * np.maximum(np.abs(limit), 1.0)
+    value, where = worst_cell(persons - limit, first_year)
+    ok = not np.any(excess > 0.0)
+    if where:
+        t, g, x = np.unravel_index(int(np.argmax(persons - limit)), persons.shape)
+        where += f": {persons[t, g, x]:,.1f} against {limit[t, g, x]:,.1f}"
+    return Check(name, max(value, 0.0), 0.0, ok, description, where if not ok else "")
+
+
 def economy_checks(economy: EconomyProjection) -> tuple:
-    """Labour force = employed + unemployed; unemployment never above the labour force."""
+    """Labour force = employed + unemployed; unemployment never above the labour force; nobody
+    employed below the minimum working age."""
     scale = np.maximum(np.abs(economy.labour_force), 1.0)
     identity = float(np.max(np.abs(economy.labour_force - economy.employed - economy.unemployed) / scale))
     excess = float(max(np.max(economy.unemployed - economy.labour_force), 0.0))
+    young = economy.employed[:, :, :economy.min_working_age]
+    child_work, where = worst_cell(young, int(economy.years[0]))
     return (
         Check("Labour force = employed + unemployed", identity, ACCOUNTING_TOLERANCE,
               identity <= ACCOUNTING_TOLERANCE, "max relative residual over years, sexes and ages"),
         Check("Unemployment within the labour force", excess, 0.0, excess == 0.0,
               "largest excess of unemployed over the labour force at one age (persons): the relative "
               "unemployment factors push the rate above 100% at some ages; lower them"),
+        Check("Nobody employed below the minimum working age", child_work, 0.0, child_work <= 0.0,
+              f"largest number employed at one age below {economy.min_working_age} (persons): participation "
+              "rates must be 0 below the minimum working age", where if child_work > 0.0 else ""),
     )
 
 
-def pension_checks(pension: PensionProjection, economy: EconomyProjection) -> tuple:
-    """Persons and service conserved across all flows; pensioners reconcile; no negative stock;
-    actives never above the employed (methods.md section 4, item 9)."""
+def pension_checks(pension: PensionProjection, economy: EconomyProjection, population: PopulationProjection,
+                   assumptions) -> tuple:
+    """Persons, service and pensioners conserved; contributor-years paid = service credited; no negative
+    stock; and, cell by cell (year, sex, age), the scheme inside the demographic frame: actives within
+    the employed, nobody insured below the minimum working age, pensioners of each type, old-age and
+    invalidity pensioners, and actives with inactive insured and those pensioners within the
+    population (inactive insured and pensioners abroad, ``assumptions.abroad_share`` by sex, left out)
+    (docs/methodology.md section 14.1)."""
     f = pension.by_age
+    first = int(pension.years[0])
     exits = sum(f[k] for k in ("dead_active", "dead_inactive", "invalid", "retired_active", "left_inactive"))
     insured = pension.actives_by_age.sum(axis=(1, 2)) + pension.inactive_by_age.sum(axis=(1, 2))
     start = insured[:-1] + f["entrants"].sum(axis=(1, 2))
     end = insured[1:] + exits.sum(axis=(1, 2))
     persons = float(np.max(np.abs(end - start) / np.maximum(start, 1.0)))
     in_service = pension.service_years  # years of service at each 1 January
-    service_start = in_service[:-1] + f["credits"]
+    service_start = in_service[:-1] + f["credited"].sum(axis=(1, 2))
     service_end = in_service[1:] + f["exit_service"]
     service = float(np.max(np.abs(service_end - service_start) / np.maximum(service_start, 1.0)))
+    paid = contributor_years(pension.insured, assumptions.density)
+    credit_gap, credit_where = worst_cell(np.abs(paid - f["credited"]) / np.maximum(paid, 1.0), first)
     column = pension.columns.__getitem__  # the yearly summary
     worst_pensioners = 0.0
     number = pension.pensioners.sum(axis=(2, 3))  # (n + 1, 4)
@@ -125,20 +165,47 @@ def pension_checks(pension: PensionProjection, economy: EconomyProjection) -> tu
         got = number[1:, k]
         worst_pensioners = max(worst_pensioners, float(np.max(np.abs(got - expected) / np.maximum(got, 1.0))))
     negative = float(max(0.0, -min(pension.lowest_insured, pension.pensioners.min(), pension.pension_amount.min())))
-    employed = economy.employed.sum(axis=2)  # (n, 2)
-    excess = float(max(np.max(pension.actives_by_age[:-1].sum(axis=2) - employed), 0.0))
-    return (
+    n = len(pension.years)
+    resident = 1.0 - np.asarray(assumptions.abroad_share, dtype=np.float64)[None, :, None]  # share living in the country
+    people = population.population  # (n + 1, 2, A) on 1 January
+    actives, inactive = pension.actives_by_age, pension.inactive_by_age
+    own_pension = pension.pensioners[:, 0] + pension.pensioners[:, 1]  # old-age and invalidity: one each at most
+    min_age = economy.min_working_age
+    young = (actives + inactive)[:, :, :min_age]
+    young_worst, young_where = worst_cell(young, first)
+    checks = [
         Check("Insured persons conserved", persons, ACCOUNTING_TOLERANCE, persons <= ACCOUNTING_TOLERANCE,
               "stock + entrants vs next stock + exits (deaths, invalidity, retirements), max relative residual"),
         Check("Credited service conserved", service, ACCOUNTING_TOLERANCE, service <= ACCOUNTING_TOLERANCE,
               "service + credits of the year vs next service + service of the exits, max relative residual"),
+        Check("Contributor-years paid = service credited", credit_gap, ACCOUNTING_TOLERANCE,
+              credit_gap <= ACCOUNTING_TOLERANCE, "average actives x density vs years of service credited in the "
+              "year, by year, sex and age, max relative difference", credit_where
+              if credit_gap > ACCOUNTING_TOLERANCE else ""),
         Check("Pensioners reconcile", worst_pensioners, ACCOUNTING_TOLERANCE, worst_pensioners <= ACCOUNTING_TOLERANCE,
               "pensioners + awards - deaths - other exits vs next stock, each type, max relative residual"),
         Check("No negative scheme stock", negative, 0.0, negative == 0.0,
               "most negative number of insured or pensioners, or pension amount, in any cell"),
-        Check("Actives within employment", excess, 0.0, excess == 0.0,
-              "largest excess of actives over the employed of one sex (persons): lower the coverage"),
-    )
+        bounded_by("Actives within employment", actives[:n], economy.employed, first,
+                   "largest excess of active insured over the employed of one year, sex and age (persons): the "
+                   "base data or the coverage put more contributors than workers at that age"),
+        Check("Nobody insured below the minimum working age", young_worst, 0.0, young_worst <= 0.0,
+              f"largest number of active or inactive insured at one age below {min_age} (persons)",
+              young_where if young_worst > 0.0 else ""),
+    ]
+    for k, kind in enumerate(PENSION_TYPES):
+        checks.append(bounded_by(f"Pensioners within the population: {kind.replace('_', '-')}",
+                                 pension.pensioners[:, k] * resident, people, first,
+                                 "largest excess of the pensioners of this type living in the country over the "
+                                 "population of their year (1 January), sex and age (persons)"))
+    checks.append(bounded_by("Old-age and invalidity pensioners within the population", own_pension * resident,
+                             people, first, "old-age plus invalidity pensioners (one person holds at most one) "
+                             "living in the country against the population, largest excess (persons)"))
+    checks.append(bounded_by("Insured and own pensioners within the population",
+                             actives + (inactive + own_pension) * resident, people, first,
+                             "active and inactive insured plus old-age and invalidity pensioners living in the "
+                             "country (each person in one state) against the population, largest excess (persons)"))
+    return tuple(checks)
 
 
 def inputs_hash(inputs: ModelInputs) -> str:

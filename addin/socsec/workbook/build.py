@@ -181,7 +181,9 @@ def _validation(spec) -> DataValidation:
                               error=f"{spec.label}: choose one of {', '.join(spec.choices)}", **common)
     if spec.kind == "int":
         return DataValidation(type="whole", operator="between", formula1=str(int(spec.low)),
-                              formula2=str(int(spec.high)), error=f"{spec.label}: enter a year", **common)
+                              formula2=str(int(spec.high)),
+                              error=f"{spec.label}: enter a whole number from {int(spec.low)} to {int(spec.high)}",
+                              **common)
     if spec.kind == "number":
         return DataValidation(type="decimal", operator="greaterThan", formula1=str(spec.low or 0),
                               error=f"{spec.label}: enter a positive number", **common)
@@ -189,11 +191,20 @@ def _validation(spec) -> DataValidation:
                           error=f"{spec.label}: enter a name", **common)
 
 
+# Pre-set in the template (the user may change them): the general minimum age for employment of the
+# ILO Minimum Age Convention, 1973 (No. 138), Art. 2(3); and five years to move from the coverage of
+# the base-year scheme data to the coverage typed in.
+TEMPLATE_MIN_WORKING_AGE = 15
+TEMPLATE_PHASE_IN = 5
+
+
 def template_inputs(base_year: int = 2025, final_year: int = 2100, omega: int = 100,
                     anchor_years=(2025,)) -> ModelInputs:
     """An empty country: every table present, every value cell empty, to be filled in.
 
-    Only the relative unemployment factors are pre-set, to 1 (the same rate at every age).
+    Pre-set: the relative unemployment factors, to 1 (the same rate at every age); the minimum
+    working age (:data:`TEMPLATE_MIN_WORKING_AGE`) and the coverage phase-in
+    (:data:`TEMPLATE_PHASE_IN`).
     """
     n, A = final_year - base_year + 1, omega + 1
     ages = np.arange(15, 50)
@@ -205,7 +216,8 @@ def template_inputs(base_year: int = 2025, final_year: int = 2100, omega: int = 
         unemployment=np.full((n, 2), np.nan), unemployment_age_starts=np.array([15, 25, 35, 45, 55, 65]),
         unemployment_age_factors=np.ones((6, 2)), employee_share=np.full((n, 2), np.nan),
         formal_share=np.full((n, 2), np.nan), productivity_growth=empty, cpi_inflation=empty,
-        deflator_inflation=empty, wage_share_change=empty, wage_growth=empty, investment_return=empty)
+        deflator_inflation=empty, wage_share_change=empty, wage_growth=empty, investment_return=empty,
+        min_working_age=TEMPLATE_MIN_WORKING_AGE)
     A_groups, S_groups, P_groups = np.r_[0, np.arange(15, 100, 5)], np.arange(0, 51, 5), np.arange(0, 101, 5)
     nan = np.nan
     rule_fields = {f.name: np.full(n, nan) for f in fields(SchemeRules) if f.type is np.ndarray}
@@ -217,12 +229,12 @@ def template_inputs(base_year: int = 2025, final_year: int = 2100, omega: int = 
         rules=SchemeRules(**rule_fields),
         assumptions=SchemeAssumptions(
             coverage_years=np.asarray(anchor_years), coverage=np.full((k, 2, A), nan),
-            **{name: np.full((2, A), nan) for name in ("density", "entrant_distribution", "salary_scale",
-                                                       "invalidity", "lapse", "reentry", "spouse_probability",
-                                                       "orphans_per_death")},
+            **{name: np.full((2, A), nan) for name in ("density", "salary_scale", "invalidity", "lapse", "reentry",
+                                                       "spouse_probability", "orphans_per_death")},
             retire_early=np.full((n, 2), nan), retire_normal=np.full((n, 2), nan), exit_age=np.full((n, 2), nan),
             mortality_factor=np.full((3, 2), nan), spouse_age_difference=np.full(2, nan),
-            orphan_age_gap=np.full(2, nan), remarriage=np.full(2, nan)),
+            orphan_age_gap=np.full(2, nan), remarriage=np.full(2, nan), coverage_phase_in=TEMPLATE_PHASE_IN,
+            abroad_share=np.full(2, nan)),
         actual={})
     return ModelInputs(PopulationInputs(
         country="(country name)", base_year=base_year, final_year=final_year,

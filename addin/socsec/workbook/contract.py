@@ -199,6 +199,10 @@ ECONOMY_SETTINGS = (
             "'nominal': the row 'investment return' is the nominal return; 'real': it is the return "
             "above CPI inflation, 1 + nominal = (1 + real)(1 + CPI inflation).",
             choices=("nominal", "real"), sheet="Economy"),
+    Setting("in_min_working_age", "Minimum working age", "int", "years",
+            "Youngest age at which anyone works or is insured (e.g. the general minimum age of ILO "
+            "Convention No. 138, 15): participation rates must be 0 below it and nobody is insured below it.",
+            low=10, high=25, sheet="Labour force"),
 )
 
 MACRO_INPUT_ROWS = ("productivity growth", "CPI inflation", "GDP deflator inflation", "wage share change",
@@ -315,7 +319,6 @@ RULE_ROWS = (
 # Columns of in_scheme_rates_<sex>: (label, SchemeAssumptions field, low, high)
 RATE_COLUMNS = (
     ("density", "density", 0.0, 1.0),
-    ("entrant distribution", "entrant_distribution", 0.0, 1e9),
     ("salary scale", "salary_scale", 0.0, 1e3),
     ("invalidity incidence", "invalidity", 0.0, 1.0),
     ("lapse to inactive", "lapse", 0.0, 1.0),
@@ -340,6 +343,7 @@ FACTOR_ROWS = (
     ("spouse age minus age of the deceased (years)", -30.0, 30.0),
     ("age of the deceased minus average orphan age (years)", 10.0, 60.0),
     ("remarriage rate of widow(er)s", 0.0, 1.0),
+    ("share of inactive insured and pensioners living abroad", 0.0, 1.0),
 )
 CALIBRATION_LABELS = ("contributions due", "old-age pensions paid", "invalidity pensions paid",
                       "survivors' pensions paid", "lump-sum grants paid", "old-age pensioners",
@@ -363,6 +367,10 @@ PENSION_SETTINGS = (
             "Coefficient of variation of individual earnings around the age average (lognormal); used "
             "for the effect of the ceiling and floor (0: everyone earns the average).", low=0.0, high=5.0,
             low_open=False, sheet="Scheme rules"),
+    Setting("in_coverage_phase_in", "Coverage phase-in", "int", "years",
+            "Years over which the coverage of the employed moves linearly from that of the base-year scheme "
+            "data (actives / employed by age) to the coverage tables below (0: the tables from the first year).",
+            low=0, high=50, sheet="Scheme assumptions"),
 )
 
 PENSION_INPUTS = (
@@ -375,7 +383,7 @@ PENSION_INPUTS = (
                GROUP_START, "As for males.", low=0.0, number_format="#,##0"),
     InputTable("in_inactive_male", "Scheme data", "Inactive insured, males", "persons", GROUP_START, GROUP_START,
                "Insured persons not contributing at 1 January of the base year, credits kept; same groups "
-               "as the actives.", low=0.0, number_format="#,##0"),
+               "as the actives, shared among the ages of a group in proportion to the population.", low=0.0, number_format="#,##0"),
     InputTable("in_inactive_female", "Scheme data", "Inactive insured, females", "persons", GROUP_START,
                GROUP_START, "As for males.", low=0.0, number_format="#,##0"),
     InputTable("in_active_earnings", "Scheme data", "Average insurable earnings of actives",
@@ -384,7 +392,9 @@ PENSION_INPUTS = (
                "of the projected average wage starts from their active-weighted mean.", low=0.0,
                number_format="#,##0"),
     InputTable("in_pensioners", "Scheme data", "Pensioners in payment", "persons", GROUP_START, PENSIONER_COLUMNS,
-               "Pensioners at 1 January of the base year by age group (first age), type and sex.", low=0.0,
+               "Pensioners at 1 January of the base year by age group (first age), type and sex; a group is "
+               "shared among its ages in proportion to the population (orphans: below the orphan age limit).",
+               low=0.0,
                number_format="#,##0"),
     InputTable("in_pension_amounts", "Scheme data", "Average pension in payment", "currency units per year",
                GROUP_START, PENSIONER_COLUMNS, "Average annual pension of the pensioners above (same groups).",
@@ -400,15 +410,17 @@ PENSION_INPUTS = (
                number_format=tuple(r[4] for r in RULE_ROWS)),
     InputTable("in_coverage_male", "Scheme assumptions", "Coverage of the employed, males", "share of employed",
                AGE, ANCHOR, "Active contributors / employed persons by age for anchor years (linear in between, "
-               "constant outside); new entrants and moves to inactive keep the actives at this level.",
+               "constant outside). On 31 December the actives of each age are brought to this share of the "
+               "employed: new entrants (from the minimum working age to below the early retirement age) or "
+               "moves to inactive (at every age).",
                low=0.0, high=1.0, number_format="0.0%"),
     InputTable("in_coverage_female", "Scheme assumptions", "Coverage of the employed, females", "share of employed",
                AGE, ANCHOR, "As for males.", low=0.0, high=1.0, number_format="0.0%"),
     InputTable("in_scheme_rates_male", "Scheme assumptions", "Behaviour and family by age, males", "see columns",
                AGE, tuple(c[0] for c in RATE_COLUMNS),
-               "Density: fraction of the year an active contributes; entrant distribution: relative numbers of "
-               "new entrants by age; salary scale: relative earnings; invalidity, lapse (active to inactive) "
-               "and re-entry: yearly rates; spouse probability and orphans per death: by age of the deceased.",
+               "Density: fraction of the year an active contributes (and is credited); salary scale: relative "
+               "earnings; invalidity, lapse (active to inactive) and re-entry: yearly rates; spouse probability "
+               "and orphans per death: by age of the deceased.",
                bounds_by="col", item_bounds=tuple((c[2], c[3]) for c in RATE_COLUMNS), number_format="0.0000"),
     InputTable("in_scheme_rates_female", "Scheme assumptions", "Behaviour and family by age, females", "see columns",
                AGE, tuple(c[0] for c in RATE_COLUMNS), "As for males.", bounds_by="col",
@@ -421,7 +433,8 @@ PENSION_INPUTS = (
     InputTable("in_scheme_factors", "Scheme assumptions", "Mortality factors and family", "see labels",
                tuple(r[0] for r in FACTOR_ROWS), SEX_LABELS,
                "Mortality factors multiply the population death probabilities; the spouse and orphan age "
-               "gaps place survivors' pensioners by age; remarriage ends widow(er)s' pensions.",
+               "gaps place survivors' pensioners by age; remarriage ends widow(er)s' pensions; the share "
+               "abroad is left out when the checks compare insured and pensioners with the population.",
                bounds_by="row", item_bounds=tuple((r[1], r[2]) for r in FACTOR_ROWS), number_format="0.00"),
 )
 

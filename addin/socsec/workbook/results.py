@@ -175,14 +175,15 @@ def _write_checks(writer, checks, has_run: bool):
     writer.define_name("chk_master", CHECKS_SHEET, 2, 2, 2, 2)
     writer.write(CHECKS_SHEET, 3, 1, [["Input fingerprint", fingerprint_formula()]])
     writer.define_name(FINGERPRINT_NAME, CHECKS_SHEET, 3, 2, 3, 2)
-    writer.write(CHECKS_SHEET, 4, 1, [["Check", "Worst value", "Tolerance", "Status", "What it checks"]], "header")
+    writer.write(CHECKS_SHEET, 4, 1, [["Check", "Worst value", "Tolerance", "Status", "What it checks",
+                                       "Worst cell"]], "header")
     status = ["OK" if check.ok else "FAILED" for check in checks]
     if checks:
         writer.write(CHECKS_SHEET, 5, 1, [[check.name, float(check.value), float(check.tolerance), state,
-                                           check.description] for check, state in zip(checks, status)])
+                                           check.description, check.where] for check, state in zip(checks, status)])
         for first, count, state in grouped_rows(status):
             writer.write(CHECKS_SHEET, 5 + first, 4, [[state]] * count, "ok" if state == "OK" else "bad")
-    writer.column_widths(CHECKS_SHEET, dict(zip(range(1, 6), (34, 14, 12, 10, 90))))
+    writer.column_widths(CHECKS_SHEET, dict(zip(range(1, 7), (34, 14, 12, 10, 90, 60))))
     writer.protect(CHECKS_SHEET)
 
 

@@ -51,11 +51,13 @@ def settings_of(model: ModelInputs) -> dict:
         "in_base_wage": float(economy.base_average_wage),
         "in_wage_growth_input": economy.wage_growth_input,
         "in_return_input": economy.return_input,
+        "in_min_working_age": int(economy.min_working_age),
         "in_reference_earnings": model.pension.rules.reference_earnings,
         "in_revaluation": model.pension.rules.revaluation,
         "in_ceiling_indexation": model.pension.rules.ceiling_indexation,
         "in_invalidity_credit": "yes" if model.pension.rules.invalidity_service_credit else "no",
         "in_earnings_cv": float(model.pension.rules.earnings_cv),
+        "in_coverage_phase_in": int(model.pension.assumptions.coverage_phase_in),
         "in_initial_reserve": float(model.finance.initial_reserve),
         "in_scaled_period": int(model.finance.scaled_period),
         "in_target_ratio": float(model.finance.target_ratio),
@@ -117,7 +119,8 @@ def _pension_blocks(pension: PensionInputs, population: PopulationInputs) -> dic
             assume.retire_early[:, 0], assume.retire_early[:, 1], assume.retire_normal[:, 0],
             assume.retire_normal[:, 1], assume.exit_age[:, 0], assume.exit_age[:, 1]], dtype=float)),
         "in_scheme_factors": Block(tuple(r[0] for r in FACTOR_ROWS), SEX_LABELS, np.vstack([
-            assume.mortality_factor, assume.spouse_age_difference, assume.orphan_age_gap, assume.remarriage])),
+            assume.mortality_factor, assume.spouse_age_difference, assume.orphan_age_gap, assume.remarriage,
+            assume.abroad_share])),
     }
 
 
@@ -220,7 +223,8 @@ def _pension_from(settings: dict, blocks: dict[str, Block]) -> PensionInputs:
         retire_early=retirement[0:2].T.copy(), retire_normal=retirement[2:4].T.copy(),
         exit_age=retirement[4:6].T.round().astype(int),
         mortality_factor=factors[0:3].copy(), spouse_age_difference=factors[3].copy(),
-        orphan_age_gap=factors[4].copy(), remarriage=factors[5].copy())
+        orphan_age_gap=factors[4].copy(), remarriage=factors[5].copy(), abroad_share=factors[6].copy(),
+        coverage_phase_in=int(settings["in_coverage_phase_in"]))
     actual = {key: float(v) for (key, _), v in zip(CALIBRATION_ROWS, blocks["in_calibration"].values[:, 0])}
     return PensionInputs(data, rules, assume, actual)
 
@@ -244,6 +248,7 @@ def _economy_from(settings: dict, blocks: dict[str, Block]) -> EconomyInputs:
         employee_share=_year_slice(blocks["in_employee_share"], base, final).T.copy(),
         formal_share=_year_slice(blocks["in_formal_share"], base, final).T.copy(),
         **{field: macro[i].copy() for i, field in enumerate(MACRO_FIELDS.values())},
+        min_working_age=int(settings["in_min_working_age"]),
     )
 
 
