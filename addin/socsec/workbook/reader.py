@@ -15,7 +15,6 @@ from socsec import bounds
 from socsec.errors import InputError, Problem
 from socsec.model.inputs import ModelInputs
 from socsec.workbook.book import FileBook, RangeRef
-from socsec.model.pension import MIN_ENTRY_AGE
 from socsec.workbook.contract import (AGE, ALL_SETTINGS, FERTILE_AGE, GROUP_START, INPUT_TABLES, RULE_ROWS,
                                       SCENARIO_COLUMNS, SCENARIOS_RANGE, YEAR, InputTable, Setting)
 from socsec.workbook.tables import Block, inputs_from
@@ -356,17 +355,27 @@ def _pension_checks(settings: dict, blocks: dict[str, Block], refs: dict[str, Ra
         same_labels("in_actives_male", other, "col")
     same_labels("in_pensioners", "in_pension_amounts", "row")
     same_labels("in_coverage_male", "in_coverage_female", "col")
+    min_age = settings.get("in_min_working_age")
     for name in ("in_actives_male", "in_actives_female", "in_inactive_male", "in_inactive_female"):
         block = blocks.get(name)
-        if block is None:
+        if block is None or min_age is None:
             continue
         age_ends = [b - 1 for b in block.row_labels[1:]] + [None]
         for i, j in np.argwhere(block.values > 0):
             oldest = age_ends[i]
-            if oldest is not None and block.col_labels[j] > oldest - MIN_ENTRY_AGE:
+            if oldest is not None and block.col_labels[j] > oldest - min_age:
                 out.add(_where(refs[name], 1 + i, 1 + j),
                         f"{block.values[i, j]:g} persons aged {block.row_labels[i]}-{oldest} cannot have "
-                        f"{block.col_labels[j]} or more years of service (service starts at age {MIN_ENTRY_AGE})")
+                        f"{block.col_labels[j]} or more years of service (service starts at the minimum "
+                        f"working age, {min_age})")
+    for name in ("in_lfpr_male", "in_lfpr_female"):
+        block = blocks.get(name)
+        if block is None or min_age is None:
+            continue
+        for i, j in np.argwhere(block.values[:min_age] > 0)[:MAX_PROBLEMS_PER_TABLE]:
+            out.add(_where(refs[name], 1 + i, 1 + j),
+                    f"participation must be 0 below the minimum working age {min_age} (sheet 'Labour force'), "
+                    f"found {block.values[i, j]:g} at age {block.row_labels[i]}")
     rules = blocks.get("in_rules")
     if rules is not None:
         labels = [label for label, *_ in RULE_ROWS]
