@@ -214,7 +214,7 @@ def random_scheme(rng, n=10, omega=30):
     assume = SchemeAssumptions(
         coverage_years=np.array([2030, 2030 + int(rng.integers(1, n))]),
         coverage=rng.uniform(0.05, 1.0, (2, 2, 1)) * np.ones((2, 2, A)),
-        density=rng.uniform(0, 1, (2, A)), entrant_distribution=entrants,
+        density=rng.uniform(0, 1, (2, A)),
         salary_scale=rng.uniform(0.5, 2.0, (2, A)), invalidity=rng.uniform(0, 0.05, (2, A)) * working,
         lapse=rng.uniform(0, 0.3, (2, A)) * working, reentry=rng.uniform(0, 0.3, (2, A)) * working,
         retire_early=rng.uniform(0, 1, (n, 2)), retire_normal=rng.uniform(0, 1, (n, 2)),

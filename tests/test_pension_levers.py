@@ -15,7 +15,11 @@ no chance to act, the baseline of that case is adapted (stated in the case):
 
 * the base percentage of two-tier accrual acts only when the number of base years is positive;
 * the reference period acts only with reference earnings "last_years";
-* coverage anchor years act only when the coverage differs between anchors.
+* coverage anchor years act only when the coverage differs between anchors;
+* the coverage phase-in acts only when the coverage differs from that of the base data.
+
+The share of inactive insured and pensioners abroad enters only the checks against the population
+(their values are among the results compared).
 
 Two inputs act by design only through a summary of them (test_inputs_used_only_through_a_summary):
 the salary scale is normalised (its level does not matter, only its shape), and the base-year
@@ -187,8 +191,9 @@ CASES = {
                       assumptions__coverage=lambda a: np.stack([np.full((2, A), 0.5), np.full((2, A), 0.7)]))),
     "assumptions.coverage": changed("assumptions", "coverage", lambda a: a.coverage * 1.2),
     "assumptions.density": changed("assumptions", "density", lambda a: a.density * 0.8),
-    "assumptions.entrant_distribution": changed("assumptions", "entrant_distribution",
-                                                lambda a: np.roll(a.entrant_distribution, 2, axis=1)),
+    "assumptions.coverage_phase_in": changed("assumptions", "coverage_phase_in", lambda a: 4,
+                                             baseline=dict(assumptions__coverage=lambda a: a.coverage * 1.3)),
+    "assumptions.abroad_share": changed("assumptions", "abroad_share", lambda a: np.array([0.1, 0.2])),
     "assumptions.salary_scale": changed("assumptions", "salary_scale", lambda a: np.ones((2, A))),
     "assumptions.invalidity": changed("assumptions", "invalidity", lambda a: a.invalidity * 2),
     "assumptions.lapse": changed("assumptions", "lapse", lambda a: a.lapse * 2),
@@ -236,7 +241,8 @@ def results(valuation):
     return {"summary": p.summary.drop(columns="year").to_numpy(dtype=float),
             "calibration": p.calibration[["projected", "actual", "ratio"]].to_numpy(dtype=float),
             "actives": p.actives, "inactive": p.inactive, "pensioners": p.pensioners,
-            "pension amounts": p.pension_amount, "insurable wages": p.insurable_wage}
+            "pension amounts": p.pension_amount, "insurable wages": p.insurable_wage,
+            "checks": np.array([c.value for c in valuation.checks])}
 
 
 def differences(a, b):

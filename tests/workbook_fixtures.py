@@ -71,7 +71,6 @@ def small_scheme(n: int = 10, omega: int = 30, rules: dict | None = None, assump
     in_work = ((ages >= 15) & (ages < 28)).astype(float)
     assumption_values = dict(
         coverage_years=np.array([2030]), coverage=np.full((1, 2, A), 0.5), density=np.full((2, A), 0.9),
-        entrant_distribution=np.stack([(ages >= 15) & (ages < 20)] * 2).astype(float),
         salary_scale=np.stack([0.8 + 0.02 * ages, 0.75 + 0.02 * ages]), invalidity=np.full((2, A), 0.002) * in_work,
         lapse=np.full((2, A), 0.05) * in_work, reentry=np.full((2, A), 0.1) * in_work,
         retire_early=np.full((n, 2), 0.3), retire_normal=np.full((n, 2), 0.8), exit_age=np.full((n, 2), 28),

@@ -29,6 +29,7 @@ import numpy as np
 from socsec.model.economy import EconomyInputs
 
 OMEGA = 100
+MIN_WORKING_AGE = 15  # ILO Minimum Age Convention, 1973 (No. 138), Art. 2(3)
 LFPR_YEARS = np.array([2025, 2050, 2075])
 UNEMPLOYMENT_AGE_STARTS = np.array([15, 25, 35, 45, 55, 65])
 UNEMPLOYMENT_AGE_FACTORS = np.array([[2.0, 2.0], [1.2, 1.2], [0.8, 0.8], [0.6, 0.6], [0.5, 0.5], [0.5, 0.5]])
@@ -80,11 +81,14 @@ def jordan_economy_inputs(years=np.arange(2025, 2101)) -> EconomyInputs:
         # shown for the 'direct' option: the same path as the wage-share rule gives
         wage_growth=(1.0 + productivity) * (1.0 + inflation) * (1.0 + wage_share_change) - 1.0,
         investment_return=np.full(n, 0.055),
+        min_working_age=MIN_WORKING_AGE,
     )
 
 
 SOURCES = {
     "in_currency": "Jordanian dinar",
+    "in_min_working_age": ("15: the general minimum age of ILO Minimum Age Convention No. 138 (Art. 2(3)); the "
+                           "participation rates of the example are 0 below it"),
     "in_base_gdp": ("Illustrative: 2024 nominal GDP was roughly 38 billion JOD (IMF World Economic Outlook "
                     "order of magnitude), grown by the assumed 2025 growth and inflation; replace with the "
                     "Department of Statistics national accounts figure"),

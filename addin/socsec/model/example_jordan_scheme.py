@@ -23,11 +23,11 @@ the model.  Money in JOD a year.
 
 import numpy as np
 
+from socsec.model.example_jordan_economy import MIN_WORKING_AGE
 from socsec.model.finance import FinanceInputs
 from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, SchemeRules
 
 AGE_STARTS = np.r_[0, np.arange(15, 100, 5)]  # groups 0-14, 15-19, ..., 95-100+
-MIN_WORKING_AGE = 15
 COVERAGE_2025 = (0.53, 0.60)  # share of the employed, men and women
 EARLY_AGE_2025, NORMAL_AGE_2025, EXIT_AGE = 55, 60, 70
 RETIRE_EARLY, RETIRE_NORMAL, LAPSE = 0.3, 0.9, 0.04
@@ -227,5 +227,7 @@ SOURCES = {
     "in_target_ratio": "one year of expenditure",
     "in_financing": f"{_ILLUSTRATIVE}: no state subsidy; 95% of due contributions collected",
     "in_scheme_factors": (f"{_ILLUSTRATIVE}: insured 90% of population mortality, invalidity pensioners "
-                          "160%; wives 5 years younger; remarriage 2% (widowers), 1% (widows)"),
+                          "160%; wives 5 years younger; remarriage 2% (widowers), 1% (widows); nobody abroad"),
+    "in_coverage_phase_in": ("5 years; the base-year actives are the coverage of the first anchor year times the "
+                             "employed, so here the phase-in changes nothing"),
 }

@@ -105,15 +105,17 @@ def worst_cell(excess, first_year: int, ages=None) -> tuple[float, str]:
 
 def bounded_by(name: str, persons, limit, first_year: int, description: str) -> Check:
     """Check that ``persons`` <= ``limit`` in every cell (years, 2, A), up to ACCOUNTING_TOLERANCE of the
-    limit; the value is the largest excess in persons, with its cell and the two numbers there."""
+    limit.  The value is the largest share of its limit a cell reaches (persons / limit; infinite where
+    the limit is 0 and persons are not), so 1 is the bound; ``where`` names that cell with both numbers."""
     persons, limit = np.asarray(persons, dtype=np.float64), np.asarray(limit, dtype=np.float64)
-    excess = persons - limit - ACCOUNTING_TOLERANCE * np.maximum(np.abs(limit), 1.0)
-    value, where = worst_cell(persons - limit, first_year)
-    ok = not np.any(excess > 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        used = np.where(limit > 0, persons / np.where(limit > 0, limit, 1.0), np.where(persons > 0, np.inf, 0.0))
+    value, where = worst_cell(used, first_year)
+    ok = not np.any(persons > limit + ACCOUNTING_TOLERANCE * np.maximum(limit, 1.0))
     if where:
-        t, g, x = np.unravel_index(int(np.argmax(persons - limit)), persons.shape)
+        t, g, x = np.unravel_index(int(np.argmax(used)), used.shape)
         where += f": {persons[t, g, x]:,.1f} against {limit[t, g, x]:,.1f}"
-    return Check(name, max(value, 0.0), 0.0, ok, description, where if not ok else "")
+    return Check(name, value, 1.0, ok, description, where)
 
 
 def economy_checks(economy: EconomyProjection) -> tuple:
@@ -187,8 +189,8 @@ def pension_checks(pension: PensionProjection, economy: EconomyProjection, popul
         Check("No negative scheme stock", negative, 0.0, negative == 0.0,
               "most negative number of insured or pensioners, or pension amount, in any cell"),
         bounded_by("Actives within employment", actives[:n], economy.employed, first,
-                   "largest excess of active insured over the employed of one year, sex and age (persons): the "
-                   "base data or the coverage put more contributors than workers at that age"),
+                   "active insured / employed in the worst year, sex and age (at most 1): above it, the base "
+                   "data or the coverage put more contributors than workers at that age"),
         Check("Nobody insured below the minimum working age", young_worst, 0.0, young_worst <= 0.0,
               f"largest number of active or inactive insured at one age below {min_age} (persons)",
               young_where if young_worst > 0.0 else ""),
@@ -196,15 +198,15 @@ def pension_checks(pension: PensionProjection, economy: EconomyProjection, popul
     for k, kind in enumerate(PENSION_TYPES):
         checks.append(bounded_by(f"Pensioners within the population: {kind.replace('_', '-')}",
                                  pension.pensioners[:, k] * resident, people, first,
-                                 "largest excess of the pensioners of this type living in the country over the "
-                                 "population of their year (1 January), sex and age (persons)"))
+                                 "pensioners of this type living in the country / population on 1 January in the "
+                                 "worst year, sex and age (at most 1)"))
     checks.append(bounded_by("Old-age and invalidity pensioners within the population", own_pension * resident,
                              people, first, "old-age plus invalidity pensioners (one person holds at most one) "
-                             "living in the country against the population, largest excess (persons)"))
+                             "living in the country / population, worst year, sex and age (at most 1)"))
     checks.append(bounded_by("Insured and own pensioners within the population",
                              actives + (inactive + own_pension) * resident, people, first,
                              "active and inactive insured plus old-age and invalidity pensioners living in the "
-                             "country (each person in one state) against the population, largest excess (persons)"))
+                             "country (each person in one state) / population, worst year, sex and age (at most 1)"))
     return tuple(checks)
 
 
