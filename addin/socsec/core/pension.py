@@ -33,9 +33,11 @@ on average at mid-year):
   probability ``density / 2`` (:func:`credit_split`), so contributor-years paid equal service
   credited in every cell;
 * **balancing** on 31 December, age by age (:func:`balance_age`): actives of age y on 1 January t + 1
-  are brought to their target (coverage x employed of age y) by new entrants with no service, at
-  the ages where entry is open (from the minimum working age to below the early retirement age),
-  or by a move of the excess to inactive (at every age).
+  are brought to their target (coverage x employed of age y): below it, at the ages where entry is
+  open (from the minimum working age to below the early retirement age), first the inactive insured
+  of that age become active again (with their service), then new entrants with no service make up
+  the rest, so that nobody enters the scheme a second time; above it (at every age), the excess
+  moves to inactive.
 
 Pensioners of one type (:func:`pensioners_step_kernel`): number and total annual amount by sex and
 age; deaths ``q`` and other exits ``e`` (remarriage, orphans reaching the age limit); survivors
@@ -66,8 +68,9 @@ class Flow(IntEnum):
     CREDITED = 8  # years of service credited during the year
     ENTRANTS = 9  # new entrants of 31 December
     TO_INACTIVE = 10  # actives above the target moved to inactive on 31 December
-    ACTIVES = 11  # actives on 1 January
-    INACTIVE = 12  # inactive insured on 1 January
+    REACTIVATED = 11  # inactive insured made active on 31 December to meet the target
+    ACTIVES = 12  # actives on 1 January
+    INACTIVE = 13  # inactive insured on 1 January
 
 
 FLOW_NAMES = tuple(f.name.lower() for f in Flow)[:Flow.REENTERED + 1]  # the flows of the insured step
@@ -165,19 +168,30 @@ def credit_split(persons, probability):
 
 @njit(cache=True)
 def balance_age(active, inactive, top, target, entry_open):
-    """Bring the actives of one sex and age on 1 January (by service, cells 0 .. top) to ``target``:
-    below it and ``entry_open``, new entrants with no service make up the difference; above it, the
-    same share of every service cell moves to inactive.  Returns (entrants, moved)."""
+    """Bring the actives of one sex and age on 1 January (by service, cells 0 .. top) to ``target``.
+    Below it and ``entry_open``: the inactive insured of the age become active again, the same share
+    of every service cell, up to the difference (or all of them), and new entrants with no service
+    make up the rest.  Above it: the same share of every active service cell moves to inactive.
+    Returns (entrants, moved to inactive, reactivated)."""
     have = 0.0
+    waiting = 0.0
     for s in range(top + 1):
         have += active[s]
+        waiting += inactive[s]
     if have < target:
-        if entry_open:
-            active[0] += target - have
-            return target - have, 0.0
-        return 0.0, 0.0
+        if not entry_open:
+            return 0.0, 0.0, 0.0
+        back = min(target - have, waiting)
+        if back > 0.0:
+            share = back / waiting
+            for s in range(top + 1):
+                moved = inactive[s] * share
+                inactive[s] -= moved
+                active[s] += moved
+        active[0] += target - have - back
+        return target - have - back, 0.0, back
     if have <= 0.0 or have == target:
-        return 0.0, 0.0
+        return 0.0, 0.0, 0.0
     share = (have - target) / have
     moved = 0.0
     for s in range(top + 1):
@@ -185,7 +199,7 @@ def balance_age(active, inactive, top, target, entry_open):
         moved += excess
         active[s] -= excess
         inactive[s] += excess
-    return 0.0, moved
+    return 0.0, moved, 0.0
 
 
 def exit_cells(tops):
@@ -369,10 +383,11 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
                 entry_open = ys.entry_from <= y < ys.entry_to
                 if top_next[g, y] < 0 and not (entry_open and target[t, g, y] > 0.0):
                     continue
-                entrants, moved = balance_age(a1[g, y], n1[g, y], max(top_next[g, y], 0), target[t, g, y],
-                                              entry_open)
+                entrants, moved, back = balance_age(a1[g, y], n1[g, y], max(top_next[g, y], 0), target[t, g, y],
+                                                    entry_open)
                 by_age[t, Flow.ENTRANTS, g, y] = entrants
                 by_age[t, Flow.TO_INACTIVE, g, y] = moved
+                by_age[t, Flow.REACTIVATED, g, y] = back
                 if entrants > 0.0:
                     top_next[g, y] = max(top_next[g, y], 0)
         top[:] = top_next
@@ -469,19 +484,24 @@ def insured_step_reference(active, inactive, q, rates, year_sex):
 
 def balance_reference(active, inactive, target, year_sex):
     """Numpy twin of the balancing of :func:`project_insured_kernel` (:func:`balance_age` at every sex
-    and age): modifies the stocks of 1 January (2, A, S) in place; returns (entrants, moved) (2, A)."""
+    and age): modifies the stocks of 1 January (2, A, S) in place; returns (entrants, moved,
+    reactivated) (2, A)."""
     A = active.shape[1]
     ages = np.arange(A)[None, :]
     entry_open = (ages >= np.asarray(year_sex["entry_from"])[:, None]) & (ages < np.asarray(year_sex["entry_to"])[:, None])
-    have = active.sum(axis=2)
-    entrants = np.where(entry_open & (have < target), target - have, 0.0)
+    have, waiting = active.sum(axis=2), inactive.sum(axis=2)
+    short = entry_open & (have < target)
+    back = np.where(short, np.minimum(target - have, waiting), 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
+        back_share = np.where(back > 0.0, back / np.where(waiting > 0.0, waiting, 1.0), 0.0)
         share = np.where((have > target) & (have > 0.0), (have - target) / np.where(have > 0.0, have, 1.0), 0.0)
+    entrants = np.where(short, target - have - back, 0.0)
+    returning = inactive * back_share[:, :, None]
     excess = active * share[:, :, None]
-    active -= excess
-    inactive += excess
+    active += returning - excess
+    inactive += excess - returning
     active[:, :, 0] += entrants
-    return entrants, excess.sum(axis=2)
+    return entrants, excess.sum(axis=2), back
 
 
 def highest_service(active, inactive):
@@ -518,7 +538,8 @@ def project_insured_reference(year_sex, target, rates, q, actives, inactive, exi
         by_age[t, Flow.CREDITED] = credited
         if flows.shape[0] == n:
             flows[t] = cells
-        by_age[t, Flow.ENTRANTS], by_age[t, Flow.TO_INACTIVE] = balance_reference(a1, n1, target[t], year_sex[t])
+        by_age[t, Flow.ENTRANTS], by_age[t, Flow.TO_INACTIVE], by_age[t, Flow.REACTIVATED] = balance_reference(
+            a1, n1, target[t], year_sex[t])
         stock_totals(a0, n0, by_age[t], totals[t])
         totals[t, Total.EXIT_SERVICE] = (by_exit.sum(axis=3) * service).sum()
         after = stock_row(t + 1, keep_all)

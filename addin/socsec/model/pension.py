@@ -11,7 +11,8 @@ that date, as in the population block; deaths on the population block's mortalit
 scheme's factors; retirement and claims at the birthday (age attained during the year), invalidity,
 lapses, re-entries and deaths at mid-year; awards start on average at mid-year (half a year paid in
 the award year); pensions in payment are indexed on 1 January; actives are balanced age by age to
-coverage x employed on 31 December (new entrants with no service, or moves to inactive);
+coverage x employed on 31 December (inactive insured made active again, then new entrants with no
+service; or moves to inactive);
 contributions are paid for the time spent active in the year times the density, and credited as
 service in the same measure.
 """
@@ -278,6 +279,7 @@ class InsuredProjection:
             "actives": actives.sum(axis=(1, 2)), "actives_male": actives[:, 0].sum(axis=1),
             "actives_female": actives[:, 1].sum(axis=1), "inactive": self.inactive_by_age[:-1].sum(axis=(1, 2)),
             "new_entrants": total("entrants"), "moved_to_inactive": total("to_inactive"),
+            "reactivated": total("reactivated"),
             "lapses": total("lapsed"), "reentries": total("reentered"),
             "deaths_actives": total("dead_active"), "deaths_inactive": total("dead_inactive"),
             "invalidity_exits": total("invalid"), "retirements_actives": total("retired_active"),
@@ -626,7 +628,7 @@ def _projection(inputs, years, insured, in_payment, wages, by_age, awards, leavi
     flows = insured.flows
     if flows:
         flows = dict(flows, entrants=by_age["entrants"], to_inactive=by_age["to_inactive"],
-                     credited=by_age["credited"])
+                     reactivated=by_age["reactivated"], credited=by_age["credited"])
     return PensionProjection(years=years, insured=insured, pensioners=in_payment[:, kp.Money.NUMBER],
                              pension_amount=in_payment[:, kp.Money.AMOUNT], insurable_wage=wages,
                              columns={"year": years, **columns}, actual=inputs.actual,

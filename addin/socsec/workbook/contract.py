@@ -453,6 +453,7 @@ PENSION_ROWS = (
     ("inactive", "Inactive insured at 1 January", "#,##0"),
     ("new_entrants", "New entrants", "#,##0"),
     ("moved_to_inactive", "Actives above coverage moved to inactive", "#,##0"),
+    ("reactivated", "Inactive insured made active to meet coverage", "#,##0"),
     ("lapses", "Lapses, active to inactive", "#,##0"),
     ("reentries", "Re-entries, inactive to active", "#,##0"),
     ("deaths_actives", "Deaths of actives", "#,##0"),
