@@ -130,17 +130,24 @@ def base_annuity_factors(base):
 
     rules, economy = base.inputs.pension.rules, base.economy
     indexation = pension_indexation(rules, economy.column("average_wage_growth"), economy.column("cpi_inflation"))
-    return pension_annuities(economy.column("nominal_return"), indexation,
-                             base.inputs.pension.assumptions.mortality_factor, base.population.life_tables.qx)
+    return pension_annuities(economy.column("nominal_return"), indexation, base.pension.death_probabilities)
+
+
+def population_basis(base):
+    """(n, 2, A) death probabilities of persons aged x on 1 January, as the population block survives
+    them: 1 - S_{x+1} (S: the survival ratios of the year's life table), 1 - S_omega in the open group."""
+    survival = base.population.life_tables.survival
+    return np.concatenate([1.0 - survival[..., 1:], 1.0 - survival[..., -1:]], axis=-1)
 
 
 def test_pension_annuities_equal_the_actuarial_function(base):
-    """Capital values use the year's life table with the pensioner mortality factor, the nominal
-    return and the pension indexation: equal to socsec.model.actuarial.annuity_due at every age."""
+    """Capital values use the population block's mortality basis of the year (persons aged x on 1 January
+    survive with S_{x+1}) with the pensioner mortality factor, the nominal return and the pension
+    indexation: equal to socsec.model.actuarial.annuity_due at every age."""
     from socsec.model.actuarial import annuity_due
 
     scheme = base.inputs.pension
-    qx = base.population.life_tables.qx
+    qx = population_basis(base)
     factors = base_annuity_factors(base)
     macro = base.economy.macro
     t = 3
@@ -196,7 +203,7 @@ def test_accrued_pensions_and_their_value_by_hand(base):
         want = scheme.rules.accrual_rate[0] * s * w0[g, x - s:x].mean()
         assert accrued[g, x, s] == pytest.approx(want, rel=1e-12)
     from socsec.model.finance import accrued_rights_value
-    qx = base.population.life_tables.qx
+    qx = population_basis(base)
     factors = base_annuity_factors(base)
     macro = base.economy.macro
     i, r = macro["nominal_return"][0], macro["average_wage_growth"][0]
@@ -211,7 +218,7 @@ def test_accrued_pensions_and_their_value_by_hand(base):
                 continue
             survive = np.prod([1 - min(qx[0, g, y] * scheme.assumptions.mortality_factor[0][g], 1) for y in range(x, R)])
             total += value * survive * ((1 + r) / (1 + i)) ** (R - x) * factors[0, 0, g, R]
-    assert accrued_rights_value(pension, base.economy, scheme, qx, factors) == pytest.approx(total, rel=1e-12)
+    assert accrued_rights_value(pension, base.economy, scheme, factors) == pytest.approx(total, rel=1e-12)
     table = base.finance.indicators
     ratio = float(table[table.indicator == "funding_ratio_base_year"]["value"].iloc[0])
     in_payment = base.finance.yearly["liability_pensions_in_payment"][0]

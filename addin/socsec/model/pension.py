@@ -438,7 +438,7 @@ def insured_year_sex(rules: SchemeRules, assume: SchemeAssumptions, min_working_
     """The retirement ages and rates, minimum service and entry ages of each year and sex as the insured
     kernel reads them ((n, 2) ``core.pension.YEAR_SEX_DTYPE``).  New entrants of 31 December of year t
     (at their age on 1 January t + 1) are admitted from the minimum working age to below the early
-    retirement age of year t + 1 (the last year: its own)."""
+    retirement age of year t."""
     n = len(rules.contribution_rate)
     year_sex = np.zeros((n, 2), dtype=kp.YEAR_SEX_DTYPE)
     year_sex["early_age"] = rules.early_age.astype(np.int64)
@@ -447,8 +447,7 @@ def insured_year_sex(rules: SchemeRules, assume: SchemeAssumptions, min_working_
     year_sex["retire_early"], year_sex["retire_normal"] = assume.retire_early, assume.retire_normal
     year_sex["min_service"] = np.asarray(rules.min_service_old_age, dtype=np.float64)[:, None]
     year_sex["entry_from"] = int(min_working_age)
-    early_next = rules.early_age.astype(np.int64)
-    year_sex["entry_to"] = np.r_[early_next[1:], early_next[-1:]]
+    year_sex["entry_to"] = rules.early_age.astype(np.int64)
     return year_sex
 
 
