@@ -289,7 +289,6 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
                 half = 0.5 * density  # credit of a leaver or re-entrant (half a year at the density)
                 retire_other, retire_entitled, entitled_from = retirement_rates(x, ys, density)
                 claims = x + 1 >= ys.normal_age  # inactive insured claim at the birthday
-                out = by_age[t, :, g, x]
                 a_row, n_row, a_next, n_next = a0[g, x], n0[g, x], a1[g, x1], n1[g, x1]
                 last = top[g, x]
                 width = min(last + 2, S) if last >= 0 else 0
@@ -298,6 +297,9 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
                 high = -1  # highest service written in a_next / n_next
                 # persons of cell s - 1 who gain a year this year and land on s
                 carry_active = carry_inactive = carry_retired = carry_invalid = carry_dead = 0.0
+                # the row's totals (kept in registers, written once)
+                persons_active = persons_inactive = dead_active = dead_inactive = invalid = retired = 0.0
+                claimed = lapsed = reentered = stayers = 0.0
                 for s in range(last + 1):
                     a = a_row[s]
                     m0 = n_row[s]
@@ -313,8 +315,8 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
                             high = s
                         carry_active = carry_inactive = carry_retired = carry_invalid = carry_dead = 0.0
                         continue
-                    out[Flow.ACTIVES] += a
-                    out[Flow.INACTIVE] += m0
+                    persons_active += a
+                    persons_inactive += m0
                     years += s * (a + m0)
                     low = min(low, a, m0)
                     rr = retire_entitled if s >= entitled_from else retire_other
@@ -343,15 +345,14 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
                     exit_years += s * (retired_here + left + invalid_here + dead_here)
                     carry_active, carry_inactive = stay_gain + back_gain, lp_gain
                     carry_retired, carry_invalid, carry_dead = ret_gain, i_gain, d_gain
-                    out[Flow.DEAD_ACTIVE] += d
-                    out[Flow.DEAD_INACTIVE] += dn
-                    out[Flow.INVALID] += i
-                    out[Flow.RETIRED_ACTIVE] += ret
-                    out[Flow.LEFT_INACTIVE] += left
-                    out[Flow.LAPSED] += lp
-                    out[Flow.REENTERED] += back
-                    out[Flow.ACTIVES_END] += stay + back
-                    out[Flow.CREDITED] += stay * density + (d + i + ret + lp + back) * half
+                    dead_active += d
+                    dead_inactive += dn
+                    invalid += i
+                    retired += ret
+                    claimed += left
+                    lapsed += lp
+                    reentered += back
+                    stayers += stay
                     if keep_flows:
                         flows[t, 0, g, x, s] = d
                         flows[t, 1, g, x, s] = dn
@@ -372,6 +373,13 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
                         n_next[s] += carry_inactive
                         high = s
                 top_next[g, x1] = max(top_next[g, x1], high)
+                out = by_age[t, :, g, x]
+                out[Flow.ACTIVES], out[Flow.INACTIVE] = persons_active, persons_inactive
+                out[Flow.DEAD_ACTIVE], out[Flow.DEAD_INACTIVE], out[Flow.INVALID] = dead_active, dead_inactive, invalid
+                out[Flow.RETIRED_ACTIVE], out[Flow.LEFT_INACTIVE] = retired, claimed
+                out[Flow.LAPSED], out[Flow.REENTERED] = lapsed, reentered
+                out[Flow.ACTIVES_END] = stayers + reentered
+                out[Flow.CREDITED] = stayers * density + (dead_active + invalid + retired + lapsed + reentered) * half
         totals[t, Total.SERVICE] = years
         totals[t, Total.EXIT_SERVICE] = exit_years
         totals[t, Total.LOWEST] = low
