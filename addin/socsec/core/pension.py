@@ -457,6 +457,25 @@ def age_one_year(stock):
     return out
 
 
+def active_decrements_reference(a, q, invalidity, retire, lapse):
+    """Numpy twin of :func:`active_decrements` over arrays (broadcast): (deaths, invalidity, retirements,
+    lapses, stayers)."""
+    survivors = a * (1.0 - q)
+    valid = survivors * (1.0 - invalidity)
+    staying = valid * (1.0 - retire)
+    remaining = staying * (1.0 - lapse)
+    return a - survivors, survivors - valid, valid - staying, staying - remaining, remaining
+
+
+def inactive_decrements_reference(m, q, reentry, claims):
+    """Numpy twin of :func:`inactive_decrements` over arrays (``claims`` a boolean array broadcast with
+    ``m``): (deaths, claims, re-entrants, remaining)."""
+    dead = m * q
+    survivors = m - dead
+    back = np.where(claims, 0.0, survivors * reentry)
+    return dead, np.where(claims, survivors, 0.0), back, np.where(claims, 0.0, survivors - back)
+
+
 def insured_step_reference(active, inactive, q, rates, year_sex):
     """One year of the insured population before the balancing (numpy; a step of
     :func:`project_insured_reference`).
@@ -472,17 +491,10 @@ def insured_step_reference(active, inactive, q, rates, year_sex):
     half = 0.5 * density
     r = retirement_rates_reference(year_sex, density, A, S)
     cell = lambda v: v[:, :, None]  # noqa: E731
-    d = active * cell(q)
-    i = (active - d) * cell(rates["invalidity"])
-    ret = (active - d - i) * r
-    lp = (active - d - i - ret) * cell(rates["lapse"])
-    stay = active - d - i - ret - lp
-    dn = inactive * cell(q)
-    claims = np.broadcast_to(np.arange(1, A + 1)[None, :, None] >= np.asarray(year_sex["normal_age"])[:, None, None],
-                             inactive.shape)
-    left = np.where(claims, inactive - dn, 0.0)
-    back = np.where(claims, 0.0, (inactive - dn) * cell(rates["reentry"]))
-    remain = np.where(claims, 0.0, inactive - dn - back)
+    d, i, ret, lp, stay = active_decrements_reference(active, cell(q), cell(rates["invalidity"]), r,
+                                                      cell(rates["lapse"]))
+    claims = np.arange(1, A + 1)[None, :, None] >= np.asarray(year_sex["normal_age"])[:, None, None]
+    dn, left, back, remain = inactive_decrements_reference(inactive, cell(q), cell(rates["reentry"]), claims)
     active_next = age_one_year(gain_a_year(stay, density) + gain_a_year(back, half))
     inactive_next = age_one_year(remain + gain_a_year(lp, half))
     exits = np.stack([gain_a_year(ret, half), left, gain_a_year(i, half), gain_a_year(d, half) + dn], axis=-1)
@@ -713,6 +725,35 @@ def award_adjustments(x, normal_age, y, service_credit):
     return adjust, deferred, credit
 
 
+@njit(cache=True)
+def cell_awards(retired, claimed, invalid, dead, service, pension, potential, grant, y):
+    """Awards of the exits of one (sex, age, service) cell (numba helper; twin :func:`awards_reference`):
+    ``pension`` and ``potential`` are the clamped pensions of :func:`awards_reference` before the
+    retirement adjustments (``pension`` with ``service``, ``potential`` with the credited service),
+    ``grant`` the lump sum of an exit without entitlement.  Returns (old-age awards, invalidity awards,
+    entitled deaths, their potential pensions, grants), numbers: exits with at least the minimum
+    service of their kind are entitled, the others get the grant; and the grants' amount.
+    """
+    old = retired + claimed if service >= y.min_service_old_age else 0.0
+    disabled = invalid if service >= y.min_service_invalidity else 0.0
+    entitled = dead if service >= y.min_service_survivors else 0.0
+    without = retired + claimed + invalid + dead - old - disabled - entitled
+    return old, disabled, entitled, entitled * potential, without, without * grant
+
+
+def award_adjustments_reference(ages, normal_age, y):
+    """Numpy twin of :func:`award_adjustments` for every sex (normal_age (2,)) and age: (adjust, deferred,
+    credit), each (2, A, 1)."""
+    nra = np.asarray(normal_age, dtype=float)[:, None, None]
+    attained = np.asarray(ages, dtype=float)[None, :, None] + 1.0
+    early_years = np.maximum(nra - attained, 0.0)
+    late_years = np.maximum(attained - nra, 0.0)
+    adjust = np.maximum(1.0 - y["early_reduction"] * early_years + y["late_increment"] * late_years, 0.0)
+    deferred = np.maximum(1.0 + y["late_increment"] * late_years, 0.0)
+    credit = np.maximum(nra - attained + 0.5, 0.0) if y["service_credit"] else np.zeros_like(adjust)
+    return adjust, deferred, credit
+
+
 def awards_reference(exits, diag, h_now, periods, revaluation, wage, normal_age, y):
     """New pensions, entitled deaths and grants of one year from the exits of the insured by sex, age
     on 1 January and service at the exit (2, A, S, 4) by :class:`Exit` (numpy; a step of
@@ -749,13 +790,7 @@ def awards_reference(exits, diag, h_now, periods, revaluation, wage, normal_age,
         p = np.maximum(p, y["min_pension"])
         return np.minimum(p, y["max_pension"]) if y["max_pension"] > 0 else p
 
-    nra = np.asarray(normal_age, dtype=float)[:, None, None]
-    attained = ages[None, :, None] + 1.0
-    early_years = np.maximum(nra - attained, 0.0)
-    late_years = np.maximum(attained - nra, 0.0)
-    adjust = np.maximum(1.0 - y["early_reduction"] * early_years + y["late_increment"] * late_years, 0.0)
-    deferred_adjust = np.maximum(1.0 + y["late_increment"] * late_years, 0.0)
-    credit = np.maximum(nra - ages[None, :, None] - 0.5, 0.0) if y["service_credit"] else 0.0
+    adjust, deferred_adjust, credit = award_adjustments_reference(ages, normal_age, y)
     s = service[None, None, :]
     base_pension = clamp(accrued(s) * ref)
     potential = clamp(accrued(s + credit) * ref)
@@ -984,28 +1019,20 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, history, actives_by_a
                         m = min(m, y.reference_period)
                     past = diag[max(h_now - m, 0), g, x - m] if x - m >= 0 else 0.0
                     ref = revaluation * (diag[h_now, g, x] - past) / m
-                    grant = y.grant_per_year * s * wage
                     base_pension = clamp_pension(share[s] * ref, y.min_pension, y.max_pension)
                     potential = clamp_pension(accrued_share(s + credit, rate, base_percent, base_years) * ref,
                                               y.min_pension, y.max_pension)
-                    if s >= y.min_service_old_age:
-                        old_number += ret + left
+                    old, disabled, entitled, entitled_pension, without, lump = cell_awards(
+                        ret, left, i, dead, s, base_pension, potential, y.grant_per_year * s * wage, y)
+                    old_number += old
+                    if old > 0.0:
                         old_amount += base_pension * (ret * adjust + left * deferred)
-                    else:
-                        grant_number += ret + left
-                        grant_amount += (ret + left) * grant
-                    if s >= y.min_service_invalidity:
-                        invalid_number += i
-                        invalid_amount += i * potential
-                    else:
-                        grant_number += i
-                        grant_amount += i * grant
-                    if s >= y.min_service_survivors:
-                        dead_number += dead
-                        dead_pension += dead * potential
-                    else:
-                        grant_number += dead
-                        grant_amount += dead * grant
+                    invalid_number += disabled
+                    invalid_amount += disabled * potential
+                    dead_number += entitled
+                    dead_pension += entitled_pension
+                    grant_number += without
+                    grant_amount += lump
                 awards[t, Money.NUMBER, 0, g, x1] += old_number
                 awards[t, Money.AMOUNT, 0, g, x1] += old_amount
                 awards[t, Money.NUMBER, 1, g, x1] += invalid_number

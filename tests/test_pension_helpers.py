@@ -1,0 +1,151 @@
+"""The numba helpers of the pension kernels (core/pension.py) against their numpy twins, on random
+values (hypothesis), and against values worked out here from their formulas."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from socsec.core import pension as kp
+
+RATES = st.floats(0.0, 1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0.0, 1e6), RATES, RATES, RATES, RATES)
+def test_active_decrements_equal_twin_and_conserve_persons(a, q, invalidity, retire, lapse):
+    got = kp.active_decrements(a, q, invalidity, retire, lapse)
+    want = kp.active_decrements_reference(np.array([a]), q, invalidity, retire, lapse)
+    np.testing.assert_allclose(got, [w[0] for w in want], rtol=1e-12, atol=1e-9)
+    assert sum(got) == pytest.approx(a, rel=1e-12, abs=1e-9)
+    assert min(got) >= -1e-9
+
+
+def test_active_decrements_by_hand():
+    # 1000 actives, q 0.01, invalidity 0.02, retirement 0.5, lapse 0.1, one after another
+    d, i, r, lp, stay = kp.active_decrements(1000.0, 0.01, 0.02, 0.5, 0.1)
+    assert (d, i, r, lp, stay) == pytest.approx((10.0, 19.8, 485.1, 48.51, 436.59), rel=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0.0, 1e6), RATES, RATES, st.booleans())
+def test_inactive_decrements_equal_twin(m, q, reentry, claims):
+    got = kp.inactive_decrements(m, q, reentry, claims)
+    want = kp.inactive_decrements_reference(np.array([m]), q, reentry, np.array([claims]))
+    np.testing.assert_allclose(got, [w[0] for w in want], rtol=1e-12, atol=1e-9)
+    assert sum(got) == pytest.approx(m, rel=1e-12, abs=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0.0, 1e6), RATES)
+def test_credit_split_equals_twin(persons, probability):
+    gain, keep = kp.credit_split(persons, probability)
+    stock = np.zeros((2, 3, 4))
+    stock[0, 1, 2] = persons
+    moved = kp.gain_a_year(stock, np.full((2, 3), probability))
+    assert moved[0, 1, 3] == pytest.approx(gain, rel=1e-12, abs=1e-12)
+    assert moved[0, 1, 2] == pytest.approx(keep, rel=1e-12, abs=1e-12)
+
+
+def year_sex(early=55, normal=60, exit_age=70, retire_early=0.3, retire_normal=0.9, min_service=15.0,
+             entry_from=15, entry_to=55):
+    ys = np.zeros(2, dtype=kp.YEAR_SEX_DTYPE)
+    for name, value in dict(early_age=early, normal_age=normal, exit_age=exit_age, retire_early=retire_early,
+                            retire_normal=retire_normal, min_service=min_service, entry_from=entry_from,
+                            entry_to=entry_to).items():
+        ys[name] = value
+    return ys
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(50, 75), st.integers(0, 5), st.integers(0, 12), st.floats(0.0, 1.0), st.integers(10, 20))
+def test_retirement_rates_equal_twin(normal, early_gap, exit_gap, density, min_service):
+    ys = year_sex(early=normal - early_gap, normal=normal, exit_age=normal + exit_gap, min_service=float(min_service))
+    A = S = 101
+    table = kp.retirement_rates_reference(ys, np.full((2, A), density), A, S)
+    for x in range(40, 90):
+        other, entitled, first = kp.retirement_rates(x, ys[0], density)
+        for s in range(0, 40):
+            want = entitled if s >= first else other
+            assert table[0, x, s] == want, (x, s)
+
+
+def test_retirement_rates_on_the_age_attained_during_the_year():
+    """Normal age 60, early 55, exit 70, minimum 15 years, density 0.8 (a leaver is credited 0.4 of a
+    year on average by the birthday): someone aged 59 on 1 January reaches 60 and retires at the normal
+    rate, whatever the service; at 54 they reach 55 and, with 15 years (14.6 needed), retire early."""
+    ys = year_sex()[0]
+    assert kp.retirement_rates(59, ys, 0.8) == (0.9, 0.9, 0)
+    assert kp.retirement_rates(53, ys, 0.8) == (0.0, 0.0, 0)
+    other, entitled, first = kp.retirement_rates(54, ys, 0.8)
+    assert (other, entitled, first) == (0.0, 0.3, 15)  # ceil(15 - 0.4) = 15 years on 1 January
+    assert kp.retirement_rates(69, ys, 0.8)[:2] == (1.0, 1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans())
+def test_balance_age_equals_twin_and_conserves(seed, entry_open):
+    rng = np.random.default_rng(seed)
+    active = rng.uniform(0, 100, (2, 5, 8)) * (rng.random((2, 5, 8)) < 0.7)
+    inactive = rng.uniform(0, 100, (2, 5, 8)) * (rng.random((2, 5, 8)) < 0.7)
+    target = rng.uniform(0, 2, (2, 5)) * active.sum(axis=2)
+    ys = year_sex(entry_from=0 if entry_open else 9, entry_to=9)
+    a_ref, n_ref = active.copy(), inactive.copy()
+    entrants_ref, moved_ref, back_ref = kp.balance_reference(a_ref, n_ref, target, ys)
+    for g in range(2):
+        for y in range(5):
+            a, n = active[g, y].copy(), inactive[g, y].copy()
+            entrants, moved, back = kp.balance_age(a, n, 7, target[g, y], entry_open)
+            np.testing.assert_allclose([entrants, moved, back], [entrants_ref[g, y], moved_ref[g, y], back_ref[g, y]],
+                                       rtol=1e-12, atol=1e-9)
+            np.testing.assert_allclose(a, a_ref[g, y], rtol=1e-12, atol=1e-9)
+            np.testing.assert_allclose(n, n_ref[g, y], rtol=1e-12, atol=1e-9)
+            assert a.sum() + n.sum() == pytest.approx(active[g, y].sum() + inactive[g, y].sum() + entrants,
+                                                      rel=1e-12, abs=1e-9)
+            if entry_open or a.sum() > target[g, y]:
+                assert a.sum() == pytest.approx(target[g, y], rel=1e-12, abs=1e-9)
+
+
+def test_balance_age_reactivates_before_admitting_entrants():
+    active, inactive = np.array([50.0, 30.0, 0.0]), np.array([0.0, 10.0, 10.0])
+    entrants, moved, back = kp.balance_age(active, inactive, 2, 110.0, True)
+    assert (entrants, moved, back) == (10.0, 0.0, 20.0)
+    np.testing.assert_allclose(active, [60.0, 40.0, 10.0])
+    np.testing.assert_allclose(inactive, 0.0)
+    active, inactive = np.array([50.0, 30.0, 0.0]), np.array([0.0, 10.0, 30.0])
+    entrants, moved, back = kp.balance_age(active, inactive, 2, 100.0, True)  # 20 of the 40 come back
+    assert (entrants, moved, back) == (0.0, 0.0, 20.0)
+    np.testing.assert_allclose(active, [50.0, 35.0, 15.0])
+    np.testing.assert_allclose(inactive, [0.0, 5.0, 15.0])
+    entrants, moved, back = kp.balance_age(active, inactive, 2, 80.0, False)  # 20% of each cell moves out
+    assert (entrants, moved, back) == (0.0, pytest.approx(20.0), 0.0)
+    np.testing.assert_allclose(active, [40.0, 28.0, 12.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 100), st.integers(40, 75), st.floats(0.0, 0.1), st.floats(0.0, 0.1), st.booleans())
+def test_award_adjustments_equal_twin(x, normal, reduction, increment, credit):
+    y = np.zeros(1, dtype=kp.YEAR_DTYPE)[0]
+    y["early_reduction"], y["late_increment"], y["service_credit"] = reduction, increment, credit
+    adjust, deferred, extra = kp.award_adjustments_reference(np.arange(101), np.array([normal, normal]), y)
+    got = kp.award_adjustments(x, float(normal), y, credit)
+    np.testing.assert_allclose(got, (adjust[0, x, 0], deferred[0, x, 0], extra[0, x, 0]), rtol=1e-12, atol=1e-15)
+
+
+def test_award_adjustments_by_hand():
+    """Normal age 65, 4% reduction per year early, 2% increment per year late: an active aged 61 on
+    1 January retires at 62, three years early (0.88); aged 66 retires at 67, two years late (1.04); an
+    invalid aged 40 on 1 January, invalid at 40 1/2 on average, is credited 24.5 years."""
+    y = np.zeros(1, dtype=kp.YEAR_DTYPE)[0]
+    y["early_reduction"], y["late_increment"] = 0.04, 0.02
+    assert kp.award_adjustments(61, 65.0, y, True)[0] == pytest.approx(0.88)
+    assert kp.award_adjustments(66, 65.0, y, True)[:2] == pytest.approx((1.04, 1.04))
+    assert kp.award_adjustments(40, 65.0, y, True)[2] == pytest.approx(24.5)
+    assert kp.award_adjustments(40, 65.0, y, False)[2] == 0.0
+
+
+def test_cell_awards_by_hand():
+    """15 years of service against minima of 15 (old age), 20 (invalidity) and 10 (survivors)."""
+    y = np.zeros(1, dtype=kp.YEAR_DTYPE)[0]
+    y["min_service_old_age"], y["min_service_invalidity"], y["min_service_survivors"] = 15.0, 20.0, 10.0
+    old, disabled, entitled, potential, without, lump = kp.cell_awards(10.0, 2.0, 3.0, 4.0, 15, 5000.0, 6000.0, 900.0, y)
+    assert (old, disabled, entitled, potential, without, lump) == (12.0, 0.0, 4.0, 24000.0, 3.0, 2700.0)
