@@ -48,11 +48,14 @@ def _series(finance, column: str, year_: int) -> float:
 
 
 def _horizons(finance, name: str) -> list[tuple[int, float]]:
-    """(horizon, value) of indicator ``name`` over the summary horizons the valuation provides."""
+    """(horizon, value) of indicator ``name`` over the summary horizons the valuation provides (a
+    projection shorter than all of them: its longest horizon)."""
     table = finance.indicators
     rows = table[table["indicator"] == name]
-    return [(h, float(rows.loc[rows["horizon"] == h, "value"].iloc[0]))
-            for h in SUMMARY_HORIZONS if (rows["horizon"] == h).any()]
+    if rows.empty:
+        return []
+    horizons = [h for h in SUMMARY_HORIZONS if (rows["horizon"] == h).any()] or [int(rows["horizon"].max())]
+    return [(h, float(rows.loc[rows["horizon"] == h, "value"].iloc[0])) for h in horizons]
 
 
 def _join(parts: list[str]) -> str:
@@ -144,9 +147,10 @@ def replacement_finding(replacement) -> str | None:
     c102, c128 = float(rows["ilo_c102"].iloc[0]), float(rows["ilo_c128"].iloc[0])
     by_year = rows.pivot_table(index="year", columns="sex", values="replacement_rate", sort=True)
     same = all(percent(m, 1) == percent(f, 1) for m, f in zip(by_year["male"], by_year["female"]))
-    parts = [f"{percent(r['male'], 1)} in {y}" if same else
-             f"{percent(r['male'], 1)} for men and {percent(r['female'], 1)} for women in {y}"
-             for y, r in by_year.iterrows()]
+    parts = [f"{percent(r['male'], 1)}{' of the final wage' if k == 0 else ''} in {y}" if same else
+             f"{percent(r['male'], 1)} for men and {percent(r['female'], 1)} for women"
+             f"{' of the final wage' if k == 0 else ''} in {y}"
+             for k, (y, r) in enumerate(by_year.iterrows())]
     rates = by_year.to_numpy()
     if rates.min() >= c128:
         verdict = "above both minima"
@@ -156,7 +160,7 @@ def replacement_finding(replacement) -> str | None:
     else:
         verdict = "below the minimum of Convention No. 102 in some years"
     return (f"A worker who retires at the normal retirement age after {ILO_REFERENCE_SERVICE} years of "
-            f"contributions on average earnings receives a pension of {_join(parts)} of the final wage"
+            f"contributions on average earnings receives a pension of {_join(parts)}"
             f"{' (men and women alike)' if same else ''}. ILO Convention No. 102 sets a minimum of "
             f"{percent(c102, 1)} and Convention No. 128 of {percent(c128, 1)} for such a career: the rates are "
             f"{verdict}.")
