@@ -386,7 +386,9 @@ def annex_section(valuation, info, sources: dict, input_file: str) -> tuple:
 
 def _plain(value) -> str:
     """A setting as typed: numbers with thousands separators, text as it is."""
-    return f"{value:,.10g}" if isinstance(value, (int, float)) else str(value)
+    if isinstance(value, (int, float)):
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.10g}"
+    return str(value)
 
 
 def _source_or_use(spec, settings: dict, sources: dict) -> str:
