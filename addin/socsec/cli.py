@@ -1,5 +1,5 @@
-"""Command line: ``socsec run``, ``socsec report``, ``socsec solve``, ``socsec workbook build``, ``socsec warmup``, ``socsec bench``,
-``socsec doctor``, ``socsec excel vba``.
+"""Command line: ``socsec run``, ``socsec report``, ``socsec solve``, ``socsec workbook build``,
+``socsec warmup``, ``socsec bench``, ``socsec doctor``, ``socsec excel vba``.
 
 Exit codes: 0 success; 2 bad input or usage (message names file, sheet and cell);
 3 results written but a consistency check failed (see the Checks sheet); 1 internal error.

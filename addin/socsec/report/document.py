@@ -1,9 +1,10 @@
 """The report as a Word document (python-docx): plain styles, the built-in heading styles (Word's
 navigation pane lists them), tables that fit an A4 page, figures as PNG images, no macros.
 
-The document's properties say what produced it (``category`` :data:`DRAFT_MARKER`, the input
-hash, the run time and socsec's version in ``comments``, at most 255 characters); :func:`is_untouched_draft` uses them to tell a draft
-socsec wrote from one someone has since edited and saved, which is never replaced.
+The document's properties say what produced it (``category`` :data:`DRAFT_MARKER`; the input
+file and hash, the run time and socsec's version in ``comments``, at most 255 characters);
+:func:`is_untouched_draft` uses them to tell a draft socsec wrote from one someone has since
+edited and saved, which is never replaced.
 """
 
 import io

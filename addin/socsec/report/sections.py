@@ -31,14 +31,10 @@ def report_years(years, step: int) -> list[int]:
     return sorted(set(range(first, last + 1, step)) | {last})
 
 
-def _by_year(frame, years) -> object:
-    return frame.set_index("year").loc[years]
-
-
 def year_table(caption: str, frame, years, columns, note: str = "") -> Table:
     """A table with one row per year of ``years`` and one column per (column of ``frame``, header,
     formatter) of ``columns``."""
-    rows = _by_year(frame, years)
+    rows = frame.set_index("year").loc[years]
     return Table(caption, ("Year",) + tuple(header for _, header, _ in columns),
                  tuple((str(y),) + tuple(fmt(rows.at[y, key]) for key, _, fmt in columns) for y in years), note)
 
@@ -169,7 +165,7 @@ def base_year_section(valuation) -> tuple:
     first = valuation.pension.summary.iloc[0]
     rows = {key: (label, fmt) for key, label, fmt in PENSION_ROWS}
     items = tuple(_labelled(key, float(first[key]), *rows[key], currency) for key in BASE_YEAR_ITEMS)
-    reserve = ("Reserve at 1 January (" + currency + " million)", millions(valuation.finance.yearly["reserve_start"].iloc[0]))
+    reserve = (f"Reserve at 1 January ({currency} million)", millions(valuation.finance.yearly["reserve_start"].iloc[0]))
     calibration = valuation.pension.calibration
     calibrated = tuple((money_label(r.label, currency),
                         millions(r.projected) if is_money(r.label) else whole(r.projected),
@@ -327,15 +323,21 @@ def scenarios_section(compared: dict, scenarios, main: str | None) -> tuple:
     """Definitions and side-by-side indicators of the scenarios valued (``compared``: name ->
     valuation, the base first), or what to do to value them."""
     defined = {s.name: s for s in scenarios}
+
+    def changes(name: str) -> str:
+        if name not in defined:
+            return "the inputs as entered"
+        return "; ".join(f"{p} = {v:g} ({lookup(p).units})" for p, v in defined[name].overrides)
+
     if len(compared) < 2:
         if not scenarios:
             return ("The workbook defines no scenario (sheet Scenarios): add scenarios there and run "
                     "`socsec report` with --compare to compare them with the base.",)
-        return (f"The sheet Scenarios defines {len(scenarios)} scenario(s) ({', '.join(defined)}), not valued in "
-                "this run: run `socsec report` with --compare to add the side-by-side comparison.",)
-    definitions = tuple((name, "; ".join(f"{p} = {v:g} ({lookup(p).units})" for p, v in defined[name].overrides)
-                         if name in defined else "the inputs as entered")
-                        for name in compared)
+        main_note = (f" This report is on the scenario \u2018{main}\u2019, which changes: {changes(main)}."
+                     if main and main != BASE else "")
+        return (f"The sheet Scenarios defines {len(scenarios)} scenario(s) ({', '.join(defined)}), not compared "
+                f"in this run: run `socsec report` with --compare to add the side-by-side comparison.{main_note}",)
+    definitions = tuple((name, changes(name)) for name in compared)
     base = next(iter(compared.values()))
     currency = base.inputs.economy.currency
     units = dict(zip(zip(base.finance.indicators["indicator"], base.finance.indicators["horizon"]),
@@ -347,8 +349,9 @@ def scenarios_section(compared: dict, scenarios, main: str | None) -> tuple:
         horizons = [int(h) for h in wide.loc[name].index]
         for h in [h for h in horizons if h in SCENARIO_HORIZONS] or horizons:
             rows.append((indicator_label(name, h)[0],) + tuple(
-                indicator_text(float(wide.at[(name, h), s]), name, h, units[(name, h)], currency) for s in compared))
-    main_note = f" The main result of this report is the scenario \u2018{main}\u2019." if main and main != BASE else ""
+                indicator_text(float(wide.at[(name, h), s]), name, h, units[(name, h)], currency)
+                for s in compared))
+    main_note = f" This report is on the scenario \u2018{main}\u2019." if main and main != BASE else ""
     return (
         f"Each scenario changes some inputs of the base (the inputs as entered) and is valued in full.{main_note}",
         Table("Scenarios valued", ("Scenario", "Inputs changed"), definitions),

@@ -170,5 +170,5 @@ def checks_finding(checks) -> str:
     failed = [c for c in checks if not c.ok]
     if not failed:
         return f"All {len(checks)} consistency checks of the run pass (Annex)."
-    return (f"{len(failed)} of {len(checks)} consistency checks of the run failed ({', '.join(c.name for c in failed)}): "
-            "the results must be reviewed before any use (Annex).")
+    return (f"{len(failed)} of {len(checks)} consistency checks of the run failed "
+            f"({', '.join(c.name for c in failed)}): the results must be reviewed before any use (Annex).")
