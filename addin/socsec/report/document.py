@@ -82,9 +82,10 @@ def _note(document, text: str):
     paragraph.paragraph_format.space_after = Pt(10)
 
 
-def _repeat_as_header(row):
-    """Repeat ``row`` at the top of each page the table runs on."""
-    marker = OxmlElement("w:tblHeader")
+def _row_property(row, name: str):
+    """Set a true/false property of a table row: ``w:tblHeader`` (repeated at the top of each page
+    the table runs on), ``w:cantSplit`` (kept whole on one page)."""
+    marker = OxmlElement(name)
     marker.set(qn("w:val"), "true")
     row._tr.get_or_add_trPr().append(marker)
 
@@ -111,6 +112,7 @@ def add_table(document, number: str, table: Table):
         column.width = Cm(width)
     for i, cells in enumerate((table.header,) + tuple(table.rows)):
         row = grid.rows[i]
+        _row_property(row, "w:cantSplit")
         for j, (cell, text) in enumerate(zip(row.cells, cells)):
             cell.width = Cm(widths[j])
             paragraph = cell.paragraphs[0]
@@ -119,7 +121,7 @@ def add_table(document, number: str, table: Table):
             run.bold = i == 0
             if j > 0 and i > 0 and _numeric(str(text)):
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _repeat_as_header(grid.rows[0])
+    _row_property(grid.rows[0], "w:tblHeader")
     if table.note:
         _note(document, table.note)
     else:
