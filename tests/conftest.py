@@ -14,3 +14,19 @@ from hypothesis import settings  # noqa: E402
 # The same examples on every run (CI and developers): a failure is reproducible, never a coin toss.
 settings.register_profile("socsec", derandomize=True)
 settings.load_profile("socsec")
+
+
+import pytest  # noqa: E402
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "jordan_example.xlsx"
+
+
+@pytest.fixture(scope="session")
+def example_report(tmp_path_factory):
+    """The report of the example with every scenario compared (`socsec report --compare`), written
+    once for the test session: its path."""
+    from socsec.cli import main
+
+    path = tmp_path_factory.mktemp("report") / "report.docx"
+    assert main(["report", str(EXAMPLE), "-o", str(path), "--compare"]) == 0
+    return path

@@ -1,11 +1,12 @@
 """The committed workbooks and a results workbook written by `socsec run` open in LibreOffice
-Calc (headless), every formula recalculates without an error value, and the charts survive.
+Calc (headless), every formula recalculates without an error value, and the charts survive; the
+report written by `socsec report` converts to PDF in LibreOffice Writer.
 
 LibreOffice loads each file with "recalculate on load: always" (a throw-away user profile),
 so the formulas are evaluated by LibreOffice, not read back from values cached in the file,
 and saves it again as .xlsx; the tests then read the values and charts LibreOffice wrote.
 Skipped when `soffice` is not on PATH, unless SOCSEC_REQUIRE_LIBREOFFICE=1 (.ci/run installs Debian's
-libreoffice-calc and sets it, so CI cannot pass by skipping them).
+libreoffice-calc and libreoffice-writer and sets it, so CI cannot pass by skipping them).
 """
 
 import html
@@ -28,7 +29,8 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 REQUIRED = os.environ.get("SOCSEC_REQUIRE_LIBREOFFICE") == "1"  # set by .ci/run: CI must not skip these
 pytestmark = pytest.mark.skipif(
     SOFFICE is None and not REQUIRED, reason="LibreOffice is not installed (no `soffice` on PATH): "
-                                             "apt-get install libreoffice-calc to run these tests; .ci/run does")
+                                             "apt-get install libreoffice-calc libreoffice-writer to run these "
+                                             "tests; .ci/run does")
 ERROR_VALUES = ("#REF!", "#NAME?", "#VALUE!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:")
 RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -189,3 +191,18 @@ def test_charts_survive_with_the_same_references_and_the_result_values(converted
 def test_template_and_example_have_no_charts(converted):
     for name in ("jordan_example", "template"):
         assert charts_by_sheet(converted[name][1]) == {}
+
+
+def test_the_report_converts_to_pdf(example_report, tmp_path):
+    """The draft report (`socsec report --compare` on the example) converts to PDF: exit 0, a PDF
+    file of at least 10 pages (8 sections, each from a new page, and the tables and figures)."""
+    assert SOFFICE, "SOCSEC_REQUIRE_LIBREOFFICE=1 but there is no `soffice` on PATH (apt-get install libreoffice-writer)"
+    profile = tmp_path / "profile"
+    done = subprocess.run([SOFFICE, "--headless", "--norestore", "--nologo", f"-env:UserInstallation={profile.as_uri()}",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(example_report)],
+                          capture_output=True, text=True, timeout=600)
+    pdf = tmp_path / f"{example_report.stem}.pdf"
+    assert done.returncode == 0 and pdf.exists(), f"LibreOffice wrote no PDF: {done.stdout} {done.stderr}"
+    data = pdf.read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
+    assert data.startswith(b"%PDF-") and pages >= 10, pages

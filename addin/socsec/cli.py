@@ -1,5 +1,5 @@
-"""Command line: ``socsec run``, ``socsec solve``, ``socsec workbook build``, ``socsec warmup``, ``socsec bench``,
-``socsec doctor``, ``socsec excel vba``.
+"""Command line: ``socsec run``, ``socsec report``, ``socsec solve``, ``socsec workbook build``,
+``socsec warmup``, ``socsec bench``, ``socsec doctor``, ``socsec excel vba``.
 
 Exit codes: 0 success; 2 bad input or usage (message names file, sheet and cell);
 3 results written but a consistency check failed (see the Checks sheet); 1 internal error.
@@ -212,6 +212,47 @@ def cmd_solve(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    """Value the workbook (base, ``--scenario``, ``--compare``, ``--set`` as for ``socsec run``) and
+    write the draft valuation report (:mod:`socsec.report`)."""
+    from socsec.model.scenarios import BASE, run_scenarios
+    from socsec.model.valuation import inputs_hash
+    from socsec.report import ReportContext, check_report_path, default_report_path, input_sources, write_report
+    from socsec.workbook import results as res
+    from socsec.workbook.reader import open_and_read
+
+    started = time.perf_counter()
+    in_path = Path(args.workbook)
+    out_path = Path(args.output) if args.output else default_report_path(in_path)
+    check_report_path(out_path, named=bool(args.output))
+    _progress(f"Reading {in_path} ...")
+    read, book = open_and_read(in_path)
+    pairs = run_options(read, args, in_path.name)
+    chosen = [s for s in read.scenarios if args.compare or s.name == args.scenario]
+    _progress(f"Projecting{' and ' + str(len(chosen)) + ' scenario(s)' if chosen else ''} ...")
+    compared = run_scenarios(read.inputs, chosen, engine=args.engine, extra=pairs)
+    valuation = compared[args.scenario or BASE]
+    info = res.RunInfo(
+        time_utc=res.utc_now(), input_file=str(in_path), output_file=str(out_path), versions=_report_versions(),
+        input_hash=inputs_hash(valuation.inputs), options=valuation.options(),
+        seconds=time.perf_counter() - started, master_ok=valuation.master_ok,
+        message="all checks passed" if valuation.master_ok else "some checks failed: see the Annex")
+    _progress(f"Writing {out_path} ...")
+    context = ReportContext(valuation, info, in_path.name, tuple(read.scenarios),
+                            compared if args.compare else {}, input_sources(book), args.scenario)
+    write_report(out_path, context)
+    print(f"report of {read.inputs.population.country} {read.inputs.population.base_year}-"
+          f"{read.inputs.population.final_year}: checks {'OK' if valuation.master_ok else 'FAILED'}; written to "
+          f"{out_path} ({time.perf_counter() - started:.1f} s)")
+    return 0 if valuation.master_ok else 3
+
+
+def _report_versions() -> str:
+    import docx
+    import matplotlib
+    return f"{_versions()}; python-docx {docx.__version__}; matplotlib {matplotlib.__version__}"
+
+
 def cmd_build(args) -> int:
     from socsec.workbook.build import build_workbook, template_inputs
 
@@ -293,6 +334,18 @@ def build_parser() -> argparse.ArgumentParser:
                      help="numerical engine: numba kernels (default) or the numpy reference twins")
     run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     run.set_defaults(func=cmd_run)
+
+    report = sub.add_parser("report", help="value a workbook and write a draft valuation report (.docx)")
+    report.add_argument("workbook", help="input or results workbook (.xlsx/.xlsm); never modified")
+    report.add_argument("-o", "--output", help="report (.docx; default: INPUT_report.docx next to the input, "
+                                               "never replacing a draft someone has edited)")
+    report.add_argument("--scenario", metavar="NAME", help="report on this scenario of the Scenarios sheet")
+    report.add_argument("--compare", action="store_true",
+                        help="also value every scenario of the Scenarios sheet and compare them in section 7")
+    report.add_argument("--set", metavar="NAME=VALUE", action="append", help="override one input (repeatable)")
+    report.add_argument("--engine", choices=("numba", "numpy"), default="numba", help=argparse.SUPPRESS)
+    report.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    report.set_defaults(func=cmd_report)
 
     solve = sub.add_parser("solve", help="find the value of one parameter that meets a financing target")
     solve.add_argument("workbook", help="input workbook (.xlsx/.xlsm); never modified")

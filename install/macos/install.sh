@@ -34,6 +34,8 @@ PINS=(
     "lxml==6.1.3"
     "scipy==1.17.1"
     "xlwings==0.37.8"
+    "python-docx==1.2.0"
+    "matplotlib==3.11.2"
 )
 MIN_PYTHON="3.11"  # requires-python in pyproject.toml
 MAX_PYTHON="3.14"  # the newest Python with wheels of every pinned package

@@ -54,7 +54,9 @@ $Pins = @(
     "openpyxl==3.1.5",
     "lxml==6.1.3",
     "scipy==1.17.1",
-    "xlwings==0.37.8"
+    "xlwings==0.37.8",
+    "python-docx==1.2.0",
+    "matplotlib==3.11.2"
 )
 $MinPython = [version]"3.11"  # requires-python in pyproject.toml
 $MaxPython = [version]"3.14"  # the newest Python with Windows wheels of every pinned package
