@@ -139,7 +139,16 @@ def base_pensioners(data: SchemeData, omega: int, population, orphan_age_limit: 
     1 January of the base year by single age (:func:`spread_by_age`): the pensioners of a group in
     proportion to the population of each age and sex (orphans: only the ages below the orphan age
     limit), so that no single age holds more pensioners than people unless the group does; averages
-    repeated over the ages of their group."""
+    repeated over the ages of their group; memoised (what-if tables re-project the scheme on the same data
+    many times)."""
+    return memoised("base_pensioners", (data, omega, population, orphan_age_limit),
+                    lambda: (data.pensioner_age_starts, data.pensioners, data.average_pension, data.age_starts,
+                             data.active_earnings, omega, population, orphan_age_limit),
+                    lambda: _spread_pensioners(data, omega, population, orphan_age_limit))
+
+
+def _spread_pensioners(data: SchemeData, omega: int, population, orphan_age_limit: int):
+    """:func:`base_pensioners` computed."""
     weights = np.repeat(np.asarray(population, dtype=np.float64).T[:, None, :], 4, axis=1)  # (A, 4, 2)
     weights[orphan_age_limit:, 3] = 0.0
     number = spread_by_age(data.pensioner_age_starts, np.asarray(data.pensioners).reshape(-1, 8), omega,

@@ -108,8 +108,7 @@ def bounded_by(name: str, persons, limit, first_year: int, description: str) -> 
     limit.  The value is the largest share of its limit a cell reaches (persons / limit; infinite where
     the limit is 0 and persons are not), so 1 is the bound; ``where`` names that cell with both numbers."""
     persons, limit = np.asarray(persons, dtype=np.float64), np.asarray(limit, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        used = np.where(limit > 0, persons / np.where(limit > 0, limit, 1.0), np.where(persons > 0, np.inf, 0.0))
+    used = np.divide(persons, limit, out=np.where(persons > 0, np.inf, 0.0), where=limit > 0)
     value, where = worst_cell(used, first_year)
     ok = not np.any(persons > limit + ACCOUNTING_TOLERANCE * np.maximum(limit, 1.0))
     if where:
