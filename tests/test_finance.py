@@ -130,7 +130,9 @@ def base_annuity_factors(base):
 
     rules, economy = base.inputs.pension.rules, base.economy
     indexation = pension_indexation(rules, economy.column("average_wage_growth"), economy.column("cpi_inflation"))
-    return pension_annuities(economy.column("nominal_return"), indexation, base.pension.death_probabilities)
+    from socsec.model.pension import pensioner_exit_rates
+    exits = pensioner_exit_rates(rules, base.inputs.pension.assumptions, base.pension.death_probabilities.shape[-1])
+    return pension_annuities(economy.column("nominal_return"), indexation, base.pension.death_probabilities, exits)
 
 
 def population_basis(base):

@@ -326,7 +326,7 @@ def kernel_arguments(inputs, detail, service_stocks, rng=None):
 
 
 INSURED_OUTPUTS = 4  # arguments of project_insured_kernel from ``actives`` on are outputs (stock row 0 is an input)
-BENEFITS_OUTPUTS = 9  # arguments of project_benefits_kernel from ``diag`` on (in_payment: row 0 in)
+BENEFITS_OUTPUTS = 10  # arguments of project_benefits_kernel from ``diag`` on (in_payment: row 0 in)
 
 
 def run_twins(kernel, reference, args, first_output, based):

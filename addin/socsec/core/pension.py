@@ -588,7 +588,7 @@ YEAR_DTYPE = np.dtype([  # one record per projection year
     ("indexation_next", "f8"),  # revaluation of pensions in payment on 1 January of the next year
 ])
 SEX_DTYPE = np.dtype([  # (2,): by sex
-    ("remarriage", "f8"), ("spouse_age_difference", "f8"), ("orphan_age_gap", "f8"),
+    ("spouse_age_difference", "f8"), ("orphan_age_gap", "f8"),
 ])
 # death probabilities q (years, 4, 2, A): insured, old-age pensioners, invalidity pensioners, population;
 # pensioners of type k (old-age, invalidity, survivors, orphans) die with q[:, PENSIONER_MORTALITY[k]]
@@ -918,8 +918,8 @@ def pensioners_step_reference(number, amount, q, exit_rate, new_number, new_amou
 
 
 @njit(cache=True)
-def project_benefits_kernel(year, year_sex, rates, sex, q, history, actives_by_age, exits, tops, diag, in_payment,
-                            wages, awards, leaving, grants):
+def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history, actives_by_age, exits, tops, diag,
+                            in_payment, wages, awards, leaving, grants):
     """Wages, awards and pensioners of the scheme, year after year, from the insured persons of
     :func:`project_insured_kernel` (numba kernel; twin :func:`project_benefits_reference`): the second
     pass of the projection, the only one the rules of benefits enter.
@@ -935,7 +935,8 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, history, actives_by_a
     (:func:`survivors_kernel`); the pensioners of each type (:func:`pensioners_step_kernel`).
 
     Inputs: year (n,) YEAR_DTYPE, year_sex (n, 2) YEAR_SEX_DTYPE (the normal age is read), rates (2, A)
-    AGE_DTYPE, sex (2,) SEX_DTYPE, q (n, 4, 2, A), history (H,), and from
+    AGE_DTYPE, sex (2,) SEX_DTYPE, q (n, 4, 2, A), other_exits (n, 4, 2, A) exit rates of the surviving
+    pensioners other than death (remarriage, orphans reaching the age limit), history (H,), and from
     :func:`project_insured_kernel`: actives_by_age (at least n, 2, A) actives on 1 January, tops
     (n, 2, A) and the packed exits (n, cells, 4).  Outputs (every cell written; in_payment's row 0,
     the base year, is an input): diag (H + n + 1, 2, A) (row 0 is 0); in_payment (n + 1, 2, 4, 2, A)
@@ -956,7 +957,6 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, history, actives_by_a
     gross = np.empty((2, A))
     death_number = np.empty((2, A))
     death_pension = np.empty((2, A))
-    exit_rate = np.zeros((4, 2, A))
     share = np.empty(A)  # accrued share of reference earnings by whole years of service
     for t in range(n):
         y = year[t]
@@ -1053,12 +1053,8 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, history, actives_by_a
                          y.full_orphan_share, y.survivors_cap, y.orphan_age_limit,
                          awards[t, Money.NUMBER, 2], awards[t, Money.AMOUNT, 2], awards[t, Money.NUMBER, 3],
                          awards[t, Money.AMOUNT, 3])
-        for g in range(2):
-            for x in range(A):
-                exit_rate[2, g, x] = sex[g].remarriage
-                exit_rate[3, g, x] = 1.0 if x >= y.orphan_age_limit - 1 else 0.0
         for k in range(4):
-            pensioners_step_kernel(number[k], amount[k], q[t, PENSIONER_MORTALITY[k]], exit_rate[k],
+            pensioners_step_kernel(number[k], amount[k], q[t, PENSIONER_MORTALITY[k]], other_exits[t, k],
                                    awards[t, Money.NUMBER, k], awards[t, Money.AMOUNT, k], y.indexation_next,
                                    in_payment[t + 1, Money.NUMBER, k], in_payment[t + 1, Money.AMOUNT, k],
                                    leaving[t, Leaving.DEATHS, k], leaving[t, Leaving.EXITS, k])
@@ -1071,15 +1067,13 @@ def push_cohort_sums(diag, h, insurable):
     diag[h + 1, :, 1:] = insurable[:, 1:] + diag[h, :, :-1]
 
 
-def project_benefits_reference(year, year_sex, rates, sex, q, history, actives_by_age, exits, tops, diag, in_payment,
-                               wages, awards, leaving, grants):
+def project_benefits_reference(year, year_sex, rates, sex, q, other_exits, history, actives_by_age, exits, tops, diag,
+                               in_payment, wages, awards, leaving, grants):
     """Numpy twin of :func:`project_benefits_kernel`, with the same arguments and outputs (it fills
     them): a loop over the years calling the numpy steps of this module one after another."""
     n, h0 = year.shape[0], history.shape[0]
     A = tops.shape[2]
-    ages, service = np.arange(A), np.arange(A)
-    exit_rate = np.zeros((4, 2, A))
-    exit_rate[2] = sex["remarriage"][:, None]
+    service = np.arange(A)
     for t in range(n):
         y = year[t]
         wages[t] = insurable_wage_reference(actives_by_age[t], rates["salary"], y["average_wage"], y["earnings_cv"],
@@ -1108,10 +1102,9 @@ def project_benefits_reference(year, year_sex, rates, sex, q, history, actives_b
             y["full_orphan_share"], y["survivors_cap"], int(y["orphan_age_limit"]))
         awards[t, :, 2] = widows, widow_amount
         awards[t, :, 3] = orphans, orphan_amount
-        exit_rate[3] = (ages[None, :] >= y["orphan_age_limit"] - 1).astype(float)
         for k in range(4):
             (in_payment[t + 1, 0, k], in_payment[t + 1, 1, k], leaving[t, 0, k], leaving[t, 1, k]) = \
-                pensioners_step_reference(number[k], amount[k], q[t, PENSIONER_MORTALITY[k]], exit_rate[k],
+                pensioners_step_reference(number[k], amount[k], q[t, PENSIONER_MORTALITY[k]], other_exits[t, k],
                                           awards[t, 0, k], awards[t, 1, k], y["indexation_next"])
 
 

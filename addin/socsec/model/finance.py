@@ -43,7 +43,7 @@ from socsec.core import lifetable as lt
 from socsec.model.actuarial import discount_factors, discounted_premium, scaled_premiums
 from socsec.model.memo import memoised
 from socsec.core.pension import PENSIONER_MORTALITY
-from socsec.model.pension import CONTRIBUTION_RULES, pension_indexation
+from socsec.model.pension import CONTRIBUTION_RULES, PENSION_TYPES, pension_indexation, pensioner_exit_rates
 
 HORIZONS = (10, 25, 50, 75)
 SUMMARISED_HORIZONS = (25, 50, 75)
@@ -131,20 +131,23 @@ def first_year(years, condition) -> float:
     return float(years[hits[0]]) if len(hits) else np.nan
 
 
-def pension_annuities(nominal_return, indexation, q, engine: str = "numba") -> np.ndarray:
-    """Annuity-due factors (n, 4, 2, A) for 1 a year paid from age x on 1 January of each year.
+def pension_annuities(nominal_return, indexation, q, other_exits, engine: str = "numba") -> np.ndarray:
+    """Annuity-due factors (n, 4, 2, A) for 1 a year paid from age x on 1 January of each year, as long
+    as the pensioner is alive and in payment.
 
-    ``a_x = 1 + p_x v' a_{x+1}`` with ``v' = (1 + g_t) / (1 + i_t)`` (g: indexation of pensions,
-    i: nominal return, both of the year) and p_x = 1 - q_x the survival of a pensioner of the type
-    aged x on 1 January to the next 1 January on the scheme's death probabilities ``q`` (n, 4, 2, A)
-    of the projection (insured, old-age, invalidity, population; type k reads
-    ``q[:, PENSIONER_MORTALITY[k]]``); open group ``a_omega = 1 / (1 - p_omega v')`` (orphans: the
-    same, their pensions ending at the age limit is not taken into account).
+    ``a_x = 1 + p_x (1 - e_x) v' a_{x+1}`` with ``v' = (1 + g_t) / (1 + i_t)`` (g: indexation of
+    pensions, i: nominal return, both of the year), p_x = 1 - q_x the survival of a pensioner of the type
+    aged x on 1 January to the next 1 January on the scheme's death probabilities ``q`` (n, 4, 2, A) of
+    the projection (insured, old-age, invalidity, population; type k reads
+    ``q[:, PENSIONER_MORTALITY[k]]``), and e_x the other exits of the type (``other_exits`` (n, 4, 2, A),
+    ``model.pension.pensioner_exit_rates``): the remarriage of widow(er)s, a decrement; the orphan
+    age limit L, which makes the orphans' factor the temporary annuity-due of L - x payments
+    (a_x = 1 at x = L - 1, nothing from L).  Open group ``a_omega = 1 / (1 - p_omega (1 - e_omega) v')``.
     """
     v = ((1.0 + indexation) / (1.0 + nominal_return))[:, None, None]
     by_type = q[:, list(PENSIONER_MORTALITY)]  # (n, 4, 2, A)
     n, _, _, A = by_type.shape
-    p = 1.0 - by_type
+    p = (1.0 - by_type) * (1.0 - other_exits)
     last = (1.0 / np.maximum(1.0 - p[..., -1] * v, 1e-12)).reshape(-1)  # a_omega, open group
     survival_discount = np.ascontiguousarray((p * v[..., None]).reshape(-1, A))
     if engine == "numba":
@@ -155,39 +158,158 @@ def pension_annuities(nominal_return, indexation, q, engine: str = "numba") -> n
     return out.reshape(n, 4, 2, A)
 
 
-def accrued_rights_value(pension, economy, scheme, factors) -> float:
-    """Capital value at 1 January of the base year of the pensions accrued so far by the insured.
+def retirement_year(x: int, normal_age) -> int:
+    """Years k from the base year until someone aged x on 1 January of the base year retires: the first
+    k >= 0 with x + k + 1 >= the normal retirement age in force in year k (``normal_age`` (n,) of one
+    sex; after the last projection year its last value), the age attained x + k + 1 being reached at the
+    birthday during year k (docs/methodology.md section 9.3)."""
+    n = len(normal_age)
+    k = 0
+    while x + k + 1 < normal_age[min(k, n - 1)]:
+        k += 1
+    return k
 
-    Each insured person (active or inactive, by sex, age x and service s) holds the yearly pension
-    accrued so far (:func:`socsec.model.pension.accrued_pensions`), payable from the normal
-    retirement age R of the base year: value ``= P x prod_{y=x}^{R-1} p^ins_y x ((1 + r)/(1 + i))^(R-x)
-    x a_R`` with p^ins the insured's survival of the base year (the projection's death probabilities
-    of the insured), r the revaluation rate (wages, prices or none) and i the nominal return of the
-    base year, a_R the old-age annuity factor (:func:`pension_annuities`); at or above R, ``P x a_x``.
-    Death and invalidity benefits, minimum pensions and future indexation of the rules are not
-    included.
+
+def accrued_rights_value(pension, economy, scheme, factors) -> float:
+    """Capital value on 1 January of the base year of the rights accrued so far by the insured (the
+    accrued-benefit, or unit-credit, method: past service only; ILO, Iyer 1999, ch. 6), on the
+    legislated retirement-age schedule of each cohort and the projection's mortality.
+
+    An insured person of sex g, age x and service s (active or inactive) holds the yearly pension P
+    accrued so far (:func:`socsec.model.pension.accrued_pensions`, base-year money).  The cohort retires
+    in the year k of :func:`retirement_year` (the normal age in force when it reaches it) at the age
+    attained a = x + k + 1, if alive: survival S = prod_{j=0..k} (1 - q^I_{g,x+j,t0+j}) (the
+    projection's death probabilities of the insured, year by year; retirees are survivors of their
+    retirement year, as in the projection).  It is entitled when its service at retirement reaches the
+    minimum service of that year: s + sum_{j<k} delta_{x+j} + delta_{x+k} / 2 for an active (the
+    density of its ages), s for an inactive insured; the pension is then revalued to the award year
+    with the revaluation index RI (wages, prices or none), paid half a year in the award year and as the
+    old-age annuity a_a of year k + 1 from 1 January k + 1, after that year's indexation:
+
+        value = P (RI_k / RI_0) S [D^mid_k / 2 + D_{k+1} (1 + pi_{k+1}) a_{a, k+1}],
+
+    D the discount factors of the projection's nominal returns (years after the horizon: its last
+    rates).  A person not entitled has the lump-sum grant of the accrued service instead,
+    gamma_k s w_{g,x,t0} (WI_k / WI_0) S D^mid_k.  Death and invalidity benefits before retirement,
+    early and late retirement, and minimum pensions are not valued.
     """
-    rules = scheme.rules
+    rules, assume = scheme.rules, scheme.assumptions
     accrued = pension.accrued_pension_base  # (2, A, S)
-    insured = pension.actives[0] + pension.inactive[0]
-    macro = economy.macro
-    i = float(macro["nominal_return"].iloc[0])
-    r = {"wages": float(macro["average_wage_growth"].iloc[0]), "prices": float(macro["cpi_inflation"].iloc[0]),
-         "none": 0.0}[rules.revaluation]
+    n = len(rules.contribution_rate)
+    i = economy.column("nominal_return")
+    revaluation = {"wages": economy.column("wage_index"), "prices": economy.column("cpi_index"),
+                   "none": np.ones(n)}[rules.revaluation]
+    wage_index = economy.column("wage_index")
+    indexation = pension_indexation(rules, economy.column("average_wage_growth"), economy.column("cpi_inflation"))
+    q_insured = pension.death_probabilities[:, 0]  # (n, 2, A)
     A = accrued.shape[1]
+    service = np.arange(accrued.shape[2])
+    longest = A + 2  # no cohort retires later than this many years on
+
+    def extended(values, growth=None):  # a yearly series continued past the horizon (last value or growth)
+        values = np.asarray(values, dtype=float)
+        extra = np.arange(1, longest + 1)
+        tail = values[-1] * (1.0 + growth) ** extra if growth is not None else np.full(longest, values[-1])
+        return np.r_[values, tail]
+
+    rates = extended(i)
+    D = np.r_[1.0, np.cumprod(1.0 / (1.0 + rates))]  # D_k: 1 January of year k
+    D_mid = D[:-1] / np.sqrt(1.0 + rates)
+    last_growth = lambda series: series[-1] / series[-2] - 1.0 if n > 1 else 0.0  # noqa: E731
+    RI = extended(revaluation, last_growth(revaluation))
+    WI = extended(wage_index, last_growth(wage_index))
+    pi = extended(indexation)
+    actives, inactive = pension.actives[0], pension.inactive[0]
     total = 0.0
     for g in range(2):
-        retire = int(min(rules.normal_age[0][g], A - 1))
-        p = 1.0 - pension.death_probabilities[0, 0, g]
-        by_age = (insured[g] * accrued[g]).sum(axis=1)  # (A,) accrued pensions of each age
-        factor = np.empty(A)
-        factor[retire:] = factors[0, 0, g, retire:]
-        deferral = factors[0, 0, g, retire]
-        for x in range(retire - 1, -1, -1):
-            deferral = deferral * p[x] * (1.0 + r) / (1.0 + i)
-            factor[x] = deferral
-        total += float(np.sum(by_age * factor))
+        for x in range(A):
+            if not (actives[g, x].any() or inactive[g, x].any()):
+                continue
+            k = retirement_year(x, rules.normal_age[:, g])
+            ages = np.minimum(x + np.arange(k + 1), A - 1)
+            years = np.minimum(np.arange(k + 1), n - 1)
+            survive = float(np.prod(1.0 - q_insured[years, g, ages]))
+            density = assume.density[g, ages]
+            future_service = density[:-1].sum() + 0.5 * density[-1]
+            year_k = min(k, n - 1)
+            minimum = rules.min_service_old_age[year_k]
+            annuity = factors[min(k + 1, n - 1), 0, g, min(x + k + 1, A - 1)]
+            pension_value = (RI[k] / RI[0]) * survive * (0.5 * D_mid[k] + D[k + 1] * (1.0 + pi[k + 1]) * annuity)
+            grant_value = rules.grant_per_year[year_k] * pension.insurable_wage[0, g, x] * (WI[k] / WI[0]) \
+                * survive * D_mid[k]
+            for stock, extra in ((actives[g, x], future_service), (inactive[g, x], 0.0)):
+                entitled = service + extra >= minimum
+                total += float(np.sum(stock * np.where(entitled, accrued[g, x] * pension_value,
+                                                       service * grant_value)))
     return total
+
+
+@dataclass(frozen=True)
+class LegislatedBasis:
+    """The cash flows of each year as affine functions of one contribution rate c applied to every
+    year, under the legislated collection, subsidy and administrative-cost rules (all (n,)):
+
+    contributions collected c S coll; administrative expenses a_B B + a_C c S (a share of the
+    contributions due); expenditure X(c) = (1 + a_B) B + a_C c S; subsidy share X(c) + amount; so the
+    net cash flow C + G - X = c S' - B' with S' = S (coll - (1 - share) a_C) and
+    B' = (1 - share)(1 + a_B) B - amount.
+    """
+
+    earnings: np.ndarray  # S', the insurable earnings net of what collection and expenses take
+    cost: np.ndarray  # B', what contributions must pay
+    expenditure: np.ndarray  # X(0) = (1 + a_B) B
+    expenditure_slope: np.ndarray  # dX / dc = a_C S
+
+
+def legislated_basis(inputs: FinanceInputs, rules, S, B) -> LegislatedBasis:
+    """:class:`LegislatedBasis` of the insurable earnings S and benefit expenditure B (pensions and
+    grants) of each year."""
+    keep = 1.0 - inputs.subsidy_share  # the share of expenditure that contributions must pay
+    return LegislatedBasis(earnings=S * (inputs.collection_rate - keep * rules.admin_share_contributions),
+                           cost=keep * (1.0 + rules.admin_share_benefits) * B - inputs.subsidy_amount,
+                           expenditure=(1.0 + rules.admin_share_benefits) * B,
+                           expenditure_slope=rules.admin_share_contributions * S)
+
+
+def equivalent_rate(basis: LegislatedBasis, h: int, D, D_mid, initial_reserve: float) -> float:
+    """The legislated contribution rate equivalent to the GAP over the first h years: the constant rate c
+    with F_0 + PV(C + G) = PV(X) under the legislated collection, subsidy and expense rules,
+    c = (PV(B') - F_0) / PV(S') (:class:`LegislatedBasis`; the GAP formula on B' and S').  It is the
+    rate ``socsec solve --target gap_equilibrium --horizon h`` finds; NaN where PV(S') <= 0."""
+    if np.sum(D_mid[:h] * basis.earnings[:h]) <= 0.0:
+        return math.nan
+    return discounted_premium(basis.cost[:h], basis.earnings[:h], D[:h + 1], D_mid[:h], initial_reserve, 0.0)
+
+
+def equivalent_scaled_premiums(basis: LegislatedBasis, interest, period: int, initial_reserve: float,
+                               target_ratio: float | None) -> list:
+    """Scaled premiums on the legislated basis: for each period of ``period`` years in turn, the
+    contribution rate c (constant in the period) such that, with the legislated collection, subsidy and
+    expense rules (:class:`LegislatedBasis`) and mid-year flows, the reserve stays level over the
+    period's last year b (``F_{b+1} = F_b``), or with ``target_ratio`` k ends the period at
+    ``k X_b(c)``.  The reserve is affine in c, F_t = alpha + beta c, so each condition is solved
+    exactly; the next period starts from the reserve so reached."""
+    growth, half = 1.0 + np.asarray(interest, dtype=float), np.sqrt(1.0 + np.asarray(interest, dtype=float))
+    n = len(basis.earnings)
+    F, out = float(initial_reserve), []
+    for start in range(0, n, period):
+        last = min(start + period, n) - 1
+        alpha, beta = F, 0.0
+        for t in range(start, last):
+            alpha, beta = alpha * growth[t] - basis.cost[t] * half[t], beta * growth[t] + basis.earnings[t] * half[t]
+        end_alpha = alpha * growth[last] - basis.cost[last] * half[last]
+        end_beta = beta * growth[last] + basis.earnings[last] * half[last]
+        if target_ratio is None:
+            slope, level = end_beta - beta, alpha - end_alpha
+        else:
+            slope = end_beta - target_ratio * basis.expenditure_slope[last]
+            level = target_ratio * basis.expenditure[last] - end_alpha
+        c = level / slope if slope > 0.0 else math.nan
+        out.append(c)
+        if not math.isfinite(c):
+            break
+        F = end_alpha + end_beta * c
+    return out
 
 
 def project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: str = "numba") -> FinanceProjection:
@@ -211,6 +333,7 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: str
     F, income = np.array(F), np.array(income)
     gdp = economy.column("nominal_gdp")
     D, D_mid = discount_factors(i, n)
+    basis = legislated_basis(inputs, rules, S, s["benefit_expenditure"])
     columns = {
         "year": years,
         "insurable_earnings": S,
@@ -229,8 +352,9 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: str
         "nominal_return": i,
         "expenditure_percent_gdp": X / gdp,
         "contributions_percent_gdp": C / gdp,
-        # the GAP of the full horizon, for comparison by year
+        # the GAP of the full horizon, and the legislated rate equivalent to it, for comparison by year
         "general_average_premium": discounted_premium(X - G, S, D, D_mid, inputs.initial_reserve, 0.0),
+        "gap_equivalent_contribution_rate": equivalent_rate(basis, n, D, D_mid, inputs.initial_reserve),
     }
     rows = IndicatorRows()
     add = rows.add
@@ -243,11 +367,17 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: str
         add("gap", h, discounted_premium(cost, S[:h], D[:h + 1], D_mid[:h], inputs.initial_reserve, 0.0))
         add("gap_with_target", h, discounted_premium(cost, S[:h], D[:h + 1], D_mid[:h], inputs.initial_reserve,
                                                      inputs.target_ratio * X[h - 1]))
+        add("gap_equivalent_contribution_rate", h, equivalent_rate(basis, h, D, D_mid, inputs.initial_reserve))
     premiums = scaled_premiums(X - G, S, i, inputs.scaled_period, inputs.initial_reserve,
                                inputs.target_ratio if inputs.scaled_variant == "reserve_ratio" else None)
     for k, premium in enumerate(premiums):
         start = k * inputs.scaled_period
         add(f"scaled_premium_{years[0] + start}", min(inputs.scaled_period, n - start), premium)
+    equivalents = equivalent_scaled_premiums(basis, i, inputs.scaled_period, inputs.initial_reserve,
+                                             inputs.target_ratio if inputs.scaled_variant == "reserve_ratio" else None)
+    for k, premium in enumerate(equivalents):
+        start = k * inputs.scaled_period
+        add(f"scaled_premium_equivalent_{years[0] + start}", min(inputs.scaled_period, n - start), premium)
     for h in SUMMARISED_HORIZONS:
         if h > n:
             continue
@@ -293,14 +423,18 @@ def capital_values(pension, economy, scheme, reserve_start, earnings, engine: st
     i = economy.column("nominal_return")
     indexation = pension_indexation(rules, economy.column("average_wage_growth"), economy.column("cpi_inflation"))
     q = pension.death_probabilities
-    annuity_args = (i, indexation, q, engine)
-    factors = memoised("annuities", (economy, rules.indexation_wage_weight, q, engine), lambda: annuity_args,
-                       lambda: pension_annuities(*annuity_args))
-    in_payment = (pension.pension_amount[:-1] * factors).sum(axis=(1, 2, 3))
+    exits = pensioner_exit_rates(rules, scheme.assumptions, q.shape[-1])
+    annuity_args = (i, indexation, q, exits, engine)
+    factors = memoised("annuities", (economy, rules.indexation_wage_weight, q, rules.orphan_age_limit,
+                                     scheme.assumptions.remarriage, engine),
+                       lambda: annuity_args, lambda: pension_annuities(*annuity_args))
+    by_type = (pension.pension_amount[:-1] * factors).sum(axis=(2, 3))  # (n, 4)
+    in_payment = by_type.sum(axis=1)
     awards = pension.by_age["awards_amount"]  # by age at the end of the year: value at that age, half a year on
     terminal = (awards * factors).sum(axis=(1, 2, 3)) / np.sqrt(1.0 + i)
     F0 = reserve_start[0]
     columns = {"liability_pensions_in_payment": in_payment,
+               **{f"liability_{kind}_pensions": by_type[:, k] for k, kind in enumerate(PENSION_TYPES)},
                "funding_ratio_pensions_in_payment": reserve_start / in_payment,
                "terminal_funding_rate": terminal / earnings}
     rows = IndicatorRows()

@@ -412,6 +412,18 @@ def death_probabilities(population, assumptions: SchemeAssumptions) -> np.ndarra
     return memoised("death_probabilities", (survival, f), lambda: (survival, f), compute)
 
 
+def pensioner_exit_rates(rules: SchemeRules, assumptions: SchemeAssumptions, A: int) -> np.ndarray:
+    """(n, 4, 2, A) rates at which the pensioners of each type, sex and age on 1 January leave during the
+    year other than by death (of the survivors): widow(er)s the remarriage rate of their sex; orphans all
+    of those who reach the orphan age limit L_t during the year (aged L_t - 1 or more on 1 January);
+    none for old-age and invalidity pensioners."""
+    n = len(rules.orphan_age_limit)
+    out = np.zeros((n, 4, 2, A))
+    out[:, 2] = np.asarray(assumptions.remarriage, dtype=np.float64)[None, :, None]
+    out[:, 3] = (np.arange(A)[None, None, :] >= np.asarray(rules.orphan_age_limit)[:, None, None] - 1)
+    return out
+
+
 def age_rates(assumptions: SchemeAssumptions) -> np.ndarray:
     """The assumptions by sex and age as the kernels read them ((2, A) ``core.pension.AGE_DTYPE``)."""
     rates = np.zeros(assumptions.density.shape, dtype=kp.AGE_DTYPE)
@@ -568,7 +580,6 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     year["orphan_age_limit"] = rules.orphan_age_limit.astype(np.int64)
     year["indexation_next"] = np.r_[pension_index_rate[1:], pension_index_rate[-1]]
     sex = np.zeros(2, dtype=kp.SEX_DTYPE)
-    sex["remarriage"] = assume.remarriage
     sex["spouse_age_difference"] = assume.spouse_age_difference
     sex["orphan_age_gap"] = assume.orphan_age_gap
     year_sex = np.zeros((n, 2), dtype=kp.YEAR_SEX_DTYPE)
@@ -580,8 +591,9 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     awards, leaving = np.empty((n, len(kp.Money), 4, 2, A)), np.empty((n, len(kp.Leaving), 4, 2, A))
     wages, grants = np.empty((n, 2, A)), np.empty((n, 2))
     driver = kp.project_benefits_kernel if engine == "numba" else kp.project_benefits_reference
-    driver(year, year_sex, age_rates(assume), sex, death_probabilities(population, assume), history,
-           insured.actives_by_age, insured.exits, insured.tops, diag, in_payment, wages, awards, leaving, grants)
+    driver(year, year_sex, age_rates(assume), sex, death_probabilities(population, assume),
+           pensioner_exit_rates(rules, assume, A), history, insured.actives_by_age, insured.exits, insured.tops, diag,
+           in_payment, wages, awards, leaving, grants)
 
     by_age = dict(insured.by_age)
     by_age["awards_amount"] = awards[:, kp.Money.AMOUNT]  # (n, 4, 2, A) annual amount of the year's awards

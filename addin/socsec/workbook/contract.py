@@ -539,7 +539,11 @@ INDICATOR_LABELS = {
     "paygo_cost_rate_last_year": ("PAYG cost rate, last year", "0.00%"),
     "gap": ("General average premium, {h} years", "0.00%"),
     "gap_with_target": ("General average premium with target reserve, {h} years", "0.00%"),
+    "gap_equivalent_contribution_rate": ("Legislated contribution rate equivalent to the GAP (with collection, "
+                                         "subsidy and expense rules), {h} years", "0.00%"),
     "scaled_premium": ("Scaled premium, {h}-year period from {start}", "0.00%"),
+    "scaled_premium_equivalent": ("Legislated contribution rate equivalent to the scaled premium, {h}-year "
+                                  "period from {start}", "0.00%"),
     "summarised_income_rate": ("Summarised income rate, {h} years", "0.00%"),
     "summarised_cost_rate": ("Summarised cost rate, {h} years", "0.00%"),
     "actuarial_balance": ("Actuarial balance, {h} years", "0.00%"),
@@ -562,6 +566,9 @@ INDICATOR_LABELS = {
 
 def indicator_label(name: str, horizon: int) -> tuple[str, str]:
     """Label and Excel format of one row of the indicators table."""
+    if name.startswith("scaled_premium_equivalent_"):
+        label, fmt = INDICATOR_LABELS["scaled_premium_equivalent"]
+        return label.format(h=horizon, start=name.rsplit("_", 1)[1]), fmt
     if name.startswith("scaled_premium_"):
         label, fmt = INDICATOR_LABELS["scaled_premium"]
         return label.format(h=horizon, start=name.rsplit("_", 1)[1]), fmt
@@ -580,13 +587,19 @@ FINANCING_RESULT_ROWS = (
     ("reserve_end", "Reserve at 31 December (currency units)", "#,##0"),
     ("reserve_ratio", "Reserve ratio (years of expenditure)", "0.00"),
     ("paygo_cost_rate", "PAYG cost rate", "0.00%"),
-    ("general_average_premium", "General average premium, full horizon", "0.00%"),
+    ("general_average_premium", "General average premium, full horizon (cost basis: full collection, expenses "
+     "at the legislated rate)", "0.00%"),
+    ("gap_equivalent_contribution_rate", "Legislated contribution rate equivalent to the GAP, full horizon", "0.00%"),
     ("demographic_ratio", "Demographic ratio (pensioners / actives)", "0.000"),
     ("benefit_ratio", "Benefit ratio (average pension / average insurable earnings)", "0.000"),
     ("nominal_return", "Nominal investment return", "0.00%"),
     ("expenditure_percent_gdp", "Expenditure, % of GDP", "0.00%"),
     ("contributions_percent_gdp", "Contributions, % of GDP", "0.00%"),
     ("liability_pensions_in_payment", "Capital value of pensions in payment at 1 January (currency units)", "#,##0"),
+    ("liability_old_age_pensions", "  of which old-age pensions (currency units)", "#,##0"),
+    ("liability_invalidity_pensions", "  of which invalidity pensions (currency units)", "#,##0"),
+    ("liability_survivors_pensions", "  of which widow(er)s' pensions, remarriage allowed for (currency units)", "#,##0"),
+    ("liability_orphans_pensions", "  of which orphans' pensions, to the orphan age limit (currency units)", "#,##0"),
     ("funding_ratio_pensions_in_payment", "Funding ratio of pensions in payment (reserve at 1 January / their "
                                           "capital value)", "0.000"),
     ("terminal_funding_rate", "Terminal funding rate (capital value of new awards / insurable earnings)", "0.00%"),
