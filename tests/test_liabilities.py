@@ -95,7 +95,7 @@ def test_retirement_year_follows_the_legislated_schedule():
     assert retirement_year(60, normal) == 0  # already above: retires at once
     assert retirement_year(55, normal) == 4  # 60 in year 4 (2029)
     assert retirement_year(56, normal) == 3  # 60 in year 3, still the normal age then
-    assert retirement_year(57, normal) == 3  # 61 in year 3, above the 60 in force
+    assert retirement_year(57, normal) == 2  # 60 in year 2
     assert retirement_year(52, normal) == 10  # 62 in year 9 is below the 63 in force; 63 in year 10
     assert retirement_year(50, normal) == 14  # 64 in year 13 is too early (64 < 65 in force from year 13)
     assert retirement_year(20, normal) == 44  # after the horizon: the last age
