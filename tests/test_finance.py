@@ -6,11 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socsec.model.finance import replacement_rates
 from socsec.model.overrides import OverrideError, apply_overrides
 from socsec.model.scenarios import BASE, Scenario, SolveError, comparison_table, run_scenarios, solve_for
 from socsec.model.valuation import run_valuation
-from workbook_fixtures import small_inputs, valid_override_value
+from workbook_fixtures import small_inputs, small_scheme, valid_override_value
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +57,34 @@ def test_summarised_rates_and_balance_sheet_against_hand_sums(base):
     D_mid = D[:-1] / np.sqrt(1 + i)
     assets = fin.initial_reserve + np.sum(D_mid * (y["contributions"] + y["state_subsidy"]))
     liabilities = np.sum(D_mid * y["expenditure"])
-    assert indicator(base, "balance_sheet_ratio", h) == pytest.approx(assets / liabilities, rel=1e-12)
-    assert indicator(base, "balance_sheet_balance", h) == pytest.approx(assets - liabilities, rel=1e-12)
+    # closing liability: the pensions in payment on 1 January after the last year, valued with the last
+    # year's annuity factors and discounted to the valuation date
+    closing = D[h] * (base.pension.pension_amount[-1] * base_annuity_factors(base)[-1]).sum()
+    assert indicator(base, "balance_sheet_closing_liability", h) == pytest.approx(closing, rel=1e-12)
+    total = liabilities + closing
+    assert indicator(base, "balance_sheet_ratio", h) == pytest.approx(assets / total, rel=1e-12)
+    assert indicator(base, "balance_sheet_balance", h) == pytest.approx(assets - total, rel=1e-12)
+
+
+def test_sustainability_indicators_and_flag(base):
+    """The annual balance of the last year and its change over the last 10 years, the last year's reserve
+    ratio and rates; the flag is 1 exactly when the reserve falls in one of the last 10 years."""
+    from socsec.model.finance import sustainability_statement
+    y = base.finance.yearly
+    h = len(y)
+    balance = (y["contributions"] + y["state_subsidy"] - y["expenditure"]) / y["insurable_earnings"]
+    assert indicator(base, "annual_balance_last_year", h) == pytest.approx(balance.iloc[-1], rel=1e-12)
+    assert indicator(base, "annual_balance_change", 10) == pytest.approx(balance.iloc[-1] - balance.iloc[-10],
+                                                                          rel=1e-12)
+    assert indicator(base, "reserve_ratio_last_year", h) == pytest.approx(y["reserve_ratio"].iloc[-1], rel=1e-12)
+    falls = bool((y["reserve_end"].iloc[-10:].to_numpy() < y["reserve_start"].iloc[-10:].to_numpy()).any())
+    assert indicator(base, "reserve_falls_at_the_end", 10) == float(falls)
+    poor = run_valuation(apply_overrides(base.inputs, {"contribution_rate": 0.01}))
+    assert indicator(poor, "reserve_falls_at_the_end", 10) == 1.0
+    assert sustainability_statement(poor.finance, 2039).startswith("Not sustainable beyond 2039")
+    rich = run_valuation(apply_overrides(base.inputs, {"contribution_rate": 0.9}))
+    assert indicator(rich, "reserve_falls_at_the_end", 10) == 0.0
+    assert "does not fall" in sustainability_statement(rich.finance, 2039)
 
 
 def test_depletion_and_crossover_years():
@@ -73,17 +98,62 @@ def test_depletion_and_crossover_years():
     assert np.isnan(indicator(rich, "depletion_year", len(y)))
 
 
-def test_replacement_rates_by_hand(base):
-    """Full career with wage revaluation and a wage-following earner: accrual x service exactly."""
-    rules = base.inputs.pension.rules  # accrual 2% a year, no base percentage, ceiling 40,000
-    table = replacement_rates(rules, base.economy, base.population.years, offsets=(0,))
-    full = table[table.career.str.startswith("full career (40")]
-    assert full["replacement_rate"].tolist() == pytest.approx([0.02 * 40] * 2, rel=1e-12)
-    interrupted = table[table.career.str.startswith("interrupted")]
-    assert interrupted["replacement_rate"].tolist() == pytest.approx([0.02 * 24] * 2, rel=1e-12)
-    high = table[table.career.str.contains("high earner")]
-    wage = base.economy.macro["average_wage"][0]
-    assert high["replacement_rate"].iloc[0] == pytest.approx(0.8 * 40000 / (2 * wage), rel=1e-9)
+def test_replacement_rates_by_hand():
+    """A flat salary scale and wage revaluation: every past insurable wage revalued to the year of
+    retirement is today's, so the pension is accrual x service x today's wage (within the ceiling)."""
+    from dataclasses import replace as copy
+    pension = small_scheme()
+    flat = copy(pension, assumptions=copy(pension.assumptions, salary_scale=np.ones_like(pension.assumptions.salary_scale)))
+    v = run_valuation(small_inputs(pension=flat))
+    rules = flat.rules  # accrual 2% a year, no base percentage, ceiling 40,000 (wage-indexed)
+    table = v.finance.replacement
+    first = table[table.year == 2030]
+    G, wage = v.pension.gross_wage[0, 0, 20], v.economy.macro["average_wage"][0]
+    insured = v.pension.columns["insurable_earnings"][0] / v.pension.columns["service_credited"][0]
+
+    def row(start):
+        return first[first.career.str.startswith(start) & (first.sex == "male")].iloc[0]
+
+    reference = row("30 years")
+    assert reference["service"] == pytest.approx(30.0, rel=1e-12)  # half years at both ends, 29 whole
+    assert reference["replacement_rate"] == pytest.approx(0.02 * 30 * G / wage, rel=1e-12)
+    assert reference["replacement_rate_insured"] == pytest.approx(0.02 * 30 * G / insured, rel=1e-12)
+    assert (reference["ilo_c102"], reference["ilo_c128"]) == pytest.approx((0.40, 0.45))
+    interrupted = row("interrupted")
+    assert interrupted["service"] == pytest.approx(24.0, rel=1e-12)
+    assert interrupted["replacement_rate"] == pytest.approx(0.02 * 24 * G / wage, rel=1e-12)
+    assert (interrupted["ilo_c102"], interrupted["ilo_c128"]) == pytest.approx((0.40 * 24 / 30, 0.45 * 24 / 30))
+    high = row("full career, high")
+    density = flat.assumptions.density[0, 0]  # 0.9 at every age
+    assert high["service"] == pytest.approx(40 * density, rel=1e-12)
+    capped = min(2 * G, rules.earnings_ceiling[0])
+    assert high["replacement_rate"] == pytest.approx(0.02 * 40 * density * capped / (2 * wage), rel=1e-12)
+    assert np.isnan(high["replacement_rate_10_years"])  # the projection has 10 years only
+
+
+def test_replacement_benchmarks_follow_the_proportional_rule():
+    from socsec.model.finance import ilo_benchmark
+    assert ilo_benchmark(0.40, 30) == 0.40 and ilo_benchmark(0.40, 41) == 0.40
+    assert ilo_benchmark(0.40, 24) == pytest.approx(0.32) and ilo_benchmark(0.45, 15) == pytest.approx(0.225)
+    assert np.isnan(ilo_benchmark(0.40, 14.9))
+
+
+def test_replacement_rates_after_years_in_payment():
+    """After 10 and 20 years the pension has been indexed as pensions in payment are, year by year."""
+    from socsec.model.example_jordan import jordan_inputs
+    v = run_valuation(jordan_inputs())
+    macro, rules = v.economy.macro, v.inputs.pension.rules
+    table = v.finance.replacement
+    row = table[(table.year == 2050) & (table.sex == "female")].iloc[1]
+    t = 2050 - 2025
+    for later in (10, 20):
+        indexed = row["pension"]
+        for k in range(t + 1, t + later + 1):
+            w = rules.indexation_wage_weight[k]
+            indexed *= 1 + w * macro["average_wage_growth"][k] + (1 - w) * macro["cpi_inflation"][k]
+        assert row[f"replacement_rate_{later}_years"] == pytest.approx(indexed / macro["average_wage"][t + later],
+                                                                       rel=1e-12)
+    assert row["replacement_rate_20_years"] < row["replacement_rate_10_years"] < row["replacement_rate"]
 
 
 def test_scenarios_change_only_what_they_name_and_compare_side_by_side(base):
@@ -193,10 +263,11 @@ def test_finance_uses_the_reserve_ratio_variant(base):
     assert not np.allclose(a[rows]["value"], b[rows]["value"])
 
 
-def test_accrued_pensions_and_their_value_by_hand(base):
+def test_accrued_pensions_by_hand_and_the_funding_ratio(base):
     """Career average revalued with wages: the history before the base year follows the base-year
     age profile, so the accrued pension of (sex g, age x, service s) is accrual x s x the mean
-    base-year insurable wage of ages x-s .. x-1; its value is deferred to the normal age."""
+    base-year insurable wage of ages x-s .. x-1 (their value: tests/test_liabilities.py); the funding
+    ratio is the reserve over the pensions in payment and those rights."""
     scheme, pension = base.inputs.pension, base.pension
     assert scheme.rules.reference_earnings == "career_average" and scheme.rules.revaluation == "wages"
     accrued = pension.accrued_pension_base
@@ -205,22 +276,7 @@ def test_accrued_pensions_and_their_value_by_hand(base):
         want = scheme.rules.accrual_rate[0] * s * w0[g, x - s:x].mean()
         assert accrued[g, x, s] == pytest.approx(want, rel=1e-12)
     from socsec.model.finance import accrued_rights_value
-    qx = population_basis(base)
-    factors = base_annuity_factors(base)
-    macro = base.economy.macro
-    i, r = macro["nominal_return"][0], macro["average_wage_growth"][0]
-    total = 0.0
-    insured = pension.actives[0] + pension.inactive[0]
-    for g in range(2):
-        R = int(scheme.rules.normal_age[0][g])
-        for x in range(insured.shape[1]):
-            value = (insured[g, x] * accrued[g, x]).sum()
-            if x >= R:
-                total += value * factors[0, 0, g, x]
-                continue
-            survive = np.prod([1 - min(qx[0, g, y] * scheme.assumptions.mortality_factor[0][g], 1) for y in range(x, R)])
-            total += value * survive * ((1 + r) / (1 + i)) ** (R - x) * factors[0, 0, g, R]
-    assert accrued_rights_value(pension, base.economy, scheme, factors) == pytest.approx(total, rel=1e-12)
+    total = accrued_rights_value(pension, base.economy, scheme, base_annuity_factors(base))
     table = base.finance.indicators
     ratio = float(table[table.indicator == "funding_ratio_base_year"]["value"].iloc[0])
     in_payment = base.finance.yearly["liability_pensions_in_payment"][0]

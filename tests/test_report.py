@@ -101,9 +101,11 @@ def expected_summary_numbers(valuation) -> list[list[str]]:
     assert not np.isnan(crossover) and np.isnan(finance.indicator("depletion_year", n))  # the example's case
     rates = finance.replacement
     reference = rates[(rates["service"] == 30) & rates["career"].str.contains("average earner")]
-    by_year = reference.groupby("year")["replacement_rate"]
-    assert (by_year.max() == by_year.min()).all()  # men and women alike in the example: one rate a year
-    replacement = ["30"] + [x for y, r in by_year.first().items() for x in (pct(r, 1), str(y))]
+    by_year = reference.pivot_table(index="year", columns="sex", values="replacement_rate", sort=True)
+    same = all(pct(m, 1) == pct(f, 1) for m, f in zip(by_year["male"], by_year["female"]))
+    replacement = ["30"] + [x for y, r in by_year.iterrows()
+                            for x in ((pct(r["male"], 1),) if same else (pct(r["male"], 1), pct(r["female"], 1)))
+                            + (str(y),)]
     replacement += ["102", pct(rates["ilo_c102"].iloc[0], 1), "128", pct(rates["ilo_c128"].iloc[0], 1)]
     return [
         ["1", str(base), str(last)],
@@ -113,6 +115,7 @@ def expected_summary_numbers(valuation) -> list[list[str]]:
         [f"{at('demographic_ratio', base):.2f}", str(base), f"{at('demographic_ratio', last):.2f}", str(last)],
         gaps("gap"),
         [f"{valuation.inputs.finance.target_ratio:.2f}"] + gaps("gap_with_target"),
+        gaps("gap_equivalent_contribution_rate"),
         reserve,
         [str(int(crossover)), str(last)],
         replacement,
@@ -123,7 +126,7 @@ def expected_summary_numbers(valuation) -> list[list[str]]:
 def test_every_number_of_the_executive_summary_is_a_result_of_the_run(report, valuation):
     paragraphs = section_text(report, 1)
     assert [NUMBER.findall(text) for text in paragraphs] == expected_summary_numbers(valuation)
-    assert "(the crossover year)" in paragraphs[6] and "not exhausted" in paragraphs[6]
+    assert "(the crossover year)" in paragraphs[7] and "not exhausted" in paragraphs[7]
 
 
 def cells(table) -> list[list[str]]:
@@ -144,10 +147,13 @@ def table_after(document, caption_start: str):
 def test_gap_and_scenario_tables_hold_the_indicators(report, valuation):
     finance = valuation.finance
     gap = cells(table_after(report, "Table 6.1."))
-    assert gap[0] == ["Period", "General average premium", "General average premium with target reserve"]
+    assert gap[0] == ["Period", "General average premium", "General average premium with target reserve",
+                      "Legislated contribution rate equivalent to the GAP (with collection, subsidy and expense "
+                      "rules)"]
     rows = {row[0].split(" ")[0]: row[1:] for row in gap[1:]}
     for h in (10, 25, 50, 75, 76):
-        assert rows[str(h)] == [pct(finance.indicator("gap", h)), pct(finance.indicator("gap_with_target", h))]
+        assert rows[str(h)] == [pct(finance.indicator(name, h))
+                                for name in ("gap", "gap_with_target", "gap_equivalent_contribution_rate")]
     scenarios = cells(table_after(report, "Table 7.2."))
     names = ["base"] + [s.name for s in read_workbook(EXAMPLE).scenarios]
     assert scenarios[0] == ["Indicator"] + names

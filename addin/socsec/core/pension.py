@@ -602,6 +602,14 @@ class Money(IntEnum):
     AMOUNT = 1
 
 
+class Wage(IntEnum):
+    """Axis of the wages of an active by sex and age: the gross wage and the insurable wage (its
+    expectation within the ceiling and floor)."""
+
+    GROSS = 0
+    INSURABLE = 1
+
+
 class Leaving(IntEnum):
     """Axis of the pensioners who leave during the year."""
 
@@ -679,16 +687,17 @@ def clipped_lognormal_mean_reference(mean, cv, floor, ceiling):
 
 
 def insurable_wage_reference(actives, salary, average_wage, cv, floor, ceiling):
-    """Average insurable wage of an active by sex and age (2, A) in one year (numpy).
+    """Gross and insurable wages of an active by sex and age (2, 2, A), :class:`Wage`, in one year (numpy).
 
     The gross wage ``average_wage x salary[g, x] / norm``, with ``norm`` the salary scale averaged
     over the actives by sex and age (2, A) on 1 January (the plain mean of the scale when there is
-    none), so that the actives' mean gross wage is ``average_wage``; then the ceiling and floor of
-    :func:`clipped_lognormal_mean_reference`.
+    none), so that the actives' mean gross wage is ``average_wage``; the insurable wage is its mean
+    within the ceiling and floor (:func:`clipped_lognormal_mean_reference`).
     """
     total = actives.sum()
     norm = np.sum(actives * salary) / total if total > 0 else np.mean(salary)
-    return clipped_lognormal_mean_reference(average_wage * salary / norm, cv, floor, ceiling)
+    gross = average_wage * salary / norm
+    return np.stack([gross, clipped_lognormal_mean_reference(gross, cv, floor, ceiling)])
 
 
 @njit(cache=True)
@@ -941,7 +950,7 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
     (n, 2, A) and the packed exits (n, cells, 4).  Outputs (every cell written; in_payment's row 0,
     the base year, is an input): diag (H + n + 1, 2, A) (row 0 is 0); in_payment (n + 1, 2, 4, 2, A)
     pensioners on 1 January and their annual pensions by :class:`Money`, type, sex and age; wages
-    (n, 2, A); awards (n, 2, 4, 2, A) by :class:`Money`; leaving (n, 2, 4, 2, A) by :class:`Leaving`;
+    (n, 2, 2, A) by :class:`Wage`; awards (n, 2, 4, 2, A) by :class:`Money`; leaving (n, 2, 4, 2, A) by :class:`Leaving`;
     grants (n, 2) number and amount.
     """
     n = year.shape[0]
@@ -954,7 +963,6 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
         for x in range(A):
             mean_salary += salary[g, x]
     mean_salary /= 2 * A
-    gross = np.empty((2, A))
     death_number = np.empty((2, A))
     death_pension = np.empty((2, A))
     share = np.empty(A)  # accrued share of reference earnings by whole years of service
@@ -974,23 +982,24 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
                 total += c
                 weighted += c * salary[g, x]
         norm = weighted / total if total > 0.0 else mean_salary
+        gross, insurable = wages[t, Wage.GROSS], wages[t, Wage.INSURABLE]
         for g in range(2):
             for x in range(A):
                 gross[g, x] = y.average_wage * salary[g, x] / norm
-        clipped_lognormal_mean_kernel(gross, y.earnings_cv, y.earnings_floor, y.earnings_ceiling, wages[t])
+        clipped_lognormal_mean_kernel(gross, y.earnings_cv, y.earnings_floor, y.earnings_ceiling, insurable)
         if t == 0:
             diag[0] = 0.0
             for h in range(h0):
                 for g in range(2):
-                    diag[h + 1, g, 0] = wages[0, g, 0] * history[h]
+                    diag[h + 1, g, 0] = wages[0, Wage.INSURABLE, g, 0] * history[h]
                     for x in range(1, A):
-                        diag[h + 1, g, x] = wages[0, g, x] * history[h] + diag[h, g, x - 1]
+                        diag[h + 1, g, x] = wages[0, Wage.INSURABLE, g, x] * history[h] + diag[h, g, x - 1]
         h_now = h0 + t + 1
         revaluation = y.revaluation_index
         for g in range(2):
-            diag[h_now, g, 0] = wages[t, g, 0] / revaluation
+            diag[h_now, g, 0] = insurable[g, 0] / revaluation
             for x in range(1, A):
-                diag[h_now, g, x] = wages[t, g, x] / revaluation + diag[h_now - 1, g, x - 1]
+                diag[h_now, g, x] = insurable[g, x] / revaluation + diag[h_now - 1, g, x - 1]
 
         # the awards of the insured who leave, by service at the exit
         rate, base_percent, base_years = y.accrual_rate, y.accrual_base_percent, y.accrual_base_years
@@ -1002,7 +1011,7 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
             for x in range(A):
                 x1 = x + 1 if x < omega else omega
                 adjust, deferred, credit = award_adjustments(x, nra, y, y.service_credit)
-                wage = wages[t, g, x]
+                wage = insurable[g, x]
                 last = tops[t, g, x]
                 width = min(last + 2, A) if last >= 0 else 0
                 cell_exits = exits[t, cell:cell + width]
@@ -1081,13 +1090,14 @@ def project_benefits_reference(year, year_sex, rates, sex, q, other_exits, histo
         if t == 0:
             diag[0] = 0.0
             for h in range(h0):
-                push_cohort_sums(diag, h, wages[0] * history[h])
-        push_cohort_sums(diag, h0 + t, wages[t] / y["revaluation_index"])
+                push_cohort_sums(diag, h, wages[0, Wage.INSURABLE] * history[h])
+        push_cohort_sums(diag, h0 + t, wages[t, Wage.INSURABLE] / y["revaluation_index"])
         periods = np.maximum(service, 1)
         if y["reference_period"] > 0:
             periods = np.minimum(periods, y["reference_period"])
         old_n, old_amt, inv_n, inv_amt, deaths_n, deaths_base, grants[t] = awards_reference(
-            exits_by_cell(exits[t], tops[t]), diag, h0 + t + 1, periods, y["revaluation_index"], wages[t],
+            exits_by_cell(exits[t], tops[t]), diag, h0 + t + 1, periods, y["revaluation_index"],
+            wages[t, Wage.INSURABLE],
             year_sex[t]["normal_age"], y)
         awards[t] = 0.0
         awards[t, :, 0] = old_n, old_amt

@@ -495,8 +495,8 @@ def book_state(source) -> _BookState:
 
 
 # financing indicators whose value for horizon h depends on the first h years only
-FIRST_YEARS_INDICATORS = ("gap", "gap_with_target", "summarised_income_rate", "summarised_cost_rate",
-                          "actuarial_balance")
+FIRST_YEARS_INDICATORS = ("gap", "gap_with_target", "gap_equivalent_contribution_rate", "summarised_income_rate",
+                          "summarised_cost_rate", "actuarial_balance")
 NO_VALUE = "none"  # what SOCSEC_INDICATOR shows for an indicator without a value (e.g. a reserve never depleted)
 
 

@@ -47,8 +47,14 @@ from socsec.model.pension import CONTRIBUTION_RULES, PENSION_TYPES, pension_inde
 
 HORIZONS = (10, 25, 50, 75)
 SUMMARISED_HORIZONS = (25, 50, 75)
-ILO_C102_OLD_AGE = 0.40  # Convention 102: 40% after 30 years of contributions
-ILO_C128_OLD_AGE = 0.45  # Convention 128: 45% after 30 years
+# ILO Social Security (Minimum Standards) Convention, 1952 (No. 102), Art. 28-29 and Schedule to Part XI:
+# 40% of the reference wage after 30 years of contributions; Invalidity, Old-Age and Survivors' Benefits
+# Convention, 1967 (No. 128), Art. 26-29 and Schedule: 45%.  A shorter qualifying period of at least
+# 15 years (C102 Art. 29(2)) gets a proportionally reduced benefit (docs/methodology.md section 10.5).
+ILO_C102_OLD_AGE = 0.40
+ILO_C128_OLD_AGE = 0.45
+ILO_REFERENCE_YEARS = 30
+ILO_MINIMUM_YEARS = 15
 
 
 @dataclass(frozen=True)
@@ -387,20 +393,19 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: str
         add("summarised_income_rate", h, income_rate)
         add("summarised_cost_rate", h, cost_rate)
         add("actuarial_balance", h, income_rate - cost_rate)
-    assets = inputs.initial_reserve + np.sum(D_mid * (C + G))
-    liabilities = np.sum(D_mid * X)
-    add("balance_sheet_assets", n, assets, "currency units")
-    add("balance_sheet_liabilities", n, liabilities, "currency units")
-    add("balance_sheet_balance", n, assets - liabilities, "currency units")
-    add("balance_sheet_ratio", n, assets / liabilities, "assets / liabilities")
     add("reserve_ratio_first_year", 1, F[1] / X[0], "years of expenditure")
     add("minimum_reserve_ratio", n, np.min(F[1:] / X), "years of expenditure")
+    sustainability_rows(add, F, C + G - X, S, X, rules.contribution_rate)
+    balance = {"assets": inputs.initial_reserve + np.sum(D_mid * (C + G)), "liabilities": np.sum(D_mid * X),
+               "discount_end": D[n]}
     rule_values = tuple(getattr(rules, f.name) for f in fields(rules) if f.name not in CONTRIBUTION_RULES)
     return FinanceProjection(
-        columns, rows.table, lambda: capital_values(pension, economy, scheme, F[:-1], S, engine),
-        lambda: memoised("replacement", (economy, *rule_values),
-                          lambda: [years, *(economy.column(c) for c in REPLACEMENT_MACRO), *rule_values],
-                          lambda: replacement_rates(rules, economy, years)))
+        columns, rows.table, lambda: capital_values(pension, economy, scheme, F[:-1], S, balance, engine),
+        lambda: memoised("replacement", (economy, pension.gross_wage, scheme.assumptions.density, *rule_values),
+                          lambda: [years, *(economy.column(c) for c in REPLACEMENT_MACRO), *rule_values,
+                                   pension.gross_wage, scheme.assumptions.density, s["insurable_earnings"],
+                                   s["service_credited"]],
+                          lambda: replacement_rates(rules, scheme.assumptions, economy, pension, years)))
 
 
 class IndicatorRows:
@@ -415,10 +420,13 @@ class IndicatorRows:
             column.append(item)
 
 
-def capital_values(pension, economy, scheme, reserve_start, earnings, engine: str = "numba") -> tuple[dict, dict]:
+def capital_values(pension, economy, scheme, reserve_start, earnings, balance: dict,
+                   engine: str = "numba") -> tuple[dict, dict]:
     """Capital values of pensions (module docstring): (yearly columns, indicator rows) of the liability
-    for pensions in payment, the funding ratios and the terminal funding rate.  ``reserve_start``:
-    the reserve at 1 January of each year; ``earnings``: insurable earnings of each year."""
+    for pensions in payment, the funding ratios, the terminal funding rate and the open-group balance
+    sheet with its closing liability (:func:`balance_sheet_rows`).  ``reserve_start``: the reserve at
+    1 January of each year; ``earnings``: insurable earnings of each year; ``balance``: the assets and
+    liabilities of the balance sheet over the horizon and the discount factor of its end."""
     rules = scheme.rules
     i = economy.column("nominal_return")
     indexation = pension_indexation(rules, economy.column("average_wage_growth"), economy.column("cpi_inflation"))
@@ -443,76 +451,166 @@ def capital_values(pension, economy, scheme, reserve_start, earnings, engine: st
     rows.add("funding_ratio_base_year", 1, F0 / (in_payment[0] + accrued), "reserve / accrued liability")
     rows.add("funding_ratio_pensions_in_payment_first_year", 1, F0 / in_payment[0], "reserve / liability")
     rows.add("terminal_funding_rate_first_year", 1, terminal[0] / earnings[0])
+    closing = float((pension.pension_amount[-1] * factors[-1]).sum())  # on 1 January after the last year
+    balance_sheet_rows(rows.add, len(earnings), balance["assets"], balance["liabilities"],
+                       balance["discount_end"] * closing)
     return columns, rows.table
 
 
-# Stylised careers: (name, relative earnings, density, years of the career before the normal age)
+def balance_sheet_rows(add, n: int, assets: float, liabilities: float, closing: float):
+    """The open-group balance sheet over the n years of the horizon (docs/methodology.md section 10.4):
+    assets = F_0 + PV(contributions + subsidy); liabilities = PV(expenditure) + the closing liability,
+    the present value of the capital value, on 1 January after the last year, of the pensions then in
+    payment (what the cash flows of the horizon leave unpaid to those already pensioners; the rights
+    the insured have accrued by then are not counted); balance and ratio of the two."""
+    total = liabilities + closing
+    add("balance_sheet_assets", n, assets, "currency units")
+    add("balance_sheet_liabilities", n, liabilities, "currency units")
+    add("balance_sheet_closing_liability", n, closing, "currency units")
+    add("balance_sheet_balance", n, assets - total, "currency units")
+    add("balance_sheet_ratio", n, assets / total, "assets / liabilities")
+
+
+SUSTAINABILITY_YEARS = 10  # the last years of the horizon whose trend the sustainability indicators show
+
+
+def sustainability_rows(add, reserve, net, earnings, expenditure, contribution_rate):
+    """Indicators of the trend at the end of the horizon (US SSA Trustees' and CPP reports' tests of
+    sustainability; docs/methodology.md section 10.4): the annual balance (contributions, subsidy less
+    expenditure, over insurable earnings) of the last year and its change over the last 10 years; the
+    reserve ratio, PAYG cost rate and contribution rate of the last year; and a flag, 1 when the reserve
+    falls (F_{t+1} < F_t) in any of the last 10 years: not sustainable beyond the horizon at the
+    legislated rate."""
+    n = len(net)
+    k = min(SUSTAINABILITY_YEARS, n)
+    balance = net / earnings
+    add("annual_balance_last_year", n, balance[-1])
+    add("annual_balance_change", k, balance[-1] - balance[-k])
+    add("reserve_ratio_last_year", n, reserve[-1] / expenditure[-1], "years of expenditure")
+    add("contribution_rate_last_year", n, contribution_rate[-1])
+    add("reserve_falls_at_the_end", k, float(np.any(reserve[-k:] < reserve[-k - 1:-1])), "1 = yes, 0 = no")
+
+
+def sustainability_statement(finance, last_year: int) -> str:
+    """The plain statement of the flag of :func:`sustainability_rows` for the Indicators sheet."""
+    table = finance.indicators
+    row = table[table["indicator"] == "reserve_falls_at_the_end"].iloc[0]
+    first = last_year - int(row["horizon"]) + 1
+    if row["value"] > 0:
+        return (f"Not sustainable beyond {last_year}: the reserve falls in the last years of the projection "
+                f"({first}-{last_year}) at the legislated contribution rate.")
+    return f"The reserve does not fall in the last years of the projection ({first}-{last_year})."
+
+
+# Stylised careers: (name, earnings relative to the average gross wage of their sex and age, density of
+# contributions (None: the scheme's density by age and sex), years from entry to the normal retirement age)
 CAREERS = (
-    ("full career (40 years), average earner", 1.0, 1.0, 40),
-    ("30 years, average earner (ILO C102/C128 reference)", 1.0, 1.0, 30),
+    ("full career (40 years), average earner, the scheme's density", 1.0, None, 40),
+    ("30 years of contributions, average earner (ILO C102/C128 reference)", 1.0, 1.0, ILO_REFERENCE_YEARS),
     ("interrupted career (40 years at density 0.6)", 1.0, 0.6, 40),
-    ("full career, low earner (50% of average)", 0.5, 1.0, 40),
-    ("full career, high earner (200% of average)", 2.0, 1.0, 40),
+    ("full career, low earner (50% of average), the scheme's density", 0.5, None, 40),
+    ("full career, high earner (200% of average), the scheme's density", 2.0, None, 40),
 )
+IN_PAYMENT_YEARS = (10, 20)  # replacement rates after these years in payment
 
 
 REPLACEMENT_MACRO = ("average_wage", "average_wage_growth", "wage_index", "cpi_index", "cpi_inflation")
 
 
-def replacement_rates(rules, economy, years, offsets=(0, 25, 50)) -> pd.DataFrame:
-    """Theoretical replacement rates of stylised careers retiring at the normal age.
+def ilo_benchmark(level: float, service: float) -> float:
+    """The minimum replacement rate of an ILO convention for ``service`` years of contributions: ``level``
+    after 30 years or more, in proportion for 15 to 30 years (``level x service / 30``), none (NaN)
+    below 15 years."""
+    if service < ILO_MINIMUM_YEARS:
+        return math.nan
+    return level * min(service, ILO_REFERENCE_YEARS) / ILO_REFERENCE_YEARS
 
-    A person earning ``relative x`` the average wage every year of a career of ``length`` calendar
-    years ending at the normal retirement age of year t, contributing a share ``density`` of each
-    year: service = density x length; insurable wage of each past year = min(relative x average
-    wage, ceiling); reference earnings = their average, revalued to t with the revaluation index
-    (or over the last n years, as the rules say); pension = clamp(accrued share(service) x
-    reference, minimum, maximum); replacement rate = pension / (relative x average wage of t).
-    Years before the base year use the base-year wage growth backwards.  Compared with ILO
-    Convention 102 (40% after 30 years) and 128 (45%).
+
+def replacement_rates(rules, assumptions, economy, pension, years, offsets=(0, 25, 50)) -> pd.DataFrame:
+    """Theoretical replacement rates of stylised careers retiring at the normal age (docs/methodology.md
+    section 10.5).
+
+    A person of sex g retiring in year t at the birthday of the normal age R (section 9.3) after a
+    career of L years entered at the birthday R - L: calendar years j = t - L .. t, the first and the
+    last counted half, at ages R - 1 - (t - j) on 1 January.  In each the person earns ``relative`` x the
+    average gross wage of an active of that sex and age (the scheme's salary scale and wage level,
+    ``pension.gross_wage``; years before the base year moved back with the base-year wage growth),
+    insurable within the ceiling and floor of the year, and contributes the density of the career (the
+    scheme's by age, or a fixed one): service = sum of half/whole years x density; reference earnings
+    = the density-weighted average of the insurable wages of the career (or of its last n calendar
+    years, as the rules say), revalued to t; pension = clamp(accrued share(service) x reference,
+    minimum, maximum) when the service reaches the minimum for an old-age pension, else 0.
+
+    Replacement rates: the pension over the person's level ``relative`` times the economy's average wage
+    of year t (``replacement_rate``) or times the insured's average insurable earnings per year of
+    contributions, S_t / service credited (``replacement_rate_insured``); the same after 10 and 20 years
+    in payment, the pension indexed as pensions in payment are, over the wages of those years (NaN past
+    the horizon).  Benchmarks:
+    :func:`ilo_benchmark` for the career's service (columns ``ilo_c102``, ``ilo_c128``).
     """
+    n = len(years)
     macro = economy.macro[list(REPLACEMENT_MACRO)]  # the only columns read (the memo key of project_finance)
     wage = macro["average_wage"].to_numpy()
     growth = macro["average_wage_growth"].to_numpy()
     index = {"wages": macro["wage_index"].to_numpy(), "prices": macro["cpi_index"].to_numpy(),
-             "none": np.ones(len(years))}[rules.revaluation]
-    index_growth = {"wages": growth, "prices": macro["cpi_inflation"].to_numpy(),
-                    "none": np.zeros(len(years))}[rules.revaluation]
+             "none": np.ones(n)}[rules.revaluation]
+    index_growth = {"wages": growth, "prices": macro["cpi_inflation"].to_numpy(), "none": np.zeros(n)}[rules.revaluation]
     ceiling_index = macro["wage_index" if rules.ceiling_indexation == "wages" else "cpi_index"].to_numpy()
     indexation = pension_indexation(rules, growth, macro["cpi_inflation"].to_numpy())
     pension_index = np.cumprod(np.r_[1.0, 1.0 + indexation[1:]])
+    insured_wage = pension.columns["insurable_earnings"] / pension.columns["service_credited"]
+    A = pension.gross_wage.shape[2]
 
     def at(series, rates, k):  # values of a yearly series at year indices k (k < 0: extrapolated back)
         k = np.asarray(k)
         return np.where(k >= 0, series[np.maximum(k, 0)], series[0] * (1.0 + rates[0]) ** np.minimum(k, 0))
 
-    rows = {name: [] for name in ("year", "career", "sex", "normal_retirement_age", "service", "replacement_rate")}
-    longest = max(length for _, _, _, length in CAREERS)
-    for t in (offset for offset in offsets if offset < len(years)):
-        n_base = rules.accrual_base_years[t]
-        k = np.arange(t - longest + 1, t + 1)  # the years of the longest career; shorter ones are its end
-        average_wages = at(wage, growth, k)
-        ceilings = rules.earnings_ceiling[np.maximum(k, 0)] * at(ceiling_index, growth, k)
-        past_index = at(index, index_growth, k)
-        for name, relative, density, length in CAREERS:
-            first = t - length + 1
-            if rules.reference_earnings == "last_years":
-                first = max(first, t - int(rules.reference_years[t]) + 1)
-            part = slice(first - k[0], None)
-            wages, ceiling = relative * average_wages[part], ceilings[part]
-            insurable = np.where(ceiling > 0, np.minimum(wages, ceiling), wages)
-            reference = float(np.mean(insurable * index[t] / past_index[part]))
-            service = density * length
-            share = (rules.accrual_base_percent[t] * min(service, n_base) / n_base if n_base > 0 else 0.0) \
-                + rules.accrual_rate[t] * max(service - n_base, 0.0)
-            pension = share * reference if service >= rules.min_service_old_age[t] else 0.0
-            if pension > 0:
-                pension = max(pension, rules.min_pension[t] * pension_index[t])
-                if rules.max_pension[t] > 0:
-                    pension = min(pension, rules.max_pension[t] * pension_index[t])
-            for g, sex in enumerate(("male", "female")):
-                for column, value in (("year", int(years[t])), ("career", name), ("sex", sex),
-                                      ("normal_retirement_age", int(rules.normal_age[t][g])), ("service", service),
-                                      ("replacement_rate", pension / (relative * wage[t]))):
+    rows = {name: [] for name in ("year", "career", "sex", "normal_retirement_age", "service", "pension",
+                                  "replacement_rate", "replacement_rate_insured",
+                                  *(f"replacement_rate{who}_{k}_years" for who in ("", "_insured")
+                                    for k in IN_PAYMENT_YEARS), "ilo_c102", "ilo_c128")}
+    for t in (offset for offset in offsets if offset < n):
+        for g, sex in enumerate(("male", "female")):
+            R = int(rules.normal_age[t][g])
+            for name, relative, density, length in CAREERS:
+                k = np.arange(t - length, t + 1)  # calendar years of the career
+                weight = np.ones(len(k))
+                weight[[0, -1]] = 0.5  # entered and left at the birthday
+                ages = np.clip(R - 1 - (t - k), 0, A - 1)
+                dens = assumptions.density[g, ages] if density is None else np.full(len(k), density)
+                paid = weight * dens
+                gross = relative * np.where(k >= 0, pension.gross_wage[np.maximum(k, 0), g, ages],
+                                            pension.gross_wage[0, g, ages] * (1.0 + growth[0]) ** np.minimum(k, 0))
+                year_rules = np.maximum(k, 0)
+                ceiling = rules.earnings_ceiling[year_rules] * at(ceiling_index, growth, k)
+                floor = rules.earnings_floor[year_rules] * at(ceiling_index, growth, k)
+                insurable = np.where(ceiling > 0, np.minimum(gross, ceiling), gross)
+                insurable = np.where(floor > 0, np.maximum(insurable, floor), insurable)
+                revalued = insurable * index[t] / at(index, index_growth, k)
+                counted = paid if rules.reference_earnings == "career_average" else \
+                    paid * (k > t - int(rules.reference_years[t]))
+                reference = float(np.sum(counted * revalued) / np.sum(counted)) if counted.sum() > 0 else 0.0
+                service = float(paid.sum())
+                n_base = rules.accrual_base_years[t]
+                share = (rules.accrual_base_percent[t] * min(service, n_base) / n_base if n_base > 0 else 0.0) \
+                    + rules.accrual_rate[t] * max(service - n_base, 0.0)
+                amount = share * reference if service >= rules.min_service_old_age[t] else 0.0
+                if amount > 0:
+                    amount = max(amount, rules.min_pension[t] * pension_index[t])
+                    if rules.max_pension[t] > 0:
+                        amount = min(amount, rules.max_pension[t] * pension_index[t])
+                values = {"year": int(years[t]), "career": name, "sex": sex, "normal_retirement_age": R,
+                          "service": service, "pension": amount, "replacement_rate": amount / (relative * wage[t]),
+                          "replacement_rate_insured": amount / (relative * insured_wage[t]),
+                          "ilo_c102": ilo_benchmark(ILO_C102_OLD_AGE, service),
+                          "ilo_c128": ilo_benchmark(ILO_C128_OLD_AGE, service)}
+                for later in IN_PAYMENT_YEARS:
+                    inside = t + later < n
+                    indexed = amount * pension_index[t + later] / pension_index[t] if inside else math.nan
+                    values[f"replacement_rate_{later}_years"] = (indexed / (relative * wage[t + later])
+                                                                 if inside else math.nan)
+                    values[f"replacement_rate_insured_{later}_years"] = (indexed / (relative * insured_wage[t + later])
+                                                                         if inside else math.nan)
+                for column, value in values.items():
                     rows[column].append(value)
-    return pd.DataFrame({**rows, "ilo_c102": ILO_C102_OLD_AGE, "ilo_c128": ILO_C128_OLD_AGE})
+    return pd.DataFrame(rows)

@@ -305,6 +305,7 @@ class PensionProjection:
     pensioners: np.ndarray  # (n + 1, 4, 2, A)
     pension_amount: np.ndarray  # (n + 1, 4, 2, A) total annual pension in payment
     insurable_wage: np.ndarray  # (n, 2, A) average insurable wage of an active
+    gross_wage: np.ndarray  # (n, 2, A) average gross wage of an active (salary scale x wage level)
     columns: dict = field(repr=False)  # the yearly summary, column name -> (n,) values
     actual: dict = field(repr=False)  # the scheme's accounts of the base year (calibration)
     make_accrued_pension_base: Callable[[], np.ndarray] = field(repr=False)
@@ -589,7 +590,7 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     in_payment[0, kp.Money.NUMBER] = base_number
     in_payment[0, kp.Money.AMOUNT] = base_number * base_average
     awards, leaving = np.empty((n, len(kp.Money), 4, 2, A)), np.empty((n, len(kp.Leaving), 4, 2, A))
-    wages, grants = np.empty((n, 2, A)), np.empty((n, 2))
+    wages, grants = np.empty((n, len(kp.Wage), 2, A)), np.empty((n, 2))
     driver = kp.project_benefits_kernel if engine == "numba" else kp.project_benefits_reference
     driver(year, year_sex, age_rates(assume), sex, death_probabilities(population, assume),
            pensioner_exit_rates(rules, assume, A), history, insured.actives_by_age, insured.exits, insured.tops, diag,
@@ -620,7 +621,7 @@ def _projection(inputs, years, insured, in_payment, wages, by_age, awards, leavi
         totals = kp.type_totals_reference(in_payment, awards, leaving)
     number, in_pay, given, awarded, deaths, exits, paid, average_number = np.moveaxis(totals, -1, 0)  # (n, 4)
     average_actives = insured.average_actives
-    earnings = (contributor_years(insured, assume.density) * wages).sum(axis=(1, 2))
+    earnings = (contributor_years(insured, assume.density) * wages[:, kp.Wage.INSURABLE]).sum(axis=(1, 2))
     benefits = paid.sum(axis=1) + grants[:, 1]
     average_actives_total = average_actives.sum(axis=(1, 2))
     columns = {
@@ -650,7 +651,8 @@ def _projection(inputs, years, insured, in_payment, wages, by_age, awards, leavi
         flows = dict(flows, entrants=by_age["entrants"], to_inactive=by_age["to_inactive"],
                      reactivated=by_age["reactivated"], credited=by_age["credited"])
     return PensionProjection(years=years, insured=insured, pensioners=in_payment[:, kp.Money.NUMBER],
-                             pension_amount=in_payment[:, kp.Money.AMOUNT], insurable_wage=wages,
+                             pension_amount=in_payment[:, kp.Money.AMOUNT], insurable_wage=wages[:, kp.Wage.INSURABLE],
+                             gross_wage=wages[:, kp.Wage.GROSS],
                              columns={"year": years, **columns}, actual=inputs.actual,
                              make_accrued_pension_base=make_accrued_pension_base, death_probabilities=q,
                              by_age=by_age, flows=flows)

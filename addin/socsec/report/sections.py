@@ -299,13 +299,15 @@ def financing_section(valuation) -> tuple:
 
 def replacement_table(replacement) -> Table:
     wide = replacement.pivot_table(index=["career", "sex"], columns="year", values="replacement_rate", sort=False)
+    minima = replacement.groupby(["career", "sex"], sort=False)[["ilo_c102", "ilo_c128"]].first()
     rows = tuple((f"{career}, {sex}",) + tuple(percent(v, 1) for v in values)
+                 + tuple(percent(v, 1) if v == v else "none" for v in minima.loc[(career, sex)])
                  for (career, sex), values in zip(wide.index, wide.to_numpy()))
-    c102, c128 = replacement["ilo_c102"].iloc[0], replacement["ilo_c128"].iloc[0]
     return Table("Theoretical replacement rates of stylised careers, by year of retirement",
-                 ("Career",) + tuple(str(int(y)) for y in wide.columns), rows,
-                 f"Pension at the normal retirement age / final wage. Minima for 30 years of contributions: ILO "
-                 f"Convention No. 102 {percent(c102, 1)}, Convention No. 128 {percent(c128, 1)}.")
+                 ("Career",) + tuple(str(int(y)) for y in wide.columns) + ("ILO C102 minimum", "ILO C128 minimum"),
+                 rows, "Pension at the normal retirement age over the career's earnings level times the economy's "
+                 "average wage of the year of retirement. The minima of ILO Conventions No. 102 (40%) and No. 128 "
+                 "(45%) hold after 30 years of contributions and in proportion from 15 years (none below).")
 
 
 # --- 7. Scenarios ---------------------------------------------------------------------------------

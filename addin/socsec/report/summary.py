@@ -25,6 +25,11 @@ GAP_FINDINGS = (
             "over the period, is {values}."),
     ("gap_with_target", "With a reserve of {target} years of expenditure left at the end of the period, "
                         "the GAP is {values}."),
+    ("gap_equivalent_contribution_rate", "The GAP assumes every contribution collected and the administrative "
+                                         "expenses of the legislated rate; the legislated contribution rate that "
+                                         "balances the same equation under the collection, subsidy and expense "
+                                         "rules of the scheme, to compare with the contribution rate in force, is "
+                                         "{values}."),
 )
 
 
@@ -147,9 +152,9 @@ def replacement_finding(replacement) -> str | None:
     c102, c128 = float(rows["ilo_c102"].iloc[0]), float(rows["ilo_c128"].iloc[0])
     by_year = rows.pivot_table(index="year", columns="sex", values="replacement_rate", sort=True)
     same = all(percent(m, 1) == percent(f, 1) for m, f in zip(by_year["male"], by_year["female"]))
-    parts = [f"{percent(r['male'], 1)}{' of the final wage' if k == 0 else ''} in {y}" if same else
+    parts = [f"{percent(r['male'], 1)}{' of the average wage' if k == 0 else ''} in {y}" if same else
              f"{percent(r['male'], 1)} for men and {percent(r['female'], 1)} for women"
-             f"{' of the final wage' if k == 0 else ''} in {y}"
+             f"{' of the average wage' if k == 0 else ''} in {y}"
              for k, (y, r) in enumerate(by_year.iterrows())]
     rates = by_year.to_numpy()
     if rates.min() >= c128:

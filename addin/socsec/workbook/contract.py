@@ -527,8 +527,10 @@ FINANCE_RESULTS = (
                 "PAYG cost rate, general average premium (GAP) by horizon, scaled premiums, summarised "
                 "income and cost rates, actuarial balance, balance sheet, depletion and crossover years."),
     ResultTable("out_replacement", "Indicators", "Theoretical replacement rates of stylised careers",
-                "pension / final wage", "Pension at the normal retirement age of the year over the final "
-                "wage, against ILO Convention 102 (40% after 30 years) and 128 (45%)."),
+                "pension / reference wage", "Pension at the normal retirement age of the year (salary scale and "
+                "density of the scheme) over the career's level times the economy's average wage, or times the "
+                "insured's average insurable earnings, at award and after 10 and 20 years in payment; against "
+                "ILO Conventions 102 (40%) and 128 (45%) after 30 years, in proportion from 15 years."),
 )
 
 # Labels of the indicators table (model.finance indicators): name -> (label, Excel number format)
@@ -549,8 +551,17 @@ INDICATOR_LABELS = {
     "actuarial_balance": ("Actuarial balance, {h} years", "0.00%"),
     "balance_sheet_assets": ("Balance sheet: assets (reserve + PV contributions), {h} years", "#,##0"),
     "balance_sheet_liabilities": ("Balance sheet: liabilities (PV expenditure), {h} years", "#,##0"),
-    "balance_sheet_balance": ("Balance sheet: assets - liabilities, {h} years", "#,##0"),
-    "balance_sheet_ratio": ("Balance sheet: assets / liabilities, {h} years", "0.000"),
+    "balance_sheet_closing_liability": ("Balance sheet: closing liability (PV of the capital value of the pensions "
+                                        "in payment after the last year), {h} years", "#,##0"),
+    "balance_sheet_balance": ("Balance sheet: assets - liabilities - closing liability, {h} years", "#,##0"),
+    "balance_sheet_ratio": ("Balance sheet: assets / (liabilities + closing liability), {h} years", "0.000"),
+    "annual_balance_last_year": ("Annual balance of the last year (contributions and subsidy less expenditure, "
+                                 "share of insurable earnings)", "0.00%"),
+    "annual_balance_change": ("Change of the annual balance over the last {h} years (trend at the end)", "0.00%"),
+    "reserve_ratio_last_year": ("Reserve ratio at the end of the last year (years of expenditure)", "0.00"),
+    "contribution_rate_last_year": ("Legislated contribution rate of the last year", "0.00%"),
+    "reserve_falls_at_the_end": ("Reserve falls in the last {h} years (1 = yes: not sustainable beyond the "
+                                 "horizon at the legislated rate)", "0"),
     "accrued_liability_insured_base_year": ("Accrued rights of the insured at 1 January of the base year, capital "
                                             "value (currency units)", "#,##0"),
     "funding_ratio_base_year": ("Funding ratio at 1 January of the base year (reserve / pensions in payment and "
@@ -603,6 +614,21 @@ FINANCING_RESULT_ROWS = (
     ("funding_ratio_pensions_in_payment", "Funding ratio of pensions in payment (reserve at 1 January / their "
                                           "capital value)", "0.000"),
     ("terminal_funding_rate", "Terminal funding rate (capital value of new awards / insurable earnings)", "0.00%"),
+)
+
+# Columns of the replacement-rate table on the Indicators sheet: (column of the table, label, Excel format)
+REPLACEMENT_COLUMNS = (
+    ("normal_retirement_age", "normal retirement age", "0"),
+    ("service", "years of contributions", "0.0"),
+    ("pension", "pension at award (currency units a year)", "#,##0"),
+    ("replacement_rate", "at award, economy's average wage", "0.0%"),
+    ("replacement_rate_10_years", "after 10 years, economy's average wage", "0.0%"),
+    ("replacement_rate_20_years", "after 20 years, economy's average wage", "0.0%"),
+    ("replacement_rate_insured", "at award, insured's average insurable earnings", "0.0%"),
+    ("replacement_rate_insured_10_years", "after 10 years, insured's earnings", "0.0%"),
+    ("replacement_rate_insured_20_years", "after 20 years, insured's earnings", "0.0%"),
+    ("ilo_c102", "ILO C102 minimum for this service", "0.0%"),
+    ("ilo_c128", "ILO C128 minimum for this service", "0.0%"),
 )
 
 # Scenarios sheet: free rows of (scenario, parameter, value); blank rows are ignored.

@@ -16,10 +16,11 @@ import numpy as np
 from openpyxl import load_workbook
 
 from socsec.atomic import save_workbook
+from socsec.model.finance import sustainability_statement
 from socsec.workbook import layout
 from socsec.workbook.contract import (ALL_SETTINGS, DEMOGRAPHY_ROWS, FINANCING_RESULT_ROWS, INPUT_TABLES,
-                                      LABOUR_ROWS, MACRO_ROWS, PENSION_ROWS, RESULT_SHEETS, indicator_label,
-                                      result_table)
+                                      LABOUR_ROWS, MACRO_ROWS, PENSION_ROWS, REPLACEMENT_COLUMNS, RESULT_SHEETS,
+                                      indicator_label, result_table)
 from socsec.workbook.tables import age_labels
 from socsec.workbook.writer import OpenpyxlWriter, grouped_rows
 
@@ -91,6 +92,8 @@ def write_result_sheets(writer, valuation=None):
         widest[spec.sheet] = max(widest[spec.sheet], 4)
         sheet = result_table("out_indicators").sheet
         widest[sheet] = max(widest[sheet], _fill_indicators(writer, sheet, valuation.finance))
+        writer.write(sheet, 3, 1, [[sustainability_statement(valuation.finance,
+                                                            int(valuation.finance.yearly["year"].iloc[-1]))]], "note")
     for title in RESULT_SHEETS:
         writer.column_widths(title, layout.table_widths(first=46, n_cols=widest[title]))
         writer.protect(title)  # protected without a password: results are not typed over
@@ -140,15 +143,17 @@ def _fill_indicators(writer, sheet: str, finance) -> int:
                            number_format=[fmt for _, fmt in labelled])
     spec = result_table("out_replacement")
     rates = finance.replacement
-    wide = rates.pivot_table(index=["career", "sex"], columns="year", values="replacement_rate", sort=False)
-    labels = [f"{career}, {sex}" for career, sex in wide.index]
-    labels += ["ILO Convention 102 benchmark (30 years)", "ILO Convention 128 benchmark (30 years)"]
-    values = np.vstack([wide.to_numpy(dtype=float), np.full((1, wide.shape[1]), rates["ilo_c102"].iloc[0]),
-                        np.full((1, wide.shape[1]), rates["ilo_c128"].iloc[0])])
+    labels = [f"{career}, {sex}, {year}" for career, sex, year in zip(rates["career"], rates["sex"], rates["year"])]
+    columns = [label for _, label, _ in REPLACEMENT_COLUMNS]
+    values = rates[[name for name, _, _ in REPLACEMENT_COLUMNS]].to_numpy(dtype=float)
     layout.put_table(writer, sheet, row, spec.name, spec.title, spec.description, spec.units, "socsec projection",
-                     "career \\ year of retirement", labels, [int(y) for y in wide.columns], values,
-                     is_input=False, number_format="0.0%")
-    return 1 + max(1, wide.shape[1])
+                     "career, sex, year of retirement", labels, columns, values, is_input=False,
+                     number_format="0.0%")
+    first_data_row = row + layout.CAPTION_ROWS + 1
+    for j, (_, _, fmt) in enumerate(REPLACEMENT_COLUMNS):
+        if fmt != "0.0%" and len(values):
+            writer.number_format(sheet, first_data_row, 2 + j, len(values), 1, fmt)
+    return 1 + len(REPLACEMENT_COLUMNS)
 
 
 def _fill_population(writer, sheet: str, projection) -> int:
