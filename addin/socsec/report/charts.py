@@ -94,23 +94,26 @@ def contributors_and_pensioners(valuation) -> ReportFigure:
 
 
 def cost_rate_and_premiums(valuation) -> ReportFigure:
-    """PAYG cost rate and contribution rate by year; the GAP of each period as a horizontal segment
-    over the years it covers (the full projection's only when it is 5 years or more longer than
-    the longest other period: otherwise the two lines would overlap)."""
+    """PAYG cost rate and legislated contribution rate by year; the legislated-basis GAP equivalent of
+    each period (the rate comparable with the contribution rate: collection, subsidy and expense rules
+    applied) as a horizontal segment over the years it covers (the full projection's only when it is 5
+    years or more longer than the longest other period: otherwise the two lines would overlap)."""
     yearly, table = valuation.finance.yearly, valuation.finance.indicators
     years = yearly["year"]
     first = int(years.iloc[0])
-    gap = table[table["indicator"] == "gap"]
+    gap = table[table["indicator"] == "gap_equivalent_contribution_rate"]
     horizons = [int(h) for h in gap["horizon"]]
     shown = [h for h in horizons if h in HORIZONS]
     shown += [h for h in horizons if h not in HORIZONS and h - max(shown, default=0) >= 5]
-    steps = [(f"GAP {first}\u2013{first + h - 1}", first, first + h - 1, value)
+    steps = [(f"GAP equivalent {first}\u2013{first + h - 1}", first, first + h - 1, value)
              for h, value in zip(horizons, gap["value"]) if h in shown]
-    return _time_chart("PAYG cost rate, general average premium (GAP) and contribution rate",
+    return _time_chart("PAYG cost rate, contribution rate and its GAP equivalent",
                        [("PAYG cost rate", years, yearly["paygo_cost_rate"]),
-                        ("contribution rate", years, yearly["contribution_rate"])],
+                        ("legislated contribution rate", years, yearly["contribution_rate"])],
                        "share of insurable earnings", percent_axis=True, steps=steps,
-                       note="Each GAP is drawn over the years it covers.")
+                       note="Each GAP equivalent (the legislated rate that balances income and expenditure over "
+                            "the period, with the collection, subsidy and expense rules) is drawn over the years it "
+                            "covers; the GAP on the cost basis is in the financing indicators.")
 
 
 def reserve_ratio(valuation) -> ReportFigure:
