@@ -202,6 +202,21 @@ def balance_age(active, inactive, top, target, entry_open):
     return 0.0, moved, 0.0
 
 
+@njit(cache=True)
+def land_gains(s, exit_row, active_next, inactive_next, active, inactive, retired, invalid, dead):
+    """Place in service year s the persons of year s - 1 who gained a year of service (into an empty
+    cell s, or the cell above the highest occupied one): actives and inactive insured of 1 January
+    next, and the exits of the year by their service at the exit (``exit_row`` by :class:`Exit`, no
+    claim of inactive insured there).  Returns the years of service of those exits."""
+    exit_row[Exit.RETIRED_ACTIVE] = retired
+    exit_row[Exit.LEFT_INACTIVE] = 0.0
+    exit_row[Exit.INVALID] = invalid
+    exit_row[Exit.DEAD] = dead
+    active_next[s] += active
+    inactive_next[s] += inactive
+    return s * (retired + invalid + dead)
+
+
 def exit_cells(tops):
     """Number of packed exit cells of each (sex, age) row (2, A): service at the exit runs from 0 to
     top + 1 (a leaver may gain a year), at most omega; 0 for an empty row."""
@@ -304,14 +319,9 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
                     a = a_row[s]
                     m0 = n_row[s]
                     if a == 0.0 and m0 == 0.0:
-                        cell_exits[s, Exit.RETIRED_ACTIVE] = carry_retired
-                        cell_exits[s, Exit.LEFT_INACTIVE] = 0.0
-                        cell_exits[s, Exit.INVALID] = carry_invalid
-                        cell_exits[s, Exit.DEAD] = carry_dead
-                        exit_years += s * (carry_retired + carry_invalid + carry_dead)
+                        exit_years += land_gains(s, cell_exits[s], a_next, n_next, carry_active, carry_inactive,
+                                                 carry_retired, carry_invalid, carry_dead)
                         if carry_active != 0.0 or carry_inactive != 0.0:
-                            a_next[s] += carry_active
-                            n_next[s] += carry_inactive
                             high = s
                         carry_active = carry_inactive = carry_retired = carry_invalid = carry_dead = 0.0
                         continue
@@ -362,16 +372,10 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
                         flows[t, 5, g, x, s] = lp
                         flows[t, 6, g, x, s] = back
                 if width > last + 1:  # the cell above the top receives the gains of the top
-                    s = last + 1
-                    cell_exits[s, Exit.RETIRED_ACTIVE] = carry_retired
-                    cell_exits[s, Exit.LEFT_INACTIVE] = 0.0
-                    cell_exits[s, Exit.INVALID] = carry_invalid
-                    cell_exits[s, Exit.DEAD] = carry_dead
-                    exit_years += s * (carry_retired + carry_invalid + carry_dead)
+                    exit_years += land_gains(last + 1, cell_exits[last + 1], a_next, n_next, carry_active,
+                                             carry_inactive, carry_retired, carry_invalid, carry_dead)
                     if carry_active != 0.0 or carry_inactive != 0.0:
-                        a_next[s] += carry_active
-                        n_next[s] += carry_inactive
-                        high = s
+                        high = last + 1
                 top_next[g, x1] = max(top_next[g, x1], high)
                 out = by_age[t, :, g, x]
                 out[Flow.ACTIVES], out[Flow.INACTIVE] = persons_active, persons_inactive
