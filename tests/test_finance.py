@@ -103,7 +103,8 @@ def test_replacement_rates_by_hand():
     retirement is today's, so the pension is accrual x service x today's wage (within the ceiling)."""
     from dataclasses import replace as copy
     pension = small_scheme()
-    flat = copy(pension, assumptions=copy(pension.assumptions, salary_scale=np.ones_like(pension.assumptions.salary_scale)))
+    ones = np.ones_like(pension.assumptions.salary_scale)
+    flat = copy(pension, assumptions=copy(pension.assumptions, salary_scale=ones))
     v = run_valuation(small_inputs(pension=flat))
     rules = flat.rules  # accrual 2% a year, no base percentage, ceiling 40,000 (wage-indexed)
     table = v.finance.replacement

@@ -89,8 +89,8 @@ VIOLATIONS = {
         v.economy, v.population),
     "Pensioners within the population: survivors": lambda v: (replace(
         v.pension, pensioners=np.where(np.arange(4)[None, :, None, None] == 2,
-                                       v.pension.pensioners + 2.0 * v.population.population[:, None], v.pension.pensioners)),
-        v.economy, v.population),
+                                       v.pension.pensioners + 2.0 * v.population.population[:, None],
+                                       v.pension.pensioners)), v.economy, v.population),
     "Old-age and invalidity pensioners within the population": lambda v: (replace(
         v.pension, pensioners=v.pension.pensioners + np.where(
             np.arange(4)[None, :, None, None] < 2, 0.6 * v.population.population[:, None], 0.0)),
@@ -99,7 +99,8 @@ VIOLATIONS = {
         v.population, population=one_cell(v.population.population, 5, 0, 22, 1.0))),
     "Contributor-years paid = service credited": lambda v: (replace(v.pension, by_age={
         **v.pension.by_age, "credited": one_cell(v.pension.by_age["credited"], 2, 0, 20,
-                                                 v.pension.by_age["credited"][2, 0, 20] + 5)}), v.economy, v.population),
+                                                 v.pension.by_age["credited"][2, 0, 20] + 5)}),
+        v.economy, v.population),
 }
 
 

@@ -147,5 +147,6 @@ def test_cell_awards_by_hand():
     """15 years of service against minima of 15 (old age), 20 (invalidity) and 10 (survivors)."""
     y = np.zeros(1, dtype=kp.YEAR_DTYPE)[0]
     y["min_service_old_age"], y["min_service_invalidity"], y["min_service_survivors"] = 15.0, 20.0, 10.0
-    old, disabled, entitled, potential, without, lump = kp.cell_awards(10.0, 2.0, 3.0, 4.0, 15, 5000.0, 6000.0, 900.0, y)
-    assert (old, disabled, entitled, potential, without, lump) == (12.0, 0.0, 4.0, 24000.0, 3.0, 2700.0)
+    got = kp.cell_awards(10.0, 2.0, 3.0, 4.0, 15, 5000.0, 6000.0, 900.0, y)
+    # old-age 10 + 2 entitled; invalidity 3 not (a grant); deaths 4 entitled, each 6000; grants 3 x 900
+    assert got == (12.0, 0.0, 4.0, 24000.0, 3.0, 2700.0)

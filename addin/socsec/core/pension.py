@@ -512,7 +512,8 @@ def balance_reference(active, inactive, target, year_sex):
     reactivated) (2, A)."""
     A = active.shape[1]
     ages = np.arange(A)[None, :]
-    entry_open = (ages >= np.asarray(year_sex["entry_from"])[:, None]) & (ages < np.asarray(year_sex["entry_to"])[:, None])
+    entry_from, entry_to = (np.asarray(year_sex[name])[:, None] for name in ("entry_from", "entry_to"))
+    entry_open = (ages >= entry_from) & (ages < entry_to)
     have, waiting = active.sum(axis=2), inactive.sum(axis=2)
     short = entry_open & (have < target)
     back = np.where(short, np.minimum(target - have, waiting), 0.0)
@@ -954,7 +955,8 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
     (n, 2, A) and the packed exits (n, cells, 4).  Outputs (every cell written; in_payment's row 0,
     the base year, is an input): diag (H + n + 1, 2, A) (row 0 is 0); in_payment (n + 1, 2, 4, 2, A)
     pensioners on 1 January and their annual pensions by :class:`Money`, type, sex and age; wages
-    (n, 2, 2, A) by :class:`Wage`; awards (n, 2, 4, 2, A) by :class:`Money`; leaving (n, 2, 4, 2, A) by :class:`Leaving`;
+    (n, 2, 2, A) by :class:`Wage`; awards (n, 2, 4, 2, A) by :class:`Money`; leaving (n, 2, 4, 2, A) by
+    :class:`Leaving`;
     grants (n, 2) number and amount.
     """
     n = year.shape[0]

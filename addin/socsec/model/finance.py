@@ -1,4 +1,4 @@
-"""Financing, reserve and actuarial indicators (methods.md sections 5-6).
+"""Financing, reserve and actuarial indicators (docs/methodology.md section 10).
 
 Works on the yearly cash flows of the pension block and the returns of the economic frame.
 Every indicator is a share of insurable earnings (0.12 = 12%) unless stated.
@@ -16,18 +16,25 @@ Every indicator is a share of insurable earnings (0.12 = 12%) unless stated.
 * GAP over the first h years (h = 10, 25, 50, 75 and the full horizon), with F_0 the initial
   reserve, without and with an end target ``F* = target ratio x X_{h-1}``
   (:func:`socsec.model.actuarial.general_average_premium`); the subsidy counts as income.
-* Scaled premiums by periods (:func:`socsec.model.actuarial.scaled_premiums`).
+* The same on the legislated basis (:class:`LegislatedBasis`): the contribution rate in force that
+  balances the GAP equation once the collection, subsidy and expense rules apply to it
+  (:func:`equivalent_rate`, what ``socsec solve --target gap_equilibrium`` finds).
+* Scaled premiums by periods (:func:`socsec.model.actuarial.scaled_premiums`), and their legislated
+  equivalents (:func:`equivalent_scaled_premiums`).
 * Summarised income and cost rates over 25, 50 and 75 years (US Social Security Trustees style):
   income rate ``(F_0 + PV(C + G)) / PV(S)``, cost rate ``(PV(X) + PV(target fund = X of the last
   year, at the end)) / PV(S)``, actuarial balance = income rate - cost rate.
-* Open-group balance sheet over the full horizon: assets = F_0 + PV(C + G), liabilities = PV(X).
+* Open-group balance sheet over the full horizon: assets = F_0 + PV(C + G), liabilities = PV(X) and a
+  closing liability, the capital value of the pensions in payment after the last year
+  (:func:`balance_sheet_rows`); sustainability at the end of the horizon (:func:`sustainability_rows`).
 * Capital values of pensions (:func:`pension_annuities`): annuity-due factors by year, type, sex and
   age on the death probabilities of the pension projection (the population block's basis times the
   pensioner mortality factors, ``model.pension.death_probabilities``), discounted at the nominal return
-  and revalued with the indexation of pensions.  Liability for pensions in payment at 1 January =
-  sum of amounts x factor; funding ratio of pensions in payment = reserve / that liability (the
-  accrued rights of the insured are not included); terminal funding rate = capital value of the
-  year's new awards / insurable earnings.
+  and revalued with the indexation of pensions; orphans' pensions end at the age limit and widow(er)s'
+  at remarriage.  Liability for pensions in payment at 1 January = sum of amounts x factor, by type;
+  funding ratio of pensions in payment = reserve / that liability; accrued rights of the insured at
+  the valuation date on each cohort's legislated retirement age (:func:`accrued_rights_value`);
+  terminal funding rate = capital value of the year's new awards / insurable earnings.
 * Theoretical replacement rates of stylised careers (:func:`replacement_rates`).
 """
 
@@ -554,7 +561,8 @@ def replacement_rates(rules, assumptions, economy, pension, years, offsets=(0, 2
     growth = macro["average_wage_growth"].to_numpy()
     index = {"wages": macro["wage_index"].to_numpy(), "prices": macro["cpi_index"].to_numpy(),
              "none": np.ones(n)}[rules.revaluation]
-    index_growth = {"wages": growth, "prices": macro["cpi_inflation"].to_numpy(), "none": np.zeros(n)}[rules.revaluation]
+    index_growth = {"wages": growth, "prices": macro["cpi_inflation"].to_numpy(),
+                    "none": np.zeros(n)}[rules.revaluation]
     ceiling_index = macro["wage_index" if rules.ceiling_indexation == "wages" else "cpi_index"].to_numpy()
     indexation = pension_indexation(rules, growth, macro["cpi_inflation"].to_numpy())
     pension_index = np.cumprod(np.r_[1.0, 1.0 + indexation[1:]])

@@ -92,15 +92,14 @@ def population_checks(projection: PopulationProjection) -> tuple:
     )
 
 
-def worst_cell(excess, first_year: int, ages=None) -> tuple[float, str]:
-    """The largest value of ``excess`` (years, 2, A) and where it is: ("year, sex, age x"); ages are
-    the last axis unless ``ages`` gives them.  (0, "") when the array is empty."""
+def worst_cell(excess, first_year: int) -> tuple[float, str]:
+    """The largest value of ``excess`` (years, 2, A), by year from ``first_year``, sex and age, and where
+    it is: "year, sex, age x"; (0, "") when the array is empty."""
     excess = np.asarray(excess, dtype=np.float64)
     if excess.size == 0:
         return 0.0, ""
     t, g, x = np.unravel_index(int(np.argmax(excess)), excess.shape)
-    age = x if ages is None else ages[x]
-    return float(excess[t, g, x]), f"{first_year + t}, {SEXES[g]}, age {age}"
+    return float(excess[t, g, x]), f"{first_year + t}, {SEXES[g]}, age {x}"
 
 
 def bounded_by(name: str, persons, limit, first_year: int, description: str) -> Check:
@@ -167,7 +166,7 @@ def pension_checks(pension: PensionProjection, economy: EconomyProjection, popul
         worst_pensioners = max(worst_pensioners, float(np.max(np.abs(got - expected) / np.maximum(got, 1.0))))
     negative = float(max(0.0, -min(pension.lowest_insured, pension.pensioners.min(), pension.pension_amount.min())))
     n = len(pension.years)
-    resident = 1.0 - np.asarray(assumptions.abroad_share, dtype=np.float64)[None, :, None]  # share living in the country
+    resident = 1.0 - np.asarray(assumptions.abroad_share, dtype=np.float64)[None, :, None]  # living in the country
     people = population.population  # (n + 1, 2, A) on 1 January
     actives, inactive = pension.actives_by_age, pension.inactive_by_age
     own_pension = pension.pensioners[:, 0] + pension.pensioners[:, 1]  # old-age and invalidity: one each at most

@@ -383,7 +383,8 @@ PENSION_INPUTS = (
                GROUP_START, "As for males.", low=0.0, number_format="#,##0"),
     InputTable("in_inactive_male", "Scheme data", "Inactive insured, males", "persons", GROUP_START, GROUP_START,
                "Insured persons not contributing at 1 January of the base year, credits kept; same groups "
-               "as the actives, shared among the ages of a group in proportion to the population.", low=0.0, number_format="#,##0"),
+               "as the actives, shared among the ages of a group in proportion to the population.", low=0.0,
+               number_format="#,##0"),
     InputTable("in_inactive_female", "Scheme data", "Inactive insured, females", "persons", GROUP_START,
                GROUP_START, "As for males.", low=0.0, number_format="#,##0"),
     InputTable("in_active_earnings", "Scheme data", "Average insurable earnings of actives",
@@ -609,7 +610,8 @@ FINANCING_RESULT_ROWS = (
     ("liability_pensions_in_payment", "Capital value of pensions in payment at 1 January (currency units)", "#,##0"),
     ("liability_old_age_pensions", "  of which old-age pensions (currency units)", "#,##0"),
     ("liability_invalidity_pensions", "  of which invalidity pensions (currency units)", "#,##0"),
-    ("liability_survivors_pensions", "  of which widow(er)s' pensions, remarriage allowed for (currency units)", "#,##0"),
+    ("liability_survivors_pensions", "  of which widow(er)s' pensions, remarriage allowed for (currency units)",
+     "#,##0"),
     ("liability_orphans_pensions", "  of which orphans' pensions, to the orphan age limit (currency units)", "#,##0"),
     ("funding_ratio_pensions_in_payment", "Funding ratio of pensions in payment (reserve at 1 January / their "
                                           "capital value)", "0.000"),
