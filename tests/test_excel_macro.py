@@ -276,8 +276,9 @@ def test_live_charts_are_drawn_from_blocks_of_the_valuation(book_path):
         assert [row[0] for row in rows] == [label for label, _ in block.series]
         for row, (_, series) in zip(rows, block.series):
             np.testing.assert_allclose([np.nan if v is None else v for v in row[1:]], series, rtol=1e-15)
-    paygo = next(b for b in blocks if b.title.startswith("PAYG cost rate"))
-    np.testing.assert_allclose(paygo.series[0][1], outcome.valuation.finance.yearly["paygo_cost_rate"], rtol=1e-15)
+    rates = next(b for b in blocks if b.title.startswith("Legislated contribution rate"))
+    paygo = rates.series[2][1]  # contribution rate, its GAP equivalent, PAYG cost rate, GAP
+    np.testing.assert_allclose(paygo, outcome.valuation.finance.yearly["paygo_cost_rate"], rtol=1e-15)
     pyramid = blocks[0]
     np.testing.assert_allclose(pyramid.series[1][1], outcome.valuation.population.population[0, 1], rtol=1e-15)
     assert max(pyramid.series[0][1]) <= 0.0  # males drawn to the left

@@ -12,10 +12,12 @@ the model.  Money in JOD a year.
   levels); survivors 50% (widow(er)), 20% per orphan (30% full orphan), 100% cap, orphans to 18;
   lump-sum grant of 10% of the annual wage per year of service; price indexation; administrative
   expenses 4% of contributions.
-* Base-year data: 1.3 million actives and 0.8 million inactive insured spread over age and
-  service from a smooth pattern (career start around 22, contributions density 0.8); 280
-  thousand old-age, 40 thousand invalidity, 90 thousand widow(er) and 40 thousand orphan pensions
-  with average pensions of 12%-45% of the average wage.
+* Base-year data drawn from the base year's employment, population and life table so that they
+  agree with the assumptions: actives = the 2025 coverage x the employed of each age below the
+  early retirement age, then the actives left by the retirement rates (:func:`_base_actives`);
+  0.8 million inactive insured aged 15-59; service around 0.8 x (age - 22); 280 thousand old-age,
+  40 thousand invalidity, 90 thousand widow(er) and 40 thousand orphan (below 18) pensions with
+  average pensions of 12%-45% of the average wage; spouses alive per the life table.
 * Behaviour: coverage of the employed 53% (men) and 60% (women) in 2025 rising to 65% and 70% by
   2075; density 0.85; lapse 4% a year; re-entry 8% a year; invalidity incidence rising with age;
   retirement 30% a year of the eligible before the normal age, 90% at it, everyone by 70.
@@ -228,6 +230,6 @@ SOURCES = {
     "in_financing": f"{_ILLUSTRATIVE}: no state subsidy; 95% of due contributions collected",
     "in_scheme_factors": (f"{_ILLUSTRATIVE}: insured 90% of population mortality, invalidity pensioners "
                           "160%; wives 5 years younger; remarriage 2% (widowers), 1% (widows); nobody abroad"),
-    "in_coverage_phase_in": ("5 years; the base-year actives are the coverage of the first anchor year times the "
-                             "employed, so here the phase-in changes nothing"),
+    "in_coverage_phase_in": ("5 years: the base-year actives are the coverage of the first anchor year times the "
+                             "employed, so the phase-in only slows the rise to the later anchor over 2026-2029"),
 }

@@ -377,7 +377,8 @@ PENSION_INPUTS = (
     InputTable("in_actives_male", "Scheme data", "Active contributors, males", "persons", GROUP_START,
                GROUP_START, "Active insured at 1 January of the base year by age group (rows, first age) "
                "and group of completed years of service (columns, first year). Use groups of one for single "
-               "ages/years. Spread evenly over the feasible single ages and years (service <= age - 15).",
+               "ages/years. A group is shared among its ages in proportion to the employed of the base year and "
+               "evenly over the feasible years of service (service <= age - minimum working age).",
                low=0.0, number_format="#,##0"),
     InputTable("in_actives_female", "Scheme data", "Active contributors, females", "persons", GROUP_START,
                GROUP_START, "As for males.", low=0.0, number_format="#,##0"),
@@ -411,9 +412,10 @@ PENSION_INPUTS = (
                number_format=tuple(r[4] for r in RULE_ROWS)),
     InputTable("in_coverage_male", "Scheme assumptions", "Coverage of the employed, males", "share of employed",
                AGE, ANCHOR, "Active contributors / employed persons by age for anchor years (linear in between, "
-               "constant outside). On 31 December the actives of each age are brought to this share of the "
-               "employed: new entrants (from the minimum working age to below the early retirement age) or "
-               "moves to inactive (at every age).",
+               "constant outside), reached from the base data's own coverage over the phase-in years. On "
+               "31 December the actives of each age are brought to this share of the employed: inactive insured "
+               "made active again, then new entrants (from the minimum working age to below the early retirement "
+               "age), or moves to inactive (at every age).",
                low=0.0, high=1.0, number_format="0.0%"),
     InputTable("in_coverage_female", "Scheme assumptions", "Coverage of the employed, females", "share of employed",
                AGE, ANCHOR, "As for males.", low=0.0, high=1.0, number_format="0.0%"),
