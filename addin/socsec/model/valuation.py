@@ -65,8 +65,10 @@ def run_valuation(inputs: ModelInputs, engine: str = "numba", detail: bool = Fal
 
 def checked_valuation(inputs, population, economy, pension, finance) -> Valuation:
     """The Valuation of the projected blocks, with every consistency check run on them."""
+    from socsec.model.results_checks import results_checks
     checks = (population_checks(population) + economy_checks(economy)
-              + pension_checks(pension, economy, population, inputs.pension.assumptions))
+              + pension_checks(pension, economy, population, inputs.pension.assumptions)
+              + results_checks(population, economy, pension, finance))
     return Valuation(inputs, population, economy, pension, finance, checks)
 
 
