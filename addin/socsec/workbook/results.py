@@ -280,22 +280,22 @@ def stamp_cover(writer, info: RunInfo | None, file_type: str | None = None, mast
     writer.ensure_sheet("Cover")
     ref = writer.named_range("cov_last_run")
     first = ref.min_row if ref is not None and ref.sheet == "Cover" else writer.last_row("Cover") + 2
-    values = {
-        "cov_last_run": info.time_utc if info else "not run yet",
-        "cov_versions": info.versions if info else "",
-        "cov_input_hash": info.input_hash if info else "",
-        "cov_options": info.options if info else "",
-        "cov_master_check": (master or ("OK" if info.master_ok else "FAILED")) if info else "not run",
-        "cov_scenario": info.scenario if info else "",
-        "cov_overrides": info.overrides if info else "",
-        "cov_command": info.command if info else "",
-        "cov_warnings": _warnings_text(info) if info else "",
-    }
+    values = stamp_values(info, master)
     block = [[label, Text(values[name])] for name, label in STAMP]
     block.append(["File type", file_type or (RESULTS_MARKER if info else "socsec input workbook")])
     writer.write("Cover", first, 1, block)
     for k, (name, _) in enumerate(STAMP):
         writer.define_name(name, "Cover", first + k, 2, first + k, 2)
+
+
+def stamp_values(info: RunInfo | None, master: str | None = None) -> dict:
+    """The value of each Cover stamp cell (:data:`STAMP`) for a run (None: not run yet)."""
+    if info is None:
+        return {name: "" for name, _ in STAMP} | {"cov_last_run": "not run yet", "cov_master_check": "not run"}
+    return {"cov_last_run": info.time_utc, "cov_versions": info.versions, "cov_input_hash": info.input_hash,
+            "cov_options": info.options, "cov_master_check": master or ("OK" if info.master_ok else "FAILED"),
+            "cov_scenario": info.scenario, "cov_overrides": info.overrides, "cov_command": info.command,
+            "cov_warnings": _warnings_text(info)}
 
 
 def is_results_workbook(path) -> bool:
