@@ -143,7 +143,7 @@ def run_in_book(book, writer, ui=None, name: str | None = None, engine: str = "n
                   "(2/3) ...")
         import numpy as np
         with np.errstate(all="ignore"):  # overflowing or undefined results are failed checks
-            valuation = run_valuation(read.inputs, engine=engine)
+            valuation = run_valuation(read.inputs, engine=engine, every_result=True)
         ui.status("socsec: writing the results (3/3) ...")
         message = "all checks passed" if valuation.master_ok else "some checks failed: see Checks"
         if read.warnings:

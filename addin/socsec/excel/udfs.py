@@ -544,7 +544,8 @@ def parse_indicator_args(args) -> tuple:
     args = list(args)
     while args and (args[-1] is None or args[-1] == ""):  # trailing empty arguments
         args.pop()
-    if args and isinstance(args[-1], str):  # values are numbers: a name last has lost its value
+    starts_with_name = bool(args) and isinstance(args[0], str)  # no horizon given
+    if args and isinstance(args[-1], str) and (len(args) % 2 == 1) == starts_with_name:
         raise ValueError(f"override {args[-1].strip()!r} has no value: its value cell is empty")
     horizon = None
     if len(args) % 2 == 1:

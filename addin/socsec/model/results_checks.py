@@ -11,6 +11,7 @@ crosses over (shown as "never").
 """
 
 import numpy as np
+import pandas as pd
 
 from socsec.model.valuation import Check
 
@@ -22,16 +23,20 @@ MAY_BE_EMPTY = ("mean_age_childbearing", "e65_male", "e65_female")
 NEVER = ("depletion_year", "crossover_year")  # empty when the event never happens within the horizon
 
 
-def yearly_tables(population, economy, pension, finance) -> dict:
-    """The yearly result tables (name -> DataFrame) whose every value is written to a result sheet."""
+def yearly_tables(population, economy, pension, finance, every_result: bool) -> dict:
+    """The yearly result tables (name -> DataFrame) whose every value is written to a result sheet; the
+    financing table with the capital values of pensions if ``every_result`` or if they are made already
+    (a what-if reading one indicator does not make them)."""
+    complete = every_result or "capital_values" in finance.__dict__
+    financing = finance.yearly if complete else pd.DataFrame(finance.columns)
     return {"demography": population.summary, "labour": economy.labour_summary, "macro": economy.macro,
-            "pension": pension.summary, "financing": finance.yearly}
+            "pension": pension.summary, "financing": financing}
 
 
-def non_finite_results(population, economy, pension, finance) -> list[str]:
+def non_finite_results(population, economy, pension, finance, every_result: bool = True) -> list[str]:
     """Where the results are not finite numbers: "table: column year" (or "indicator, h years") entries."""
     found = []
-    for table, frame in yearly_tables(population, economy, pension, finance).items():
+    for table, frame in yearly_tables(population, economy, pension, finance, every_result).items():
         years = frame["year"].to_numpy()
         for column in frame.columns:
             values = frame[column].to_numpy(dtype=float)
@@ -41,25 +46,27 @@ def non_finite_results(population, economy, pension, finance) -> list[str]:
             if column in MAY_BE_EMPTY:
                 bad = np.isinf(values)
             found += [f"{table}: {column} {int(years[k])}" for k in np.flatnonzero(bad)]
-    indicators = finance.indicators
+    indicators = finance.indicators if every_result or "capital_values" in finance.__dict__ else finance.rows
     for name, horizon, value in zip(indicators["indicator"], indicators["horizon"], indicators["value"]):
         if not np.isfinite(value) and not (name in NEVER and np.isnan(value)):
             found.append(f"indicators: {name}, {int(horizon)} years")
-    rates = finance.replacement["replacement_rate"].to_numpy(dtype=float)
-    found += ["replacement rates" for _ in range(int((~np.isfinite(rates)).sum()))][:1]
+    if every_result or "replacement" in finance.__dict__:
+        rates = finance.replacement["replacement_rate"].to_numpy(dtype=float)
+        found += ["replacement rates"] if not np.isfinite(rates).all() else []
     return found
 
 
-def results_checks(population, economy, pension, finance) -> tuple:
-    """Finite results, PAYG cost rate at most 100%, reserve within a plausible multiple of GDP."""
-    bad = non_finite_results(population, economy, pension, finance)
-    yearly = finance.yearly
+def results_checks(population, economy, pension, finance, every_result: bool = True) -> tuple:
+    """Finite results, PAYG cost rate at most 100%, reserve within a plausible multiple of GDP
+    (``every_result``: the capital values of pensions and the replacement rates too, made now)."""
+    bad = non_finite_results(population, economy, pension, finance, every_result)
+    yearly = finance.columns
     with np.errstate(divide="ignore", invalid="ignore"):
-        cost = yearly["paygo_cost_rate"].to_numpy(dtype=float)
-        to_gdp = yearly["reserve_end"].to_numpy(dtype=float) / economy.macro["nominal_gdp"].to_numpy(dtype=float)
+        cost = np.asarray(yearly["paygo_cost_rate"], dtype=float)
+        to_gdp = np.asarray(yearly["reserve_end"], dtype=float) / economy.macro["nominal_gdp"].to_numpy(dtype=float)
     worst_cost = float(np.nanmax(cost)) if np.isfinite(cost).any() else float("nan")
     worst_reserve = float(np.nanmax(to_gdp)) if np.isfinite(to_gdp).any() else float("nan")
-    years = yearly["year"].to_numpy()
+    years = np.asarray(yearly["year"])
     return (
         Check("Results are finite numbers", float(len(bad)), 0.0, not bad,
               "number of result values that overflowed or are undefined" +
