@@ -180,8 +180,8 @@ def test_failed_checks_are_reported(book_path, monkeypatch):
 
     real = val.run_valuation
 
-    def failing(inputs, engine="numba"):
-        v = real(inputs, engine)
+    def failing(inputs, engine="numba", **options):
+        v = real(inputs, engine, **options)
         bad = val.Check("Deliberately failed", 1.0, 0.0, False, "test")
         return type(v)(**{**{f: getattr(v, f) for f in v.__dataclass_fields__}, "checks": v.checks + (bad,)})
 
