@@ -1,18 +1,24 @@
 """Command line: ``socsec run``, ``socsec report``, ``socsec solve``, ``socsec workbook build``,
 ``socsec warmup``, ``socsec bench``, ``socsec doctor``, ``socsec excel vba``.
 
-Exit codes: 0 success; 2 bad input or usage (message names file, sheet and cell);
-3 results written but a consistency check failed (see the Checks sheet); 1 internal error.
-``--debug`` shows the traceback of any error.
+Exit codes: 0 success; 2 bad input or usage (message names file, sheet and cell); 3 results written but
+a check failed (see the Checks sheet); 4 the results cannot be written where asked (output path or
+environment: a folder where a file is expected, no permission, a full disk); 1 internal error;
+130 interrupted.  ``--debug`` shows the traceback of any error.
 """
 
 import argparse
+import shlex
 import sys
 import time
 from pathlib import Path
 
 EXAMPLE_PATH = Path("workbooks") / "jordan_example.xlsx"
 TEMPLATE_PATH = Path("workbooks") / "template.xlsx"
+CSV_FILES = ("population.csv", "demography_summary.csv", "labour_summary.csv", "labour_by_age.csv", "macro.csv",
+             "pension_summary.csv", "pension_stocks.csv", "pension_service.csv", "calibration.csv", "financing.csv",
+             "replacement_rates.csv", "indicators.csv", "scenarios.csv", "checks.csv", "run_info.csv")
+_WRITTEN: list = []  # what the current run has written so far (for a truthful message when interrupted)
 
 
 def _progress(message: str):
@@ -23,37 +29,99 @@ def default_output(input_path: Path) -> Path:
     return input_path.with_name(f"{input_path.stem}_results{input_path.suffix or '.xlsx'}")
 
 
-def cmd_run(args) -> int:
-    from socsec.errors import InputError, Problem
+def check_output_file(out_path: Path, in_path: Path, default: bool):
+    """Before anything is projected: the results workbook may be written at ``out_path``.  Usage problems
+    (the input itself, not .xlsx/.xlsm, an existing file that is not a socsec results workbook) are input
+    errors; a path that cannot be written (a folder, no permission) is an OutputError."""
+    from socsec.errors import InputError, OutputError, Problem
     from socsec.workbook import results as res
 
-    started = time.perf_counter()
-    in_path = Path(args.workbook)
-    out_path = Path(args.output) if args.output else default_output(in_path)
     if in_path.exists() and out_path.exists() and out_path.resolve() == in_path.resolve():
         raise InputError([Problem(str(out_path), "the output must be a new file: a run never "
                                                  "overwrites its input workbook")])
     if out_path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise InputError([Problem(str(out_path), "the output must be an .xlsx or .xlsm file")])
-    if not args.output and out_path.exists() and not res.is_results_workbook(out_path):
-        raise InputError([Problem(str(out_path), "exists and is not a socsec results workbook; "
-                                                 "choose another name with -o")])
+    if out_path.is_dir():
+        raise OutputError(f"{out_path} is a folder: give the name of the results workbook")
+    if out_path.exists() and not res.is_results_workbook(out_path):
+        hint = "choose another name with -o" if default else "choose another name"
+        raise InputError([Problem(str(out_path), f"exists and is not a socsec results workbook (never replaced); "
+                                                 f"{hint}")])
+    _check_writable(out_path.parent)
+
+
+def check_csv_folder(folder: Path, out_path: Path):
+    """Before anything is projected: the CSV set may replace ``folder`` as a whole (it is new, empty or
+    holds only an earlier CSV set and the results workbook ``out_path``), is not the current folder, and
+    its parent folder can be written."""
+    from socsec.errors import OutputError
+
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"--csv {folder}: is a file, not a folder")
+    if folder.is_dir():
+        if Path.cwd().resolve().is_relative_to(folder.resolve()):
+            raise OutputError(f"--csv {folder}: is the current folder (or holds it); the CSV set replaces its folder "
+                              "as a whole: choose a new folder")
+        mine = set(CSV_FILES) | ({out_path.name} if out_path.resolve().parent == folder.resolve() else set())
+        others = sorted(p.name for p in folder.iterdir() if p.name not in mine)
+        if others:
+            raise OutputError(f"--csv {folder}: the folder holds other files ({', '.join(others[:5])}"
+                              f"{', ...' if len(others) > 5 else ''}); the CSV set replaces the folder as a whole: "
+                              "choose a new or empty folder")
+    _check_writable(folder.parent)
+
+
+def _check_writable(folder: Path):
+    """The nearest existing folder on the way to ``folder`` is a folder socsec may write into."""
+    import tempfile
+
+    from socsec.errors import OutputError
+
+    existing = folder.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputError(f"cannot write into {folder}: {existing} is a file, not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write into {existing}: {exc.strerror or exc}") from None
+
+
+def cmd_run(args) -> int:
+    from socsec.errors import InputError, OutputError
+    from socsec.workbook import results as res
+
+    started = time.perf_counter()
+    _WRITTEN.clear()
+    in_path = Path(args.workbook)
+    out_path = Path(args.output) if args.output else default_output(in_path)
+    check_output_file(out_path, in_path, default=not args.output)
+    if args.csv:
+        check_csv_folder(Path(args.csv), out_path)
     _progress(f"Reading {in_path} ...")
     from socsec.workbook.reader import open_and_read
-    read, book = open_and_read(in_path)
+    try:
+        read, book = open_and_read(in_path)
+    except InputError as exc:  # report the --set and --scenario problems with those of the workbook
+        raise InputError(exc.problems + set_problems(args.set)) from None
     population = read.inputs.population
-    pairs = run_options(read, args, in_path.name)
+    pairs, warnings = run_options(read, args, in_path.name)
     chosen = [s for s in read.scenarios if args.compare or s.name == args.scenario]
     _progress(f"Projecting {population.country} {population.base_year}-{population.final_year}"
               f"{' and ' + str(len(chosen)) + ' scenario(s)' if chosen else ''} ...")
+    import numpy as np
+
     import socsec
     from socsec.model.scenarios import BASE, run_scenarios
     from socsec.model.valuation import inputs_hash
-    compared = run_scenarios(read.inputs, chosen, engine=args.engine, extra=pairs)
+    with np.errstate(all="ignore"):  # overflowing or undefined results are failed checks, not console noise
+        compared = run_scenarios(read.inputs, chosen, engine=args.engine, extra=pairs)
     valuation = compared[args.scenario or BASE]
     if read.scenarios and not args.compare:
         _progress(f"The Scenarios sheet has {len(read.scenarios)} scenario(s): --compare values them all "
-                  "and writes the comparison (scenarios.csv with --csv)")
+                  "and writes the comparison (sheet Results scenarios, scenarios.csv with --csv)")
     inputs = valuation.inputs
     projected = time.perf_counter()
     _progress(f"Writing {out_path} ...")
@@ -61,22 +129,29 @@ def cmd_run(args) -> int:
         time_utc=res.utc_now(), input_file=str(in_path), output_file=str(out_path),
         versions=_versions(), input_hash=inputs_hash(inputs), options=valuation.options(),
         seconds=projected - started, master_ok=valuation.master_ok,
-        message="all checks passed" if valuation.master_ok else "some checks failed: see Checks")
-    res.write_results_workbook(book.workbook, out_path, valuation, info)
-    if args.csv:
-        _progress(f"Writing CSV files to {args.csv} ...")
-        write_csv_tables(valuation, Path(args.csv), compared)
+        message=_message(valuation, warnings), scenario=args.scenario or BASE,
+        overrides=overrides_text(compared, args.scenario, chosen, pairs), command=command_line(args),
+        warnings=tuple(str(w) for w in warnings))
+    try:
+        if args.csv:  # first: the CSV set replaces its folder as a whole, which may be the workbook's
+            _progress(f"Writing CSV files to {args.csv} ...")
+            write_csv_tables(valuation, Path(args.csv), compared, info)
+            _WRITTEN.append(f"{args.csv} ({len(CSV_FILES)} CSV files)")
+        res.write_results_workbook(book.workbook, out_path, valuation, info, compared if args.compare else None,
+                                   extents=read.extents)
+        _WRITTEN.append(str(out_path))
+    except OSError as exc:
+        raise OutputError(f"could not write {exc.filename or out_path}: {exc.strerror or exc}") from None
     summary = valuation.population.summary
     pop = valuation.population.population.sum(axis=(1, 2))
     labour = valuation.economy.labour_summary
+    cost = valuation.pension.summary["paygo_cost_rate"]
     print(f"socsec {socsec.__version__}: {population.country} {population.base_year}-{population.final_year}: "
           f"population {pop[0] / 1e6:.3f} M (1 Jan {population.base_year}) -> {pop[-1] / 1e6:.3f} M "
           f"(1 Jan {population.final_year + 1}), TFR {summary['tfr'].iloc[0]:.2f}, employment "
           f"{labour['employed'].iloc[0] / 1e6:.3f} M -> {labour['employed'].iloc[-1] / 1e6:.3f} M, PAYG cost "
-          f"rate {valuation.pension.summary['paygo_cost_rate'].iloc[0]:.1%} -> "
-          f"{valuation.pension.summary['paygo_cost_rate'].iloc[-1]:.1%}; checks "
-          f"{'OK' if valuation.master_ok else 'FAILED'}; results in {out_path} "
-          f"({time.perf_counter() - started:.1f} s)")
+          f"rate {_percent(cost.iloc[0])} -> {_percent(cost.iloc[-1])}; {_verdict(valuation, warnings)}; results in "
+          f"{out_path} ({time.perf_counter() - started:.1f} s)")
     if not valuation.master_ok:
         for check in valuation.checks:
             if not check.ok:
@@ -87,13 +162,47 @@ def cmd_run(args) -> int:
     return 0
 
 
-def run_options(read, args, file_name: str) -> tuple:
-    """Print the reader's warnings; check ``--set`` and ``--scenario`` together (all problems in one
-    InputError); return the ``--set`` pairs."""
-    from socsec.errors import InputError
+def _percent(value: float) -> str:
+    """A rate for the summary line; an absurd or undefined one is named, not printed with 40 digits."""
+    import math
+    if not math.isfinite(value):
+        return "not computable"
+    return f"{value:.1%}" if abs(value) < 100 else f"{value:.3g} (over 10,000%)"
 
-    for warning in read.warnings:
-        print(f"WARNING: {warning}", file=sys.stderr)
+
+def _verdict(valuation, warnings) -> str:
+    if not valuation.master_ok:
+        return "checks FAILED"
+    return f"checks passed with {len(warnings)} input warning(s) (see the Log)" if warnings else "checks OK"
+
+
+def _message(valuation, warnings) -> str:
+    text = "all checks passed" if valuation.master_ok else "some checks failed: see Checks"
+    return text + (f"; {len(warnings)} input warning(s)" if warnings else "")
+
+
+def command_line(args) -> str:
+    """The command as typed (program name and arguments), for the Cover and the Log."""
+    return " ".join(["socsec"] + [shlex.quote(a) for a in args.argv])
+
+
+def overrides_text(compared: dict, scenario: str | None, chosen, pairs) -> str:
+    """Every override of the main result with its value: the scenario's, then ``--set``."""
+    own = next((s.overrides for s in chosen if s.name == scenario), ()) if scenario else ()
+    listing = ([f"{name}={value:g} (scenario {scenario})" for name, value in own]
+               + [f"{name}={value:g} (--set)" for name, value in pairs])
+    return "; ".join(listing) or "none"
+
+
+def run_options(read, args, file_name: str) -> tuple:
+    """Check ``--set`` and ``--scenario`` together, and the inputs every override makes, as strictly as the
+    workbook (all problems in one InputError, before projecting); print the warnings (once per table row);
+    return the ``--set`` pairs and every warning."""
+    from socsec.errors import InputError
+    from socsec.model.overrides import apply_overrides
+    from socsec.model.scenarios import scenario_inputs
+    from socsec.workbook.reader import check_overridden
+
     pairs, problems = (), []
     try:
         pairs = parse_set(args.set, read.inputs)
@@ -105,13 +214,35 @@ def run_options(read, args, file_name: str) -> tuple:
         problems += exc.problems
     if problems:
         raise InputError(problems)
-    return pairs
+    chosen = [s for s in read.scenarios if getattr(args, "compare", False) or s.name == args.scenario]
+    variants = {}
+    if pairs:
+        variants["--set " + " ".join(f"{n}={v:g}" for n, v in pairs)] = apply_overrides(read.inputs, pairs)
+    for scenario in chosen:
+        variants[f"{file_name}, sheet 'Scenarios', scenario '{scenario.name}'"] = scenario_inputs(
+            read.inputs, scenario, pairs)
+    warnings = read.warnings + check_overridden(read.inputs, variants)
+    for warning in warnings:
+        print(f"WARNING: {warning}", file=sys.stderr)
+    return pairs, warnings
+
+
+def set_problems(assignments) -> list:
+    """Problems of ``--set NAME=VALUE`` that need no inputs (syntax, unknown names, values out of range)."""
+    from socsec.errors import InputError
+
+    try:
+        parse_set(assignments, None)
+    except InputError as exc:
+        return exc.problems
+    return []
 
 
 def parse_set(assignments, inputs) -> tuple:
-    """The ``--set NAME=VALUE`` pairs, checked against the override registry (input errors)."""
+    """The ``--set NAME=VALUE`` pairs, checked against the override registry (input errors); with
+    ``inputs``, also applied to them (an override may refuse a value for these inputs)."""
     from socsec.errors import InputError, Problem
-    from socsec.model.overrides import OverrideError, apply_overrides
+    from socsec.model.overrides import OverrideError, apply_overrides, checked_values
 
     pairs, problems = [], []
     for text in assignments or ():
@@ -123,7 +254,10 @@ def parse_set(assignments, inputs) -> tuple:
         except ValueError:
             problems.append(Problem(f"--set {text}", "expected NAME=VALUE with a number as VALUE"))
     try:
-        apply_overrides(inputs, pairs)
+        if inputs is not None:
+            apply_overrides(inputs, pairs)
+        else:
+            checked_values(pairs)
     except OverrideError as exc:
         problems.append(Problem("--set", str(exc)))
     if problems:
@@ -145,33 +279,44 @@ def check_scenario(scenario: str | None, scenarios, file_name: str):
         raise InputError([Problem(f"{file_name}, sheet 'Scenarios'", f"no scenario named {scenario!r}; {listing}")])
 
 
-def write_csv_tables(valuation, folder: Path, compared: dict | None = None):
-    """One long-format CSV per result table (and the scenario comparison)."""
+def write_csv_tables(valuation, folder: Path, compared: dict | None = None, info=None):
+    """One long-format CSV per result table, the scenario comparison and ``run_info.csv`` (what produced
+    them), written into a temporary folder that then replaces ``folder`` as a whole (:data:`CSV_FILES`)."""
     import pandas as pd
 
-    from socsec.atomic import write_csv
-
-    projection, economy = valuation.population, valuation.economy
-    write_csv(projection.population_frame(), folder / "population.csv")
-    write_csv(projection.summary, folder / "demography_summary.csv")
-    write_csv(economy.labour_summary, folder / "labour_summary.csv")
-    write_csv(economy.by_age_frame(), folder / "labour_by_age.csv")
-    write_csv(economy.macro, folder / "macro.csv")
-    pension = valuation.pension
-    write_csv(pension.summary, folder / "pension_summary.csv")
-    write_csv(pension.stock_frame(), folder / "pension_stocks.csv")
-    if pension.actives.shape[0] == 1:  # valuations keep the stocks by service of the base year only
-        from socsec.model.pension import project_pension
-        pension = project_pension(valuation.inputs.pension, valuation.population, economy, service_stocks=True)
-    write_csv(pension.service_frame(), folder / "pension_service.csv")
-    write_csv(pension.calibration, folder / "calibration.csv")
-    write_csv(valuation.finance.yearly, folder / "financing.csv")
-    write_csv(valuation.finance.replacement, folder / "replacement_rates.csv")
+    from socsec.atomic import atomic_folder, write_csv
     from socsec.model.scenarios import comparison_table, indicators_table
+
+    projection, economy, pension = valuation.population, valuation.economy, valuation.pension
     compared = compared or {"base": valuation}
-    write_csv(indicators_table(compared), folder / "indicators.csv")
-    write_csv(comparison_table(compared), folder / "scenarios.csv")
-    write_csv(pd.DataFrame([c.__dict__ for c in valuation.checks]), folder / "checks.csv")
+
+    def service_frame():
+        if pension.actives.shape[0] > 1:
+            return pension.service_frame()
+        from socsec.model.pension import project_pension  # valuations keep the stocks by service of the base year
+        return project_pension(valuation.inputs.pension, projection, economy, service_stocks=True).service_frame()
+
+    tables = {
+        "population.csv": projection.population_frame, "demography_summary.csv": lambda: projection.summary,
+        "labour_summary.csv": lambda: economy.labour_summary, "labour_by_age.csv": economy.by_age_frame,
+        "macro.csv": lambda: economy.macro, "pension_summary.csv": lambda: pension.summary,
+        "pension_stocks.csv": pension.stock_frame, "pension_service.csv": service_frame,
+        "calibration.csv": lambda: pension.calibration, "financing.csv": lambda: valuation.finance.yearly,
+        "replacement_rates.csv": lambda: valuation.finance.replacement,
+        "indicators.csv": lambda: indicators_table(compared), "scenarios.csv": lambda: comparison_table(compared),
+        "checks.csv": lambda: pd.DataFrame([c.__dict__ for c in valuation.checks]),
+        "run_info.csv": lambda: pd.DataFrame(run_info_rows(info), columns=["item", "value"]),
+    }
+    assert tuple(tables) == CSV_FILES
+    with atomic_folder(folder) as tmp:
+        for name, frame in tables.items():
+            write_csv(frame(), tmp / name)
+
+
+def run_info_rows(info) -> list:
+    """(item, value) rows saying what produced a set of results: the Cover stamp and the Log row in one."""
+    from socsec.workbook.results import provenance
+    return provenance(info) if info is not None else []
 
 
 def _versions() -> str:
@@ -194,7 +339,7 @@ def cmd_solve(args) -> int:
 
     in_path = Path(args.workbook)
     read = read_workbook(in_path)
-    pairs = run_options(read, args, in_path.name)
+    pairs, _ = run_options(read, args, in_path.name)
     level = args.level if args.level is not None else (1.0 if args.target == "min_reserve_ratio" else 0.0)
     scenario = next((s for s in read.scenarios if s.name == args.scenario), None)
     inputs = scenario_inputs(read.inputs, scenario, pairs)
@@ -227,16 +372,20 @@ def cmd_report(args) -> int:
     check_report_path(out_path, named=bool(args.output))
     _progress(f"Reading {in_path} ...")
     read, book = open_and_read(in_path)
-    pairs = run_options(read, args, in_path.name)
+    pairs, warnings = run_options(read, args, in_path.name)
     chosen = [s for s in read.scenarios if args.compare or s.name == args.scenario]
     _progress(f"Projecting{' and ' + str(len(chosen)) + ' scenario(s)' if chosen else ''} ...")
-    compared = run_scenarios(read.inputs, chosen, engine=args.engine, extra=pairs)
+    import numpy as np
+    with np.errstate(all="ignore"):  # overflowing or undefined results are failed checks, not console noise
+        compared = run_scenarios(read.inputs, chosen, engine=args.engine, extra=pairs)
     valuation = compared[args.scenario or BASE]
     info = res.RunInfo(
         time_utc=res.utc_now(), input_file=str(in_path), output_file=str(out_path), versions=_report_versions(),
         input_hash=inputs_hash(valuation.inputs), options=valuation.options(),
         seconds=time.perf_counter() - started, master_ok=valuation.master_ok,
-        message="all checks passed" if valuation.master_ok else "some checks failed: see the Annex")
+        message="all checks passed" if valuation.master_ok else "some checks failed: see the Annex",
+        scenario=args.scenario or BASE, overrides=overrides_text(compared, args.scenario, chosen, pairs),
+        command=command_line(args), warnings=tuple(str(w) for w in warnings))
     _progress(f"Writing {out_path} ...")
     context = ReportContext(valuation, info, in_path.name, tuple(read.scenarios),
                             compared if args.compare else {}, input_sources(book), args.scenario)
@@ -403,7 +552,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from socsec.errors import InputError
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    from socsec.errors import InputError, OutputError
     try:
         return args.func(args)
     except InputError as exc:
@@ -415,15 +565,27 @@ def main(argv=None) -> int:
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
+    except OutputError as exc:
+        if args.debug:
+            raise
+        print(f"socsec: cannot write the results: {exc}; {_written_text()}", file=sys.stderr)
+        return 4
     except KeyboardInterrupt:
-        print("socsec: interrupted; nothing was written", file=sys.stderr)
+        print(f"socsec: interrupted; {_written_text()}", file=sys.stderr)
         return 130
     except Exception as exc:  # an internal error: short message, traceback with --debug
         if args.debug:
             raise
-        print(f"socsec: internal error: {type(exc).__name__}: {exc} (run again with --debug for details)",
-              file=sys.stderr)
+        print(f"socsec: internal error: {type(exc).__name__}: {exc} (run again with --debug for details); "
+              f"{_written_text()}", file=sys.stderr)
         return 1
+
+
+def _written_text() -> str:
+    """What the run wrote before it stopped (temporaries are removed; nothing is half-written)."""
+    if not _WRITTEN:
+        return "nothing was written"
+    return "written before it stopped: " + ", ".join(_WRITTEN) + " (complete files); nothing else"
 
 
 if __name__ == "__main__":

@@ -20,3 +20,8 @@ class InputError(Exception):
     def __init__(self, problems):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class OutputError(Exception):
+    """The environment stops a run from writing its results (a folder where a file is expected, no
+    permission, a full disk): exit code 4, distinct from bad input (2) and internal errors (1)."""

@@ -15,12 +15,12 @@ number-format run).  Differences from the file writer, because the workbook is t
 
 import sys
 
-from openpyxl.utils import range_boundaries
 from openpyxl.workbook.defined_name import DefinedName
 
+from socsec.atomic import FORMULA_STARTS
 from socsec.workbook import styles
-from socsec.workbook.book import RangeRef
-from socsec.workbook.writer import reference
+from socsec.workbook.book import RangeRef, range_of
+from socsec.workbook.writer import Text, reference
 
 
 def parse_refers_to(text, sheets) -> RangeRef | None:
@@ -38,13 +38,7 @@ def parse_refers_to(text, sheets) -> RangeRef | None:
     sheet = sheet.replace("''", "'")  # openpyxl leaves the quote of a quoted sheet name doubled
     if sheet not in sheets:
         return None
-    try:
-        min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
-    except Exception:
-        return None
-    if None in (min_col, min_row, max_col, max_row):
-        return None  # whole rows or columns are not input tables
-    return RangeRef(sheet, min_row, min_col, max_row, max_col)
+    return range_of(sheet, ref)  # whole rows or columns reach the sheet's edge: the reader refuses them
 
 
 def _names(book, sheets) -> dict:
@@ -96,6 +90,14 @@ class XlwingsBook:
 
     def writer(self) -> "XlwingsWriter":
         return XlwingsWriter(self.book)
+
+
+def _excel_value(value):
+    """A value as Excel is given it: :class:`~socsec.workbook.writer.Text` that Excel would read as a formula
+    gets Excel's text prefix ``'`` (not shown in the cell)."""
+    if isinstance(value, Text) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _hex(color) -> str | None:
@@ -176,7 +178,7 @@ class XlwingsWriter:
         if not values or not values[0]:
             return
         rng = self._range(sheet, row, col, len(values), len(values[0]))
-        rng.value = [list(line) for line in values]
+        rng.value = [[_excel_value(v) for v in line] for line in values]
         if style:
             self._style(rng, XL_STYLES[style])
 

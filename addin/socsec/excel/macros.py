@@ -141,13 +141,17 @@ def run_in_book(book, writer, ui=None, name: str | None = None, engine: str = "n
         population = read.inputs.population
         ui.status(f"socsec: projecting {population.country} {population.base_year}-{population.final_year} "
                   "(2/3) ...")
-        valuation = run_valuation(read.inputs, engine=engine)
+        import numpy as np
+        with np.errstate(all="ignore"):  # overflowing or undefined results are failed checks
+            valuation = run_valuation(read.inputs, engine=engine, every_result=True)
         ui.status("socsec: writing the results (3/3) ...")
         message = "all checks passed" if valuation.master_ok else "some checks failed: see Checks"
         if read.warnings:
             message += f"; {len(read.warnings)} warning(s): " + "; ".join(str(w) for w in read.warnings)
         with ui.batch():
-            res.write_result_sheets(writer, valuation)
+            for name, ref in read.extents.items():  # tables read beyond their names: the names follow
+                writer.define_name(name, ref.sheet, ref.min_row, ref.min_col, ref.max_row, ref.max_col)
+            res.write_result_sheets(writer, valuation, tuple(str(w) for w in read.warnings))
             try:
                 writer.draw_charts(valuation)
             except Exception as exc:  # the results stand without their charts; the Log says why
@@ -155,8 +159,10 @@ def run_in_book(book, writer, ui=None, name: str | None = None, engine: str = "n
             info = res.RunInfo(time_utc=res.utc_now(), input_file=name, output_file=name, versions=versions(),
                                input_hash=inputs_hash(read.inputs), options=valuation.options(),
                                seconds=time.perf_counter() - started, master_ok=valuation.master_ok,
-                               message=message[:LOG_MESSAGE_LIMIT])
-            res.stamp_cover(writer, info, file_type=FILE_TYPE)
+                               message=message[:LOG_MESSAGE_LIMIT], command="SocsecRun (Excel macro)",
+                               warnings=tuple(str(w) for w in read.warnings))
+            res.stamp_cover(writer, info, file_type=FILE_TYPE,
+                            master=res.master_text(valuation.checks, True, info.warnings))
             res.log_run(writer, info)
         seconds = time.perf_counter() - started
         status = "OK" if valuation.master_ok else "CHECKS FAILED"

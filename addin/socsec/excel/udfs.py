@@ -54,16 +54,32 @@ def error_text(message: str) -> str:
 
 
 def _guarded(fn):
-    """Return problems as cell text instead of raising."""
+    """Return problems as cell text instead of raising; a result that is not a finite number (overflow,
+    undefined) is a problem too, never shown as a number."""
     @functools.wraps(fn)
     def wrapper(*args):
         try:
-            return fn(*args)
+            with np.errstate(all="ignore"):  # an overflow is reported as cell text, not a console warning
+                return _finite(fn(*args))
         except ValueError as exc:  # bad input, explained by the library
             return error_text(exc)
         except Exception as exc:  # an internal error: still a short text, never a traceback
             return error_text(f"internal error ({type(exc).__name__}: {exc}); run socsec doctor")
     return wrapper
+
+
+def _finite(result):
+    """``result`` unchanged if every number in it is finite (None, text and whole numbers pass); otherwise
+    ValueError saying where."""
+    values = np.asarray(result, dtype=object).ravel() if isinstance(result, (list, tuple, np.ndarray)) else [result]
+    for k, value in enumerate(values):
+        if isinstance(value, (list, tuple)):
+            _finite(value)
+        elif isinstance(value, numbers.Real) and not isinstance(value, bool) and not math.isfinite(float(value)):
+            where = "" if len(values) == 1 else f" (value {k + 1} of the result)"
+            raise ValueError(f"the result is not a finite number{where}: it overflows or is undefined for these "
+                             "arguments; check their size and units")
+    return result
 
 
 class Memo:
@@ -284,6 +300,23 @@ def _matrix(value, name: str, n_rows: int | None = None) -> np.ndarray:
     return out
 
 
+def _within_contract(table: str, values: np.ndarray, name: str):
+    """Every value within the legal range (and below the refusal bound) the workbook reader applies to the
+    input table ``table`` of the contract (:mod:`socsec.workbook.contract`): the same rule in a cell as
+    in a workbook."""
+    from socsec import bounds
+    from socsec.workbook.contract import PLAUSIBLE, input_table
+
+    spec = input_table(table)
+    rule = PLAUSIBLE.get(table)
+    high = rule.refuse_high if rule is not None and rule.refuse_high is not None else None
+    for (i, j), value in np.ndenumerate(values):
+        if not bounds.within(value, spec.low, spec.high, spec.low_open, spec.high_open) or (
+                high is not None and value > high):
+            limits = bounds.rule(spec.low, spec.high if high is None else high, spec.low_open, spec.high_open)
+            raise ValueError(f"{name} must be {limits} ({spec.units}) (row {i + 1}, column {j + 1}: found {value:g})")
+
+
 def _by_year(table: np.ndarray, name: str, n: int) -> np.ndarray:
     """(rows, n): a table with n year columns, or one column used for every year."""
     if table.shape[1] == n:
@@ -310,6 +343,10 @@ def project_population_table(base_population, mx_male, mx_female, asfr, srb, net
     male, female = _matrix(mx_male, "mx_male", A), _matrix(mx_female, "mx_female", A)
     fert = _matrix(asfr, "asfr")
     births_ratio = _matrix(srb, "srb")
+    for table, values, name in (("in_base_pop", base, "base_population"), ("in_asfr", fert, "asfr"),
+                                ("in_srb", births_ratio, "srb"), ("in_mort_male", male, "mx_male"),
+                                ("in_mort_female", female, "mx_female")):
+        _within_contract(table, values, name)
     migration = [None if m is None or m == "" else _matrix(m, name, A)
                  for m, name in ((net_migrants_male, "net_migrants_male"),
                                  (net_migrants_female, "net_migrants_female"))]
@@ -502,10 +539,14 @@ NO_VALUE = "none"  # what SOCSEC_INDICATOR shows for an indicator without a valu
 
 def parse_indicator_args(args) -> tuple:
     """(horizon or None, ((override, value), ...)) from SOCSEC_INDICATOR's optional arguments:
-    an odd count starts with the horizon; then name/value pairs (a pair with an empty name is skipped)."""
+    an odd count starts with the horizon; then name/value pairs (a pair with an empty name and value is
+    skipped; a name without a value is an error, never dropped)."""
     args = list(args)
     while args and (args[-1] is None or args[-1] == ""):  # trailing empty arguments
         args.pop()
+    starts_with_name = bool(args) and isinstance(args[0], str)  # no horizon given
+    if args and isinstance(args[-1], str) and (len(args) % 2 == 1) == starts_with_name:
+        raise ValueError(f"override {args[-1].strip()!r} has no value: its value cell is empty")
     horizon = None
     if len(args) % 2 == 1:
         horizon, args = args[0], args[1:]
@@ -517,6 +558,8 @@ def parse_indicator_args(args) -> tuple:
         if not isinstance(name, str):
             raise ValueError(f"override {k // 2 + 1}: expected the name of an input (text) before its value, "
                              f"found {name!r}")
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ValueError(f"override {k // 2 + 1} ({name.strip()}) has no value: its value cell is empty")
         pairs.append((name, value))
     return horizon, tuple(pairs)
 
@@ -616,7 +659,20 @@ def SOCSEC_INDICATOR(caller, name, *args):
         raise ValueError("SOCSEC_INDICATOR must be called from a cell of a socsec workbook")
     horizon, overrides = parse_indicator_args(args)
     value = indicator_value(XlwingsSource(caller.sheet.book), name, horizon, overrides)
-    return NO_VALUE if math.isnan(value) else value
+    return indicator_cell(name, value)
+
+
+def indicator_cell(name: str, value: float):
+    """What SOCSEC_INDICATOR shows: the number; NO_VALUE for an event that never happens within the
+    projection (e.g. the depletion of a reserve never depleted); an error text when the value is not
+    computable (it overflows or is undefined for these inputs)."""
+    from socsec.model.results_checks import NEVER
+    if math.isnan(value) and str(name).strip().lower() in NEVER:
+        return NO_VALUE
+    if not math.isfinite(value):
+        raise ValueError(f"{str(name).strip()} is not computable for these inputs (it overflows or is undefined); "
+                         "run the socsec macro: the Checks sheet says which result fails")
+    return value
 
 
 def bench_indicator(path, name: str, overrides_grid, horizon=None) -> dict:

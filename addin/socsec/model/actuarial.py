@@ -287,6 +287,16 @@ def reserve_roll_forward(contributions, expenditure, interest, initial_reserve=0
     return out
 
 
+def _undefined_premium(period: int, start: int, last: int, earnings, last_rate: float, when: str) -> str:
+    """Why the scaled premium of a period has no value: no insurable earnings, or an interest rate so
+    negative that contributions cannot raise the reserve."""
+    where = f"scaled premium of period {period} (rows {start + 1}-{last + 1}) is undefined"
+    if not any(v > 0.0 for v in earnings):
+        return f"{where}: no contribution income {when} (zero insurable earnings)"
+    return (f"{where}: with the interest rate of its last year ({last_rate:g}) the contributions of the period "
+            "cannot raise the reserve (the interest lost on them exceeds them); check the interest rates")
+
+
 def scaled_premiums(expenditure, insurable_earnings, interest, period_years, initial_reserve=0.0,
                     target_ratio=None) -> np.ndarray:
     """Scaled premiums: one constant contribution rate per period of equilibrium (methods.md 6).
@@ -323,8 +333,8 @@ def scaled_premiums(expenditure, insurable_earnings, interest, period_years, ini
             end_alpha = alpha * growth[last] - B[last] * half[last]
             end_beta = beta * growth[last] + S[last] * half[last]
             if end_beta <= 0.0:
-                raise ValueError(f"scaled premium of period {len(premiums) + 1} (rows {start + 1}-{last + 1}) is "
-                                 "undefined: no contribution income in the period (zero insurable earnings)")
+                raise ValueError(_undefined_premium(len(premiums) + 1, start, last, S[start:last + 1], rates[last],
+                                                    "in the period"))
             pi = (_scalar(target_ratio, "target_ratio") * B[last] - end_alpha) / end_beta
             for t in range(start, last + 1):
                 F = F * growth[t] + (pi * S[t] - B[t]) * half[t]
@@ -332,8 +342,8 @@ def scaled_premiums(expenditure, insurable_earnings, interest, period_years, ini
             continue
         denominator = S[last] * half[last] + rates[last] * beta
         if denominator <= 0.0:
-            raise ValueError(f"scaled premium of period {len(premiums) + 1} (rows {start + 1}-{last + 1}) is "
-                             "undefined: no contribution income in its last year (zero insurable earnings)")
+            raise ValueError(_undefined_premium(len(premiums) + 1, start, last, S[last:last + 1], rates[last],
+                                                "in its last year"))
         pi = (B[last] * half[last] - rates[last] * alpha) / denominator
         for t in range(start, last + 1):
             F = F * growth[t] + (pi * S[t] - B[t]) * half[t]

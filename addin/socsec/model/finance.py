@@ -325,9 +325,25 @@ def equivalent_scaled_premiums(basis: LegislatedBasis, interest, period: int, in
     return out
 
 
+def computable(compute, *args, count: int = 1):
+    """``compute(*args)``, or NaN (``count`` of them) when it is not defined for these series (e.g. no
+    insurable earnings left to carry a premium): the indicator is then "not computable" and the results
+    check of :mod:`socsec.model.results_checks` fails, instead of the run stopping."""
+    try:
+        with np.errstate(all="ignore"):
+            return compute(*args)
+    except ValueError:
+        return np.nan if count == 1 else [np.nan] * count
+
+
 def project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: str = "numba") -> FinanceProjection:
     """Reserve, yearly financing figures and the indicators table.  ``scheme``: the pension inputs
     (rules); ``pension``: the pension projection (cash flows, stocks, death probabilities)."""
+    with np.errstate(all="ignore"):  # overflowing or undefined values are found by the results checks
+        return _project_finance(inputs, pension, economy, scheme, engine)
+
+
+def _project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: str) -> FinanceProjection:
     rules = scheme.rules
     s = pension.columns  # the yearly summary of the scheme
     years = s["year"]
@@ -345,7 +361,9 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: str
         F.append(F[-1] + net + income[-1])
     F, income = np.array(F), np.array(income)
     gdp = economy.column("nominal_gdp")
-    D, D_mid = discount_factors(i, n)
+    D, D_mid = computable(discount_factors, i, n, count=2)
+    if np.ndim(D) == 0:  # returns of -100% or undefined: nothing can be discounted
+        D, D_mid = np.full(n + 1, np.nan), np.full(n, np.nan)
     basis = legislated_basis(inputs, rules, S, s["benefit_expenditure"])
     columns = {
         "year": years,
@@ -366,8 +384,8 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: str
         "expenditure_percent_gdp": X / gdp,
         "contributions_percent_gdp": C / gdp,
         # the GAP of the full horizon, and the legislated rate equivalent to it, for comparison by year
-        "general_average_premium": discounted_premium(X - G, S, D, D_mid, inputs.initial_reserve, 0.0),
-        "gap_equivalent_contribution_rate": equivalent_rate(basis, n, D, D_mid, inputs.initial_reserve),
+        "general_average_premium": computable(discounted_premium, X - G, S, D, D_mid, inputs.initial_reserve, 0.0),
+        "gap_equivalent_contribution_rate": computable(equivalent_rate, basis, n, D, D_mid, inputs.initial_reserve),
     }
     rows = IndicatorRows()
     add = rows.add
@@ -377,12 +395,14 @@ def project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: str
     add("paygo_cost_rate_last_year", n, X[-1] / S[-1])
     for h in tuple(hh for hh in HORIZONS if hh < n) + (n,):  # general_average_premium over h years
         cost = X[:h] - G[:h]  # the subsidy is income that lowers what contributions must pay
-        add("gap", h, discounted_premium(cost, S[:h], D[:h + 1], D_mid[:h], inputs.initial_reserve, 0.0))
-        add("gap_with_target", h, discounted_premium(cost, S[:h], D[:h + 1], D_mid[:h], inputs.initial_reserve,
-                                                     inputs.target_ratio * X[h - 1]))
-        add("gap_equivalent_contribution_rate", h, equivalent_rate(basis, h, D, D_mid, inputs.initial_reserve))
-    premiums = scaled_premiums(X - G, S, i, inputs.scaled_period, inputs.initial_reserve,
-                               inputs.target_ratio if inputs.scaled_variant == "reserve_ratio" else None)
+        add("gap", h, computable(discounted_premium, cost, S[:h], D[:h + 1], D_mid[:h], inputs.initial_reserve, 0.0))
+        add("gap_with_target", h, computable(discounted_premium, cost, S[:h], D[:h + 1], D_mid[:h],
+                                             inputs.initial_reserve, inputs.target_ratio * X[h - 1]))
+        add("gap_equivalent_contribution_rate", h, computable(equivalent_rate, basis, h, D, D_mid,
+                                                              inputs.initial_reserve))
+    premiums = computable(scaled_premiums, X - G, S, i, inputs.scaled_period, inputs.initial_reserve,
+                          inputs.target_ratio if inputs.scaled_variant == "reserve_ratio" else None,
+                          count=-(-n // inputs.scaled_period))
     for k, premium in enumerate(premiums):
         start = k * inputs.scaled_period
         add(f"scaled_premium_{years[0] + start}", min(inputs.scaled_period, n - start), premium)

@@ -123,14 +123,9 @@ def _number(override: Override, value) -> float:
     return value
 
 
-def apply_overrides(inputs: ModelInputs, overrides: Mapping | Iterable) -> ModelInputs:
-    """New inputs with each named override applied in turn (a mapping or (name, value) pairs).
-
-    Only the fields each override declares change; every other field is the very same object
-    as in ``inputs``.  Unknown names or unacceptable values raise :class:`OverrideError` naming
-    every problem.
-    """
-    pairs = list(overrides.items()) if isinstance(overrides, Mapping) else list(overrides)
+def checked_values(pairs) -> list:
+    """(Override, value) of each (name, value) pair; unknown names or unacceptable values raise
+    :class:`OverrideError` naming every problem."""
     problems, resolved = [], []
     for name, value in pairs:
         try:
@@ -140,7 +135,18 @@ def apply_overrides(inputs: ModelInputs, overrides: Mapping | Iterable) -> Model
             problems.append(str(exc))
     if problems:
         raise OverrideError("; ".join(problems))
-    for override, value in resolved:
+    return resolved
+
+
+def apply_overrides(inputs: ModelInputs, overrides: Mapping | Iterable) -> ModelInputs:
+    """New inputs with each named override applied in turn (a mapping or (name, value) pairs).
+
+    Only the fields each override declares change; every other field is the very same object
+    as in ``inputs``.  Unknown names or unacceptable values raise :class:`OverrideError` naming
+    every problem.
+    """
+    pairs = list(overrides.items()) if isinstance(overrides, Mapping) else list(overrides)
+    for override, value in checked_values(pairs):
         inputs = override.setter(inputs, value)
     return inputs
 

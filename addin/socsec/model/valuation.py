@@ -53,20 +53,25 @@ class Valuation:
                 "labour force on the average population of the year")
 
 
-def run_valuation(inputs: ModelInputs, engine: str = "numba", detail: bool = False) -> Valuation:
+def run_valuation(inputs: ModelInputs, engine: str = "numba", detail: bool = False,
+                  every_result: bool = False) -> Valuation:
     """Run every block of the chain on ``inputs`` and check the results (``detail``: keep the pension
-    flows by age and service, see :func:`socsec.model.pension.project_pension`)."""
+    flows by age and service, see :func:`socsec.model.pension.project_pension`; ``every_result``: check
+    the capital values of pensions too, made now, for a run that writes them)."""
     population = project_population(inputs.population.to_assumptions(), engine=engine)
     economy = project_economy(inputs.economy, population, engine=engine)
     pension = project_pension(inputs.pension, population, economy, engine=engine, detail=detail)
     finance = project_finance(inputs.finance, pension, economy, inputs.pension, engine)
-    return checked_valuation(inputs, population, economy, pension, finance)
+    return checked_valuation(inputs, population, economy, pension, finance, every_result)
 
 
-def checked_valuation(inputs, population, economy, pension, finance) -> Valuation:
-    """The Valuation of the projected blocks, with every consistency check run on them."""
+def checked_valuation(inputs, population, economy, pension, finance, every_result: bool = False) -> Valuation:
+    """The Valuation of the projected blocks, with every consistency check run on them (``every_result``:
+    the results checks cover the capital values of pensions, made now; otherwise only if already made)."""
+    from socsec.model.results_checks import results_checks
     checks = (population_checks(population) + economy_checks(economy)
-              + pension_checks(pension, economy, population, inputs.pension.assumptions))
+              + pension_checks(pension, economy, population, inputs.pension.assumptions)
+              + results_checks(population, economy, pension, finance, every_result))
     return Valuation(inputs, population, economy, pension, finance, checks)
 
 

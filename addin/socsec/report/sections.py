@@ -15,7 +15,7 @@ from socsec.report.formats import (MONEY_UNITS, decimal, excel_format, is_money,
                                    percent, whole, year)
 from socsec.workbook.contract import (ALL_SETTINGS, FINANCE_INPUTS, FINANCE_SETTINGS, INPUT_TABLES, PENSION_ROWS,
                                       PENSION_SETTINGS, RULE_ROWS, indicator_label, setting)
-from socsec.workbook.results import STAMP
+from socsec.workbook.results import STAMP, stamp_values
 from socsec.workbook.tables import blocks_of, settings_of
 
 PROJECTION_STEP = 5  # years between the rows of the projection tables (section 5)
@@ -367,8 +367,7 @@ def scenarios_section(compared: dict, scenarios, main: str | None) -> tuple:
 def annex_section(valuation, info, sources: dict, input_file: str) -> tuple:
     checks = tuple((c.name, f"{c.value:.3g}", f"{c.tolerance:g}", "OK" if c.ok else "FAILED", c.description)
                    for c in valuation.checks)
-    values = {"cov_last_run": info.time_utc, "cov_versions": info.versions, "cov_input_hash": info.input_hash,
-              "cov_options": info.options, "cov_master_check": "OK" if info.master_ok else "FAILED"}
+    values = stamp_values(info)
     stamp = ((("Input workbook", input_file),) + tuple((label, values[name]) for name, label in STAMP)
              + (("Projection time", f"{info.seconds:.1f} s"),))
     inputs = valuation.inputs

@@ -21,8 +21,8 @@ from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, S
 from socsec.model.inputs import ModelInputs
 from socsec.model.population import PopulationInputs
 from socsec.workbook import layout, results, styles
-from socsec.workbook.contract import (ALL_SETTINGS, INPUT_SHEETS, INPUT_TABLES, SCENARIO_COLUMNS, SCENARIO_ROWS,
-                                      SCENARIOS_RANGE, SCENARIOS_SHEET)
+from socsec.workbook.contract import (ALL_SETTINGS, INPUT_SHEETS, INPUT_TABLES, PLACEHOLDERS, SCENARIO_COLUMNS,
+                                      SCENARIO_ROWS, SCENARIOS_RANGE, SCENARIOS_SHEET)
 from socsec.workbook.tables import blocks_of, settings_of
 
 INSTRUCTIONS = (
@@ -211,7 +211,7 @@ def template_inputs(base_year: int = 2025, final_year: int = 2100, omega: int = 
     k = len(anchor_years)
     empty = np.full(n, np.nan)
     economy = EconomyInputs(
-        currency="(currency)", base_gdp=np.nan, base_average_wage=np.nan, wage_growth_input="wage_share",
+        currency=PLACEHOLDERS["in_currency"], base_gdp=np.nan, base_average_wage=np.nan, wage_growth_input="wage_share",
         return_input="nominal", lfpr_years=np.asarray(anchor_years), lfpr=np.full((k, 2, A), np.nan),
         unemployment=np.full((n, 2), np.nan), unemployment_age_starts=np.array([15, 25, 35, 45, 55, 65]),
         unemployment_age_factors=np.ones((6, 2)), employee_share=np.full((n, 2), np.nan),
@@ -237,7 +237,7 @@ def template_inputs(base_year: int = 2025, final_year: int = 2100, omega: int = 
             abroad_share=np.full(2, nan)),
         actual={})
     return ModelInputs(PopulationInputs(
-        country="(country name)", base_year=base_year, final_year=final_year,
+        country=PLACEHOLDERS["in_country"], base_year=base_year, final_year=final_year,
         base_population=np.full((2, A), np.nan), fertility_input="tfr_pattern", fertility_ages=ages,
         tfr=np.full(n, np.nan), fertility_pattern_years=np.asarray(anchor_years),
         fertility_pattern=np.full((k, len(ages)), np.nan), asfr=np.full((n, len(ages)), np.nan),

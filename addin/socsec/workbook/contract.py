@@ -54,9 +54,9 @@ class InputTable:
     """One input table: a named block of labelled rows and columns.
 
     ``low``/``high`` bound every value (inclusive unless ``low_open``/``high_open``);
-    values above ``warn_high`` are accepted with a warning; ``required_if`` names a setting
-    and the value that makes the table required (other tables are not read);
-    ``number_format`` is the Excel format of the value cells.
+    ``required_if`` names a setting and the value that makes the table required (other tables
+    are not read); ``number_format`` is the Excel format of the value cells.  Plausible ranges
+    (warnings, refusals of impossible magnitudes) are declared in :data:`PLAUSIBLE`.
     """
 
     name: str
@@ -71,7 +71,6 @@ class InputTable:
     low_open: bool = False
     high_open: bool = False
     required_if: tuple | None = None
-    warn_high: float | None = None
     number_format: str = "General"
     bounds_by: str | None = None  # "row" or "col": item_bounds gives (low, high) per row / column
     item_bounds: tuple = ()
@@ -233,7 +232,7 @@ ECONOMY_INPUTS = (
                MACRO_INPUT_ROWS, YEAR,
                "Growth from the previous year to this year (returns: earned during the year). "
                "'average wage growth' is used only when Wage growth input is 'direct'.",
-               low=-1.0, low_open=True, warn_high=0.5, number_format="0.00%"),
+               low=-1.0, low_open=True, number_format="0.00%"),
 )
 
 ECONOMY_RESULTS = (
@@ -538,8 +537,9 @@ FINANCE_RESULTS = (
 
 # Labels of the indicators table (model.finance indicators): name -> (label, Excel number format)
 INDICATOR_LABELS = {
-    "depletion_year": ("Year the reserve is exhausted (empty: never)", "0"),
-    "crossover_year": ("First year contributions and subsidy fall below expenditure", "0"),
+    "depletion_year": ("Year the reserve is exhausted (never: not within the projection)", "0"),
+    "crossover_year": ("First year contributions and subsidy fall below expenditure (never: not within the projection)",
+                       "0"),
     "paygo_cost_rate_first_year": ("PAYG cost rate, base year", "0.00%"),
     "paygo_cost_rate_last_year": ("PAYG cost rate, last year", "0.00%"),
     "gap": ("General average premium, {h} years", "0.00%"),
@@ -648,6 +648,80 @@ INPUT_SHEETS = ("Settings", "Base population", "Fertility", "Fertility ASFR", "M
                 "Labour force", "Economy", "Scheme data", "Scheme rules", "Scheme assumptions", "Financing")
 RESULT_SHEETS = ("Indicators", "Results demography", "Results population", "Results labour", "Results economy",
                  "Results pension", "Results financing")
+
+
+# --- extents: how far the reader looks ------------------------------------------------------------
+
+MAX_OMEGA = 130  # highest open age group a workbook may use
+# Most labels an axis of each kind may have; a name covering more is refused before anything is read.
+AXIS_LIMITS = {AGE: MAX_OMEGA + 1, FERTILE_AGE: 46, YEAR: 551, ANCHOR: 551, GROUP_START: MAX_OMEGA + 1}
+FIXED_LABEL_SLACK = 20  # rows or columns beyond a fixed-label axis a name may cover (inserted rows are named)
+SCENARIO_MAX_ROWS = 1000  # rows the reader follows down the Scenarios sheet
+# Axes that may grow beyond their name when labels are typed next to it (more years, anchors, ages, groups):
+# the reader reads them; anything else typed right of or below a table is an error naming the cells.
+EXTENDABLE_AXES = (AGE, FERTILE_AGE, YEAR, ANCHOR, GROUP_START)
+
+
+def axis_limit(axis) -> int:
+    """Most labels the reader accepts on an axis of a table (fixed labels: the declared ones plus slack)."""
+    return len(axis) + FIXED_LABEL_SLACK if isinstance(axis, tuple) else AXIS_LIMITS[axis]
+
+
+# --- plausibility: legal but unusual values --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Plausible:
+    """Plausible range of one input, inside its legal range.
+
+    A value outside [``low``, ``high``] is accepted with a warning (one per table row, on the Log and
+    Checks sheets and the console); outside [``refuse_low``, ``refuse_high``] it is an input error
+    (a magnitude no country has).  ``per`` names a setting whose value multiplies the four bounds
+    (money amounts as multiples of the base-year wage or GDP).  ``percent``: a rate that may have
+    been typed as a percentage; the message then asks "did you mean v% = v/100?".
+    """
+
+    low: float | None = None
+    high: float | None = None
+    refuse_low: float | None = None
+    refuse_high: float | None = None
+    per: str | None = None
+    percent: bool = False
+
+
+# Key: a setting or table name, or (table name, row or column label) for one row or column of a table.
+PLAUSIBLE = {
+    "in_base_wage": Plausible(refuse_high=1e13),
+    "in_base_gdp": Plausible(1e3, 1e10, 10, 1e12, per="in_base_wage"),
+    "in_initial_reserve": Plausible(None, 5.0, None, 100.0, per="in_base_gdp"),
+    "in_earnings_cv": Plausible(0.0, 2.0),
+    "in_base_pop": Plausible(refuse_high=1e10),
+    "in_mig_male": Plausible(-1e7, 1e7, -1e10, 1e10),
+    "in_mig_female": Plausible(-1e7, 1e7, -1e10, 1e10),
+    "in_tfr": Plausible(0.8, 8.0),
+    "in_macro": Plausible(-0.1, 0.3, -0.9, 10.0, percent=True),
+    "in_unemployment": Plausible(0.0, 0.5),
+    "in_active_earnings": Plausible(None, 20.0, None, 1000.0, per="in_base_wage"),
+    "in_pension_amounts": Plausible(None, 5.0, None, 1000.0, per="in_base_wage"),
+    "in_actives_male": Plausible(refuse_high=1e10),
+    "in_actives_female": Plausible(refuse_high=1e10),
+    "in_inactive_male": Plausible(refuse_high=1e10),
+    "in_inactive_female": Plausible(refuse_high=1e10),
+    "in_pensioners": Plausible(refuse_high=1e10),
+    ("in_rules", "contribution rate"): Plausible(0.0, 0.5),
+    ("in_rules", "accrual rate per year of service"): Plausible(0.0, 0.04),
+    ("in_rules", "minimum pension (base-year money)"): Plausible(None, 2.0, None, 1000.0, per="in_base_wage"),
+    ("in_rules", "maximum pension (base-year money, 0 = none)"): Plausible(None, 20.0, None, 1000.0,
+                                                                           per="in_base_wage"),
+    ("in_rules", "insurable earnings ceiling (base-year money, 0 = none)"): Plausible(None, 20.0, None, 1000.0,
+                                                                                      per="in_base_wage"),
+    ("in_rules", "insurable earnings floor (base-year money, 0 = none)"): Plausible(None, 2.0, None, 1000.0,
+                                                                                    per="in_base_wage"),
+    ("in_financing", "state subsidy, fixed amount (currency units of the year)"): Plausible(
+        None, 0.2, None, 100.0, per="in_base_gdp"),
+}
+
+# Text the template holds until the user types the real value: refused as input.
+PLACEHOLDERS = {"in_country": "(country name)", "in_currency": "(currency)"}
 
 
 def setting(name: str) -> Setting:

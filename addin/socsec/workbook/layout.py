@@ -21,10 +21,11 @@ def define_name(wb, name: str, sheet: str, min_row: int, min_col: int, max_row: 
 
 
 def cell_values(values) -> list:
-    """A float array as a list of rows of Python floats, None where NaN (an empty cell)."""
+    """A float array as a list of rows of Python floats, None where NaN or infinite (an empty cell: a cell
+    cannot hold them; the results checks report them)."""
     array = np.asarray(values, dtype=float)
     cells = array.astype(object)
-    cells[np.isnan(array)] = None
+    cells[~np.isfinite(array)] = None
     return cells.tolist()
 
 

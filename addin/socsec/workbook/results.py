@@ -22,21 +22,26 @@ from socsec.workbook.contract import (ALL_SETTINGS, DEMOGRAPHY_ROWS, FINANCING_R
                                       LABOUR_ROWS, MACRO_ROWS, PENSION_ROWS, REPLACEMENT_COLUMNS, RESULT_SHEETS,
                                       indicator_label, result_table)
 from socsec.workbook.tables import age_labels
-from socsec.workbook.writer import OpenpyxlWriter, grouped_rows
+from socsec.workbook.writer import OpenpyxlWriter, Text, grouped_rows, texts
 
 CHECKS_SHEET = "Checks"
 LOG_SHEET = "Log"
 LOG_HEADER = ("Run time (UTC)", "Input file", "Output file", "Status", "Message", "Seconds",
-              "Input hash", "Versions")
+              "Input hash", "Versions", "Scenario", "Overrides", "Input warnings", "Command")
 STAMP = (("cov_last_run", "Last run (UTC)"), ("cov_versions", "Package versions"),
          ("cov_input_hash", "Input hash (SHA-256)"), ("cov_options", "Timing options"),
-         ("cov_master_check", "Master check"))
+         ("cov_master_check", "Master check"), ("cov_scenario", "Scenario"), ("cov_overrides", "Overrides"),
+         ("cov_command", "Command"), ("cov_warnings", "Input warnings"))
 RESULTS_MARKER = "socsec results workbook"
+SCENARIOS_RESULT_SHEET = "Results scenarios"
+CELL_TEXT_LIMIT = 30000  # an Excel cell holds at most 32767 characters
 
 
 @dataclass(frozen=True)
 class RunInfo:
-    """What the Cover stamp and the Log row record about a run."""
+    """What the Cover stamp and the Log row record about a run: when, from which file into which, with
+    which versions, inputs (hash), scenario and overrides (each with its value), the command, the
+    master check and the input warnings."""
 
     time_utc: str
     input_file: str
@@ -47,6 +52,23 @@ class RunInfo:
     seconds: float
     master_ok: bool
     message: str
+    scenario: str = "base"
+    overrides: str = "none"
+    command: str = ""
+    warnings: tuple = ()
+
+
+def provenance(info: RunInfo) -> list[tuple[str, object]]:
+    """(item, value) of everything a run records about itself (run_info.csv, the Cover stamp)."""
+    return [("run time (UTC)", info.time_utc), ("input file", info.input_file), ("output", info.output_file),
+            ("command", info.command), ("scenario", info.scenario), ("overrides", info.overrides),
+            ("input hash (SHA-256)", info.input_hash), ("versions", info.versions), ("timing options", info.options),
+            ("master check", "OK" if info.master_ok else "FAILED"), ("message", info.message),
+            ("input warnings", len(info.warnings))] + [("input warning", w) for w in info.warnings]
+
+
+def _warnings_text(info: RunInfo) -> str:
+    return ("; ".join(info.warnings) or "none")[:CELL_TEXT_LIMIT]
 
 
 # Summary result tables: (range name, rows (column, label, format), valuation -> DataFrame).
@@ -59,18 +81,19 @@ SUMMARY_TABLES = (
 )
 
 
-def create_result_sheets(wb, valuation=None):
+def create_result_sheets(wb, valuation=None, warnings: tuple = ()):
     """(Re)create the result and Checks sheets (and Log if missing) of an openpyxl workbook; fill
     them from ``valuation``; add the charts."""
     writer = OpenpyxlWriter(wb)
-    write_result_sheets(writer, valuation)
+    write_result_sheets(writer, valuation, warnings)
     writer.draw_charts(valuation)  # after the result sheets are filled; removes the Charts sheet if no results
 
 
-def write_result_sheets(writer, valuation=None):
+def write_result_sheets(writer, valuation=None, warnings: tuple = ()):
     """(Re)create the result and Checks sheets (and Log if missing) through any
     :class:`~socsec.workbook.writer.BookWriter`; fill them from ``valuation`` (None: empty result
-    sheets saying there are no results yet).  Each block is one writer operation."""
+    sheets saying there are no results yet); ``warnings``: the input warnings, listed on Checks.
+    Each block is one writer operation."""
     for title in RESULT_SHEETS:
         writer.reset_sheet(title)
         writer.write(title, 1, 1, [[title]], "sheet_title")
@@ -97,7 +120,7 @@ def write_result_sheets(writer, valuation=None):
     for title in RESULT_SHEETS:
         writer.column_widths(title, layout.table_widths(first=46, n_cols=widest[title]))
         writer.protect(title)  # protected without a password: results are not typed over
-    _write_checks(writer, valuation.checks if valuation else (), valuation is not None)
+    _write_checks(writer, valuation.checks if valuation else (), valuation is not None, warnings)
     if not _ensure_log(writer):
         writer.move_to_end(LOG_SHEET)  # keep the Log last
 
@@ -141,6 +164,10 @@ def _fill_indicators(writer, sheet: str, finance) -> int:
                            "socsec projection", "indicator", [label for label, _ in labelled], ["value"],
                            table[["value"]].to_numpy(dtype=float), is_input=False,
                            number_format=[fmt for _, fmt in labelled])
+    # one block again, saying why a cell has no number: an event that never happens, or no value
+    column = [[float(value) if np.isfinite(value) else no_value_text(name, value)]
+              for name, value in zip(table["indicator"], table["value"])]
+    writer.write(sheet, 4 + layout.CAPTION_ROWS + 1, 2, column)
     spec = result_table("out_replacement")
     rates = finance.replacement
     labels = [f"{career}, {sex}, {year}" for career, sex, year in zip(rates["career"], rates["sex"], rates["year"])]
@@ -154,6 +181,13 @@ def _fill_indicators(writer, sheet: str, finance) -> int:
         if fmt != "0.0%" and len(values):
             writer.number_format(sheet, first_data_row, 2 + j, len(values), 1, fmt)
     return 1 + len(REPLACEMENT_COLUMNS)
+
+
+def no_value_text(indicator: str, value: float) -> str:
+    """What an indicator without a number shows: "never" (a depletion or crossover that does not happen
+    within the projection) or "not computable" (undefined or overflowing: a failed check)."""
+    from socsec.model.results_checks import NEVER
+    return "never" if indicator in NEVER and np.isnan(value) else "not computable"
 
 
 def _fill_population(writer, sheet: str, projection) -> int:
@@ -171,11 +205,20 @@ def _fill_population(writer, sheet: str, projection) -> int:
     return 1 + len(years)
 
 
-def _write_checks(writer, checks, has_run: bool):
+def master_text(checks, has_run: bool, warnings: tuple = ()) -> str:
+    """The master check: "not run", "FAILED", "OK" or "OK, with N input warnings"."""
+    if not has_run:
+        return "not run"
+    if not all(c.ok for c in checks):
+        return "FAILED"
+    return f"OK, with {len(warnings)} input warning(s)" if warnings else "OK"
+
+
+def _write_checks(writer, checks, has_run: bool, warnings: tuple = ()):
     writer.reset_sheet(CHECKS_SHEET)
     writer.write(CHECKS_SHEET, 1, 1, [["Checks"]], "sheet_title")
     writer.write(CHECKS_SHEET, 2, 1, [["Master check"]])
-    master = "not run" if not has_run else ("OK" if all(c.ok for c in checks) else "FAILED")
+    master = master_text(checks, has_run, warnings)
     writer.write(CHECKS_SHEET, 2, 2, [[master]], "ok" if master == "OK" else "bad")
     writer.define_name("chk_master", CHECKS_SHEET, 2, 2, 2, 2)
     writer.write(CHECKS_SHEET, 3, 1, [["Input fingerprint", fingerprint_formula()]])
@@ -184,12 +227,27 @@ def _write_checks(writer, checks, has_run: bool):
                                        "Worst cell"]], "header")
     status = ["OK" if check.ok else "FAILED" for check in checks]
     if checks:
-        writer.write(CHECKS_SHEET, 5, 1, [[check.name, float(check.value), float(check.tolerance), state,
-                                           check.description, check.where] for check, state in zip(checks, status)])
+        writer.write(CHECKS_SHEET, 5, 1, [[check.name, _number(check.value), float(check.tolerance), state,
+                                           Text(check.description), Text(check.where)]
+                                          for check, state in zip(checks, status)])
         for first, count, state in grouped_rows(status):
             writer.write(CHECKS_SHEET, 5 + first, 4, [[state]] * count, "ok" if state == "OK" else "bad")
+    if warnings:
+        row = 6 + len(checks)
+        writer.write(CHECKS_SHEET, row, 1, [["Input warnings (accepted values outside the usual range)", None, None,
+                                             "Status", "Where and what"]], "header")
+        writer.write(CHECKS_SHEET, row + 1, 1, [[f"Input warning {k}", None, None, "WARNING", Text(str(w))]
+                                                for k, w in enumerate(warnings, start=1)])
+        writer.write(CHECKS_SHEET, row + 1, 4, [["WARNING"]] * len(warnings), "bad")
     writer.column_widths(CHECKS_SHEET, dict(zip(range(1, 7), (34, 14, 12, 10, 90, 60))))
     writer.protect(CHECKS_SHEET)
+
+
+def _number(value: float):
+    """A float for a cell; an infinite or undefined value as text (a cell cannot hold it as a number)."""
+    import math
+    value = float(value)
+    return value if math.isfinite(value) else Text("not computable" if math.isnan(value) else f"{value}")
 
 
 FINGERPRINT_NAME = "chk_inputs"
@@ -211,26 +269,33 @@ def write_cover_stamp(wb, info: RunInfo | None):
     stamp_cover(OpenpyxlWriter(wb), info)
 
 
-def stamp_cover(writer, info: RunInfo | None, file_type: str | None = None):
-    """The run stamp (or 'not run yet') in the named cells below the Cover notes, one block.
+def stamp_cover(writer, info: RunInfo | None, file_type: str | None = None, master: str | None = None):
+    """The run stamp (or 'not run yet') in the named cells below the Cover notes, one block; a Cover
+    sheet deleted or renamed by the user is made anew.
 
     ``file_type`` (default: the results-workbook marker after a run) is what the "File type" row
     says; a run in Excel writes into the user's own workbook, which must not carry the marker
-    (``socsec run`` replaces only files that carry it)."""
+    (``socsec run`` replaces only files that carry it).  ``master``: the master check's text
+    (default OK / FAILED)."""
+    writer.ensure_sheet("Cover")
     ref = writer.named_range("cov_last_run")
-    first = ref.min_row if ref is not None else writer.last_row("Cover") + 2
-    values = {
-        "cov_last_run": info.time_utc if info else "not run yet",
-        "cov_versions": info.versions if info else "",
-        "cov_input_hash": info.input_hash if info else "",
-        "cov_options": info.options if info else "",
-        "cov_master_check": ("OK" if info.master_ok else "FAILED") if info else "not run",
-    }
-    block = [[label, values[name]] for name, label in STAMP]
+    first = ref.min_row if ref is not None and ref.sheet == "Cover" else writer.last_row("Cover") + 2
+    values = stamp_values(info, master)
+    block = [[label, Text(values[name])] for name, label in STAMP]
     block.append(["File type", file_type or (RESULTS_MARKER if info else "socsec input workbook")])
     writer.write("Cover", first, 1, block)
     for k, (name, _) in enumerate(STAMP):
         writer.define_name(name, "Cover", first + k, 2, first + k, 2)
+
+
+def stamp_values(info: RunInfo | None, master: str | None = None) -> dict:
+    """The value of each Cover stamp cell (:data:`STAMP`) for a run (None: not run yet)."""
+    if info is None:
+        return {name: "" for name, _ in STAMP} | {"cov_last_run": "not run yet", "cov_master_check": "not run"}
+    return {"cov_last_run": info.time_utc, "cov_versions": info.versions, "cov_input_hash": info.input_hash,
+            "cov_options": info.options, "cov_master_check": master or ("OK" if info.master_ok else "FAILED"),
+            "cov_scenario": info.scenario, "cov_overrides": info.overrides, "cov_command": info.command,
+            "cov_warnings": _warnings_text(info)}
 
 
 def is_results_workbook(path) -> bool:
@@ -247,11 +312,22 @@ def is_results_workbook(path) -> bool:
         return False
 
 
-def write_results_workbook(workbook, output_path, valuation, info: RunInfo) -> Path:
+def write_results_workbook(workbook, output_path, valuation, info: RunInfo, compared: dict | None = None,
+                           extents: dict | None = None) -> Path:
     """Fill the results into ``workbook`` (the loaded input workbook), stamp the Cover, append a
-    Log row and save it under ``output_path`` atomically.  The input file is not touched."""
-    create_result_sheets(workbook, valuation)
-    write_cover_stamp(workbook, info)
+    Log row and save it under ``output_path`` atomically.  The input file is not touched.
+    ``compared``: valuations by scenario name for the sheet Results scenarios (None: no such sheet);
+    ``extents``: ranges of input tables read beyond their names, whose names are widened to match."""
+    writer = OpenpyxlWriter(workbook)
+    for name, ref in (extents or {}).items():
+        writer.define_name(name, ref.sheet, ref.min_row, ref.min_col, ref.max_row, ref.max_col)
+    create_result_sheets(workbook, valuation, info.warnings)
+    writer.remove_sheet(SCENARIOS_RESULT_SHEET)
+    if compared:
+        from socsec.workbook.scenario_sheet import write_scenarios_sheet
+        write_scenarios_sheet(workbook, compared)
+        writer.move_to_end(LOG_SHEET)
+    stamp_cover(writer, info, master=master_text(valuation.checks, True, info.warnings))
     append_log(workbook, info)
     return save_workbook(workbook, output_path)
 
@@ -262,13 +338,15 @@ def append_log(wb, info: RunInfo):
 
 
 def log_run(writer, info: RunInfo, status: str | None = None):
-    """Append one Log row (the Log sheet is created if missing); ``status`` defaults to OK /
-    CHECKS FAILED from the master check."""
-    _ensure_log(writer)
+    """Append one Log row (the Log sheet is created if missing; its header is brought up to date);
+    ``status`` defaults to OK / CHECKS FAILED from the master check.  Text is written as text."""
+    if not _ensure_log(writer):
+        writer.write(LOG_SHEET, 1, 1, [list(LOG_HEADER)], "header")
     status = status or ("OK" if info.master_ok else "CHECKS FAILED")
-    writer.write(LOG_SHEET, writer.last_row(LOG_SHEET) + 1, 1,
-                 [[info.time_utc, info.input_file, info.output_file, status, info.message, round(info.seconds, 3),
-                   info.input_hash, info.versions]])
+    row = [info.time_utc, info.input_file, info.output_file, status, info.message[:CELL_TEXT_LIMIT],
+           round(info.seconds, 3), info.input_hash, info.versions, info.scenario, info.overrides,
+           _warnings_text(info), info.command]
+    writer.write(LOG_SHEET, writer.last_row(LOG_SHEET) + 1, 1, [texts(row)])
 
 
 def utc_now() -> str:

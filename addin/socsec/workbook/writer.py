@@ -10,7 +10,8 @@ macro: ``socsec.excel.book.XlwingsWriter``, one Excel call per block):
 ``reset_sheet(title)``                   an empty sheet of that title (created at the end if missing)
 ``remove_sheet(title)`` / ``ensure_sheet(title)`` / ``move_to_end(title)``
 ``write(sheet, row, col, values, style)``  a 2-D block of values (None = empty cell, text
-                                         starting with "=" = formula) with its top-left cell at
+                                         starting with "=" = formula, :class:`Text` = text whatever
+                                         it begins with) with its top-left cell at
                                          (row, col), 1-based, in one operation; ``style`` one of
                                          :data:`STYLES` or None
 ``number_format(sheet, row, col, n_rows, n_cols, fmt)``  Excel number format of a block
@@ -30,6 +31,16 @@ from socsec.workbook import styles
 from socsec.workbook.book import RangeRef, named_range_of
 
 STYLES = ("sheet_title", "title", "note", "header", "input", "ok", "bad")
+
+
+class Text(str):
+    """Text that is written as text, never as a formula, whatever it begins with: what users typed
+    (file names, scenario names, messages quoting cells) cannot become a live formula in a cell."""
+
+
+def texts(values) -> list:
+    """A row of values with every string marked as :class:`Text` (numbers and None unchanged)."""
+    return [Text(v) if isinstance(v, str) else v for v in values]
 
 
 class BookWriter(Protocol):
@@ -117,6 +128,8 @@ class OpenpyxlWriter:
         for i, line in enumerate(values):
             for j, value in enumerate(line):
                 cell = ws.cell(row + i, col + j, value)
+                if isinstance(value, Text):
+                    cell.value, cell.data_type = str(value), "s"  # openpyxl would take "=..." for a formula
                 if font is not None:
                     cell.font = font
                 if fill is not None:
