@@ -264,7 +264,6 @@ class InsuredProjection:
     inactive_by_age: np.ndarray  # (n + 1, 2, A)
     service_years: np.ndarray  # (n + 1,) years of credited service of the actives and inactive
     lowest_insured: float  # smallest cell of actives or inactive in any year (negative = a bug)
-    target: np.ndarray = field(repr=False)  # (n, 2, A) actives wanted on 1 January of the next year
     exits: np.ndarray = field(repr=False)  # (n, cells, 4) exits of the occupied cells (core.pension.exits_by_cell)
     tops: np.ndarray = field(repr=False)  # (n, 2, A) bound on the highest service occupied on 1 January
     by_age: dict = field(repr=False, default_factory=dict)  # each flow of core.pension.Flow but the stocks
@@ -527,7 +526,7 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
     kept = slice(None) if rows == n + 1 else slice(0, 1)
     return InsuredProjection(actives=stocks_A[kept], inactive=stocks_N[kept], actives_by_age=by_age[:, kp.Flow.ACTIVES],
                              inactive_by_age=by_age[:, kp.Flow.INACTIVE], service_years=totals[:, kp.Total.SERVICE],
-                             lowest_insured=float(totals[:, kp.Total.LOWEST].min()), target=target, exits=exits,
+                             lowest_insured=float(totals[:, kp.Total.LOWEST].min()), exits=exits,
                              tops=tops, by_age=flows_by_age, flows=flows)
 
 
