@@ -98,7 +98,7 @@ def test_reserve_matches_independent_loop(interest):
                                rtol=1e-13)
 
 
-def test_reserve_methods_md_form():
+def test_reserve_in_closed_form():
     """I_t = i F_t + ((1+i)^(1/2) - 1)(C - B); F_{t+1} = F_t + C + I - B."""
     F1 = act.reserve_roll_forward([100.0], [30.0], 0.04, 1000.0)[0]
     assert F1 == pytest.approx(1000 + 100 + 0.04 * 1000 + (1.04 ** 0.5 - 1) * 70 - 30, rel=1e-15)

@@ -1,4 +1,4 @@
-"""Life tables (methods.md section 1) against the UN WPP 2019 tables for Canada and textbook identities.
+"""Life tables (docs/methodology.md section 3) against the UN WPP 2019 tables for Canada and textbook identities.
 
 Tolerances against the UN tables come from the data, not from our output: the stored UN
 values have 10 significant digits (relative rounding <= 5e-10), and the columns compared are

@@ -1,5 +1,5 @@
 """Pension block: conservation identities every year, kernels against their numpy twins, and the
-two engines against each other (issue 4, Done when: conservation tests; methods.md section 4.9).
+two engines against each other (issue 4, Done when: conservation tests; docs/methodology.md section 9.11).
 
 Identities, for each projection year t, each sex and each age at the end of the year (the
 stocks at 1 January t+1), with all flows read from ``PensionProjection.flows`` (by age and service;

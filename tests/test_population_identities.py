@@ -1,4 +1,4 @@
-"""Cohort-component projection (methods.md section 2): accounting identity, stationary and
+"""Cohort-component projection (docs/methodology.md section 6): accounting identity, stationary and
 stable population theory, and a regression test for reading uninitialised memory.
 
 Life tables use radix l_0 = 1, so L_x is person-years per birth.  For a sex with B births a
@@ -8,7 +8,7 @@ NRR = sum_x f_x L^F_x / (1 + SRB) = 1 (the averaged start/end exposure ``(W_x + 
 ``B L_x`` for both terms).  In a stable population with yearly growth factor lambda the female
 stock at 1 January of year T is ``W_x = B^F_{T-1} L_x lambda^-x`` and births satisfy
 ``sum_x f^F_x L_x (lambda^-x + lambda^-(x+1)) / 2 = 1`` (exact for this discrete model); Lotka's
-continuous equation sum_x e^{-r(x+1/2)} L_x f^F_x = 1 (methods.md 2.8) gives a root that differs
+continuous equation sum_x e^{-r(x+1/2)} L_x f^F_x = 1 (docs/methodology.md 13.7) gives a root that differs
 from log(lambda) by about r^2 / (8 mu), mu the mean age at childbearing (2e-6 at r = 0.017).
 """
 

@@ -1,4 +1,4 @@
-"""Macroeconomic frame by year: prices, wages, GDP, interest (methods.md section 3).
+"""Macroeconomic frame by year: prices, wages, GDP, interest (docs/methodology.md section 8.6).
 
 Rates of year t describe the change from year t-1 to year t (annual averages) or, for the
 investment return, the return earned during year t.  Levels of the base year are inputs;

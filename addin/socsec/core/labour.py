@@ -1,4 +1,4 @@
-"""Labour force and employment by year, sex and single age (methods.md section 3).
+"""Labour force and employment by year, sex and single age (docs/methodology.md sections 8.1-8.5).
 
 For year t, sex s and age x, with ``P`` the average population during the year
 (mean of 1 January t and t+1):

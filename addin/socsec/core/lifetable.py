@@ -1,4 +1,4 @@
-"""Single-age life tables and projection survival ratios (methods.md section 1).
+"""Single-age life tables and projection survival ratios (docs/methodology.md section 3).
 
 Notation (Preston, Heuveline & Guillot 2001, ch. 3; ILO-POP technical guide 2002):
 

@@ -1,4 +1,4 @@
-"""Annual cohort-component projection by single age and sex (methods.md section 2).
+"""Annual cohort-component projection by single age and sex (docs/methodology.md section 6).
 
 Axis order ``(year, sex, age)``; sex 0 = male, 1 = female; ages ``0 .. omega`` with
 ``omega`` the open group.  Population stocks are at 1 January; flows happen during the year.

@@ -1,6 +1,6 @@
 """Actuarial function library: life tables, annuities, present values, GAP, scaled premiums, reserves.
 
-Plain functions on plain numbers (methods.md sections 1, 5 and 6), used by the Excel UDFs
+Plain functions on plain numbers (docs/methodology.md sections 3 and 10), used by the Excel UDFs
 (``SOCSEC_...``) and by the financing block.  Conventions shared by every function:
 
 * Year ``t = 0, 1, ..., n-1`` runs from time ``t`` to ``t + 1`` (time 0 = 1 January of the
@@ -10,7 +10,7 @@ Plain functions on plain numbers (methods.md sections 1, 5 and 6), used by the E
   one value per year (``i_t``).  Discount factors: ``v_t = 1 / (1 + i_t)``;
   ``D_t = v_0 v_1 ... v_{t-1}`` discounts from time ``t`` to time 0 (``D_0 = 1``);
   mid-year flows of year ``t`` are discounted with ``D_t v_t^(1/2)``.
-* Mid-year cash flows (methods.md section 5): a flow ``X_t`` spread evenly over year ``t``
+* Mid-year cash flows (docs/methodology.md section 10.2): a flow ``X_t`` spread evenly over year ``t``
   earns half a year of interest, ``((1 + i_t)^(1/2) - 1) X_t``.
 * Rows are counted from 1, as in a worksheet: "row 57" of a q_x column starting at age 0 is
   age 56.  Bad input raises :class:`ValueError` saying what is wrong and where.
@@ -107,7 +107,7 @@ def discount_factors(interest, n: int) -> tuple[np.ndarray, np.ndarray]:
     return D, D[:-1] / np.sqrt(1.0 + rates)
 
 
-# --- life tables and annuities (methods.md section 1) ---------------------------------------
+# --- life tables and annuities (docs/methodology.md section 3) ---------------------------------------
 
 def _qx_column(qx, name: str = "qx") -> np.ndarray:
     q = _vector(qx, name, min_length=2)
@@ -175,7 +175,7 @@ def life_expectancy(qx, age) -> float:
 
 
 def annuity_due(qx, age, interest, indexation=0.0, payments_per_year=1) -> float:
-    """Whole-life annuity-due factor at whole ``age`` for 1 per year (methods.md section 1).
+    """Whole-life annuity-due factor at whole ``age`` for 1 per year (docs/methodology.md section 10.6).
 
     qx: one-year death probabilities for ages 0..omega (row 1 = age 0); the last value
     closes the table: above omega the rate ``q_omega`` applies every year.
@@ -187,8 +187,8 @@ def annuity_due(qx, age, interest, indexation=0.0, payments_per_year=1) -> float
         a''_x = sum_{k>=0} v'^k kp_x,  kp_x = prod_{j=x}^{x+k-1} (1 - q_j)
 
     the sum beyond omega in closed form, ``v'^(omega-x) (omega-x)p_x / (1 - v'(1 - q_omega))``.
-    With ``m = payments_per_year`` > 1 (1/m per instalment, in advance) the two-term Woolhouse
-    approximation of methods.md is returned: ``a''^(m)_x = a''_x - (m - 1) / (2m)``.  The
+    With ``m = payments_per_year`` > 1 (1/m per instalment, in advance) the two-term
+    Woolhouse approximation is returned: ``a''^(m)_x = a''_x - (m - 1) / (2m)``.  The
     correction is not multiplied by a discount factor: it is the half-year shift of the
     payments of the first year, paid for sure; the third Woolhouse term
     ``-(m^2 - 1) / (12 m^2) (delta' + mu_x)`` (delta' = ln(1/v')) is not included.
@@ -212,7 +212,7 @@ def annuity_due(qx, age, interest, indexation=0.0, payments_per_year=1) -> float
     return value - (m - 1) / (2.0 * m)
 
 
-# --- present values, premiums and reserves (methods.md sections 5-6) ------------------------
+# --- present values, premiums and reserves (docs/methodology.md section 10) ------------------------
 
 def present_value(values, interest, timing: str = "mid") -> float:
     """Present value at time 0 (start of the first year) of one amount per year.
@@ -241,7 +241,7 @@ def _flows(expenditure, insurable_earnings):
 
 def general_average_premium(expenditure, insurable_earnings, interest, initial_reserve=0.0,
                             target_reserve=0.0) -> float:
-    """General average premium (GAP) of yearly series over their whole length n (methods.md 6).
+    """General average premium (GAP) of yearly series over their whole length n (docs/methodology.md 10.4).
 
     ``GAP = [sum_t D_t v_t^(1/2) B_t - F_0 + D_n F*] / sum_t D_t v_t^(1/2) S_t``
 
@@ -268,7 +268,7 @@ def discounted_premium(B, S, D, D_mid, initial_reserve: float, target_reserve: f
 
 
 def reserve_roll_forward(contributions, expenditure, interest, initial_reserve=0.0) -> np.ndarray:
-    """Reserve at the end of each year with mid-year cash flows (methods.md section 5).
+    """Reserve at the end of each year with mid-year cash flows (docs/methodology.md section 10.2).
 
     ``I_t = i_t F_t + ((1 + i_t)^(1/2) - 1)(C_t - B_t)``, ``F_{t+1} = F_t + C_t + I_t - B_t``;
     returns ``F_1 .. F_n`` (currency units at 31 December of each year), F_0 = initial_reserve.
@@ -299,7 +299,7 @@ def _undefined_premium(period: int, start: int, last: int, earnings, last_rate: 
 
 def scaled_premiums(expenditure, insurable_earnings, interest, period_years, initial_reserve=0.0,
                     target_ratio=None) -> np.ndarray:
-    """Scaled premiums: one constant contribution rate per period of equilibrium (methods.md 6).
+    """Scaled premiums: one constant contribution rate per period of equilibrium (docs/methodology.md 10.4).
 
     Periods of ``period_years`` years follow each other from the first year (the last period may
     be shorter).  For each period in turn the rate ``pi`` is such that in the period's last year

@@ -1,4 +1,4 @@
-"""Graduation of grouped demographic data to single years of age (methods.md section 2, item 9).
+"""Graduation of grouped demographic data to single years of age (docs/methodology.md section 12.1).
 
 Three tools, all built on one idea: a quantity known for age *groups* is turned into a
 cumulative function known exactly at the group *boundaries*, a monotone cubic Hermite spline

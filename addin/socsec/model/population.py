@@ -3,7 +3,7 @@
 The numerical work happens in :mod:`socsec.core.lifetable` and :mod:`socsec.core.population`;
 this module prepares the per-year input arrays (mortality interpolation between anchor years,
 fertility from a TFR path and an age pattern), calls the kernels and labels the output.
-Formulas: methods.md sections 1-2; docs/methodology.md maps them to code and sheets.
+Formulas: docs/methodology.md sections 3-7, which map them to code and sheets.
 """
 
 from dataclasses import dataclass, field
@@ -89,7 +89,7 @@ def interpolate_log_mortality(anchor_years, mx_anchors, years):
     """Death rates for every year from tables given for anchor years.
 
     ``log m_{x,t}`` is interpolated linearly between the two surrounding anchor years and
-    held constant before the first and after the last anchor (methods.md section 1).
+    held constant before the first and after the last anchor (docs/methodology.md section 4).
     anchor_years: (k,) increasing; mx_anchors: (k, ...) positive; returns (len(years), ...).
     """
     anchor_years = np.asarray(anchor_years, dtype=np.float64)

@@ -1,4 +1,4 @@
-"""Checks that the results are numbers a valuation can stand on (methods.md section 6).
+"""Checks that the results are numbers a valuation can stand on (docs/methodology.md sections 10 and 14.1).
 
 A projection can run to the end and still give nothing usable: overflowing or undefined values
 (an amount of 1e300, a rate typed as a percentage, no insurable earnings left), a PAYG cost rate

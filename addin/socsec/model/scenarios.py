@@ -1,4 +1,4 @@
-"""Named scenarios, side-by-side comparison and solve-for (methods.md section 7).
+"""Named scenarios, side-by-side comparison and solve-for (docs/methodology.md section 11).
 
 A scenario is a name and a set of input overrides (:mod:`socsec.model.overrides`) applied on top
 of the base inputs; the base itself is the scenario "base".  :func:`solve_for` finds the value of

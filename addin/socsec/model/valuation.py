@@ -76,7 +76,7 @@ def checked_valuation(inputs, population, economy, pension, finance, every_resul
 
 
 def population_checks(projection: PopulationProjection) -> tuple:
-    """Accounting identity, non-negative stocks and births (methods.md section 2, step 6)."""
+    """Accounting identity, non-negative stocks and births (docs/methodology.md section 6.3)."""
     pop = projection.population
     start, end = pop[:-1].sum(axis=2), pop[1:].sum(axis=2)
     residual = end - (start + projection.births - projection.deaths + projection.net_migrants)
