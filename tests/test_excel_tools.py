@@ -176,7 +176,7 @@ def test_lazy_chain_reuses_untouched_blocks_and_computes_only_what_is_asked():
     inputs = small_inputs()
     base = LazyValuation(inputs)
     variant = LazyValuation(apply_overrides(inputs, {"investment_return": 0.01}), base=base)
-    variant.economy.macro
+    _ = variant.economy.macro
     # the labour force, wages and GDP of the base (its economy frame) with the new return columns
     assert variant.computed() == ("economy_frame", "economy")
     assert base.computed() == ("population", "economy_frame")
@@ -185,7 +185,7 @@ def test_lazy_chain_reuses_untouched_blocks_and_computes_only_what_is_asked():
     want = run_valuation(apply_overrides(inputs, {"investment_return": 0.01}))
     pd.testing.assert_frame_equal(variant.finance.indicators, want.finance.indicators, check_exact=True)
     finance_only = LazyValuation(apply_overrides(inputs, {"initial_reserve": 1e6}), base=base)
-    finance_only.finance
+    _ = finance_only.finance
     assert finance_only.pension is base.pension
 
 
@@ -210,7 +210,7 @@ def test_reuse_is_exact_for_every_override(computed_base, name):
 
 def test_investment_return_does_not_rerun_the_pension_block(computed_base):
     variant = LazyValuation(apply_overrides(computed_base.inputs, {"investment_return": 0.07}), base=computed_base)
-    variant.finance
+    _ = variant.finance
     assert variant.pension is computed_base.pension and variant.economy is not computed_base.economy
 
 

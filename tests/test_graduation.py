@@ -27,7 +27,7 @@ def group_sums(single, starts, first_age=0):
 def jordan_pop5():
     pop5 = ej.read_wpp("wpp2024_pop5_july1.csv")
     out = []
-    for year, rows in pop5.groupby("year"):
+    for _year, rows in pop5.groupby("year"):
         rows = ej._sorted_by_age(rows)
         out.append(rows[["popM", "popF"]].to_numpy(dtype=float).T)
     return np.array(out)  # (years, 2, 21) thousands

@@ -202,8 +202,8 @@ CASES = {
     "assumptions.retire_normal": phased("assumptions", "retire_normal", lambda v: v * 0.5),
     "assumptions.exit_age": phased("assumptions", "exit_age", lambda v: v - 1),
     **{f"assumptions.mortality_factor[{kind}]": changed(
-        "assumptions", "mortality_factor", (lambda k: lambda a: a.mortality_factor * np.eye(3)[k][:, None] * 0.3
-                                            + a.mortality_factor)(k))
+        "assumptions", "mortality_factor", lambda a, k=k: a.mortality_factor * np.eye(3)[k][:, None] * 0.3
+                                        + a.mortality_factor)
        for k, kind in enumerate(("insured", "old-age", "invalidity"))},
     "assumptions.spouse_probability": changed("assumptions", "spouse_probability",
                                               lambda a: a.spouse_probability * 1.3),
@@ -222,7 +222,7 @@ CASES = {
     "data.pensioners": changed("data", "pensioners", lambda d: d.pensioners * 1.5),
     "data.average_pension": changed("data", "average_pension", lambda d: d.average_pension * 1.5),
     # calibration figures
-    **{f"actual.{key}": ({}, {f"actual__{key}": (lambda key: lambda p: p[key] * 2)(key)})
+    **{f"actual.{key}": ({}, {f"actual__{key}": lambda p, key=key: p[key] * 2})
        for key, _ in CALIBRATION_ROWS},
 }
 BY_YEAR = {"rules." + f.name for f in fields(SchemeRules) if f.type is np.ndarray} | {

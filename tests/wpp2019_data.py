@@ -4,7 +4,7 @@ Only files inside the repository are read.  Arrays use the model's axis order
 ``(year, sex, age)`` with sex 0 = male, 1 = female and ages 0..100 (100 = 100+).
 """
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +28,7 @@ def _by_year_sex_age(df: pd.DataFrame, column: str, n_years: int) -> np.ndarray:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def canada():
     """Dict of numpy arrays with every UN input and output used by the tests."""
     base = read("base_pop_1950")

@@ -41,7 +41,9 @@ class Finding:
         return f"[{self.status:4s}] {self.what}" + (f"\n         fix: {self.fix}" if self.fix else "")
 
 
-def check_interpreter(version=sys.version_info, pointer_size=struct.calcsize("P")) -> list[Finding]:
+def check_interpreter(version=sys.version_info, pointer_size=None) -> list[Finding]:
+    """The Python running socsec: version 3.11 or later, 64-bit (pointer_size in bytes, default this process's)."""
+    pointer_size = struct.calcsize("P") if pointer_size is None else pointer_size
     text = f"Python {version[0]}.{version[1]}.{version[2]}, {pointer_size * 8}-bit"
     problems = []
     if tuple(version[:2]) < (3, 11):

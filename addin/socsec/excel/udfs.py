@@ -189,7 +189,7 @@ def _shaped(values, is_row: bool) -> list:
 @xw.arg("kind", doc='"qx" (default): one-year death probabilities; "mx": central death rates.')
 @_guarded
 def SOCSEC_LIFE_TABLE(rates, kind="qx"):
-    """Life table from age 0: columns l, d, L, T, e (radix 1), one row per age. From q_x (last value closes the table) or m_x."""
+    """Life table from age 0: columns l, d, L, T, e (radix 1), one row per age, from q_x (closing) or m_x."""
     values, _ = _series(rates, "rates")
     kind = _text(kind, "kind", "qx")
 
@@ -401,7 +401,7 @@ def project_population_table(base_population, mx_male, mx_female, asfr, srb, net
 def SOCSEC_PROJECT_POPULATION(base_population, mx_male, mx_female, asfr, srb, net_migrants_male=None,
                               net_migrants_female=None, base_year=0, first_fertile_age=15,
                               migration_timing="even"):
-    """Cohort-component projection: a header row, then per year: population at 1 January (total, males, females), births, deaths, net migration of the year."""
+    """Population projection, per year: 1 January population (total, men, women), births, deaths, migrants."""
     args = (base_population, mx_male, mx_female, asfr, srb, net_migrants_male, net_migrants_female, base_year,
             first_fertile_age, migration_timing)
     table = _MEMOS["population"].get(digest("population", *args), lambda: project_population_table(*args))

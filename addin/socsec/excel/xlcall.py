@@ -56,7 +56,7 @@ def _stub_modules() -> dict:
     client.Dispatch = lambda obj, *args, **kwargs: obj
     win32com.client = client
     win32timezone = types.ModuleType("win32timezone")
-    win32timezone.TimeZoneInfo = type("TimeZoneInfo", (), {"utc": staticmethod(lambda: dt.timezone.utc)})
+    win32timezone.TimeZoneInfo = type("TimeZoneInfo", (), {"utc": staticmethod(lambda: dt.UTC)})
     return {"pythoncom": pythoncom, "pywintypes": pywintypes, "win32com": win32com, "win32com.client": client,
             "win32timezone": win32timezone}
 

@@ -44,9 +44,9 @@ def participation_profile(peak: float, rise_mid: float, fall_mid: float, width: 
     return profile
 
 
-def jordan_economy_inputs(years=np.arange(2025, 2101)) -> EconomyInputs:
+def jordan_economy_inputs(years=None) -> EconomyInputs:
     """Labour and macro assumptions of the example (see the module docstring)."""
-    years = np.asarray(years)
+    years = np.arange(2025, 2101) if years is None else np.asarray(years)
     n = len(years)
     lfpr = np.stack([
         np.stack([participation_profile(0.86, 20.0, 58.0), participation_profile(0.29, 22.0, 45.0)]),

@@ -184,8 +184,9 @@ def jordan_scheme_inputs(years, employed, population, lx, average_wage=6600.0) -
     return PensionInputs(data, rules, assume, actual)
 
 
-def jordan_finance_inputs(years=np.arange(2025, 2101)) -> FinanceInputs:
+def jordan_finance_inputs(years=None) -> FinanceInputs:
     """Reserve of 12 billion JOD (about 8 years of expenditure), no subsidy, 95% collection."""
+    years = np.arange(2025, 2101) if years is None else years
     n = len(years)
     return FinanceInputs(initial_reserve=12.0e9, subsidy_share=np.zeros(n), subsidy_amount=np.zeros(n),
                          collection_rate=np.full(n, 0.95), scaled_period=10, target_ratio=1.0)

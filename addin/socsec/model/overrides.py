@@ -25,7 +25,7 @@ import difflib
 import math
 import numbers
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -85,7 +85,7 @@ def register(name: str, setter: Callable, *, units: str, description: str, field
     key = normalise(name)
     if key in _REGISTRY:
         raise ValueError(f"override {key!r} is already registered")
-    fields = tuple(fields if fields is not None else getattr(setter, "paths"))
+    fields = tuple(fields if fields is not None else setter.paths)
     override = Override(key, setter, fields, block or fields[0].split(".")[0], units, description,
                         low, high, low_open, high_open)
     _REGISTRY[key] = override

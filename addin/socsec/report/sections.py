@@ -165,7 +165,8 @@ def base_year_section(valuation) -> tuple:
     first = valuation.pension.summary.iloc[0]
     rows = {key: (label, fmt) for key, label, fmt in PENSION_ROWS}
     items = tuple(_labelled(key, float(first[key]), *rows[key], currency) for key in BASE_YEAR_ITEMS)
-    reserve = (f"Reserve at 1 January ({currency} million)", millions(valuation.finance.yearly["reserve_start"].iloc[0]))
+    reserve = (f"Reserve at 1 January ({currency} million)",
+               millions(valuation.finance.yearly["reserve_start"].iloc[0]))
     calibration = valuation.pension.calibration
     calibrated = tuple((money_label(r.label, currency),
                         millions(r.projected) if is_money(r.label) else whole(r.projected),

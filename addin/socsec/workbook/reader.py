@@ -10,6 +10,7 @@ matched by label.  Plausible ranges (:data:`socsec.workbook.contract.PLAUSIBLE`)
 one per table row, or refuse impossible magnitudes.
 """
 
+import functools
 import math
 import numbers
 from dataclasses import dataclass, field, replace
@@ -94,6 +95,11 @@ class Located:
 
 def _where(ref, row: int = 0, col: int = 0) -> str:
     return f"sheet '{ref.sheet}', cell {ref.address(row, col)}"
+
+
+def _row_cell(ref, i: int, k: int) -> str:
+    """Where the k-th value (from 0) of the i-th row (from 0) of a table is."""
+    return _where(ref, 1 + i, 1 + k)
 
 
 def _span(ref: RangeRef) -> str:
@@ -650,7 +656,7 @@ def _plausibility_groups(key, settings: dict, blocks: dict[str, Block], refs: di
         return
     if isinstance(spec.rows, tuple):
         for i, label in enumerate(block.row_labels):
-            yield label, block.values[i], (lambda i: lambda k: _where(ref, 1 + i, 1 + k))(i), name
+            yield label, block.values[i], functools.partial(_row_cell, ref, i), name
         return
     n_cols = block.values.shape[1]
     yield spec.title, block.values.ravel(), lambda k: _where(ref, 1 + k // n_cols, 1 + k % n_cols), name

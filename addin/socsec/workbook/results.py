@@ -350,4 +350,4 @@ def log_run(writer, info: RunInfo, status: str | None = None):
 
 
 def utc_now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
