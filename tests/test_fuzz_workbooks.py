@@ -10,11 +10,14 @@ below 2 GB.
 
 The default run mutates the small test country (about 100 cases, fast); the run marked slow mutates
 the example workbook (Jordan, 2025-2100) in at least 1,000 cases and prints the distribution of exit
-codes (``python -m pytest -m slow tests/test_fuzz_workbooks.py -s``).
+codes (``python -m pytest -m slow tests/test_fuzz_workbooks.py -s``).  The run can be split over processes:
+``SOCSEC_FUZZ_EXAMPLES=500 python -m pytest -m slow tests/test_fuzz_workbooks.py -s --hypothesis-seed=K`` in two
+shells with different seeds K makes 1,000 cases.
 """
 
 import collections
 import hashlib
+import os
 import resource
 import shutil
 import tempfile
@@ -166,7 +169,7 @@ def test_mutated_workbooks_end_with_exit_0_2_or_3(small_book, edits, capsys):
 
 
 @pytest.mark.slow
-@settings(max_examples=1000, **COMMON)
+@settings(max_examples=int(os.environ.get("SOCSEC_FUZZ_EXAMPLES", "1000")), **COMMON)
 @given(edits=mutations)
 def test_mutated_example_workbooks_end_with_exit_0_2_or_3(edits, capsys):
     check_run(EXAMPLE, edits, capsys)

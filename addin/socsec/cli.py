@@ -15,9 +15,6 @@ from pathlib import Path
 
 EXAMPLE_PATH = Path("workbooks") / "jordan_example.xlsx"
 TEMPLATE_PATH = Path("workbooks") / "template.xlsx"
-CSV_FILES = ("population.csv", "demography_summary.csv", "labour_summary.csv", "labour_by_age.csv", "macro.csv",
-             "pension_summary.csv", "pension_stocks.csv", "pension_service.csv", "calibration.csv", "financing.csv",
-             "replacement_rates.csv", "indicators.csv", "scenarios.csv", "checks.csv", "run_info.csv")
 _WRITTEN: list = []  # what the current run has written so far (for a truthful message when interrupted)
 
 
@@ -62,6 +59,8 @@ def check_csv_folder(folder: Path, out_path: Path):
         if Path.cwd().resolve().is_relative_to(folder.resolve()):
             raise OutputError(f"--csv {folder}: is the current folder (or holds it); the CSV set replaces its folder "
                               "as a whole: choose a new folder")
+        from socsec.api import CSV_FILES
+
         mine = set(CSV_FILES) | ({out_path.name} if out_path.resolve().parent == folder.resolve() else set())
         others = sorted(p.name for p in folder.iterdir() if p.name not in mine)
         if others:
@@ -90,8 +89,7 @@ def _check_writable(folder: Path):
 
 
 def cmd_run(args) -> int:
-    from socsec.errors import InputError, OutputError
-    from socsec.workbook import results as res
+    from socsec.errors import OutputError
 
     started = time.perf_counter()
     _WRITTEN.clear()
@@ -101,65 +99,77 @@ def cmd_run(args) -> int:
     if args.csv:
         check_csv_folder(Path(args.csv), out_path)
     _progress(f"Reading {in_path} ...")
-    from socsec.workbook.reader import open_and_read
-    try:
-        read, book = open_and_read(in_path)
-    except InputError as exc:  # report the --set and --scenario problems with those of the workbook
-        raise InputError(exc.problems + set_problems(args.set)) from None
-    population = read.inputs.population
-    pairs, warnings = run_options(read, args, in_path.name)
-    chosen = [s for s in read.scenarios if args.compare or s.name == args.scenario]
-    _progress(f"Projecting {population.country} {population.base_year}-{population.final_year}"
-              f"{' and ' + str(len(chosen)) + ' scenario(s)' if chosen else ''} ...")
-    import numpy as np
-
+    model, pairs = load_with_options(in_path, args)
+    population = model.inputs.population
     import socsec
-    from socsec.model.scenarios import BASE, run_scenarios
-    from socsec.model.valuation import inputs_hash
-    with np.errstate(all="ignore"):  # overflowing or undefined results are failed checks, not console noise
-        compared = run_scenarios(read.inputs, chosen, engine=args.engine, extra=pairs)
-    valuation = compared[args.scenario or BASE]
-    if read.scenarios and not args.compare:
-        _progress(f"The Scenarios sheet has {len(read.scenarios)} scenario(s): --compare values them all "
+    valuation = valued(model, pairs, args, lambda chosen: _progress(
+        f"Projecting {population.country} {population.base_year}-{population.final_year}"
+        f"{' and ' + str(len(chosen)) + ' scenario(s)' if chosen else ''} ..."))
+    if model.scenarios and not args.compare:
+        _progress(f"The Scenarios sheet has {len(model.scenarios)} scenario(s): --compare values them all "
                   "and writes the comparison (sheet Results scenarios, scenarios.csv with --csv)")
-    inputs = valuation.inputs
-    projected = time.perf_counter()
     _progress(f"Writing {out_path} ...")
-    info = res.RunInfo(
-        time_utc=res.utc_now(), input_file=str(in_path), output_file=str(out_path),
-        versions=_versions(), input_hash=inputs_hash(inputs), options=valuation.options(),
-        seconds=projected - started, master_ok=valuation.master_ok,
-        message=_message(valuation, warnings), scenario=args.scenario or BASE,
-        overrides=overrides_text(compared, args.scenario, chosen, pairs), command=command_line(args),
-        warnings=tuple(str(w) for w in warnings))
+    info = valuation.run_info(out_path, command=command_line(args))
     try:
         if args.csv:  # first: the CSV set replaces its folder as a whole, which may be the workbook's
             _progress(f"Writing CSV files to {args.csv} ...")
-            write_csv_tables(valuation, Path(args.csv), compared, info)
-            _WRITTEN.append(f"{args.csv} ({len(CSV_FILES)} CSV files)")
-        res.write_results_workbook(book.workbook, out_path, valuation, info, compared if args.compare else None,
-                                   extents=read.extents)
+            valuation.to_csv(Path(args.csv), info)
+            _WRITTEN.append(f"{args.csv} ({len(socsec.api.CSV_FILES)} CSV files)")
+        valuation.to_excel(out_path, info)
         _WRITTEN.append(str(out_path))
     except OSError as exc:
         raise OutputError(f"could not write {exc.filename or out_path}: {exc.strerror or exc}") from None
-    summary = valuation.population.summary
-    pop = valuation.population.population.sum(axis=(1, 2))
-    labour = valuation.economy.labour_summary
-    cost = valuation.pension.summary["paygo_cost_rate"]
+    result = valuation.result
+    summary = result.population.summary
+    pop = result.population.population.sum(axis=(1, 2))
+    labour = result.economy.labour_summary
+    cost = result.pension.summary["paygo_cost_rate"]
     print(f"socsec {socsec.__version__}: {population.country} {population.base_year}-{population.final_year}: "
           f"population {pop[0] / 1e6:.3f} M (1 Jan {population.base_year}) -> {pop[-1] / 1e6:.3f} M "
           f"(1 Jan {population.final_year + 1}), TFR {summary['tfr'].iloc[0]:.2f}, employment "
           f"{labour['employed'].iloc[0] / 1e6:.3f} M -> {labour['employed'].iloc[-1] / 1e6:.3f} M, PAYG cost "
-          f"rate {_percent(cost.iloc[0])} -> {_percent(cost.iloc[-1])}; {_verdict(valuation, warnings)}; results in "
-          f"{out_path} ({time.perf_counter() - started:.1f} s)")
-    if not valuation.master_ok:
-        for check in valuation.checks:
+          f"rate {_percent(cost.iloc[0])} -> {_percent(cost.iloc[-1])}; {_verdict(result, valuation.warnings)}; "
+          f"results in {out_path} ({time.perf_counter() - started:.1f} s)")
+    if not result.master_ok:
+        for check in result.checks:
             if not check.ok:
                 where = f"; worst: {check.where}" if check.where else ""
                 print(f"WARNING: check failed: {check.name}: {check.value:g} ({check.description}{where})",
                       file=sys.stderr)
         return 3
     return 0
+
+
+def load_with_options(in_path: Path, args) -> tuple:
+    """The validated model of the workbook (:func:`socsec.load`) and the ``--set`` pairs; problems of the
+    workbook and of ``--set`` are reported together."""
+    from socsec import api
+    from socsec.errors import InputError
+
+    try:
+        model = api.load(in_path)
+    except InputError as exc:
+        raise InputError(exc.problems + set_problems(args.set)) from None
+    problems = [p for p in (model.unknown_scenario(getattr(args, "scenario", None)),) if p]
+    pairs = ()
+    try:
+        pairs = parse_set(args.set)
+    except InputError as exc:
+        problems = exc.problems + problems
+    if problems:
+        raise InputError(problems)
+    return model, pairs
+
+
+def valued(model, pairs: tuple, args, on_checked=None):
+    """The valuation of the base or ``--scenario`` (with ``--compare`` every scenario) with the ``--set``
+    overrides, after checking them and the inputs they make (``on_checked(chosen)`` then); the input
+    warnings printed once each."""
+    valuation = model.run_overrides(pairs, args.scenario, getattr(args, "compare", False), args.engine, "--set",
+                                    on_checked)
+    for warning in valuation.warnings:
+        print(f"WARNING: {warning}", file=sys.stderr)
+    return valuation
 
 
 def _percent(value: float) -> str:
@@ -176,55 +186,9 @@ def _verdict(valuation, warnings) -> str:
     return f"checks passed with {len(warnings)} input warning(s) (see the Log)" if warnings else "checks OK"
 
 
-def _message(valuation, warnings) -> str:
-    text = "all checks passed" if valuation.master_ok else "some checks failed: see Checks"
-    return text + (f"; {len(warnings)} input warning(s)" if warnings else "")
-
-
 def command_line(args) -> str:
     """The command as typed (program name and arguments), for the Cover and the Log."""
     return " ".join(["socsec"] + [shlex.quote(a) for a in args.argv])
-
-
-def overrides_text(compared: dict, scenario: str | None, chosen, pairs) -> str:
-    """Every override of the main result with its value: the scenario's, then ``--set``."""
-    own = next((s.overrides for s in chosen if s.name == scenario), ()) if scenario else ()
-    listing = ([f"{name}={value:g} (scenario {scenario})" for name, value in own]
-               + [f"{name}={value:g} (--set)" for name, value in pairs])
-    return "; ".join(listing) or "none"
-
-
-def run_options(read, args, file_name: str) -> tuple:
-    """Check ``--set`` and ``--scenario`` together, and the inputs every override makes, as strictly as the
-    workbook (all problems in one InputError, before projecting); print the warnings (once per table row);
-    return the ``--set`` pairs and every warning."""
-    from socsec.errors import InputError
-    from socsec.model.overrides import apply_overrides
-    from socsec.model.scenarios import scenario_inputs
-    from socsec.workbook.reader import check_overridden
-
-    pairs, problems = (), []
-    try:
-        pairs = parse_set(args.set, read.inputs)
-    except InputError as exc:
-        problems += exc.problems
-    try:
-        check_scenario(args.scenario, read.scenarios, file_name)
-    except InputError as exc:
-        problems += exc.problems
-    if problems:
-        raise InputError(problems)
-    chosen = [s for s in read.scenarios if getattr(args, "compare", False) or s.name == args.scenario]
-    variants = {}
-    if pairs:
-        variants["--set " + " ".join(f"{n}={v:g}" for n, v in pairs)] = apply_overrides(read.inputs, pairs)
-    for scenario in chosen:
-        variants[f"{file_name}, sheet 'Scenarios', scenario '{scenario.name}'"] = scenario_inputs(
-            read.inputs, scenario, pairs)
-    warnings = read.warnings + check_overridden(read.inputs, variants)
-    for warning in warnings:
-        print(f"WARNING: {warning}", file=sys.stderr)
-    return pairs, warnings
 
 
 def set_problems(assignments) -> list:
@@ -232,17 +196,17 @@ def set_problems(assignments) -> list:
     from socsec.errors import InputError
 
     try:
-        parse_set(assignments, None)
+        parse_set(assignments)
     except InputError as exc:
         return exc.problems
     return []
 
 
-def parse_set(assignments, inputs) -> tuple:
-    """The ``--set NAME=VALUE`` pairs, checked against the override registry (input errors); with
-    ``inputs``, also applied to them (an override may refuse a value for these inputs)."""
+def parse_set(assignments) -> tuple:
+    """The ``--set NAME=VALUE`` pairs, checked against the override registry (names, values in range):
+    input errors.  The inputs each override makes are checked when the model is run."""
     from socsec.errors import InputError, Problem
-    from socsec.model.overrides import OverrideError, apply_overrides, checked_values
+    from socsec.model.overrides import OverrideError, checked_values
 
     pairs, problems = [], []
     for text in assignments or ():
@@ -254,10 +218,7 @@ def parse_set(assignments, inputs) -> tuple:
         except ValueError:
             problems.append(Problem(f"--set {text}", "expected NAME=VALUE with a number as VALUE"))
     try:
-        if inputs is not None:
-            apply_overrides(inputs, pairs)
-        else:
-            checked_values(pairs)
+        checked_values(pairs)
     except OverrideError as exc:
         problems.append(Problem("--set", str(exc)))
     if problems:
@@ -265,84 +226,20 @@ def parse_set(assignments, inputs) -> tuple:
     return tuple(pairs)
 
 
-def check_scenario(scenario: str | None, scenarios, file_name: str):
-    """An unknown ``--scenario`` name is an input error listing the closest names."""
-    import difflib
-
-    from socsec.errors import InputError, Problem
-
-    names = [s.name for s in scenarios]
-    if scenario and scenario not in names:
-        close = difflib.get_close_matches(scenario, names, n=3, cutoff=0.5)
-        listing = f"closest: {', '.join(close)}" if close else (
-            f"scenarios on the sheet: {', '.join(names)}" if names else "the sheet has no scenario")
-        raise InputError([Problem(f"{file_name}, sheet 'Scenarios'", f"no scenario named {scenario!r}; {listing}")])
-
-
-def write_csv_tables(valuation, folder: Path, compared: dict | None = None, info=None):
-    """One long-format CSV per result table, the scenario comparison and ``run_info.csv`` (what produced
-    them), written into a temporary folder that then replaces ``folder`` as a whole (:data:`CSV_FILES`)."""
-    import pandas as pd
-
-    from socsec.atomic import atomic_folder, write_csv
-    from socsec.model.scenarios import comparison_table, indicators_table
-
-    projection, economy, pension = valuation.population, valuation.economy, valuation.pension
-    compared = compared or {"base": valuation}
-
-    def service_frame():
-        if pension.actives.shape[0] > 1:
-            return pension.service_frame()
-        from socsec.model.pension import project_pension  # valuations keep the stocks by service of the base year
-        return project_pension(valuation.inputs.pension, projection, economy, service_stocks=True).service_frame()
-
-    tables = {
-        "population.csv": projection.population_frame, "demography_summary.csv": lambda: projection.summary,
-        "labour_summary.csv": lambda: economy.labour_summary, "labour_by_age.csv": economy.by_age_frame,
-        "macro.csv": lambda: economy.macro, "pension_summary.csv": lambda: pension.summary,
-        "pension_stocks.csv": pension.stock_frame, "pension_service.csv": service_frame,
-        "calibration.csv": lambda: pension.calibration, "financing.csv": lambda: valuation.finance.yearly,
-        "replacement_rates.csv": lambda: valuation.finance.replacement,
-        "indicators.csv": lambda: indicators_table(compared), "scenarios.csv": lambda: comparison_table(compared),
-        "checks.csv": lambda: pd.DataFrame([c.__dict__ for c in valuation.checks]),
-        "run_info.csv": lambda: pd.DataFrame(run_info_rows(info), columns=["item", "value"]),
-    }
-    assert tuple(tables) == CSV_FILES
-    with atomic_folder(folder) as tmp:
-        for name, frame in tables.items():
-            write_csv(frame(), tmp / name)
-
-
-def run_info_rows(info) -> list:
-    """(item, value) rows saying what produced a set of results: the Cover stamp and the Log row in one."""
-    from socsec.workbook.results import provenance
-    return provenance(info) if info is not None else []
-
-
-def _versions() -> str:
-    import numba
-    import numpy
-    import openpyxl
-    import pandas
-
-    import socsec
-    return (f"socsec {socsec.__version__}; python {sys.version.split()[0]}; numpy {numpy.__version__}; "
-            f"pandas {pandas.__version__}; numba {numba.__version__}; openpyxl {openpyxl.__version__}")
-
-
 def cmd_solve(args) -> int:
     """Solve for one parameter (bisection) and print the value, the target reached, the iterations."""
     from socsec.errors import InputError, Problem
     from socsec.model.overrides import OverrideError
     from socsec.model.scenarios import SolveError, scenario_inputs, solve_for
-    from socsec.workbook.reader import read_workbook
 
     in_path = Path(args.workbook)
-    read = read_workbook(in_path)
-    pairs, _ = run_options(read, args, in_path.name)
+    model, pairs = load_with_options(in_path, args)
+    _, warnings = model.checked_options(args.scenario, pairs, label="--set")
+    for warning in model.warnings + warnings:
+        print(f"WARNING: {warning}", file=sys.stderr)
     level = args.level if args.level is not None else (1.0 if args.target == "min_reserve_ratio" else 0.0)
-    scenario = next((s for s in read.scenarios if s.name == args.scenario), None)
-    inputs = scenario_inputs(read.inputs, scenario, pairs)
+    scenario = next((s for s in model.scenarios if s.name == args.scenario), None)
+    inputs = scenario_inputs(model.inputs, scenario, pairs)
     horizon = args.horizon or len(inputs.population.years)
     _progress(f"Solving for {args.parameter} ({args.target}, {horizon} years) ...")
     try:
@@ -360,46 +257,38 @@ def cmd_solve(args) -> int:
 def cmd_report(args) -> int:
     """Value the workbook (base, ``--scenario``, ``--compare``, ``--set`` as for ``socsec run``) and
     write the draft valuation report (:mod:`socsec.report`)."""
-    from socsec.model.scenarios import BASE, run_scenarios
-    from socsec.model.valuation import inputs_hash
+    import dataclasses
+
     from socsec.report import ReportContext, check_report_path, default_report_path, input_sources, write_report
-    from socsec.workbook import results as res
-    from socsec.workbook.reader import open_and_read
 
     started = time.perf_counter()
     in_path = Path(args.workbook)
     out_path = Path(args.output) if args.output else default_report_path(in_path)
     check_report_path(out_path, named=bool(args.output))
     _progress(f"Reading {in_path} ...")
-    read, book = open_and_read(in_path)
-    pairs, warnings = run_options(read, args, in_path.name)
-    chosen = [s for s in read.scenarios if args.compare or s.name == args.scenario]
-    _progress(f"Projecting{' and ' + str(len(chosen)) + ' scenario(s)' if chosen else ''} ...")
-    import numpy as np
-    with np.errstate(all="ignore"):  # overflowing or undefined results are failed checks, not console noise
-        compared = run_scenarios(read.inputs, chosen, engine=args.engine, extra=pairs)
-    valuation = compared[args.scenario or BASE]
-    info = res.RunInfo(
-        time_utc=res.utc_now(), input_file=str(in_path), output_file=str(out_path), versions=_report_versions(),
-        input_hash=inputs_hash(valuation.inputs), options=valuation.options(),
-        seconds=time.perf_counter() - started, master_ok=valuation.master_ok,
-        message="all checks passed" if valuation.master_ok else "some checks failed: see the Annex",
-        scenario=args.scenario or BASE, overrides=overrides_text(compared, args.scenario, chosen, pairs),
-        command=command_line(args), warnings=tuple(str(w) for w in warnings))
+    model, pairs = load_with_options(in_path, args)
+    valuation = valued(model, pairs, args, lambda chosen: _progress(
+        f"Projecting{' and ' + str(len(chosen)) + ' scenario(s)' if chosen else ''} ..."))
+    result = valuation.result
+    info = dataclasses.replace(
+        valuation.run_info(out_path, command=command_line(args)), versions=_report_versions(),
+        message="all checks passed" if result.master_ok else "some checks failed: see the Annex")
     _progress(f"Writing {out_path} ...")
-    context = ReportContext(valuation, info, in_path.name, tuple(read.scenarios),
-                            compared if args.compare else {}, input_sources(book), args.scenario)
+    context = ReportContext(result, info, in_path.name, tuple(model.scenarios), valuation.compared or {},
+                            input_sources(model.book), args.scenario)
     write_report(out_path, context)
-    print(f"report of {read.inputs.population.country} {read.inputs.population.base_year}-"
-          f"{read.inputs.population.final_year}: checks {'OK' if valuation.master_ok else 'FAILED'}; written to "
-          f"{out_path} ({time.perf_counter() - started:.1f} s)")
-    return 0 if valuation.master_ok else 3
+    population = model.inputs.population
+    print(f"report of {population.country} {population.base_year}-{population.final_year}: checks "
+          f"{'OK' if result.master_ok else 'FAILED'}; written to {out_path} ({time.perf_counter() - started:.1f} s)")
+    return 0 if result.master_ok else 3
 
 
 def _report_versions() -> str:
     import docx
     import matplotlib
-    return f"{_versions()}; python-docx {docx.__version__}; matplotlib {matplotlib.__version__}"
+
+    from socsec.api import versions
+    return f"{versions()}; python-docx {docx.__version__}; matplotlib {matplotlib.__version__}"
 
 
 def cmd_build(args) -> int:

@@ -327,26 +327,40 @@ RATE_COLUMNS = (
 )
 
 # Rows of in_retirement (by year) and in_scheme_factors (by sex)
+# (label, field of SchemeAssumptions and sex, low, high); rows are found by field, never by position or label
 RETIREMENT_ROWS = (
-    ("early retirement rate of the eligible, males", 0.0, 1.0),
-    ("early retirement rate of the eligible, females", 0.0, 1.0),
-    ("retirement rate from the normal age, males", 0.0, 1.0),
-    ("retirement rate from the normal age, females", 0.0, 1.0),
-    ("age by which every active leaves, males", 15, 100),
-    ("age by which every active leaves, females", 15, 100),
+    ("early retirement rate of the eligible, males", "retire_early_male", 0.0, 1.0),
+    ("early retirement rate of the eligible, females", "retire_early_female", 0.0, 1.0),
+    ("retirement rate from the normal age, males", "retire_normal_male", 0.0, 1.0),
+    ("retirement rate from the normal age, females", "retire_normal_female", 0.0, 1.0),
+    ("age by which every active leaves, males", "exit_age_male", 15, 100),
+    ("age by which every active leaves, females", "exit_age_female", 15, 100),
 )
+# (label, field of SchemeAssumptions (mortality_factor by pension type), low, high); by sex in columns
 FACTOR_ROWS = (
-    ("mortality factor, insured", 0.0, 10.0),
-    ("mortality factor, old-age pensioners", 0.0, 10.0),
-    ("mortality factor, invalidity pensioners", 0.0, 10.0),
-    ("spouse age minus age of the deceased (years)", -30.0, 30.0),
-    ("age of the deceased minus average orphan age (years)", 10.0, 60.0),
-    ("remarriage rate of widow(er)s", 0.0, 1.0),
-    ("share of inactive insured and pensioners living abroad", 0.0, 1.0),
+    ("mortality factor, insured", "mortality_factor_insured", 0.0, 10.0),
+    ("mortality factor, old-age pensioners", "mortality_factor_old_age", 0.0, 10.0),
+    ("mortality factor, invalidity pensioners", "mortality_factor_invalidity", 0.0, 10.0),
+    ("spouse age minus age of the deceased (years)", "spouse_age_difference", -30.0, 30.0),
+    ("age of the deceased minus average orphan age (years)", "orphan_age_gap", 10.0, 60.0),
+    ("remarriage rate of widow(er)s", "remarriage", 0.0, 1.0),
+    ("share of inactive insured and pensioners living abroad", "abroad_share", 0.0, 1.0),
 )
-CALIBRATION_LABELS = ("contributions due", "old-age pensions paid", "invalidity pensions paid",
-                      "survivors' pensions paid", "lump-sum grants paid", "old-age pensioners",
-                      "invalidity pensioners", "survivors' pensioners")
+MORTALITY_FACTOR_ROWS = ("mortality_factor_insured", "mortality_factor_old_age", "mortality_factor_invalidity")
+
+
+def row_of(rows: tuple, field: str) -> int:
+    """Index (from 0) of the row of ``rows`` (RULE_ROWS, RETIREMENT_ROWS, FACTOR_ROWS) holding ``field``."""
+    return next(i for i, row in enumerate(rows) if row[1] == field)
+
+
+# Rows of in_calibration: (key of PensionInputs.actual and of the calibration table, label on the sheet)
+CALIBRATION_INPUT_ROWS = (
+    ("contributions", "contributions due"), ("expenditure_old_age", "old-age pensions paid"),
+    ("expenditure_invalidity", "invalidity pensions paid"), ("expenditure_survivors", "survivors' pensions paid"),
+    ("grants", "lump-sum grants paid"), ("pensioners_old_age", "old-age pensioners"),
+    ("pensioners_invalidity", "invalidity pensioners"), ("pensioners_survivors", "survivors' pensioners"))
+CALIBRATION_LABELS = tuple(label for _, label in CALIBRATION_INPUT_ROWS)
 
 PENSION_SETTINGS = (
     Setting("in_reference_earnings", "Reference earnings", "choice", "option",
@@ -431,13 +445,13 @@ PENSION_INPUTS = (
                tuple(r[0] for r in RETIREMENT_ROWS), YEAR,
                "Yearly retirement rates of actives: before the normal age only those entitled retire; from it "
                "those without entitlement leave with a grant; everyone leaves at the exit age.",
-               bounds_by="row", item_bounds=tuple((r[1], r[2]) for r in RETIREMENT_ROWS), number_format="0.00"),
+               bounds_by="row", item_bounds=tuple((r[2], r[3]) for r in RETIREMENT_ROWS), number_format="0.00"),
     InputTable("in_scheme_factors", "Scheme assumptions", "Mortality factors and family", "see labels",
                tuple(r[0] for r in FACTOR_ROWS), SEX_LABELS,
                "Mortality factors multiply the population death probabilities; the spouse and orphan age "
                "gaps place survivors' pensioners by age; remarriage ends widow(er)s' pensions; the share "
                "abroad is left out when the checks compare insured and pensioners with the population.",
-               bounds_by="row", item_bounds=tuple((r[1], r[2]) for r in FACTOR_ROWS), number_format="0.00"),
+               bounds_by="row", item_bounds=tuple((r[2], r[3]) for r in FACTOR_ROWS), number_format="0.00"),
 )
 
 PENSION_RESULTS = (

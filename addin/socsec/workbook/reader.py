@@ -22,8 +22,8 @@ from socsec.errors import InputError, Problem
 from socsec.model.inputs import ModelInputs
 from socsec.workbook.book import EXCEL_COLS, EXCEL_ROWS, FileBook, RangeRef
 from socsec.workbook.contract import (AGE, ALL_SETTINGS, EXTENDABLE_AXES, FERTILE_AGE, GROUP_START, INPUT_TABLES,
-                                      PLACEHOLDERS, PLAUSIBLE, RULE_ROWS, SCENARIO_COLUMNS, SCENARIO_MAX_ROWS,
-                                      SCENARIOS_RANGE, YEAR, InputTable, Setting, axis_limit)
+                                      PLACEHOLDERS, PLAUSIBLE, RETIREMENT_ROWS, RULE_ROWS, SCENARIO_COLUMNS,
+                                      SCENARIO_MAX_ROWS, SCENARIOS_RANGE, YEAR, InputTable, Setting, axis_limit, row_of)
 from socsec.workbook.tables import Block, inputs_from
 
 MAX_PROBLEMS_PER_TABLE = 8
@@ -550,21 +550,22 @@ def _pension_checks(settings: dict, blocks: dict[str, Block], refs: dict[str, Ra
                     f"found {block.values[i, j]:g} at age {block.row_labels[i]}")
     rules = blocks.get("in_rules")
     if rules is not None:
-        labels = [label for label, *_ in RULE_ROWS]
+        def rule(field):
+            return rules.values[row_of(RULE_ROWS, field)]
+
         retirement = blocks.get("in_retirement")
         if retirement is not None and retirement.col_labels == rules.col_labels:
-            for k, sex in enumerate(("males", "females")):
-                exit_age = retirement.values[4 + k]
-                normal = rules.values[labels.index(f"normal retirement age, {sex}")]
+            for sex in ("male", "female"):
+                row = row_of(RETIREMENT_ROWS, f"exit_age_{sex}")
+                exit_age, normal = retirement.values[row], rule(f"normal_age_{sex}")
                 for j in np.flatnonzero(exit_age < normal)[:MAX_PROBLEMS_PER_TABLE]:
-                    out.add(_where(refs["in_retirement"], 5 + k, 1 + j),
+                    out.add(_where(refs["in_retirement"], 1 + row, 1 + j),
                             f"the age by which every active leaves ({exit_age[j]:g}) must not be below the normal "
                             f"retirement age ({normal[j]:g}) of {retirement.col_labels[j]}")
-        for sex in ("males", "females"):
-            early = rules.values[labels.index(f"early retirement age, {sex}")]
-            normal = rules.values[labels.index(f"normal retirement age, {sex}")]
+        for sex in ("male", "female"):
+            early, normal = rule(f"early_age_{sex}"), rule(f"normal_age_{sex}")
             for j in np.flatnonzero(early > normal)[:MAX_PROBLEMS_PER_TABLE]:
-                out.add(_where(refs["in_rules"], 1 + labels.index(f"early retirement age, {sex}"), 1 + j),
+                out.add(_where(refs["in_rules"], 1 + row_of(RULE_ROWS, f"early_age_{sex}"), 1 + j),
                         f"the early retirement age ({early[j]:g}) must not be above the normal retirement age "
                         f"({normal[j]:g}) of {rules.col_labels[j]}")
 
@@ -856,6 +857,16 @@ class MemoryBook:
         cells = self.cells.get(ref.sheet, {})
         return [[cells.get((r, c)) for c in range(ref.min_col, ref.max_col + 1)]
                 for r in range(ref.min_row, ref.max_row + 1)]
+
+
+def validate_inputs(inputs: ModelInputs) -> tuple:
+    """Validate inputs built in Python with every rule of the workbook reader: raise one InputError whose
+    problems name the sheet and the table or row (there are no cells of a user's file), return the warnings."""
+    try:
+        found = read_inputs(MemoryBook(inputs)).warnings
+    except InputError as exc:
+        raise InputError([Problem(_without_cell(p.where), p.message) for p in exc.problems]) from None
+    return tuple(Problem(_without_cell(w.where), w.message) for w in found)
 
 
 def check_overridden(base: ModelInputs, variants: dict) -> tuple:

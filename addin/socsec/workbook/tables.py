@@ -11,11 +11,11 @@ import numpy as np
 from socsec.model.economy import EconomyInputs
 from socsec.model.finance import FinanceInputs
 from socsec.model.inputs import ModelInputs
-from socsec.model.pension import (CALIBRATION_ROWS, PensionInputs, SchemeAssumptions, SchemeData,
-                                  SchemeRules)
+from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, SchemeRules
 from socsec.model.population import PopulationInputs, asfr_from_tfr_and_pattern
-from socsec.workbook.contract import (CALIBRATION_LABELS, FACTOR_ROWS, FINANCING_ROWS, MACRO_INPUT_ROWS,
-                                      PENSIONER_COLUMNS, RATE_COLUMNS, RETIREMENT_ROWS, RULE_ROWS, SEX_LABELS)
+from socsec.workbook.contract import (CALIBRATION_INPUT_ROWS, CALIBRATION_LABELS, FACTOR_ROWS, FINANCING_ROWS,
+                                      MACRO_INPUT_ROWS, MORTALITY_FACTOR_ROWS, PENSIONER_COLUMNS, RATE_COLUMNS,
+                                      RETIREMENT_ROWS, RULE_ROWS, SEX_LABELS, row_of)
 
 # in_macro row -> EconomyInputs field
 MACRO_FIELDS = dict(zip(MACRO_INPUT_ROWS, ("productivity_growth", "cpi_inflation", "deflator_inflation",
@@ -70,20 +70,48 @@ def blocks_of(model: ModelInputs) -> dict[str, Block]:
     return {**_population_blocks(model.population), **_economy_blocks(model.economy, model.population),
             **_pension_blocks(model.pension, model.population),
             "in_financing": Block(tuple(r[0] for r in FINANCING_ROWS), tuple(int(y) for y in model.population.years),
-                                  np.array([model.finance.subsidy_share, model.finance.subsidy_amount,
-                                            model.finance.collection_rate], dtype=float))}
+                                  yearly_rows("in_financing", (r[0] for r in FINANCING_ROWS),
+                                              [model.finance.subsidy_share, model.finance.subsidy_amount,
+                                               model.finance.collection_rate], model.population.years))}
 
 
-def _rule_rows(rules: SchemeRules) -> np.ndarray:
-    """(rows of RULE_ROWS, n) from the rules; ages by sex come from the (n, 2) arrays."""
-    rows = []
-    for _, field, *_ in RULE_ROWS:
-        if field.endswith(("_male", "_female")):
-            base, sex = field.rsplit("_", 1)
-            rows.append(np.asarray(getattr(rules, base), dtype=float)[:, 0 if sex == "male" else 1])
-        else:
-            rows.append(np.asarray(getattr(rules, field), dtype=float))
+def yearly_rows(table: str, labels, rows, years) -> np.ndarray:
+    """(rows, n) array of a table with one column per projection year; a row of another length (inputs built
+    in Python) is an InputError naming the table's sheet and the row, not a numpy error."""
+    from socsec.errors import InputError, Problem
+    from socsec.workbook.contract import INPUT_TABLES
+
+    rows = [np.asarray(r, dtype=float) for r in rows]
+    n = len(years)
+    sheet = next(t.sheet for t in INPUT_TABLES if t.name == table)
+    problems = [Problem(f"sheet '{sheet}' ({table}), row '{label}'",
+                        f"expected {n} values, one per year {int(years[0])}-{int(years[-1])}; found shape {r.shape}")
+                for label, r in zip(labels, rows) if r.shape != (n,)]
+    if problems:
+        raise InputError(problems)
     return np.array(rows)
+
+
+def _rule_rows(rules: SchemeRules, years) -> np.ndarray:
+    """(rows of RULE_ROWS, n) from the rules; ages by sex come from the (n, 2) arrays."""
+    rows = [_by_sex(rules, field) if field.endswith(("_male", "_female")) else getattr(rules, field)
+            for _, field, *_ in RULE_ROWS]
+    return yearly_rows("in_rules", (r[0] for r in RULE_ROWS), rows, years)
+
+
+def _by_sex(obj, field: str) -> np.ndarray:
+    """The column of a (n, 2) field for a row field named ``<field>_male`` or ``<field>_female`` (an array
+    of another shape is returned whole, for :func:`yearly_rows` to report)."""
+    name, sex = field.rsplit("_", 1)
+    values = np.asarray(getattr(obj, name), dtype=float)
+    return values[:, 0 if sex == "male" else 1] if values.ndim == 2 else values
+
+
+def _factor(assume: SchemeAssumptions, field: str) -> np.ndarray:
+    """The (2,) values by sex of a row of in_scheme_factors (mortality factors: one row per pension type)."""
+    if field in MORTALITY_FACTOR_ROWS:
+        return np.asarray(assume.mortality_factor, dtype=float)[MORTALITY_FACTOR_ROWS.index(field)]
+    return np.asarray(getattr(assume, field), dtype=float)
 
 
 def _pension_blocks(pension: PensionInputs, population: PopulationInputs) -> dict[str, Block]:
@@ -109,18 +137,18 @@ def _pension_blocks(pension: PensionInputs, population: PopulationInputs) -> dic
         "in_pension_amounts": Block(pensioner_groups, PENSIONER_COLUMNS,
                                     np.asarray(data.average_pension).reshape(n_groups, 8)),
         "in_calibration": Block(CALIBRATION_LABELS, ("actual",),
-                                np.array([[float(pension.actual.get(key, np.nan))] for key, _ in CALIBRATION_ROWS])),
-        "in_rules": Block(tuple(r[0] for r in RULE_ROWS), years, _rule_rows(rules)),
+                                np.array([[float(pension.actual.get(key, np.nan))]
+                                          for key, _ in CALIBRATION_INPUT_ROWS])),
+        "in_rules": Block(tuple(r[0] for r in RULE_ROWS), years, _rule_rows(rules, years)),
         "in_coverage_male": Block(ages, coverage_years, np.asarray(assume.coverage)[:, 0, :].T),
         "in_coverage_female": Block(ages, coverage_years, np.asarray(assume.coverage)[:, 1, :].T),
         "in_scheme_rates_male": Block(ages, tuple(c[0] for c in RATE_COLUMNS), rates(0)),
         "in_scheme_rates_female": Block(ages, tuple(c[0] for c in RATE_COLUMNS), rates(1)),
-        "in_retirement": Block(tuple(r[0] for r in RETIREMENT_ROWS), years, np.array([
-            assume.retire_early[:, 0], assume.retire_early[:, 1], assume.retire_normal[:, 0],
-            assume.retire_normal[:, 1], assume.exit_age[:, 0], assume.exit_age[:, 1]], dtype=float)),
-        "in_scheme_factors": Block(tuple(r[0] for r in FACTOR_ROWS), SEX_LABELS, np.vstack([
-            assume.mortality_factor, assume.spouse_age_difference, assume.orphan_age_gap, assume.remarriage,
-            assume.abroad_share])),
+        "in_retirement": Block(tuple(r[0] for r in RETIREMENT_ROWS), years, yearly_rows(
+            "in_retirement", (r[0] for r in RETIREMENT_ROWS),
+            [_by_sex(assume, field) for _, field, *_ in RETIREMENT_ROWS], years)),
+        "in_scheme_factors": Block(tuple(r[0] for r in FACTOR_ROWS), SEX_LABELS,
+                                   np.array([_factor(assume, field) for _, field, *_ in FACTOR_ROWS], dtype=float)),
     }
 
 
@@ -215,17 +243,25 @@ def _pension_from(settings: dict, blocks: dict[str, Block]) -> PensionInputs:
     rates = [blocks["in_scheme_rates_male"].values, blocks["in_scheme_rates_female"].values]
     retirement = _year_slice(blocks["in_retirement"], base, final)
     factors = blocks["in_scheme_factors"].values
+
+    def sexes(name):  # (n, 2) from the rows <name>_male and <name>_female of in_retirement
+        return np.column_stack([retirement[row_of(RETIREMENT_ROWS, f"{name}_{sex}")] for sex in ("male", "female")])
+
+    def factor(field):  # (2,) by sex
+        return factors[row_of(FACTOR_ROWS, field)].copy()
     coverage_m = blocks["in_coverage_male"]
     assume = SchemeAssumptions(
         coverage_years=np.asarray(coverage_m.col_labels, dtype=int),
         coverage=np.stack([coverage_m.values.T, blocks["in_coverage_female"].values.T], axis=1),
         **{field: np.stack([rates[0][:, k], rates[1][:, k]]) for k, (_, field, *_) in enumerate(RATE_COLUMNS)},
-        retire_early=retirement[0:2].T.copy(), retire_normal=retirement[2:4].T.copy(),
-        exit_age=retirement[4:6].T.round().astype(int),
-        mortality_factor=factors[0:3].copy(), spouse_age_difference=factors[3].copy(),
-        orphan_age_gap=factors[4].copy(), remarriage=factors[5].copy(), abroad_share=factors[6].copy(),
+        retire_early=sexes("retire_early"), retire_normal=sexes("retire_normal"),
+        exit_age=sexes("exit_age").round().astype(int),
+        mortality_factor=np.array([factor(field) for field in MORTALITY_FACTOR_ROWS]),
+        **{field: factor(field) for field in ("spouse_age_difference", "orphan_age_gap", "remarriage", "abroad_share")},
         coverage_phase_in=int(settings["in_coverage_phase_in"]))
-    actual = {key: float(v) for (key, _), v in zip(CALIBRATION_ROWS, blocks["in_calibration"].values[:, 0])}
+    calibration = blocks["in_calibration"]  # rows matched by label by the reader
+    actual = {key: float(calibration.values[calibration.row_labels.index(label), 0])
+              for key, label in CALIBRATION_INPUT_ROWS}
     return PensionInputs(data, rules, assume, actual)
 
 
