@@ -13,6 +13,7 @@ import pandas as pd
 from socsec.core import economy as ce
 from socsec.core import labour as cl
 from socsec.model.population import SEXES, PopulationProjection, interpolate_linear
+from socsec.model.frozen import freeze_arrays
 
 WAGE_GROWTH_INPUTS = ("wage_share", "direct")
 RETURN_INPUTS = ("nominal", "real")
@@ -80,6 +81,9 @@ class EconomyInputs:
         starts = np.asarray(self.unemployment_age_starts, dtype=int)
         group = np.clip(np.searchsorted(starts, np.arange(n_ages), side="right") - 1, 0, len(starts) - 1)
         return np.ascontiguousarray(np.asarray(self.unemployment_age_factors, dtype=np.float64)[group].T)
+
+    def __post_init__(self):
+        freeze_arrays(self)
 
 
 @dataclass(frozen=True)

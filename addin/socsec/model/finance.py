@@ -51,6 +51,7 @@ from socsec.model.actuarial import discount_factors, discounted_premium, scaled_
 from socsec.model.memo import memoised
 from socsec.core.pension import PENSIONER_MORTALITY
 from socsec.model.pension import CONTRIBUTION_RULES, PENSION_TYPES, pension_indexation, pensioner_exit_rates
+from socsec.model.frozen import freeze_arrays
 
 HORIZONS = (10, 25, 50, 75)
 SUMMARISED_HORIZONS = (25, 50, 75)
@@ -86,6 +87,10 @@ class FinanceInputs:
     scaled_period: int = 10
     target_ratio: float = 1.0
     scaled_variant: str = "last_year_balance"  # or "reserve_ratio": reserve = target_ratio x expenditure
+
+    def __post_init__(self):
+        freeze_arrays(self)
+
 
 @dataclass(frozen=True)
 class FinanceProjection:

@@ -27,6 +27,7 @@ import pandas as pd
 from socsec.core import pension as kp
 from socsec.model.memo import memoised
 from socsec.model.population import SEXES, interpolate_linear
+from socsec.model.frozen import freeze_arrays
 
 PENSION_TYPES = ("old_age", "invalidity", "survivors", "orphans")
 FLOW_NAMES = kp.FLOW_NAMES  # flows of the insured by (year, sex, age, service)
@@ -121,6 +122,9 @@ class SchemeData:
     pensioners: np.ndarray
     average_pension: np.ndarray
 
+    def __post_init__(self):
+        freeze_arrays(self)
+
 
 def base_insured(data: SchemeData, omega: int, min_age: int, employed, population):
     """(actives, inactive) (2, A, S) on 1 January of the base year by single age and service
@@ -199,6 +203,9 @@ class SchemeRules:
     invalidity_service_credit: bool = True
     earnings_cv: float = 0.0  # coefficient of variation of individual earnings (lognormal)
 
+    def __post_init__(self):
+        freeze_arrays(self)
+
 
 @dataclass(frozen=True)
 class SchemeAssumptions:
@@ -223,6 +230,9 @@ class SchemeAssumptions:
     coverage_phase_in: int = 0  # years to move from the base data's coverage to the coverage input
     abroad_share: np.ndarray = field(default_factory=lambda: np.zeros(2))  # (2,) inactive insured and
     #                                       pensioners living abroad (outside the population), by sex
+
+    def __post_init__(self):
+        freeze_arrays(self)
 
 
 # The rules and assumptions the insured persons (project_insured) do not depend on: a what-if change

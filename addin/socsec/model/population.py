@@ -13,6 +13,7 @@ import pandas as pd
 
 from socsec.core import lifetable as lt
 from socsec.core import population as cp
+from socsec.model.frozen import freeze_arrays
 
 SEXES = ("male", "female")
 ENGINES = ("numba", "numpy")
@@ -212,6 +213,9 @@ class PopulationInputs:
             infant_ax=infant_ax,
             country=self.country,
         )
+
+    def __post_init__(self):
+        freeze_arrays(self)
 
 
 @dataclass(frozen=True)

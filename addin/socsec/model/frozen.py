@@ -1,0 +1,24 @@
+"""Read-only arrays in the frozen input dataclasses.
+
+Blocks of the chain are reused between valuations by the identity of their inputs
+(:mod:`socsec.model.chain`, :mod:`socsec.model.memo`): that is sound only if no one changes an input
+array in place.  Each input dataclass calls :func:`freeze_arrays` after construction, so a write into
+one of its arrays raises ``ValueError: assignment destination is read-only`` instead of silently changing
+a result computed before.
+"""
+
+import dataclasses
+
+import numpy as np
+
+
+def freeze_arrays(instance) -> None:
+    """Replace every writable numpy array field of the (frozen) dataclass ``instance`` by a read-only copy;
+    arrays that are read-only already (those of another instance, passed on by ``dataclasses.replace``)
+    are kept as they are, so unchanged fields stay the very same objects."""
+    for field in dataclasses.fields(instance):
+        value = getattr(instance, field.name)
+        if isinstance(value, np.ndarray) and value.flags.writeable:
+            value = value.copy()
+            value.flags.writeable = False
+            object.__setattr__(instance, field.name, value)

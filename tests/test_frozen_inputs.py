@@ -1,0 +1,41 @@
+"""Input arrays are read-only (issue 18): blocks reused by the identity of their inputs can never see them
+changed in place, and unchanged fields stay the very same objects through overrides."""
+
+from dataclasses import fields
+
+import numpy as np
+import pytest
+
+from socsec.model.overrides import apply_overrides
+from workbook_fixtures import small_inputs
+
+
+def input_parts(inputs):
+    return (inputs.population, inputs.economy, inputs.pension.data, inputs.pension.rules,
+            inputs.pension.assumptions, inputs.finance)
+
+
+def test_every_input_array_is_read_only():
+    inputs = small_inputs()
+    arrays = [(type(part).__name__, f.name, getattr(part, f.name)) for part in input_parts(inputs)
+              for f in fields(part) if isinstance(getattr(part, f.name), np.ndarray)]
+    assert len(arrays) > 30
+    for owner, name, array in arrays:
+        assert not array.flags.writeable, (owner, name)
+    with pytest.raises(ValueError, match="read-only"):
+        inputs.pension.rules.contribution_rate[0] = 0.5
+
+
+def test_the_callers_array_is_copied_not_frozen():
+    tfr = np.linspace(2.4, 2.0, 10)
+    inputs = small_inputs(tfr=tfr)
+    tfr[0] = 9.0  # the caller may still change its own array: the inputs keep what was given
+    assert tfr.flags.writeable and inputs.population.tfr[0] == 2.4
+
+
+def test_overrides_keep_every_unchanged_array_the_same_object():
+    inputs = small_inputs()
+    changed = apply_overrides(inputs, {"contribution_rate": 0.2})
+    assert changed.pension.rules.contribution_rate is not inputs.pension.rules.contribution_rate
+    assert changed.pension.rules.accrual_rate is inputs.pension.rules.accrual_rate
+    assert changed.population.tfr is inputs.population.tfr and changed.economy is inputs.economy
