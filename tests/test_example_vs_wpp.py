@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 
 from socsec.model import example_jordan as ej
+from socsec.model import wpp
+from wpp2024_data import read_wpp
 from socsec.model.graduation import single_age_mx_from_abridged
 from socsec.model.population import PopulationInputs, compute_life_tables, project_population
 from socsec.workbook.contract import ALL_SETTINGS, INPUT_TABLES
@@ -33,20 +35,20 @@ def projection():
 @pytest.fixture(scope="module")
 def wpp_july():
     """WPP 1 July population by year, sex and 5-year group (persons), (years -> (2, 21))."""
-    pop5 = ej.read_wpp("wpp2024_pop5_july1.csv")
-    return {int(y): ej._sorted_by_age(g)[["popM", "popF"]].to_numpy(dtype=float).T * 1000.0
+    pop5 = read_wpp("wpp2024_pop5_july1.csv")
+    return {int(y): wpp.sorted_by_age(g)[["popM", "popF"]].to_numpy(dtype=float).T * 1000.0
             for y, g in pop5.groupby("year")}
 
 
 @pytest.fixture(scope="module")
 def annual():
-    return ej.read_wpp("wpp2024_annual_indicators.csv").set_index("year")
+    return read_wpp("wpp2024_annual_indicators.csv").set_index("year")
 
 
 def midyear_groups(projection, year):
     i = year - projection.years[0]
     mid = 0.5 * (projection.population[i] + projection.population[i + 1])
-    return np.add.reduceat(mid, ej.POP5_STARTS, axis=1)
+    return np.add.reduceat(mid, wpp.POP5_STARTS, axis=1)
 
 
 def test_inputs_shape_and_choices():
@@ -86,15 +88,16 @@ def test_data_is_read_from_the_package():
     root = Path(resources.files("socsec")).resolve()
     data = Path(resources.files("socsec").joinpath(ej.DATA_DIR)).resolve()
     assert data.is_relative_to(root)
-    assert "shared" not in Path(ej.__file__).read_text()
+    for module in (ej, wpp):
+        assert "shared" not in Path(module.__file__).read_text()
 
 
 def test_period_life_expectancy_of_the_single_age_tables():
     """e0 of the single-age tables made from the abridged WPP rates vs WPP's period e0."""
-    mx = ej.read_wpp("wpp2024_mx5_period.csv")
-    e0 = ej.read_wpp("wpp2024_period5_tfr_srb_e0.csv").set_index("period")
+    mx = read_wpp("wpp2024_mx5_period.csv")
+    e0 = read_wpp("wpp2024_period5_tfr_srb_e0.csv").set_index("period")
     periods = sorted(mx["period"].unique())
-    tables = np.array([[single_age_mx_from_abridged(ej.MX_AGES, ej._sorted_by_age(mx[mx["period"] == p])[c]
+    tables = np.array([[single_age_mx_from_abridged(wpp.MX_AGES, wpp.sorted_by_age(mx[mx["period"] == p])[c]
                                                     .to_numpy(dtype=float), s)
                         for s, c in enumerate(("mxM", "mxF"))] for p in periods])
     from socsec.core.lifetable import infant_separation_factor

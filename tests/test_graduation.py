@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socsec.core import lifetable as lt
-from socsec.model import example_jordan as ej
+from socsec.model import wpp
+from wpp2024_data import read_wpp
 from socsec.model.graduation import (abridged_life_table_lx, default_abridged_ax, graduate_counts,
                                      graduate_rates, single_age_mx_from_abridged)
 
@@ -25,29 +26,29 @@ def group_sums(single, starts, first_age=0):
 
 
 def jordan_pop5():
-    pop5 = ej.read_wpp("wpp2024_pop5_july1.csv")
+    pop5 = read_wpp("wpp2024_pop5_july1.csv")
     out = []
     for _year, rows in pop5.groupby("year"):
-        rows = ej._sorted_by_age(rows)
+        rows = wpp.sorted_by_age(rows)
         out.append(rows[["popM", "popF"]].to_numpy(dtype=float).T)
     return np.array(out)  # (years, 2, 21) thousands
 
 
 def test_counts_jordan_all_years_keep_group_totals_and_are_non_negative():
     groups = jordan_pop5()
-    single = graduate_counts(ej.POP5_STARTS, groups, 100)
+    single = graduate_counts(wpp.POP5_STARTS, groups, 100)
     assert single.shape == groups.shape[:-1] + (101,)
     assert np.all(single >= 0.0)
-    np.testing.assert_allclose(group_sums(single, ej.POP5_STARTS), groups, rtol=REL, atol=0)
+    np.testing.assert_allclose(group_sums(single, wpp.POP5_STARTS), groups, rtol=REL, atol=0)
     np.testing.assert_array_equal(single[..., 100], groups[..., -1])  # open group kept as is
 
 
 def test_counts_lower_open_age_collects_the_rest():
     groups = jordan_pop5()[-1]
-    single = graduate_counts(ej.POP5_STARTS, groups, 87)
+    single = graduate_counts(wpp.POP5_STARTS, groups, 87)
     assert single.shape == (2, 88)
     np.testing.assert_allclose(single.sum(axis=-1), groups.sum(axis=-1), rtol=REL)
-    np.testing.assert_allclose(group_sums(single[:, :85], ej.POP5_STARTS[:17]), groups[:, :17], rtol=REL)
+    np.testing.assert_allclose(group_sums(single[:, :85], wpp.POP5_STARTS[:17]), groups[:, :17], rtol=REL)
     assert np.all(single >= 0)
 
 
@@ -107,15 +108,15 @@ def test_counts_leading_axes_equal_separate_calls(case):
 
 
 def test_rates_jordan_pasfr_keep_group_shares():
-    pasfr = ej.read_wpp("wpp2024_pasfr5_period.csv")
+    pasfr = read_wpp("wpp2024_pasfr5_period.csv")
     rows = []
     for _, g in pasfr.groupby("period"):
-        rows.append(ej._sorted_by_age(g)["pasfr"].to_numpy(dtype=float))
+        rows.append(wpp.sorted_by_age(g)["pasfr"].to_numpy(dtype=float))
     groups = np.array(rows)
-    single = graduate_rates(ej.PASFR_STARTS, groups / 5.0, 50)
+    single = graduate_rates(wpp.PASFR_STARTS, groups / 5.0, 50)
     assert single.shape == (len(rows), 35)
     assert np.all(single >= 0)
-    np.testing.assert_allclose(group_sums(single, ej.PASFR_STARTS, 15), groups, rtol=REL)
+    np.testing.assert_allclose(group_sums(single, wpp.PASFR_STARTS, 15), groups, rtol=REL)
     np.testing.assert_allclose(single.sum(axis=1), 100.0, rtol=1e-6)  # pasfr sums to 100 (rounded)
     # zero at the ends: age 15 and 49 carry less than the average of their groups
     assert np.all(single[:, 0] < groups[:, 0] / 5.0)
@@ -158,10 +159,10 @@ def implied_separation_factors(lx, Lx, ages):
 
 
 def jordan_mx():
-    mx = ej.read_wpp("wpp2024_mx5_period.csv")
+    mx = read_wpp("wpp2024_mx5_period.csv")
     out = []
     for _, g in mx.groupby("period"):
-        out.append(ej._sorted_by_age(g)[["mxM", "mxF"]].to_numpy(dtype=float).T)
+        out.append(wpp.sorted_by_age(g)[["mxM", "mxF"]].to_numpy(dtype=float).T)
     return np.array(out)  # (periods, 2, 22)
 
 

@@ -292,20 +292,54 @@ def _report_versions() -> str:
 
 
 def cmd_build(args) -> int:
+    from socsec.errors import InputError, Problem
     from socsec.workbook.build import build_workbook, template_inputs
 
-    if args.which == "example":
-        from socsec.model.example_jordan import COVER_NOTES, jordan_inputs, jordan_sources
-        from socsec.model.example_jordan_scheme import SCENARIOS
-        from socsec.model.scenarios import Scenario
-        path = build_workbook(jordan_inputs(), args.output or EXAMPLE_PATH, sources=jordan_sources(),
-                              cover_notes=COVER_NOTES, scenarios=tuple(Scenario(*s) for s in SCENARIOS))
+    if args.which == "country":
+        path = _build_country(args)
+    elif args.iso3 or args.wpp or args.base_year or args.final_year:
+        raise InputError([Problem("socsec workbook build", f"ISO3, --wpp, --base-year and --final-year are for "
+                                                           f"'build country', not 'build {args.which}'")])
+    elif args.which == "example":
+        from socsec.model.example_jordan import example_workbook
+        made = example_workbook()
+        path = build_workbook(made.inputs, args.output or EXAMPLE_PATH, sources=made.sources,
+                              cover_notes=made.cover_notes, scenarios=made.scenarios)
     else:
         path = build_workbook(template_inputs(), args.output or TEMPLATE_PATH,
                               cover_notes=("Empty template: fill in every blue-on-yellow input cell and "
                                            "state its source.",))
     print(f"wrote {path}")
     return 0
+
+
+def _build_country(args) -> Path:
+    """``socsec workbook build country ISO3 --wpp DIR``: a runnable workbook for any country of a WPP 2024
+    extract; an existing file is never replaced (it may hold the user's work)."""
+    from socsec.errors import InputError, Problem
+    from socsec.model.country import country_workbook
+    from socsec.model.wpp import read_country
+    from socsec.workbook.build import build_workbook
+
+    problems = []
+    if not args.iso3:
+        problems.append(Problem("socsec workbook build country", "expected the ISO3 code of the country, e.g. GHA"))
+    if not args.wpp:
+        problems.append(Problem("socsec workbook build country", "expected --wpp DIR, the folder of the UN WPP 2024 "
+                                                                 "extract files (docs/wpp_extract.md)"))
+    out = Path(args.output or f"{(args.iso3 or 'country').upper()}.xlsx")
+    if out.suffix.lower() != ".xlsx":
+        problems.append(Problem(str(out), "expected a workbook name ending in .xlsx"))
+    if out.exists():
+        problems.append(Problem(str(out), "exists: a new country workbook never replaces a file (it may hold your "
+                                          "work); give another name with -o or move the file"))
+    if problems:
+        raise InputError(problems)
+    country = read_country(args.wpp, args.iso3)
+    _progress(f"Building the inputs of {country.name} ({country.iso3}) from {args.wpp} ...")
+    made = country_workbook(country, args.base_year or 2025, args.final_year or 2100)
+    return build_workbook(made.inputs, out, sources=made.sources, cover_notes=made.cover_notes,
+                          scenarios=made.scenarios)
 
 
 def cmd_warmup(args) -> int:
@@ -407,9 +441,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     workbook = sub.add_parser("workbook", help="workbook utilities")
     wsub = workbook.add_subparsers(dest="action", required=True)
-    build = wsub.add_parser("build", help="generate the example country workbook or an empty template")
-    build.add_argument("which", choices=("example", "template"))
-    build.add_argument("-o", "--output", help=f"path (default {EXAMPLE_PATH} or {TEMPLATE_PATH})")
+    build = wsub.add_parser("build", help="generate a country workbook from UN WPP 2024 data, the example "
+                                          "country workbook or an empty template")
+    build.add_argument("which", choices=("country", "example", "template"))
+    build.add_argument("iso3", nargs="?", help="country: ISO3 code of the country (e.g. GHA)")
+    build.add_argument("--wpp", help="country: folder of the UN WPP 2024 extract files (docs/wpp_extract.md)")
+    build.add_argument("--base-year", type=int, help="country: base year (default 2025; a year ending in 0 or 5)")
+    build.add_argument("--final-year", type=int, help="country: final projection year (default 2100)")
+    build.add_argument("-o", "--output", help=f"path (default ISO3.xlsx, {EXAMPLE_PATH} or {TEMPLATE_PATH}); a "
+                                              "country workbook never replaces an existing file")
     build.set_defaults(func=cmd_build)
 
     warm = sub.add_parser("warmup", help="compile every numba kernel into the cache")

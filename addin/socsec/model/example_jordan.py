@@ -1,331 +1,101 @@
-"""The worked example country: population inputs for Jordan from UN WPP 2024.
+"""The worked example country, Jordan: data only, built by the country code path.
 
-The data are the Jordan rows of UN World Population Prospects 2024 files kept in the package
-(``socsec/data/wpp2024_jordan``, see its README for sources, units and timing).  They are
-turned into the population block's inputs (:class:`socsec.model.population.PopulationInputs`)
-as below; :func:`jordan_sources` gives a one-line summary per table for the workbook.
-The aim is an example that reproduces the WPP 2024 medium variant closely with socsec's
-own projection (tests/test_example_vs_wpp.py measures it), using only WPP's published
-5-year and annual series.
+``socsec workbook build example`` is ``socsec workbook build country JOR`` on the UN WPP 2024 extract
+kept in the package (``socsec/data/wpp2024_jordan``, the Jordan rows of the files described in
+docs/wpp_extract.md), base year 2025, projection to 2100 -- with, instead of the generic defaults, the
+two profiles below, of the right order of magnitude for Jordan:
 
-Base year 2025, projection years 2025..2100 (population at 1 January 2025 .. 2101).
-Units: persons (WPP thousands x 1000), rates per person-year, TFR children per woman.
+* :data:`ECONOMY` (ILLUSTRATIVE labour-market and macro assumptions, money in Jordanian dinars):
+  participation a smooth age profile scaled so that about 60% of men and 14% of women aged 15+ are in
+  the labour force in 2025 (the order of magnitude of ILO modelled estimates, ILOSTAT), female
+  participation rising to about 19% by 2075; unemployment about 18% (men) and 30% (women) in 2025, the
+  order of magnitude of the Department of Statistics' recent survey rates, falling linearly to 9% and
+  14% by 2050; employees 84% (men) and 95% (women) of employment; formal employment 50% and 65% rising
+  to 65% and 75% by 2075; productivity growth 1.0% rising to 1.5% from 2035; CPI and GDP deflator
+  inflation 2.5% easing to 2.0% from 2030 (the dinar's peg to the US dollar); nominal return 5.5%; base
+  GDP 40 billion JOD (2024 was roughly 38 billion); average wage 6,600 JOD a year (about 550 a month).
+* :data:`SCHEME` (the ILLUSTRATIVE scheme, not the rules or data of Jordan's Social Security
+  Corporation): coverage of the employed 53% (men) and 60% (women) in 2025 rising to 65% and 70% by
+  2075; 0.8 million inactive insured (13.5% women); 280 thousand old-age, 40 thousand invalidity, 90
+  thousand widow(er) and 40 thousand orphan pensions; minimum pension 1,800 JOD and ceiling 60,000 JOD
+  a year; reserve 12 billion JOD (about 8 years of expenditure); illustrative base-year accounts.
 
-* **Base population, 1 January 2025** (:func:`base_population`).  WPP's "1 July 2025" 5-year
-  groups are by construction the mean of the single-year populations at 31 December 2024
-  and 31 December 2025 -- exactly socsec's ``population_midyear`` of 2025.  The groups are
-  graduated to single ages 0..99 and 100+ (:func:`socsec.model.graduation.graduate_counts`),
-  moved back half a year along cohorts (:func:`shift_half_year_back`), corrected twice so
-  that socsec's one-year projection reproduces that mid-year population by age (this puts
-  back the deaths and emigrants of the first half-year, which matter at the oldest ages),
-  and scaled by sex to the WPP totals at 31 December 2024 (``popM_dec31``, ``popF_dec31``).
-* **Fertility.**  ``fertility_input = "tfr_pattern"``: TFR of each calendar year 2025..2100
-  from the annual file; age pattern = percent of TFR by 5-year group (pasfr) of each 5-year
-  period 2020-2025 .. 2095-2100, graduated to single ages 15..49
-  (:func:`socsec.model.graduation.graduate_rates`, zero at exact ages 15 and 50), anchored at
-  the period's ``year_mid`` (2023, 2028, ..., 2098); the model interpolates linearly.
-* **Sex ratio at birth** of each calendar year from the annual file.
-* **Mortality** (:func:`mortality_tables`).  ``mortality_kind = "mx"``: the abridged central
-  death rates (0, 1-4, 5-9, ..., 95-99, 100+) of each 5-year period 2025-2030 .. 2095-2100
-  turned into single-age rates 0..100 by sex
-  (:func:`socsec.model.graduation.single_age_mx_from_abridged`), then re-centred on calendar
-  years: the anchor years are 2025, 2028, 2033, ..., 2098, 2100 and the table of anchor
-  year t is the log-linear inter/extrapolation of the period tables (centred on the exact
-  times ``year_mid``) at t + 0.5.  The period 2020-2025 is not used (COVID-19 excess
-  mortality of 2020-2021).  The model interpolates log m_x linearly between anchors.
-* **Net migrants** of each calendar year by sex and single age 0..100 (100+) from the WPP
-  2024 annual projection file (:func:`net_migrants`), **age at the end of the year** and
-  ``migration_timing = "end"`` (all migrants added at the end of the year, not exposed to
-  the year's mortality and fertility): the UN ccmppWPP convention, the one the WPP 2019
-  single-age inputs state explicitly.  Evidence for WPP 2024 (tests/test_example_vs_wpp.py):
-  with this convention births of 2025 (a year with 303 thousand net emigrants) match WPP
-  within 0.05% and the 5-year age groups of 2030-2100 within about 0.1% (sum of absolute
-  differences over total); with timing "even" births of 2025 come out 2.2% low, and
-  re-indexing the file's ages as the ccmppWPP "even" convention worsens the age groups.
-
-The keyword arguments of :func:`jordan_population_inputs` select these alternatives, for
-comparison only.
+With these inputs socsec reproduces the WPP 2024 total population at 1 July within 0.1% up to 2100
+(tests/test_example_vs_wpp.py).
 """
 
-from dataclasses import replace
 from importlib import resources
+from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
-from socsec.model.example_jordan_economy import SOURCES as ECONOMY_SOURCES
-from socsec.model.example_jordan_economy import jordan_economy_inputs
-from socsec.model.example_jordan_scheme import SOURCES as SCHEME_SOURCES
-from socsec.model.economy import project_economy
-from socsec.model.example_jordan_scheme import jordan_finance_inputs, jordan_scheme_inputs
-from socsec.model.graduation import graduate_counts, graduate_rates, single_age_mx_from_abridged
+from socsec.model.country import CountryWorkbook, country_workbook
+from socsec.model.illustrative_economy import EconomyProfile
+from socsec.model.illustrative_scheme import DESIGN_SOURCES, ILLUSTRATIVE, SchemeProfile
 from socsec.model.inputs import ModelInputs
-from socsec.model.population import PopulationInputs, project_population
+from socsec.model.population import PopulationInputs
+from socsec.model.wpp import WppCountry, population_inputs, read_country
 
-COUNTRY = "Jordan"
 ISO3 = "JOR"
 BASE_YEAR = 2025
 FINAL_YEAR = 2100
-OMEGA = 100
-FERTILITY_AGES = np.arange(15, 50)
-DATA_PACKAGE = "socsec"
 DATA_DIR = "data/wpp2024_jordan"
 
-#: Abridged ages of the WPP death rates: 0, 1, 5, 10, ..., 95, 100 (open).
-MX_AGES = np.r_[0, 1, np.arange(5, OMEGA + 1, 5)]
-#: First ages of the WPP 5-year population groups: 0, 5, ..., 95, 100 (open).
-POP5_STARTS = np.arange(0, OMEGA + 1, 5)
-#: First ages of the WPP fertility groups 15-19 .. 45-49.
-PASFR_STARTS = np.arange(15, 50, 5)
-THOUSAND = 1000.0
+ECONOMY = EconomyProfile(
+    currency="JOD", base_gdp=40.0e9, base_average_wage=6600.0,
+    participation=(((0.86, 20.0, 58.0), (0.29, 22.0, 45.0)),
+                   ((0.86, 20.5, 60.0), (0.36, 22.0, 50.0)),
+                   ((0.86, 21.0, 62.0), (0.40, 22.0, 53.0))),
+    unemployment=((0.18, 0.30), (0.09, 0.14)), employee_share=(0.84, 0.95),
+    formal_share=((0.50, 0.65), (0.65, 0.75)), productivity=(0.010, 0.015), inflation=(0.025, 0.020),
+    investment_return=0.055,
+    sources={
+        "in_currency": "Jordanian dinar",
+        "in_min_working_age": ("15: the general minimum age of ILO Minimum Age Convention No. 138 (Art. 2(3)); the "
+                               "participation rates of the example are 0 below it"),
+        "in_base_gdp": ("Illustrative: 2024 nominal GDP was roughly 38 billion JOD (IMF World Economic Outlook "
+                        "order of magnitude), grown by the assumed 2025 growth and inflation; replace with the "
+                        "Department of Statistics national accounts figure"),
+        "in_base_wage": ("Illustrative: about 550 JOD a month x 12, the order of magnitude of reported average "
+                         "monthly wages of paid employees; replace with the official survey figure"),
+        "in_wage_growth_input": "wage_share: wages follow productivity and the GDP deflator",
+        "in_return_input": "nominal",
+        "in_lfpr_male": ("Illustrative age profile scaled to about 60% participation of men 15+ in 2025 "
+                         "(order of magnitude of ILO modelled estimates, ILOSTAT); later exit by 2075"),
+        "in_lfpr_female": ("Illustrative age profile scaled to about 14% participation of women 15+ in 2025 "
+                           "(ILO modelled estimates order of magnitude), rising to about 19% by 2075"),
+        "in_unemployment": ("Illustrative: about 18% (men) and 30% (women) in 2025, order of magnitude of recent "
+                            "Department of Statistics survey rates; falling to 9% / 14% by 2050"),
+        "in_unemp_age_factors": "Illustrative: youth (15-24) unemployment 1.7-1.9 times the average",
+        "in_employee_share": "Illustrative: most employment in Jordan is paid employment",
+        "in_formal_share": "Illustrative: about half of male employment informal in 2025; formalisation to 2075",
+        "in_macro": ("Illustrative long-run assumptions: productivity 1.0% rising to 1.5% (2035+); inflation "
+                     "2.5% easing to 2.0% (2030+) under the US-dollar peg; wage share constant; nominal "
+                     "return 5.5% (about 3-3.4% real)"),
+    })
 
-
-def read_wpp(name: str) -> pd.DataFrame:
-    """One of the packaged WPP 2024 Jordan tables (``name`` without directory), as read."""
-    path = resources.files(DATA_PACKAGE).joinpath(DATA_DIR, name)
-    with path.open("r", encoding="utf-8") as fh:
-        return pd.read_csv(fh, dtype={"age": str})
-
-
-def _age_start(label) -> int:
-    """First age of a WPP age label: '0-4' -> 0, '100+' -> 100, '5' -> 5."""
-    return int(str(label).split("-")[0].rstrip("+"))
-
-
-def _sorted_by_age(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(_start=frame["age"].map(_age_start)).sort_values("_start")
-
-
-def _periods(frame: pd.DataFrame, first="2020-2025", last="2095-2100") -> list[str]:
-    periods = sorted(frame["period"].unique())
-    return periods[periods.index(first): periods.index(last) + 1]
-
-
-def _annual(column: str, years) -> np.ndarray:
-    annual = read_wpp("wpp2024_annual_indicators.csv").set_index("year")
-    return annual.loc[list(years), column].to_numpy(dtype=np.float64)
-
-
-def midyear_population(year: int = BASE_YEAR) -> np.ndarray:
-    """WPP '1 July' 5-year groups of ``year`` graduated to single ages 0..100, persons, (2, 101)."""
-    pop5 = read_wpp("wpp2024_pop5_july1.csv")
-    rows = _sorted_by_age(pop5[pop5["year"] == year])
-    groups = rows[["popM", "popF"]].to_numpy(dtype=np.float64).T * THOUSAND
-    if not np.array_equal(rows["_start"].to_numpy(), POP5_STARTS):
-        raise ValueError(f"unexpected age groups in wpp2024_pop5_july1.csv for {year}")
-    return graduate_counts(POP5_STARTS, groups, OMEGA)
-
-
-def shift_half_year_back(midyear: np.ndarray) -> np.ndarray:
-    """Single-age counts moved half a year back along cohorts (linear in the input).
-
-    ``P(x) = (M(x) + M(x+1)) / 2`` for x < omega - 1, where M are the counts half a year
-    later (last axis = age, omega open): the people aged x at the earlier date are aged x
-    or x+1 half a year later, about half and half.  At the top, the people aged omega-1 or
-    over at the earlier date are ``M(omega-1)/2`` plus the open group ``M(omega)``; a quarter
-    of the open group (those who turned omega in the half year) is given to omega-1:
-    ``P(omega-1) = M(omega-1)/2 + M(omega)/4``, ``P(omega) = 3 M(omega)/4``.  Deaths, migration
-    and the youngest half-year of births (the total is ``sum M - M(0)/2``) are not accounted
-    for: :func:`base_population` corrects for them.
-    """
-    m = np.asarray(midyear, dtype=np.float64)
-    out = np.empty_like(m)
-    out[..., :-2] = 0.5 * (m[..., :-2] + m[..., 1:-1])
-    out[..., -2] = 0.5 * m[..., -2] + 0.25 * m[..., -1]
-    out[..., -1] = 0.75 * m[..., -1]
-    return out
-
-
-def _totals_dec31(year: int) -> np.ndarray:
-    """WPP population by sex at 31 December of ``year`` (= 1 January of year + 1), persons."""
-    return np.array([_annual("popM_dec31", [year])[0], _annual("popF_dec31", [year])[0]]) * THOUSAND
-
-
-def base_population(inputs: PopulationInputs | None = None, corrections: int = 2) -> np.ndarray:
-    """Population at 1 January of the base year by sex and age 0..100, persons, (2, 101).
-
-    WPP's "1 July" population of the base year is the mean of the populations at 1 January
-    of the base year and of the next year (see the data README), i.e. exactly the model's
-    ``population_midyear`` of the base year.  The base population is chosen so that the
-    model reproduces it:
-
-    1. ``P = shift_half_year_back(M)`` with M the graduated WPP mid-year population;
-    2. ``corrections`` times: project one year with ``inputs`` (the other assumptions of the
-       base year), take the mid-year population ``(P_t + P_{t+1}) / 2`` of the model and add the
-       shortfall against M, moved back half a year in the same way:
-       ``P <- P + shift_half_year_back(M - midyear(P))``.  This restores the people who die
-       or migrate in the first half of the year (about 7% at ages 85-89, 10-20% at 90+);
-       the smoothing in ``shift_half_year_back`` keeps the correction free of age-to-age
-       oscillations (an exact inversion would amplify the kinks of the graduation);
-    3. scale by sex to the WPP totals at 31 December of the year before (annual file).
-
-    With ``inputs`` None or ``corrections = 0`` only steps 1 and 3 are done.
-    """
-    target = midyear_population(BASE_YEAR)
-    pop = shift_half_year_back(target)
-    if inputs is not None and corrections > 0:
-        one_year = replace(inputs, final_year=inputs.base_year,
-                           tfr=inputs.tfr[:1], srb=inputs.srb[:1],
-                           net_migrants=inputs.net_migrants[:1],
-                           asfr=None if inputs.asfr is None else inputs.asfr[:1])
-        for _ in range(corrections):
-            run = project_population(replace(one_year, base_population=pop).to_assumptions(),
-                                     engine="numpy")
-            midyear = 0.5 * (run.population[0] + run.population[1])
-            pop = np.maximum(pop + shift_half_year_back(target - midyear), 0.0)
-    totals = _totals_dec31(BASE_YEAR - 1)
-    return pop * (totals / pop.sum(axis=1))[:, None]
-
-
-def fertility_pattern() -> tuple[np.ndarray, np.ndarray]:
-    """(anchor years (k,), single-age pattern (k, 35) in percent of TFR, ages 15..49)."""
-    pasfr = read_wpp("wpp2024_pasfr5_period.csv")
-    years, rows = [], []
-    for period in _periods(pasfr):
-        g = _sorted_by_age(pasfr[pasfr["period"] == period])
-        if not np.array_equal(g["_start"].to_numpy(), PASFR_STARTS):
-            raise ValueError(f"unexpected fertility age groups for {period}")
-        years.append(int(g["year_mid"].iloc[0]))
-        # pasfr = percent of TFR born in the 5-year group; per year of age: pasfr / 5
-        rows.append(graduate_rates(PASFR_STARTS, g["pasfr"].to_numpy(dtype=np.float64) / 5.0, 50))
-    pattern = np.array(rows)
-    return np.array(years), pattern * (100.0 / pattern.sum(axis=1, keepdims=True))
-
-
-def period_mortality_tables(first="2020-2025") -> tuple[np.ndarray, np.ndarray]:
-    """WPP period death rates as single-age tables: (year_mid (j,), m_x (j, 2, 101)).
-
-    One table per 5-year period ``first`` .. 2095-2100, converted by sex with
-    :func:`socsec.model.graduation.single_age_mx_from_abridged`.  A period "2025-2030" runs
-    from 1 July 2025 to 30 June 2030; its ``year_mid`` 2028 is its centre as an exact time
-    (1 January 2028).
-    """
-    mx = read_wpp("wpp2024_mx5_period.csv")
-    years, tables = [], []
-    for period in _periods(mx, first=first):
-        g = _sorted_by_age(mx[mx["period"] == period])
-        if not np.array_equal(g["_start"].to_numpy(), MX_AGES):
-            raise ValueError(f"unexpected mortality age groups for {period}")
-        years.append(int(g["year_mid"].iloc[0]))
-        tables.append([single_age_mx_from_abridged(MX_AGES, g[col].to_numpy(dtype=np.float64), s)
-                       for s, col in enumerate(("mxM", "mxF"))])
-    return np.array(years), np.array(tables)
-
-
-def log_linear_at(centres, tables, times) -> np.ndarray:
-    """Tables at exact ``times`` by log-linear inter- or extrapolation between ``centres``.
-
-    Between two centres log m is linear; before the first (after the last) centre the line
-    through the first (last) two is continued.  centres: (j,) increasing exact times;
-    tables: (j, ...) positive; returns (len(times), ...).
-    """
-    centres = np.asarray(centres, dtype=np.float64)
-    log_m = np.log(np.asarray(tables, dtype=np.float64))
-    out = []
-    for t in np.asarray(times, dtype=np.float64):
-        k = int(np.clip(np.searchsorted(centres, t, side="right") - 1, 0, len(centres) - 2))
-        w = (t - centres[k]) / (centres[k + 1] - centres[k])
-        out.append(np.exp((1.0 - w) * log_m[k] + w * log_m[k + 1]))
-    return np.array(out)
-
-
-def mortality_tables(recentre: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Mortality anchors for the inputs: (anchor years (j,), m_x (j, 2, 101)).
-
-    ``recentre`` True (default): anchors are the base year, the ``year_mid`` of the periods
-    2025-2030 .. 2095-2100 and the final year (2025, 2028, 2033, ..., 2098, 2100).  The table
-    of anchor year t is meant for calendar year t, i.e. centred on t + 0.5; it is obtained
-    from the period tables (centred on the exact times ``year_mid``) by :func:`log_linear_at`
-    at t + 0.5 (for 2025 and 2100 by extrapolation from the two nearest periods, over 2.5
-    years).  The period 2020-2025 is
-    left out: it contains the COVID-19 excess mortality of 2020-2021 (period e0 74.6 / 79.1
-    years against 75.9 / 80.3 for calendar year 2024 in the annual file).
-
-    ``recentre`` False: the period tables 2020-2025 .. 2095-2100 as they are, anchored at
-    their ``year_mid`` (2023, 2028, ..., 2098) -- half a year late for calendar years and
-    with COVID-affected mortality at the start (kept for comparison).
-    """
-    if not recentre:
-        return period_mortality_tables("2020-2025")
-    centres, tables = period_mortality_tables("2025-2030")
-    anchors = np.concatenate([[BASE_YEAR], centres, [FINAL_YEAR]])
-    return anchors, log_linear_at(centres, tables, anchors + 0.5)
-
-
-def ccmpp_even_to_end_of_year_age(migrants: np.ndarray) -> np.ndarray:
-    """Re-index net migrants from the UN ccmppWPP "even" convention to age at year end.
-
-    UN: of the M_x migrants of age x, half join at the start of the year at age x (and are
-    aged x+1 at the end), half at the end at age x.  socsec: migrants by age at the end of
-    the year.  Hence ``M'_0 = M_0 / 2``, ``M'_x = (M_{x-1} + M_x) / 2`` for 1 <= x < omega,
-    ``M'_omega = M_{omega-1} / 2 + M_omega`` (last axis = age; totals unchanged).
-    """
-    m = np.asarray(migrants, dtype=np.float64)
-    out = 0.5 * m
-    out[..., 1:] += 0.5 * m[..., :-1]
-    out[..., -1] += 0.5 * m[..., -1]
-    return out
-
-
-def net_migrants(years, convention: str = "end") -> np.ndarray:
-    """Net migrants (len(years), 2, 101), persons, by age at the end of the year.
-
-    ``convention``: "end" (default, see the module docstring) takes the WPP age as the age at
-    the end of the year; "ccmpp_even" reads it as the ccmppWPP "even" age (half of the
-    migrants counted at the start of the year at that age) and re-indexes with
-    :func:`ccmpp_even_to_end_of_year_age` (kept for the comparison in the tests).
-    """
-    mig = read_wpp("wpp2024_netmig1_annual_proj.csv")
-    mig = mig[mig["year"].isin(list(years))].assign(age=lambda f: f["age"].astype(int))
-    out = np.zeros((len(years), 2, OMEGA + 1))
-    for s, col in enumerate(("migM", "migF")):
-        wide = mig.pivot(index="year", columns="age", values=col)
-        out[:, s, :] = wide.loc[list(years), list(range(OMEGA + 1))].to_numpy(dtype=np.float64)
-    out *= THOUSAND
-    if convention == "ccmpp_even":
-        return ccmpp_even_to_end_of_year_age(out)
-    if convention == "end":
-        return out
-    raise ValueError(f"unknown migration age convention {convention!r}")
-
-
-def jordan_population_inputs(base: str = "calibrated", recentre_mortality: bool = True,
-                             migration_ages: str = "end",
-                             migration_timing: str = "end") -> PopulationInputs:
-    """Population inputs of the example country (Jordan, UN WPP 2024 medium variant).
-
-    The defaults are the documented choices of this module's docstring.  The keyword
-    arguments select the alternatives compared in tests/test_example_vs_wpp.py:
-    ``base`` "calibrated" (:func:`base_population` with corrections) or "shifted" (half-year
-    cohort shift and scaling only); ``recentre_mortality`` (see :func:`mortality_tables`);
-    ``migration_ages`` (see :func:`net_migrants`); ``migration_timing`` "even" or "end".
-    """
-    if base not in ("calibrated", "shifted"):
-        raise ValueError(f"base must be 'calibrated' or 'shifted', got {base!r}")
-    years = np.arange(BASE_YEAR, FINAL_YEAR + 1)
-    pattern_years, pattern = fertility_pattern()
-    mortality_years, mortality = mortality_tables(recentre_mortality)
-    inputs = PopulationInputs(
-        country=COUNTRY,
-        base_year=BASE_YEAR,
-        final_year=FINAL_YEAR,
-        base_population=np.zeros((2, OMEGA + 1)),
-        fertility_input="tfr_pattern",
-        fertility_ages=FERTILITY_AGES.copy(),
-        tfr=_annual("tfr", years),
-        fertility_pattern_years=pattern_years,
-        fertility_pattern=pattern,
-        asfr=None,
-        srb=_annual("srb", years),
-        mortality_kind="mx",
-        mortality_years=mortality_years,
-        mortality=mortality,
-        net_migrants=net_migrants(years, migration_ages),
-        migration_timing=migration_timing,
-    )
-    pop = base_population(inputs if base == "calibrated" else None)
-    return replace(inputs, base_population=pop)
-
+SCHEME = SchemeProfile(
+    coverage=((0.53, 0.60), (0.65, 0.70)), inactive=0.8e6, inactive_female=0.135,
+    pensioners=((280e3, 0.8, 67, 7, 0.45), (40e3, 0.75, 55, 9, 0.35), (90e3, 0.1, 65, 12, 0.30),
+                (40e3, 0.5, 11, 4, 0.12)),
+    min_pension=1800.0, ceiling=60000.0, initial_reserve=12.0e9,
+    actual={"contributions": 1.55e9, "expenditure_old_age": 0.95e9, "expenditure_invalidity": 1.0e8,
+            "expenditure_survivors": 2.05e8, "grants": 3.5e7, "pensioners_old_age": 300e3,
+            "pensioners_invalidity": 41e3, "pensioners_survivors": 132e3},
+    sources={
+        **DESIGN_SOURCES,
+        "in_actives_male": f"{ILLUSTRATIVE}: 1.3 million actives, ages around 38, service around 0.8 x (age - 22)",
+        "in_actives_female": f"{ILLUSTRATIVE}: as for males, 13.5% of the actives",
+        "in_inactive_male": f"{ILLUSTRATIVE}: as the actives with a lower past density",
+        "in_inactive_female": f"{ILLUSTRATIVE}",
+        "in_active_earnings": f"{ILLUSTRATIVE}: 65%-130% of the average wage of the Economy sheet",
+        "in_pensioners": f"{ILLUSTRATIVE}: 280k old-age, 40k invalidity, 90k widow(er)s, 40k orphans",
+        "in_pension_amounts": f"{ILLUSTRATIVE}: 45%, 35%, 30% and 12% of the average wage",
+        "in_calibration": f"{ILLUSTRATIVE} accounts of the base year",
+        "in_rules": (f"{ILLUSTRATIVE}: 20% contribution rising to 22%; retirement age 60 rising to 65 "
+                     "(2030-2038); 1.75% accrual; 15 years minimum; survivors 50%/20%/30%; price indexation"),
+        "in_coverage_male": f"{ILLUSTRATIVE}: 53% of employed men in 2025, 65% in 2075",
+        "in_coverage_female": f"{ILLUSTRATIVE}: 60% of employed women in 2025, 70% in 2075",
+        "in_initial_reserve": f"{ILLUSTRATIVE}: about 8 years of expenditure",
+    })
 
 #: Notes for the example workbook's Cover sheet (one paragraph each).
 COVER_NOTES = (
@@ -335,64 +105,39 @@ COVER_NOTES = (
     "Source: United Nations, DESA, Population Division (2024). World Population Prospects 2024. "
     "CC BY 3.0 IGO (http://creativecommons.org/licenses/by/3.0/igo/). Data reshaped/filtered to "
     "Jordan; 5-year groups graduated to single ages (see the Source cells and "
-    "socsec/model/example_jordan.py).",
+    "socsec/model/wpp.py).",
     "With these inputs socsec reproduces the WPP 2024 total population at 1 July within 0.1% up "
     "to 2100, births within 0.2% and the population by 5-year age group within about 0.1% "
     "(tests/test_example_vs_wpp.py).",
 )
 
-_WPP = "UN WPP 2024 medium variant"
+
+def data_folder() -> Path:
+    """The folder of the bundled WPP 2024 extract (Jordan rows)."""
+    return Path(str(resources.files("socsec").joinpath(DATA_DIR)))
 
 
-def jordan_sources() -> dict[str, str]:
-    """One-line source / rationale per workbook input (keys = contract names: settings and tables).
+def bundled_country() -> WppCountry:
+    """Jordan's rows of the bundled extract."""
+    return read_country(data_folder(), ISO3)
 
-    Describes the default inputs of :func:`jordan_population_inputs` and the illustrative
-    labour and macro assumptions of :mod:`socsec.model.example_jordan_economy`.
-    """
-    pattern = (f"{_WPP}, percent of TFR by 5-year age group (pasfr) of each period 2020-2025 .. "
-               "2095-2100, graduated to single ages by PCHIP of cumulative shares (zero at 15 and 50), "
-               "anchored at the periods' mid-years")
-    mortality = (f"{_WPP}, abridged death rates by period to single ages (abridged life table, PCHIP of "
-                 "log l_x, group rates kept), re-centred on calendar years: anchors 2025, 2028 .. 2098 "
-                 "(period mid-years), 2100; 2020-2025 left out (COVID-19 excess mortality)")
-    migration = (f"{_WPP}, net migrants by calendar year and single age 0-100+, age at the end of the "
-                 "year (UN ccmppWPP convention); thousands x 1000")
-    return {
-        "in_country": ("Jordan (UN LocID 400); United Nations, DESA, Population Division (2024). "
-                       "World Population Prospects 2024, CC BY 3.0 IGO; data reshaped/filtered"),
-        "in_base_year": "2025: first projection year of WPP 2024 (base population at 1 Jan 2025)",
-        "in_final_year": "2100: last year of the WPP 2024 projections",
-        "in_migration_timing": ("end: all net migrants added at the end of the year, as in the UN "
-                                "projection (reproduces WPP births and ages best)"),
-        "in_fertility_input": "tfr_pattern: annual TFR x age pattern (percent of TFR) at anchor years",
-        "in_mortality_kind": "mx: central death rates",
-        "in_base_pop": (f"{_WPP}, 5-year groups at 1 July 2025 graduated by PCHIP of cumulative counts, "
-                        "moved back half a year along cohorts and corrected so the model reproduces them "
-                        "as its mid-2025 population, scaled by sex to the WPP totals at 31 Dec 2024; "
-                        "thousands x 1000"),
-        "in_tfr": f"{_WPP}, TFR by calendar year (annual indicators)",
-        "in_srb": f"{_WPP}, sex ratio at birth by calendar year (annual indicators)",
-        "in_fert_pattern": pattern,
-        "in_asfr": "Not used (fertility input tfr_pattern): shows the rates implied by TFR x pattern",
-        "in_mort_male": mortality,
-        "in_mort_female": mortality,
-        "in_mig_male": migration,
-        "in_mig_female": migration,
-        **ECONOMY_SOURCES,
-        **SCHEME_SOURCES,
-    }
+
+def example_workbook() -> CountryWorkbook:
+    """The example: the country workbook of Jordan with the example's profiles and notes."""
+    return country_workbook(bundled_country(), BASE_YEAR, FINAL_YEAR, ECONOMY, SCHEME, COVER_NOTES)
 
 
 def jordan_inputs() -> ModelInputs:
-    """Every input of the example: WPP-based population, illustrative labour/macro assumptions, and the
-    illustrative scheme, whose base-year data are drawn from the base year's population, employment
-    and life table (:func:`socsec.model.example_jordan_scheme.jordan_scheme_inputs`)."""
-    population = jordan_population_inputs()
-    economy = jordan_economy_inputs(population.years)
-    projected = project_population(population.to_assumptions())
-    employed = project_economy(economy, projected).employed[0]
-    return ModelInputs(population, economy,
-                       jordan_scheme_inputs(population.years, employed, projected.population[0],
-                                            projected.life_tables.lx[0]),
-                       jordan_finance_inputs(population.years))
+    """Every input of the example (:func:`example_workbook`)."""
+    return example_workbook().inputs
+
+
+def jordan_population_inputs(**options) -> PopulationInputs:
+    """The example's population inputs; ``options`` select the alternatives of
+    :func:`socsec.model.wpp.population_inputs` (for comparison)."""
+    return population_inputs(bundled_country(), BASE_YEAR, FINAL_YEAR, **options)
+
+
+def jordan_sources() -> dict[str, str]:
+    """The Source cell of every workbook input of the example (keys = contract names)."""
+    return example_workbook().sources
