@@ -1,7 +1,9 @@
-"""Build an input workbook (example country or empty template) from the contract.
+"""Build an input workbook (a country, the example country or an empty template) from the contract.
 
-``socsec workbook build example`` writes workbooks/jordan_example.xlsx from the UN WPP 2024
-data kept in the package and the illustrative labour/macro assumptions;
+``socsec workbook build country ISO3 --wpp DIR`` writes the workbook of any country of a UN WPP 2024
+extract (:mod:`socsec.model.country`); ``socsec workbook build example`` writes
+workbooks/jordan_example.xlsx, the same for Jordan from the data kept in the package with the
+example's own labour, macro and scheme figures (:mod:`socsec.model.example_jordan`);
 ``socsec workbook build template`` writes workbooks/template.xlsx for a new country, every
 input cell empty (the reader lists what is still to be filled in).
 """
@@ -39,7 +41,8 @@ INSTRUCTIONS = (
     "The Checks sheet lists the consistency checks; the master check is shown on every result sheet.",
     "5. Mortality and the fertility age pattern are given for anchor years: values in between are "
     "interpolated (log-linear for death rates, linear for the fertility pattern) and held constant "
-    "outside. Give every year to use the rates as they are.",
+    "outside. Give every year to use the rates as they are. To add an anchor year, type it in the header "
+    "cell right of the table's last column and fill the column below: it is read with the table. Anything else typed next to a table is an error naming the cells.",
     "6. Timing: population at 1 January; births, deaths and migration during the calendar year; "
     "net migrants by age at the end of the year. See docs/methodology.md for every formula.",
 )
