@@ -30,3 +30,18 @@ def example_report(tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / "report.docx"
     assert main(["report", str(EXAMPLE), "-o", str(path), "--compare"]) == 0
     return path
+
+
+@pytest.fixture(scope="session")
+def ghana_run(tmp_path_factory):
+    """Ghana built from the test extract and run, once for the test session, as tutorial exercise 7 says:
+    `socsec workbook build country GHA --wpp tests/data/wpp2024_ghana -o GHA.xlsx`, `socsec run GHA.xlsx
+    --csv gha`; (workbook path, CSV folder)."""
+    from socsec.cli import main
+    from wpp2024_data import GHANA
+
+    folder = tmp_path_factory.mktemp("ghana")
+    book = folder / "GHA.xlsx"
+    assert main(["workbook", "build", "country", "GHA", "--wpp", str(GHANA), "-o", str(book)]) == 0
+    assert main(["run", str(book), "--csv", str(folder / "gha")]) == 0
+    return book, folder / "gha"

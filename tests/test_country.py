@@ -16,25 +16,15 @@ from openpyxl import load_workbook
 from socsec.cli import main
 from socsec.model.wpp import read_country
 from socsec.workbook.reader import read_workbook
-from wpp2024_data import GHANA, read_wpp
+from wpp2024_data import GHANA, july_totals, read_wpp
 
 TOLERANCE = {2030: 0.01, 2050: 0.01, 2075: 0.02, 2100: 0.02}  # 1 July totals against WPP 2024 medium
 
 
 @pytest.fixture(scope="module")
-def ghana(tmp_path_factory):
-    """The Ghana workbook built by the command, and its run's CSV folder."""
-    folder = tmp_path_factory.mktemp("ghana")
-    book = folder / "GHA.xlsx"
-    assert main(["workbook", "build", "country", "GHA", "--wpp", str(GHANA), "-o", str(book)]) == 0
-    assert main(["run", str(book), "--csv", str(folder / "csv")]) == 0
-    return book, folder / "csv"
-
-
-def july_totals(folder, iso3) -> pd.Series:
-    """WPP 1 July totals (persons) of a country by year from the 5-year population file."""
-    pop5 = read_wpp("wpp2024_pop5_july1.csv", folder)
-    return pop5[pop5["iso3"] == iso3].groupby("year")[["popM", "popF"]].sum().sum(axis=1) * 1000.0
+def ghana(ghana_run):
+    """The Ghana workbook built by the command, and its run's CSV folder (tests/conftest.py)."""
+    return ghana_run
 
 
 def deviations(csv_folder, wpp_folder, iso3) -> dict:
