@@ -22,6 +22,25 @@ def _progress(message: str):
     print(message, file=sys.stderr, flush=True)
 
 
+def _announce_compilation():
+    """Before the first projection on a machine: say that numba compiles the kernels once (its on-disk
+    cache is empty or stale), which takes 20-60 s with no other sign of life."""
+    from socsec.excel.doctor import kernel_cache_state
+    try:
+        cached, missing, _ = kernel_cache_state()
+    except Exception:  # the cache state is unknown: nothing to announce
+        return
+    if missing:
+        _progress(f"First run: compiling the numerical core once ({len(missing)} of {len(cached) + len(missing)} "
+                  "kernels, about 20-60 s; later runs reuse the compiled code; `socsec warmup` does it ahead) ...")
+
+
+def _projecting(message: str):
+    """The progress line before a projection, after the notice of a first compilation."""
+    _announce_compilation()
+    _progress(message)
+
+
 def default_output(input_path: Path) -> Path:
     return input_path.with_name(f"{input_path.stem}_results{input_path.suffix or '.xlsx'}")
 
@@ -102,7 +121,7 @@ def cmd_run(args) -> int:
     model, pairs = load_with_options(in_path, args)
     population = model.inputs.population
     import socsec
-    valuation = valued(model, pairs, args, lambda chosen: _progress(
+    valuation = valued(model, pairs, args, lambda chosen: _projecting(
         f"Projecting {population.country} {population.base_year}-{population.final_year}"
         f"{' and ' + str(len(chosen)) + ' scenario(s)' if chosen else ''} ..."))
     if model.scenarios and not args.compare:
@@ -241,6 +260,7 @@ def cmd_solve(args) -> int:
     scenario = next((s for s in model.scenarios if s.name == args.scenario), None)
     inputs = scenario_inputs(model.inputs, scenario, pairs)
     horizon = args.horizon or len(inputs.population.years)
+    _announce_compilation()
     _progress(f"Solving for {args.parameter} ({args.target}, {horizon} years) ...")
     try:
         solution = solve_for(inputs, args.parameter, args.target, horizon, level=level, low=args.low,
@@ -267,7 +287,7 @@ def cmd_report(args) -> int:
     check_report_path(out_path, named=bool(args.output))
     _progress(f"Reading {in_path} ...")
     model, pairs = load_with_options(in_path, args)
-    valuation = valued(model, pairs, args, lambda chosen: _progress(
+    valuation = valued(model, pairs, args, lambda chosen: _projecting(
         f"Projecting{' and ' + str(len(chosen)) + ' scenario(s)' if chosen else ''} ..."))
     result = valuation.result
     info = dataclasses.replace(
@@ -336,6 +356,7 @@ def _build_country(args) -> Path:
     if problems:
         raise InputError(problems)
     country = read_country(args.wpp, args.iso3)
+    _announce_compilation()
     _progress(f"Building the inputs of {country.name} ({country.iso3}) from {args.wpp} ...")
     made = country_workbook(country, args.base_year or 2025, args.final_year or 2100)
     return build_workbook(made.inputs, out, sources=made.sources, cover_notes=made.cover_notes,
