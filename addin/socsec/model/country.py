@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from socsec.model.economy import project_economy
 from socsec.model.illustrative_economy import EconomyProfile, economy_inputs, generic_profile
-from socsec.model.illustrative_scheme import SCENARIOS, SchemeProfile, finance_inputs, generic_scheme_profile, scheme_inputs
+from socsec.model.illustrative_scheme import (SCENARIOS, SchemeProfile, finance_inputs, generic_scheme_profile,
+                                              scheme_inputs)
 from socsec.model.inputs import ModelInputs
 from socsec.model.population import project_population
 from socsec.model.scenarios import Scenario

@@ -42,7 +42,8 @@ INSTRUCTIONS = (
     "5. Mortality and the fertility age pattern are given for anchor years: values in between are "
     "interpolated (log-linear for death rates, linear for the fertility pattern) and held constant "
     "outside. Give every year to use the rates as they are. To add an anchor year, type it in the header "
-    "cell right of the table's last column and fill the column below: it is read with the table. Anything else typed next to a table is an error naming the cells.",
+    "cell right of the table's last column and fill the column below: it is read with the table. Anything "
+    "else typed next to a table is an error naming the cells.",
     "6. Timing: population at 1 January; births, deaths and migration during the calendar year; "
     "net migrants by age at the end of the year. See docs/methodology.md for every formula.",
 )
