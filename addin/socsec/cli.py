@@ -353,12 +353,21 @@ def _build_country(args) -> Path:
     if out.exists():
         problems.append(Problem(str(out), "exists: a new country workbook never replaces a file (it may hold your "
                                           "work); give another name with -o or move the file"))
+    profile = None
+    if args.profile:
+        from socsec.model.profiles import read_profile
+        try:
+            profile = read_profile(args.profile)
+        except InputError as exc:
+            problems += exc.problems
     if problems:
         raise InputError(problems)
     country = read_country(args.wpp, args.iso3)
     _announce_compilation()
-    _progress(f"Building the inputs of {country.name} ({country.iso3}) from {args.wpp} ...")
-    made = country_workbook(country, args.base_year or 2025, args.final_year or 2100)
+    _progress(f"Building the inputs of {country.name} ({country.iso3}) from {args.wpp}"
+              f"{' with the profile ' + args.profile if profile else ''} ...")
+    made = country_workbook(country, args.base_year or 2025, args.final_year or 2100,
+                            *((profile.economy, profile.scheme, profile.cover_notes) if profile else ()))
     return build_workbook(made.inputs, out, sources=made.sources, cover_notes=made.cover_notes,
                           scenarios=made.scenarios)
 
@@ -469,6 +478,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--wpp", help="country: folder of the UN WPP 2024 extract files (docs/wpp_extract.md)")
     build.add_argument("--base-year", type=int, help="country: base year (default 2025; a year ending in 0 or 5)")
     build.add_argument("--final-year", type=int, help="country: final projection year (default 2100)")
+    build.add_argument("--profile", help="country: TOML file of the country's labour, macro and scheme figures "
+                                         "(format of socsec/data/profiles/jordan.toml; default: generic "
+                                         "illustrative figures)")
     build.add_argument("-o", "--output", help=f"path (default ISO3.xlsx, {EXAMPLE_PATH} or {TEMPLATE_PATH}); a "
                                               "country workbook never replaces an existing file")
     build.set_defaults(func=cmd_build)
