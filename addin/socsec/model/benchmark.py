@@ -93,7 +93,8 @@ def run_stochastic_benchmark(runs: int = 100, workers: int | None = None, repeat
 
     inputs, processes = jordan_inputs(), default_processes()
     n = len(inputs.population.years)
-    single = {engine: _median_seconds(lambda e=engine: run_valuation(inputs, e), repeats) for engine in ("numba", "numpy")}
+    single = {engine: _median_seconds(lambda e=engine: run_valuation(inputs, e), repeats)
+              for engine in ("numba", "numpy")}
     batch = {}
     for engine in ("numba", "numpy"):
         run_stochastic(inputs, processes, 2, 1, engine=engine)  # compile and warm outside the timing
@@ -136,8 +137,8 @@ def _dask_lines(inputs, processes, runs: int, workers: int, here: float) -> list
         assert sum(len(part[0]) for _, part in results) == runs
         peaks = client.run(_peak_mb)
     seconds = done - warm
-    return [f"{f'{runs} runs on {workers} Dask workers (s)':52s} {seconds:10.2f}   ({here / seconds:.2f}x this process; "
-            f"cluster start {started - start:.1f} s, warm-up {warm - started:.1f} s)",
+    return [f"{f'{runs} runs on {workers} Dask workers (s)':52s} {seconds:10.2f}   "
+            f"({here / seconds:.2f}x this process; cluster start {started - start:.1f} s, warm-up {warm - started:.1f} s)",
             f"{'runs per minute, Dask':52s} {60 * runs / seconds:10.0f}",
             f"{'10,000 runs at that pace (s)':52s} {1e4 * seconds / runs:10.0f}",
             "peak memory of each worker: " + ", ".join(f"{mb:.0f} MB" for mb in peaks.values())]

@@ -8,7 +8,6 @@
   path).
 """
 
-import numpy as np
 from openpyxl.chart import BarChart, LineChart, Reference
 
 from socsec.workbook import layout
@@ -62,7 +61,7 @@ def write_sensitivity_sheet(wb, table, rows):
         writer.write(sheet, row + 1, 1, sources)
         row += len(sources) + 2
     keys = table[["indicator", "horizon"]].drop_duplicates().itertuples(index=False)
-    for k, (name, horizon) in enumerate(keys):
+    for name, horizon in keys:
         ordered = tornado_order(table, name, int(horizon))
         if ordered.empty:
             continue
