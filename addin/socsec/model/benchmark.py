@@ -138,7 +138,8 @@ def _dask_lines(inputs, processes, runs: int, workers: int, here: float) -> list
         peaks = client.run(_peak_mb)
     seconds = done - warm
     return [f"{f'{runs} runs on {workers} Dask workers (s)':52s} {seconds:10.2f}   "
-            f"({here / seconds:.2f}x this process; cluster start {started - start:.1f} s, warm-up {warm - started:.1f} s)",
+            f"({here / seconds:.2f}x this process; cluster start {started - start:.1f} s, "
+            f"warm-up {warm - started:.1f} s)",
             f"{'runs per minute, Dask':52s} {60 * runs / seconds:10.0f}",
             f"{'10,000 runs at that pace (s)':52s} {1e4 * seconds / runs:10.0f}",
             "peak memory of each worker: " + ", ".join(f"{mb:.0f} MB" for mb in peaks.values())]
