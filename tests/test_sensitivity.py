@@ -204,3 +204,11 @@ def test_the_template_holds_the_documented_defaults():
     ref, rows = free_rows(FileBook(template), SENSITIVITY_RANGE, ("parameter", "low", "high", "source"), 200, "", out)
     assert not out.problems
     assert [tuple(r) for _, r in rows] == [tuple(d) for d in DEFAULT_SENSITIVITY]
+
+
+def test_an_empty_table_is_an_input_error(tmp_path, capsys):
+    path = make_workbook(tmp_path / "in.xlsx")
+    edit(path, {cell_of(path, SENSITIVITY_RANGE, row, col): None
+                for row in range(1, len(DEFAULT_SENSITIVITY) + 1) for col in range(1, 5)})
+    err = run_bad(["sensitivity", str(path)], capsys)
+    assert "expected at least one parameter" in err and cell_of(path, SENSITIVITY_RANGE, 1, 1)[1] in err

@@ -86,9 +86,9 @@ def read_sensitivity(book, base_inputs, file_name: str) -> tuple:
     table = free_rows(book, SENSITIVITY_RANGE, SENSITIVITY_COLUMNS, SENSITIVITY_MAX_ROWS, "the Sensitivity table", out)
     if table is None and not out.problems:
         raise _missing(SENSITIVITY_SHEET, file_name)
+    ref, found = table if table is not None else (None, ())
     rows, first_row, variants = [], {}, {}
-    for i, (parameter, low, high, source) in (table[1] if table else ()):
-        ref = table[0]
+    for i, (parameter, low, high, source) in found:
         checked = [override_value(parameter, value, _where(ref, i, 1), _where(ref, i, j), out)
                    for j, value in ((2, low), (3, high))]
         if None in checked:
@@ -106,8 +106,8 @@ def read_sensitivity(book, base_inputs, file_name: str) -> tuple:
             except OverrideError as exc:
                 out.add(where, str(exc))
         rows.append(row)
-    if table is not None and not rows and not out.problems:
-        out.add(_where(table[0], 1, 1), "expected at least one parameter with its low and high values")
+    if ref is not None and not rows and not out.problems:
+        out.add(_where(ref, 1, 1), "expected at least one parameter with its low and high values")
     problems = out.problems
     if not problems:
         try:
