@@ -1,5 +1,6 @@
 """Command line: ``socsec run``, ``socsec report``, ``socsec solve``, ``socsec workbook build``,
-``socsec warmup``, ``socsec bench``, ``socsec doctor``, ``socsec excel vba``.
+``socsec sensitivity``, ``socsec stochastic``, ``socsec warmup``, ``socsec bench``, ``socsec doctor``,
+``socsec excel vba``.
 
 Exit codes: 0 success; 2 bad input or usage (message names file, sheet and cell); 3 results written but
 a check failed (see the Checks sheet); 4 the results cannot be written where asked (output path or
@@ -66,10 +67,10 @@ def check_output_file(out_path: Path, in_path: Path, default: bool):
     _check_writable(out_path.parent)
 
 
-def check_csv_folder(folder: Path, out_path: Path):
+def check_csv_folder(folder: Path, out_path: Path, files: tuple = ()):
     """Before anything is projected: the CSV set may replace ``folder`` as a whole (it is new, empty or
     holds only an earlier CSV set and the results workbook ``out_path``), is not the current folder, and
-    its parent folder can be written."""
+    its parent folder can be written.  ``files``: the names of the set (default: those of ``socsec run``)."""
     from socsec.errors import OutputError
 
     if folder.exists() and not folder.is_dir():
@@ -80,7 +81,7 @@ def check_csv_folder(folder: Path, out_path: Path):
                               "as a whole: choose a new folder")
         from socsec.api import CSV_FILES
 
-        mine = set(CSV_FILES) | ({out_path.name} if out_path.resolve().parent == folder.resolve() else set())
+        mine = set(files or CSV_FILES) | ({out_path.name} if out_path.resolve().parent == folder.resolve() else set())
         others = sorted(p.name for p in folder.iterdir() if p.name not in mine)
         if others:
             raise OutputError(f"--csv {folder}: the folder holds other files ({', '.join(others[:5])}"
@@ -245,6 +246,136 @@ def parse_set(assignments) -> tuple:
     return tuple(pairs)
 
 
+SENSITIVITY_CSV_FILES = ("sensitivity.csv", "run_info.csv")
+STOCHASTIC_CSV_FILES = ("stochastic_percentiles.csv", "stochastic_summary.csv", "run_info.csv")
+
+
+def _batch_output(args, suffix: str, files: tuple) -> tuple[Path, Path]:
+    """(input, results workbook) paths of a batch command, checked before anything is valued as for
+    ``socsec run`` (default output ``IN_{suffix}.xlsx``); the CSV folder too."""
+    in_path = Path(args.workbook)
+    out_path = Path(args.output) if args.output else in_path.with_name(f"{in_path.stem}_{suffix}.xlsx")
+    check_output_file(out_path, in_path, default=not args.output)
+    if args.csv:
+        check_csv_folder(Path(args.csv), out_path, files)
+    return in_path, out_path
+
+
+def _write_batch(args, in_path, out_path, model, valuation, message, sheet, tables: dict):
+    """Write the results workbook (the base valuation's result sheets and the batch command's ``sheet``)
+    and, with ``--csv``, the CSV files ``tables`` (name -> DataFrame) and run_info.csv, atomically."""
+    import dataclasses
+
+    import pandas as pd
+
+    from socsec.atomic import atomic_folder, write_csv
+    from socsec.errors import OutputError
+    from socsec.workbook import results as res
+
+    _WRITTEN.clear()
+    info = dataclasses.replace(valuation.run_info(out_path, command=command_line(args)), message=message)
+    _progress(f"Writing {out_path} ...")
+    try:
+        if args.csv:
+            with atomic_folder(Path(args.csv)) as tmp:
+                for name, frame in tables.items():
+                    write_csv(frame, tmp / name)
+                write_csv(pd.DataFrame(res.provenance(info), columns=["item", "value"]), tmp / "run_info.csv")
+            _WRITTEN.append(f"{args.csv} ({len(tables) + 1} CSV files)")
+        res.write_results_workbook(model.book.workbook, out_path, valuation.result, info, extents=model.extents,
+                                   extra_sheet=sheet)
+        _WRITTEN.append(str(out_path))
+    except OSError as exc:
+        raise OutputError(f"could not write {exc.filename or out_path}: {exc.strerror or exc}") from None
+
+
+def cmd_sensitivity(args) -> int:
+    """One parameter at a time to its low and high value (Sensitivity sheet): sensitivity.csv and the sheet
+    Results sensitivity with tornado charts (:mod:`socsec.model.sensitivity`)."""
+    import numpy as np
+
+    from socsec import api
+    from socsec.model.sensitivity import run_sensitivity
+    from socsec.workbook.batch_inputs import read_sensitivity
+    from socsec.workbook.batch_results import write_sensitivity_sheet
+
+    started = time.perf_counter()
+    in_path, out_path = _batch_output(args, "sensitivity", SENSITIVITY_CSV_FILES)
+    _progress(f"Reading {in_path} ...")
+    model = api.load(in_path)
+    rows = read_sensitivity(model.book, model.inputs, in_path.name)
+    _progress(f"Valuing {len(rows)} parameter(s) at their low and high values ({2 * len(rows) + 1} valuations) ...")
+    valuation = model.run(engine=args.engine)
+    for warning in valuation.warnings:
+        print(f"WARNING: {warning}", file=sys.stderr)
+    with np.errstate(all="ignore"):
+        table, failed = run_sensitivity(model.inputs, rows, engine=args.engine)
+    for (parameter, side), names in failed.items():
+        print(f"WARNING: {parameter} at its {side} value: check(s) failed: {', '.join(names)}", file=sys.stderr)
+    message = (f"sensitivity of {len(rows)} parameter(s); " + ("all checks passed" if valuation.master_ok and
+               not failed else f"checks failed in {len(failed) + (not valuation.master_ok)} valuation(s)"))
+    _write_batch(args, in_path, out_path, model, valuation, message,
+                 lambda wb: write_sensitivity_sheet(wb, table, rows), {"sensitivity.csv": table})
+    print(f"sensitivity of {len(rows)} parameter(s) on {len(table) // max(len(rows), 1)} key indicators: "
+          f"{'checks OK' if valuation.master_ok and not failed else 'checks FAILED'}; results in {out_path} "
+          f"({time.perf_counter() - started:.1f} s)")
+    return 0 if valuation.master_ok and not failed else 3
+
+
+def cmd_stochastic(args) -> int:
+    """Random paths of the assumptions (Stochastic sheet), valued here or on Dask: stochastic_percentiles.csv,
+    stochastic_summary.csv and the sheet Results stochastic with fan charts (:mod:`socsec.model.stochastic`)."""
+    from socsec import api
+    from socsec.errors import InputError, Problem
+    from socsec.model.stochastic import run_stochastic
+    from socsec.workbook.batch_inputs import read_stochastic
+    from socsec.workbook.batch_results import write_stochastic_sheet
+
+    problems = [Problem(f"--{name}", f"expected a whole number of at least 1, found {value}")
+                for name, value in (("runs", args.runs), ("chunk", args.chunk), ("workers", args.workers))
+                if value is not None and value < 1]
+    if args.seed < 0:
+        problems.append(Problem("--seed", f"expected a whole number of at least 0, found {args.seed}"))
+    if problems:
+        raise InputError(problems)
+    started = time.perf_counter()
+    in_path, out_path = _batch_output(args, "stochastic", STOCHASTIC_CSV_FILES)
+    _progress(f"Reading {in_path} ...")
+    model = api.load(in_path)
+    processes = read_stochastic(model.book, in_path.name)
+    where = (f"on {args.workers} Dask worker(s)" if args.workers else
+             f"on the Dask cluster at {args.scheduler}" if args.scheduler else "in this process")
+    _progress(f"Valuing {args.runs} runs (seed {args.seed}) {where} ...")
+    valuation = model.run(engine=args.engine)
+    for warning in valuation.warnings:
+        print(f"WARNING: {warning}", file=sys.stderr)
+    results = run_stochastic(model.inputs, processes, args.runs, args.seed, workers=args.workers,
+                             scheduler=args.scheduler, chunk=args.chunk, engine=args.engine, progress=_progress_bar)
+    summary = results.summary_table()
+    failed_runs = int(round(float(summary.loc[summary["indicator"] == "checks_failed", "mean"].iloc[0]) * args.runs))
+    if failed_runs:
+        print(f"WARNING: a check failed in {failed_runs} of {args.runs} runs (extreme paths: see checks_failed in "
+              "stochastic_summary.csv)", file=sys.stderr)
+    message = f"stochastic: {args.runs} runs, seed {args.seed}; " + (
+        "all checks passed" if valuation.master_ok else "some checks failed: see Checks") + (
+        f"; checks failed in {failed_runs} run(s)" if failed_runs else "")
+    _write_batch(args, in_path, out_path, model, valuation, message,
+                 lambda wb: write_stochastic_sheet(wb, results, args.runs, args.seed),
+                 {"stochastic_percentiles.csv": results.percentiles(), "stochastic_summary.csv": summary})
+    print(f"stochastic valuation: {args.runs} runs, seed {args.seed}, {where}; "
+          f"{'checks OK' if valuation.master_ok else 'checks FAILED'}; results in {out_path} "
+          f"({time.perf_counter() - started:.1f} s)")
+    return 0 if valuation.master_ok else 3
+
+
+def _progress_bar(done: int, total: int):
+    """A progress bar on the error stream, redrawn in place: [#####.....] done/total runs."""
+    width = 30
+    filled = width * done // max(total, 1)
+    end = "\n" if done >= total else ""
+    print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} runs", end=end, file=sys.stderr, flush=True)
+
+
 def cmd_solve(args) -> int:
     """Solve for one parameter (bisection) and print the value, the target reached, the iterations."""
     from socsec.errors import InputError, Problem
@@ -386,6 +517,10 @@ def cmd_bench(args) -> int:
         from socsec.excel.bench import run_udf_benchmark
         print(run_udf_benchmark(args.workbook, size=args.size, through_xlwings=args.xlwings, rounds=args.rounds))
         return 0
+    if args.stochastic:
+        from socsec.model.benchmark import run_stochastic_benchmark
+        print(run_stochastic_benchmark(runs=args.runs, workers=args.workers))
+        return 0
     from socsec.model.benchmark import run_benchmark
     print(run_benchmark(repeats=args.repeats))
     return 0
@@ -469,6 +604,33 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     solve.set_defaults(func=cmd_solve)
 
+    sens = sub.add_parser("sensitivity", help="each parameter of the Sensitivity sheet at its low and high value: "
+                                              "sensitivity.csv and tornado charts")
+    sens.add_argument("workbook", help="input workbook (.xlsx/.xlsm) with a Sensitivity sheet; never modified")
+    sens.add_argument("-o", "--output", help="results workbook (default: INPUT_sensitivity.xlsx next to the input)")
+    sens.add_argument("--csv", metavar="DIR", help="also write sensitivity.csv and run_info.csv into DIR")
+    sens.add_argument("--engine", choices=("numba", "numpy"), default="numba", help=argparse.SUPPRESS)
+    sens.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    sens.set_defaults(func=cmd_sensitivity)
+
+    stoch = sub.add_parser("stochastic", help="valuations on random paths of the assumptions (Stochastic sheet): "
+                                              "percentiles, probability of depletion, fan charts")
+    stoch.add_argument("workbook", help="input workbook (.xlsx/.xlsm) with a Stochastic sheet; never modified")
+    stoch.add_argument("--runs", type=int, default=1000, help="number of random runs (default 1000)")
+    stoch.add_argument("--seed", type=int, default=0, help="seed of the random streams (default 0): the same seed "
+                                                         "gives the same results whatever the workers or chunks")
+    where = stoch.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, help="run on a dask.distributed LocalCluster of K worker processes")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster of this scheduler "
+                                                             "(e.g. tcp://10.0.0.5:8786)")
+    stoch.add_argument("--chunk", type=int, default=25, help="runs valued per task (default 25)")
+    stoch.add_argument("-o", "--output", help="results workbook (default: INPUT_stochastic.xlsx next to the input)")
+    stoch.add_argument("--csv", metavar="DIR", help="also write stochastic_percentiles.csv, stochastic_summary.csv "
+                                                   "and run_info.csv into DIR")
+    stoch.add_argument("--engine", choices=("numba", "numpy"), default="numba", help=argparse.SUPPRESS)
+    stoch.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    stoch.set_defaults(func=cmd_stochastic)
+
     workbook = sub.add_parser("workbook", help="workbook utilities")
     wsub = workbook.add_subparsers(dest="action", required=True)
     build = wsub.add_parser("build", help="generate a country workbook from UN WPP 2024 data, the example "
@@ -497,6 +659,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--xlwings", action="store_true", help="--udf: also time calls through xlwings' calling code")
     bench.add_argument("--rounds", type=int, default=1,
                        help="--udf: time each grid this many times and show the fastest and every round (default 1)")
+    bench.add_argument("--stochastic", action="store_true",
+                       help="time stochastic runs of the example with the numba core and the numpy reference, "
+                            "side by side (and on Dask with --workers)")
+    bench.add_argument("--runs", type=int, default=100, help="--stochastic: runs of each engine (default 100)")
+    bench.add_argument("--workers", type=int, help="--stochastic: also time the runs on a LocalCluster of K workers")
     bench.set_defaults(func=cmd_bench)
 
     doctor = sub.add_parser("doctor", help="check the installation for Excel and the command line; says what to fix")

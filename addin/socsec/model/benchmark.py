@@ -7,6 +7,7 @@ as interpolation and the pandas result tables, is the same for both engines).  S
 ratios and absolute figures, never from timed tests.
 """
 
+import logging
 import statistics
 import time
 
@@ -71,3 +72,74 @@ def run_benchmark(repeats: int = 20) -> str:
         t_fast, t_ref = _median_seconds(fast, repeats), _median_seconds(ref, repeats)
         lines.append(f"{name:46s} {t_fast * 1e3:10.3f} {t_ref * 1e3:10.3f} {t_ref / t_fast:8.1f}x")
     return "\n".join(lines)
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process so far (MB; Linux and macOS report ru_maxrss in kB and bytes)."""
+    import resource
+    import sys
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def run_stochastic_benchmark(runs: int = 100, workers: int | None = None, repeats: int = 5) -> str:
+    """``socsec bench --stochastic``: the example (76 years) valued on ``runs`` random paths of the
+    assumptions (the Stochastic sheet's defaults, seed 1) in this process with the numba core and with the
+    numpy reference twins, side by side, and with ``workers`` on a dask.distributed LocalCluster; the
+    median single full valuation of each engine; runs per minute, the time 10,000 runs would take at that
+    pace and the peak memory of each process."""
+    from socsec.model.example_jordan import jordan_inputs
+    from socsec.model.stochastic import default_processes, run_stochastic
+
+    inputs, processes = jordan_inputs(), default_processes()
+    n = len(inputs.population.years)
+    single = {engine: _median_seconds(lambda e=engine: run_valuation(inputs, e), repeats)
+              for engine in ("numba", "numpy")}
+    batch = {}
+    for engine in ("numba", "numpy"):
+        run_stochastic(inputs, processes, 2, 1, engine=engine)  # compile and warm outside the timing
+        start = time.perf_counter()
+        run_stochastic(inputs, processes, runs, 1, engine=engine)
+        batch[engine] = time.perf_counter() - start
+    lines = [f"socsec stochastic benchmark: {inputs.population.country}, {n} years, {runs} runs (seed 1)",
+             f"{'what':52s} {'numba':>10s} {'numpy':>10s} {'speed-up':>9s}",
+             f"{'single full valuation (ms, median of ' + str(repeats) + ')':52s} {single['numba'] * 1e3:10.1f} "
+             f"{single['numpy'] * 1e3:10.1f} {single['numpy'] / single['numba']:8.1f}x",
+             f"{f'{runs} runs in this process (s)':52s} {batch['numba']:10.2f} {batch['numpy']:10.2f} "
+             f"{batch['numpy'] / batch['numba']:8.1f}x",
+             f"{'runs per minute, this process':52s} {60 * runs / batch['numba']:10.0f} "
+             f"{60 * runs / batch['numpy']:10.0f}",
+             f"{'10,000 runs at that pace (s)':52s} {1e4 * batch['numba'] / runs:10.0f} "
+             f"{1e4 * batch['numpy'] / runs:10.0f}",
+             f"peak memory of this process: {_peak_mb():.0f} MB"]
+    if workers:
+        lines += _dask_lines(inputs, processes, runs, workers, batch["numba"])
+    return "\n".join(lines)
+
+
+def _dask_lines(inputs, processes, runs: int, workers: int, here: float) -> list:
+    """The same runs on a LocalCluster of ``workers`` processes (numba): time with and without starting the
+    cluster, and the peak memory of each worker."""
+    from dask.distributed import Client, LocalCluster
+
+    from socsec.model.stochastic import DEFAULT_CHUNK, chunks_on, run_seeds
+
+    start = time.perf_counter()
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=logging.CRITICAL) as cluster, \
+            Client(cluster) as client:
+        started = time.perf_counter()
+        shared = client.scatter(inputs, broadcast=True, hash=False)
+        list(chunks_on(client, shared, processes, run_seeds(2, 2 * workers), 1, "numba"))  # warm every worker
+        warm = time.perf_counter()
+        results = list(chunks_on(client, shared, processes, run_seeds(1, runs), DEFAULT_CHUNK, "numba"))
+        done = time.perf_counter()
+        assert sum(len(part[0]) for _, part in results) == runs
+        peaks = client.run(_peak_mb)
+    seconds = done - warm
+    return [f"{f'{runs} runs on {workers} Dask workers (s)':52s} {seconds:10.2f}   "
+            f"({here / seconds:.2f}x this process; cluster start {started - start:.1f} s, "
+            f"warm-up {warm - started:.1f} s)",
+            f"{'runs per minute, Dask':52s} {60 * runs / seconds:10.0f}",
+            f"{'10,000 runs at that pace (s)':52s} {1e4 * seconds / runs:10.0f}",
+            "peak memory of each worker: " + ", ".join(f"{mb:.0f} MB" for mb in peaks.values())]

@@ -207,6 +207,22 @@ def scale(path: str, high: float | None = None, what: str = "") -> Callable:
     return setter
 
 
+def shift(path: str, low: float | None = None, high: float | None = None, what: str = "") -> Callable:
+    """Setter: the value added to every element of the array at ``path``; no element may end below
+    ``low`` or above ``high`` (the override then raises OverrideError naming the extreme)."""
+    def setter(inputs, value):
+        array = np.asarray(_get(inputs, path), dtype=np.float64) + value
+        if low is not None and np.any(array < low):
+            raise OverrideError(f"{what or path} plus {value:g} goes below {low:g} (lowest {np.min(array):g}): "
+                                "use a smaller change")
+        if high is not None and np.any(array > high):
+            raise OverrideError(f"{what or path} plus {value:g} goes above {high:g} (largest {np.max(array):g}): "
+                                "use a smaller change")
+        return _set(inputs, path, array)
+    setter.paths = (path,)
+    return setter
+
+
 def _tfr(inputs, value):
     """TFR of every year; with ASFR input, the ASFR of each year rescaled to that total."""
     population = inputs.population
@@ -218,6 +234,24 @@ def _tfr(inputs, value):
                                 "rescaled")
         return _set(inputs, "population.asfr", asfr * (value / totals))
     return set_everywhere("population.tfr")(inputs, value)
+
+
+def _tfr_shift(inputs, value):
+    """TFR of every year plus the value; with ASFR input, each year's rates rescaled to their total plus
+    the value (a total below 0 is refused)."""
+    population = inputs.population
+    totals = (np.asarray(population.asfr, dtype=np.float64).sum(axis=1)
+              if population.fertility_input == "asfr" else np.asarray(population.tfr, dtype=np.float64))
+    if np.any(totals + value < 0):
+        raise OverrideError(f"tfr_shift: the total fertility of some year plus {value:g} goes below 0 "
+                            f"(lowest {np.min(totals):g}): use a smaller change")
+    if population.fertility_input == "asfr":
+        asfr = np.asarray(population.asfr, dtype=np.float64)
+        if np.any(totals <= 0):
+            raise OverrideError("tfr_shift: the age-specific fertility rates of some year sum to zero and cannot "
+                                "be rescaled")
+        return _set(inputs, "population.asfr", asfr * ((totals + value) / totals)[:, None])
+    return _set(inputs, "population.tfr", totals + value)
 
 
 def _mortality_scale(inputs, value):
@@ -321,3 +355,40 @@ register("collection_rate", set_everywhere("finance.collection_rate"), units="sh
          low=0.0, high=1.0, description="collection rate of every year")
 register("state_subsidy_share", set_everywhere("finance.subsidy_share"), units="share of expenditure", low=0.0,
          high=1.0, description="state subsidy as a share of expenditure, every year")
+
+
+# --- changes from the values as entered (sensitivity tests: one table of defaults for any country) ----
+
+register("tfr_shift", _tfr_shift, fields=("population.tfr", "population.asfr"), units="children per woman",
+         low=-3.0, high=5.0, description="added to the total fertility rate of every projection year (with "
+                                            "fertility input 'asfr': each year's rates rescaled to that total)")
+register("productivity_growth_shift", shift("economy.productivity_growth", -1.0), units="rate per year",
+         low=-0.1, high=0.1, description="added to the labour productivity growth of every projection year")
+register("cpi_inflation_shift", shift("economy.cpi_inflation", -1.0), units="rate per year", low=-0.1, high=0.1,
+         description="added to the CPI inflation of every projection year")
+register("investment_return_shift", shift("economy.investment_return", -1.0), units="rate per year", low=-0.1,
+         high=0.1, description="added to the investment return of every projection year (nominal or real, as "
+                               "set by Investment return input)")
+register("unemployment_shift", shift("economy.unemployment", 0.0, 1.0, "unemployment rates"),
+         units="share of the labour force", low=-0.2, high=0.5,
+         description="added to the unemployment rate of both sexes, every projection year")
+register("coverage_scale", scale("pension.assumptions.coverage", 1.0, "coverage rates"), units="factor", low=0.0,
+         description="multiplies the coverage of the employed at every age, sex and anchor year")
+register("density_scale", scale("pension.assumptions.density", 1.0, "densities of contributions"), units="factor",
+         low=0.0, description="multiplies the density of contributions at every age and sex")
+
+
+def _normal_age_shift(inputs, value):
+    """Normal retirement age of both sexes, every year, plus a whole number of years."""
+    if value != int(value):
+        raise OverrideError(f"normal_retirement_age_shift must be a whole number of years, found {value:g}")
+    ages = np.asarray(inputs.pension.rules.normal_age) + int(value)
+    if np.any(ages < 15) or np.any(ages > 100):
+        raise OverrideError(f"normal_retirement_age_shift: the normal retirement age plus {value:g} leaves 15 to 100 "
+                            f"(found {np.min(ages)} to {np.max(ages)})")
+    return _set(inputs, "pension.rules.normal_age", ages)
+
+
+register("normal_retirement_age_shift", _normal_age_shift, fields=("pension.rules.normal_age",),
+         units="years (whole years)", low=-10, high=10,
+         description="added to the normal retirement age of both sexes in every projection year")

@@ -37,6 +37,8 @@ def non_finite_results(population, economy, pension, finance, every_result: bool
     """Where the results are not finite numbers: "table: column year" (or "indicator, h years") entries."""
     found = []
     for table, frame in yearly_tables(population, economy, pension, finance, every_result).items():
+        if np.isfinite(frame.to_numpy(dtype=float)).all():  # the usual case, in one pass
+            continue
         years = frame["year"].to_numpy()
         for column in frame.columns:
             values = frame[column].to_numpy(dtype=float)

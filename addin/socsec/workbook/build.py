@@ -23,6 +23,7 @@ from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, S
 from socsec.model.inputs import ModelInputs
 from socsec.model.population import PopulationInputs
 from socsec.workbook import layout, results, styles
+from socsec.workbook.batch_inputs import add_batch_sheets
 from socsec.workbook.contract import (ALL_SETTINGS, INPUT_SHEETS, INPUT_TABLES, PLACEHOLDERS, SCENARIO_COLUMNS,
                                       SCENARIO_ROWS, SCENARIOS_RANGE, SCENARIOS_SHEET)
 from socsec.workbook.tables import blocks_of, settings_of
@@ -81,6 +82,7 @@ def build_workbook(inputs: ModelInputs, path, sources: dict | None = None, cover
             layout.set_widths(ws, n_cols=ws.max_column)
             ws.freeze_panes = "B1"
     _scenarios(wb.create_sheet(SCENARIOS_SHEET), scenarios)
+    add_batch_sheets(wb)
     results.create_result_sheets(wb)
     return save_workbook(wb, path)
 

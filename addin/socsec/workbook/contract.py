@@ -748,3 +748,36 @@ def input_table(name: str) -> InputTable:
 
 def result_table(name: str) -> ResultTable:
     return next(t for t in RESULT_TABLES if t.name == name)
+
+
+# --- sensitivity and stochastic valuation (sheets read only by `socsec sensitivity` / `socsec stochastic`) --
+
+# Sensitivity sheet: free rows of (parameter, low, high, source): each parameter (a Scenarios-sheet name)
+# is valued at its low and at its high value, everything else at the base; blank rows are ignored.
+SENSITIVITY_SHEET = "Sensitivity"
+SENSITIVITY_RANGE = "in_sensitivity"
+SENSITIVITY_COLUMNS = ("parameter", "low", "high", "source")
+SENSITIVITY_ROWS = 20  # rows offered by the template
+SENSITIVITY_MAX_ROWS = 200  # rows the reader follows down the Sensitivity sheet
+SENSITIVITY_RESULT_SHEET = "Results sensitivity"
+
+# Stochastic sheet: one autoregressive process per assumption and the correlations of their innovations.
+STOCHASTIC_SHEET = "Stochastic"
+STOCHASTIC_VARIABLES = ("fertility", "mortality improvement", "net migration", "productivity growth",
+                        "inflation", "real investment return", "unemployment")
+STOCHASTIC_RESULT_SHEET = "Results stochastic"
+STOCHASTIC_TABLES = (
+    InputTable("in_stochastic_processes", STOCHASTIC_SHEET, "Autoregressive processes of the assumptions",
+               "autoregression: none; innovation sd: units of the deviation (see docs/methodology.md)",
+               STOCHASTIC_VARIABLES, ("autoregression", "innovation sd"),
+               "Deviation of each assumption from its deterministic path: e(t) = autoregression x e(t-1) + "
+               "innovation sd x z(t), e = 0 before the base year. Fertility: log of the TFR; mortality "
+               "improvement: yearly fall of log death rates (cumulated); net migration: relative to the "
+               "deterministic migrants; productivity growth, inflation (CPI and GDP deflator), real investment "
+               "return and unemployment: added to the rate.",
+               bounds_by="col", item_bounds=((-0.999, 0.999), (0.0, 10.0)), number_format="0.000"),
+    InputTable("in_stochastic_correlations", STOCHASTIC_SHEET, "Correlations of the innovations", "correlation",
+               STOCHASTIC_VARIABLES, STOCHASTIC_VARIABLES,
+               "Correlation of the innovations z(t) of two assumptions in the same year: symmetric, 1 on the "
+               "diagonal, positive semi-definite.", low=-1.0, high=1.0, number_format="0.00"),
+)

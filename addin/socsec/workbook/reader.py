@@ -59,8 +59,8 @@ class _Collector:
     def finish_table(self, table: str):
         extra = self._per_table.get(table, 0) - MAX_PROBLEMS_PER_TABLE
         if extra > 0:
-            from socsec.workbook.contract import input_table
-            sheet = input_table(table).sheet if any(t.name == table for t in INPUT_TABLES) else "Scenarios"
+            from socsec.workbook.contract import STOCHASTIC_TABLES
+            sheet = next((t.sheet for t in INPUT_TABLES + STOCHASTIC_TABLES if t.name == table), "Scenarios")
             self.problems.append(Problem(f"sheet '{sheet}', table {table}",
                                          f"... and {extra} more problems in this table"))
 
@@ -719,36 +719,15 @@ def _read_scenarios(book, out: _Collector) -> list:
     A scenario is every row with its name, in order of first appearance.  Unknown parameters
     are reported with the closest valid names.
     """
-    from socsec.model.overrides import OverrideError, lookup
     from socsec.model.scenarios import BASE, Scenario
 
-    ref = book.named_range(SCENARIOS_RANGE)
-    if ref is None:
+    table = free_rows(book, SCENARIOS_RANGE, SCENARIO_COLUMNS, SCENARIO_MAX_ROWS, "the Scenarios table", out)
+    if table is None:
         return []  # a workbook without a Scenarios sheet has only the base
-    width = 1 + len(SCENARIO_COLUMNS)
-    if not _within_limits(SCENARIOS_RANGE, ref, 1 + SCENARIO_MAX_ROWS, width, "the Scenarios table", out):
-        return []
-    if ref.n_rows < 1 or ref.n_cols < width:
-        out.add(_named(SCENARIOS_RANGE, ref.sheet, ref), f"expected {width} columns: #, "
-                                                           f"{', '.join(SCENARIO_COLUMNS)}")
-        return []
-    raw, fringe = _with_fringe(book, ref)
-    last = min(ref.min_row + SCENARIO_MAX_ROWS, EXCEL_ROWS)
-    if any(address == ref.address(ref.n_rows, j) for address, _ in fringe for j in range(1, width)) and \
-            ref.max_row < last:  # rows typed below the name: read them too
-        below = book.read(RangeRef(ref.sheet, ref.max_row + 1, ref.min_col + 1, last, ref.max_col))
-        filled = [k for k, row in enumerate(below) if any(not _is_empty(v) for v in row)]
-        ref = replace(ref, max_row=ref.max_row + 1 + filled[-1])
-        raw, fringe = _with_fringe(book, ref)
-    _check_fringe(ref, fringe, "the Scenarios table", SCENARIOS_RANGE, out)
-    if [str(v).strip().lower() if v is not None else None for v in raw[0][1:4]] != list(SCENARIO_COLUMNS):
-        out.add(_where(ref, 0, 1), f"expected column headers {', '.join(SCENARIO_COLUMNS)}")
-        return []
+    ref, rows = table
     scenarios: dict[str, list] = {}
-    for i, row in enumerate(raw[1:], start=1):
-        name, parameter, value = (row + [None] * 4)[1:4]
-        if _is_empty(name) and _is_empty(parameter) and _is_empty(value):
-            continue
+    for i, row in rows:
+        name, parameter, value = row[:3]
         label = str(name).strip() if name is not None else ""
         if not label:
             out.add(_where(ref, i, 1), "expected a scenario name, found an empty cell")
@@ -756,24 +735,63 @@ def _read_scenarios(book, out: _Collector) -> list:
         if label.lower() == BASE:
             out.add(_where(ref, i, 1), f"'{BASE}' is the name of the inputs as entered: choose another name")
             continue
-        try:
-            override = lookup(str(parameter) if parameter is not None else "")
-        except OverrideError as exc:
-            out.add(_where(ref, i, 2), str(exc))
-            continue
-        number = _as_number(value)
-        if number is None:
-            out.add(_where(ref, i, 3), f"expected a number for {parameter}, found {_describe(value)}")
-            continue
-        if not override.accepts(number):
-            out.add(_where(ref, i, 3), f"{override.name} must be {override.rule()} ({override.units}), "
-                                       f"found {number:g}")
-            continue
-        if "whole" in override.units and number != int(number):
-            out.add(_where(ref, i, 3), f"{override.name} must be a whole number ({override.units}), found {number:g}")
-            continue
-        scenarios.setdefault(label, []).append((str(parameter).strip(), number))
+        checked = override_value(parameter, value, _where(ref, i, 2), _where(ref, i, 3), out)
+        if checked is not None:
+            scenarios.setdefault(label, []).append((str(parameter).strip(), checked[1]))
     return [Scenario(name, tuple(pairs)) for name, pairs in scenarios.items()]
+
+
+def free_rows(book, name: str, columns: tuple, max_rows: int, title: str, out: _Collector):
+    """The range ``name`` (a header row "#, columns..." and free rows) and its non-blank rows as (offset
+    from the header, [value of each column]); rows typed below the name are read too (up to
+    ``max_rows``).  None if there is no such name or the table's shape is wrong (reported)."""
+    ref = book.named_range(name)
+    if ref is None:
+        return None
+    width = 1 + len(columns)
+    if not _within_limits(name, ref, 1 + max_rows, width, title, out):
+        return None
+    if ref.n_rows < 1 or ref.n_cols < width:
+        out.add(_named(name, ref.sheet, ref), f"expected {width} columns: #, {', '.join(columns)}")
+        return None
+    raw, fringe = _with_fringe(book, ref)
+    last = min(ref.min_row + max_rows, EXCEL_ROWS)
+    if any(address == ref.address(ref.n_rows, j) for address, _ in fringe for j in range(1, width)) and \
+            ref.max_row < last:  # rows typed below the name: read them too
+        below = book.read(RangeRef(ref.sheet, ref.max_row + 1, ref.min_col + 1, last, ref.max_col))
+        filled = [k for k, row in enumerate(below) if any(not _is_empty(v) for v in row)]
+        ref = replace(ref, max_row=ref.max_row + 1 + filled[-1])
+        raw, fringe = _with_fringe(book, ref)
+    _check_fringe(ref, fringe, title, name, out)
+    if [str(v).strip().lower() if v is not None else None for v in raw[0][1:width]] != list(columns):
+        out.add(_where(ref, 0, 1), f"expected column headers {', '.join(columns)}")
+        return None
+    rows = [(i, (row + [None] * width)[1:width]) for i, row in enumerate(raw[1:], start=1)]
+    return ref, [(i, row) for i, row in rows if not all(_is_empty(v) for v in row)]
+
+
+def override_value(parameter, value, where_parameter: str, where_value: str, out: _Collector):
+    """(Override, number) of a parameter name and a cell value, or None with the problem reported: an
+    unknown name (with the closest valid names), a value that is not a number or that the override does
+    not accept (outside its bounds, a fraction of a whole-number parameter)."""
+    from socsec.model.overrides import OverrideError, lookup
+
+    try:
+        override = lookup(str(parameter) if parameter is not None else "")
+    except OverrideError as exc:
+        out.add(where_parameter, str(exc))
+        return None
+    number = _as_number(value)
+    if number is None:
+        out.add(where_value, f"expected a number for {parameter}, found {_describe(value)}")
+        return None
+    if not override.accepts(number):
+        out.add(where_value, f"{override.name} must be {override.rule()} ({override.units}), found {number:g}")
+        return None
+    if "whole" in override.units and number != int(number):
+        out.add(where_value, f"{override.name} must be a whole number ({override.units}), found {number:g}")
+        return None
+    return override, number
 
 
 def open_and_read(path) -> tuple[ReadResult, FileBook]:

@@ -21,6 +21,7 @@ from socsec.workbook import layout
 from socsec.workbook.contract import (ALL_SETTINGS, DEMOGRAPHY_ROWS, FINANCING_RESULT_ROWS, INPUT_TABLES,
                                       LABOUR_ROWS, MACRO_ROWS, PENSION_ROWS, REPLACEMENT_COLUMNS, RESULT_SHEETS,
                                       indicator_label, result_table)
+from socsec.workbook.contract import SENSITIVITY_RESULT_SHEET, STOCHASTIC_RESULT_SHEET
 from socsec.workbook.tables import age_labels
 from socsec.workbook.writer import OpenpyxlWriter, Text, grouped_rows, texts
 
@@ -313,19 +314,24 @@ def is_results_workbook(path) -> bool:
 
 
 def write_results_workbook(workbook, output_path, valuation, info: RunInfo, compared: dict | None = None,
-                           extents: dict | None = None) -> Path:
+                           extents: dict | None = None, extra_sheet=None) -> Path:
     """Fill the results into ``workbook`` (the loaded input workbook), stamp the Cover, append a
     Log row and save it under ``output_path`` atomically.  The input file is not touched.
     ``compared``: valuations by scenario name for the sheet Results scenarios (None: no such sheet);
-    ``extents``: ranges of input tables read beyond their names, whose names are widened to match."""
+    ``extents``: ranges of input tables read beyond their names, whose names are widened to match;
+    ``extra_sheet(workbook)``: writes the result sheet of a batch command (sensitivity, stochastic)."""
     writer = OpenpyxlWriter(workbook)
     for name, ref in (extents or {}).items():
         writer.define_name(name, ref.sheet, ref.min_row, ref.min_col, ref.max_row, ref.max_col)
     create_result_sheets(workbook, valuation, info.warnings)
-    writer.remove_sheet(SCENARIOS_RESULT_SHEET)
+    for stale in (SCENARIOS_RESULT_SHEET, SENSITIVITY_RESULT_SHEET, STOCHASTIC_RESULT_SHEET):  # of an earlier run
+        writer.remove_sheet(stale)
     if compared:
         from socsec.workbook.scenario_sheet import write_scenarios_sheet
         write_scenarios_sheet(workbook, compared)
+        writer.move_to_end(LOG_SHEET)
+    if extra_sheet is not None:
+        extra_sheet(workbook)
         writer.move_to_end(LOG_SHEET)
     stamp_cover(writer, info, master=master_text(valuation.checks, True, info.warnings))
     append_log(workbook, info)

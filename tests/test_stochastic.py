@@ -1,0 +1,175 @@
+"""`socsec stochastic`: the AR(1) sampler against its closed forms, reproducibility whatever the chunking
+or the number of Dask workers, zero volatility = the deterministic valuation, the command's files."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from socsec.cli import main
+from socsec.model.stochastic import (PERCENTILES, SERIES, VARIABLES, Processes, default_processes, deviations,
+                                     run_stochastic, stochastic_inputs)
+from socsec.model.valuation import run_valuation
+from socsec.workbook.contract import STOCHASTIC_RESULT_SHEET, STOCHASTIC_TABLES
+from workbook_fixtures import cell_of, edit, make_workbook, small_inputs
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "jordan_example.xlsx"
+Q = [f"p{q:g}" for q in PERCENTILES]
+
+
+def test_the_ar1_draws_have_the_closed_form_moments():
+    """E e(t) = 0, Var e(t) = sigma^2 (1 - phi^(2(t+1))) / (1 - phi^2), Cov(e(t), e(t+1)) = phi Var e(t),
+    Cov(e_i(0), e_j(0)) = rho sigma_i sigma_j; each within 4.5 standard errors of its estimate over N draws
+    (the mean: sqrt(Var / N); a variance: Var sqrt(2 / N); a covariance of two normal variables:
+    sqrt((Var_a Var_b + Cov^2) / N))."""
+    phi = np.array([0.8, 0.3, 0.5, 0.5, 0.6, -0.4, 0.9])
+    sigma = np.array([0.03, 0.01, 0.3, 0.01, 0.02, 0.05, 0.01])
+    correlation = np.eye(7)
+    correlation[3, 6] = correlation[6, 3] = -0.6
+    processes = Processes(phi, sigma, correlation)
+    n, draws = 6, 20000
+    rng = np.random.default_rng(2024)
+    e = np.stack([deviations(rng, processes, n) for _ in range(draws)])  # (N, V, n)
+    t = np.arange(n)
+    var = sigma[:, None] ** 2 * (1 - phi[:, None] ** (2 * (t + 1))) / (1 - phi[:, None] ** 2)
+    mean = e.mean(axis=0)
+    assert np.all(np.abs(mean) < 4.5 * np.sqrt(var / draws))
+    sample_var = e.var(axis=0)
+    assert np.all(np.abs(sample_var - var) < 4.5 * var * np.sqrt(2 / draws))
+    cov = phi[:, None] * var[:, :-1]
+    sample_cov = ((e[:, :, :-1] - mean[:, :-1]) * (e[:, :, 1:] - mean[:, 1:])).mean(axis=0)
+    se = np.sqrt((var[:, :-1] * var[:, 1:] + cov ** 2) / draws)
+    assert np.all(np.abs(sample_cov - cov) < 4.5 * se)
+    cross = -0.6 * sigma[3] * sigma[6]
+    sample_cross = np.mean((e[:, 3, 0] - mean[3, 0]) * (e[:, 6, 0] - mean[6, 0]))
+    assert abs(sample_cross - cross) < 4.5 * np.sqrt((var[3, 0] * var[6, 0] + cross ** 2) / draws)
+
+
+def test_zero_volatility_gives_the_deterministic_valuation():
+    inputs = small_inputs()
+    quiet = Processes(np.full(7, 0.5), np.zeros(7), np.eye(7))
+    results = run_stochastic(inputs, quiet, runs=3, seed=1)
+    for k in range(3):
+        np.testing.assert_allclose(results.series[k], results.deterministic_series, rtol=1e-12, atol=0)
+        np.testing.assert_allclose(results.summary[k], results.deterministic_summary, rtol=1e-12, atol=0)
+    deterministic = run_valuation(inputs).finance.columns["paygo_cost_rate"]
+    np.testing.assert_array_equal(results.deterministic_series[SERIES.index("paygo_cost_rate")], deterministic)
+
+
+def test_each_deviation_reaches_its_assumption():
+    """A unit deviation path of one variable moves exactly the inputs the module docstring names."""
+    inputs = small_inputs()
+    n = len(inputs.population.years)
+    e = np.zeros((len(VARIABLES), n))
+    e[VARIABLES.index("productivity_growth")] = 0.01
+    e[VARIABLES.index("inflation")] = 0.02
+    e[VARIABLES.index("net_migration")] = 0.5
+    e[VARIABLES.index("mortality_improvement"), 0] = 0.1
+    moved = stochastic_inputs(inputs, e)
+    eco, base = moved.economy, inputs.economy
+    np.testing.assert_allclose(eco.productivity_growth, base.productivity_growth + 0.01)
+    np.testing.assert_allclose(eco.cpi_inflation, base.cpi_inflation + 0.02)
+    np.testing.assert_allclose(eco.deflator_inflation, base.deflator_inflation + 0.02)
+    real = (1 + base.investment_return) / (1 + base.cpi_inflation)  # the real return is kept (nominal input)
+    np.testing.assert_allclose((1 + eco.investment_return) / (1 + eco.cpi_inflation), real)
+    np.testing.assert_allclose(moved.population.net_migrants, 1.5 * inputs.population.net_migrants)
+    mx = moved.population.to_assumptions().mx
+    np.testing.assert_allclose(mx, inputs.population.to_assumptions().mx * np.exp(-0.1), rtol=1e-12)
+    np.testing.assert_array_equal(eco.unemployment, base.unemployment)
+
+
+def test_chunking_does_not_change_the_results():
+    inputs, processes = small_inputs(), default_processes()
+    whole = run_stochastic(inputs, processes, runs=7, seed=11, chunk=7)
+    for chunk in (1, 3):
+        parts = run_stochastic(inputs, processes, runs=7, seed=11, chunk=chunk)
+        np.testing.assert_array_equal(parts.series, whole.series)
+        np.testing.assert_array_equal(parts.summary, whole.summary)
+    other = run_stochastic(inputs, processes, runs=7, seed=12, chunk=7)
+    assert not np.array_equal(other.series, whole.series)
+
+
+def test_one_or_two_dask_workers_give_the_results_of_this_process():
+    inputs, processes = small_inputs(), default_processes()
+    here = run_stochastic(inputs, processes, runs=6, seed=5, chunk=2)
+    for workers in (1, 2):
+        there = run_stochastic(inputs, processes, runs=6, seed=5, chunk=2, workers=workers)
+        np.testing.assert_array_equal(there.series, here.series)
+        np.testing.assert_array_equal(there.summary, here.summary)
+
+
+def run_example(tmp_path, runs: int, *extra) -> tuple[pd.DataFrame, pd.DataFrame, Path]:
+    out, csv = tmp_path / "st.xlsx", tmp_path / "csv"
+    assert main(["stochastic", str(EXAMPLE), "--runs", str(runs), "--seed", "7", "-o", str(out), "--csv", str(csv),
+                 *extra]) == 0
+    return pd.read_csv(csv / "stochastic_percentiles.csv"), pd.read_csv(csv / "stochastic_summary.csv"), out
+
+
+def check_example(percentiles, summary):
+    """Percentiles ordered; the median PAYG cost rate of the final year within 10% of the deterministic one;
+    probabilities between 0 and 1."""
+    assert list(percentiles.columns) == ["year", "indicator"] + Q + ["deterministic"]
+    assert set(percentiles["indicator"]) == set(SERIES)
+    values = percentiles[Q].to_numpy()
+    assert np.all(np.diff(values, axis=1) >= 0)
+    final = percentiles[(percentiles["indicator"] == "paygo_cost_rate")].iloc[-1]
+    assert final["p50"] == pytest.approx(final["deterministic"], rel=0.10)
+    assert {"gap", "gap_equivalent_contribution_rate", "actuarial_balance", "reserve_depleted"} <= set(
+        summary["indicator"])
+    assert set(summary.loc[summary["indicator"] == "gap", "horizon"]) == {25, 50, 75}
+    depleted = summary[summary["indicator"] == "reserve_depleted"]["mean"]
+    assert depleted.between(0, 1).all() and depleted.is_monotonic_increasing
+
+
+def test_example_command_writes_ordered_percentiles_and_fan_charts(tmp_path):
+    """One short run of the command (reproducibility: the chunking and workers tests above, and the slow
+    test below with the issue's 400 runs)."""
+    percentiles, summary, out = run_example(tmp_path, 16)
+    check_example(percentiles, summary)
+    ws = load_workbook(out)[STOCHASTIC_RESULT_SHEET]
+    assert len(ws._charts) == len(SERIES)
+    assert all(chart.tagname == "lineChart" and len(chart.series) == len(Q) + 1 for chart in ws._charts)
+
+
+@pytest.mark.slow
+def test_example_400_runs_identical_twice_and_on_two_workers(tmp_path):
+    """The issue's check: --runs 400 --seed 7 twice and with --workers 2."""
+    first, summary, _ = run_example(tmp_path / "a", 400)
+    second, _, _ = run_example(tmp_path / "b", 400)
+    workers, _, _ = run_example(tmp_path / "c", 400, "--workers", "2")
+    pd.testing.assert_frame_equal(first, second, check_exact=True)
+    pd.testing.assert_frame_equal(first, workers, check_exact=True)
+    check_example(first, summary)
+
+
+def test_bad_processes_are_named_by_cell(tmp_path, capsys):
+    path = make_workbook(tmp_path / "in.xlsx")
+    processes, correlations = (spec.name for spec in STOCHASTIC_TABLES)
+    phi = cell_of(path, processes, 1, 1)
+    asymmetric = cell_of(path, correlations, 4, 7)
+    edit(path, {phi: 1.2, asymmetric: 0.1})
+    code = main(["stochastic", str(path), "--runs", "2"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"sheet 'Stochastic', cell {phi[1]}" in err and "autoregression must be between" in err
+    assert f"cell {asymmetric[1]}" in err and "symmetric" in err
+
+
+def test_inconsistent_correlations_are_refused(tmp_path, capsys):
+    path = make_workbook(tmp_path / "in.xlsx")
+    correlations = STOCHASTIC_TABLES[1].name
+    changes = {}
+    for i, j, rho in ((1, 2, 0.9), (1, 3, 0.9), (2, 3, -0.9)):  # no three variables can be so correlated
+        changes[cell_of(path, correlations, i, j)] = rho
+        changes[cell_of(path, correlations, j, i)] = rho
+    edit(path, changes)
+    assert main(["stochastic", str(path), "--runs", "2"]) == 2
+    assert "not positive semi-definite" in capsys.readouterr().err
+
+
+def test_bad_options_are_usage_errors(capsys):
+    assert main(["stochastic", str(EXAMPLE), "--runs", "0", "--seed", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert "--runs" in err and "--seed" in err
