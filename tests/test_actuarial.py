@@ -203,3 +203,17 @@ def test_bad_input_is_reported_with_place(call, needle):
     with pytest.raises(ValueError) as info:
         call()
     assert needle in str(info.value)
+
+
+def test_scaled_premiums_keep_the_periods_before_one_that_fixes_no_rate():
+    """Periods of 2 years; in year 3 the return is -90%: S h_3 + i_3 beta < 0, so the second period fixes no
+    rate.  Default: ValueError naming the interest; ``undefined="nan"``: the first period keeps its rate, which
+    keeps the reserve level over its last year (independent roll-forward), and the second period is NaN."""
+    B, S, i, F0 = [5.0] * 4, [10.0] * 4, [0.04, 0.04, 0.04, -0.9], 100.0
+    with pytest.raises(ValueError, match="interest"):
+        act.scaled_premiums(B, S, i, 2, F0)
+    first, second = act.scaled_premiums(B, S, i, 2, F0, undefined="nan")
+    F1 = F0 * 1.04 + (first * 10 - 5) * 1.04 ** 0.5
+    F2 = F1 * 1.04 + (first * 10 - 5) * 1.04 ** 0.5
+    assert F2 == pytest.approx(F1, rel=1e-13) and np.isnan(second)
+    assert act.scaled_premiums(B[:2], S[:2], i[:2], 2, F0)[0] == pytest.approx(first, rel=1e-15)

@@ -298,7 +298,7 @@ def _undefined_premium(period: int, start: int, last: int, earnings, last_rate: 
 
 
 def scaled_premiums(expenditure, insurable_earnings, interest, period_years, initial_reserve=0.0,
-                    target_ratio=None) -> np.ndarray:
+                    target_ratio=None, undefined: str = "raise") -> np.ndarray:
     """Scaled premiums: one constant contribution rate per period of equilibrium (docs/methodology.md 10.4).
 
     Periods of ``period_years`` years follow each other from the first year (the last period may
@@ -314,6 +314,12 @@ def scaled_premiums(expenditure, insurable_earnings, interest, period_years, ini
 
     Variant ``target_ratio`` = k (years of expenditure): instead, the reserve at the end of each
     period equals k times the expenditure of its last year, ``F_{b+1} = k B_b``.
+
+    A period whose condition fixes no rate (no insurable earnings in it, or an interest rate of its last
+    year so negative that ``S_b (1 + i_b)^(1/2) + i_b beta <= 0``, where ``beta`` is the reserve that a rate
+    of 1 has built up by year b: a higher rate would then not help to keep the reserve level) raises
+    ValueError saying why; with ``undefined="nan"`` that period and the periods after it (whose starting
+    reserve is then unknown) are NaN instead, and the periods before keep their rates.
     """
     B, S = _flows(expenditure, insurable_earnings)
     n = len(B)
@@ -324,6 +330,9 @@ def scaled_premiums(expenditure, insurable_earnings, interest, period_years, ini
     B, S, rates = B.tolist(), S.tolist(), rates.tolist()
     premiums = []
     for start in range(0, n, length):
+        if undefined == "nan" and premiums and not math.isfinite(premiums[-1]):
+            premiums.append(math.nan)
+            continue
         last = min(start + length, n) - 1
         alpha, beta = F, 0.0  # F_t = alpha + beta * pi at the start of year t
         for t in range(start, last):
@@ -333,6 +342,9 @@ def scaled_premiums(expenditure, insurable_earnings, interest, period_years, ini
             end_alpha = alpha * growth[last] - B[last] * half[last]
             end_beta = beta * growth[last] + S[last] * half[last]
             if end_beta <= 0.0:
+                if undefined == "nan":
+                    premiums.append(math.nan)
+                    continue
                 raise ValueError(_undefined_premium(len(premiums) + 1, start, last, S[start:last + 1], rates[last],
                                                     "in the period"))
             pi = (_scalar(target_ratio, "target_ratio") * B[last] - end_alpha) / end_beta
@@ -342,6 +354,9 @@ def scaled_premiums(expenditure, insurable_earnings, interest, period_years, ini
             continue
         denominator = S[last] * half[last] + rates[last] * beta
         if denominator <= 0.0:
+            if undefined == "nan":
+                premiums.append(math.nan)
+                continue
             raise ValueError(_undefined_premium(len(premiums) + 1, start, last, S[last:last + 1], rates[last],
                                                 "in its last year"))
         pi = (B[last] * half[last] - rates[last] * alpha) / denominator

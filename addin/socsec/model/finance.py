@@ -306,7 +306,8 @@ def equivalent_scaled_premiums(basis: LegislatedBasis, interest, period: int, in
     expense rules (:class:`LegislatedBasis`) and mid-year flows, the reserve stays level over the
     period's last year b (``F_{b+1} = F_b``), or with ``target_ratio`` k ends the period at
     ``k X_b(c)``.  The reserve is affine in c, F_t = alpha + beta c, so each condition is solved
-    exactly; the next period starts from the reserve so reached."""
+    exactly; the next period starts from the reserve so reached.  A period whose condition fixes no rate
+    (slope <= 0) and the periods after it are NaN."""
     growth, half = 1.0 + np.asarray(interest, dtype=float), np.sqrt(1.0 + np.asarray(interest, dtype=float))
     n = len(basis.earnings)
     F, out = float(initial_reserve), []
@@ -324,8 +325,8 @@ def equivalent_scaled_premiums(basis: LegislatedBasis, interest, period: int, in
             level = target_ratio * basis.expenditure[last] - end_alpha
         c = level / slope if slope > 0.0 else math.nan
         out.append(c)
-        if not math.isfinite(c):
-            break
+        if not math.isfinite(c):  # the periods after start from an unknown reserve
+            return out + [math.nan] * (len(range(0, n, period)) - len(out))
         F = end_alpha + end_beta * c
     return out
 
@@ -406,7 +407,7 @@ def _project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: st
         add("gap_equivalent_contribution_rate", h, computable(equivalent_rate, basis, h, D, D_mid,
                                                               inputs.initial_reserve))
     premiums = computable(scaled_premiums, X - G, S, i, inputs.scaled_period, inputs.initial_reserve,
-                          inputs.target_ratio if inputs.scaled_variant == "reserve_ratio" else None,
+                          inputs.target_ratio if inputs.scaled_variant == "reserve_ratio" else None, "nan",
                           count=-(-n // inputs.scaled_period))
     for k, premium in enumerate(premiums):
         start = k * inputs.scaled_period
