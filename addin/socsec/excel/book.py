@@ -105,10 +105,11 @@ def _hex(color) -> str | None:
     return f"#{rgb[-6:]}" if isinstance(rgb, str) else None
 
 
-def _excel_style(font, fill=None) -> dict:
+def _excel_style(font, fill=None, alignment=None) -> dict:
     """A named style as xlwings properties, taken from the openpyxl styles (one source of truth)."""
     return {"bold": bool(font.b), "italic": bool(font.i), "size": float(font.sz) if font.sz else None,
-            "font_color": _hex(font.color), "fill": _hex(fill.fgColor) if fill is not None else None}
+            "font_color": _hex(font.color), "fill": _hex(fill.fgColor) if fill is not None else None,
+            "wrap": bool(alignment is not None and alignment.wrap_text)}
 
 
 XL_STYLES = {
@@ -116,6 +117,7 @@ XL_STYLES = {
     "title": _excel_style(styles.TITLE_FONT),
     "note": _excel_style(styles.NOTE_FONT),
     "header": _excel_style(styles.HEADER_FONT, styles.HEADER_FILL),
+    "column_header": _excel_style(styles.HEADER_FONT, styles.HEADER_FILL, styles.WRAP),
     "input": _excel_style(styles.INPUT_FONT, styles.INPUT_FILL),
     "ok": _excel_style(styles.OK_FONT),
     "bad": _excel_style(styles.BAD_FONT),
@@ -127,6 +129,11 @@ def _native(obj, windows: str, mac: str, *args):
     api = obj.api
     method = getattr(api, windows if sys.platform.startswith("win") or hasattr(api, windows) else mac)
     return method(*args)
+
+
+def _snake(name: str) -> str:
+    """A COM property name as AppleScript (appscript) spells it: FitToPagesWide -> fit_to_pages_wide."""
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
 
 
 class XlwingsWriter:
@@ -196,6 +203,8 @@ class XlwingsWriter:
             font.color = style["font_color"]
         if style["fill"]:
             rng.color = style["fill"]
+        if style["wrap"]:
+            rng.wrap_text = True
 
     def number_format(self, sheet: str, row: int, col: int, n_rows: int, n_cols: int, fmt: str) -> None:
         self._range(sheet, row, col, n_rows, n_cols).number_format = fmt
@@ -222,6 +231,37 @@ class XlwingsWriter:
         try:
             _native(self._sheet(sheet), "Protect", "protect")
         except Exception:  # protection is a convenience, never a reason to fail a run
+            pass
+
+    def row_height(self, sheet: str, row: int, points: float) -> None:
+        self._sheet(sheet).range((row, 1)).row_height = points
+
+    def print_setup(self, sheet: str, setup) -> None:
+        """Page setup through the native PageSetup object (Windows: with printer communication off, so
+        the properties are sent in one go; macOS: the AppleScript properties of the same names)."""
+        page = self._sheet(sheet).page_setup
+        if setup.area:
+            page.print_area = setup.area
+        title_rows = f"${setup.title_row}:${setup.title_row}" if setup.title_row else ""
+        texts = dict(zip(("LeftHeader", "CenterHeader", "RightHeader", "LeftFooter", "CenterFooter", "RightFooter"),
+                         (*setup.header, *setup.footer)))
+        values = {"Zoom": False, "FitToPagesWide": 1, "FitToPagesTall": False, "PrintTitleRows": title_rows, **texts}
+        try:
+            if sys.platform.startswith("win"):
+                app = self.book.app.api
+                app.PrintCommunication = False
+                try:
+                    page.api.Orientation = 2 if setup.landscape else 1  # xlLandscape, xlPortrait
+                    for key, value in values.items():
+                        setattr(page.api, key, value)
+                finally:
+                    app.PrintCommunication = True
+            else:
+                from appscript import k as kw
+                page.api.page_orientation.set(kw.landscape if setup.landscape else kw.portrait)
+                for key, value in values.items():
+                    getattr(page.api, _snake(key)).set(value)
+        except Exception:  # the page setup is a convenience, never a reason to fail a run
             pass
 
     @staticmethod

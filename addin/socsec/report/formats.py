@@ -10,7 +10,7 @@ import math
 import re
 
 MISSING = "\u2013"
-MONEY_UNITS = "(currency units)"  # how the contract's labels mark money amounts
+from socsec.workbook.printing import MONEY_UNITS  # how the contract's labels mark money amounts
 
 
 def _missing(value) -> bool:

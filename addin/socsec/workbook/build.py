@@ -22,33 +22,12 @@ from socsec.model.finance import FinanceInputs
 from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, SchemeRules
 from socsec.model.inputs import ModelInputs
 from socsec.model.population import PopulationInputs
-from socsec.workbook import layout, results, styles
+from socsec.workbook import layout, printing, results, styles
 from socsec.workbook.batch_inputs import add_batch_sheets
 from socsec.workbook.contract import (ALL_SETTINGS, INPUT_SHEETS, INPUT_TABLES, PLACEHOLDERS, SCENARIO_COLUMNS,
                                       SCENARIO_ROWS, SCENARIOS_RANGE, SCENARIOS_SHEET)
+from socsec.workbook.instructions import instruction_lines, workbook_sheets
 from socsec.workbook.tables import blocks_of, settings_of
-
-INSTRUCTIONS = (
-    "How to use this workbook",
-    "",
-    "1. Inputs are the blue-on-yellow cells on the sheets Settings, Base population, Fertility, "
-    "Fertility ASFR, Mortality and Migration. Each table states its units; write where each figure "
-    "comes from in its Source cell.",
-    "2. Years run across the columns, starting in column B with the base year on every time sheet; "
-    "single ages run down the rows, the last row being the open age group (e.g. 100+).",
-    "3. To run without Excel: `socsec run THIS_FILE.xlsx` writes a NEW results workbook next to this "
-    "one (this file is never changed) and, with --csv DIR, one CSV file per result table.",
-    "4. Results: 'Results demography' (summary by year) and 'Results population' (by age and sex). "
-    "The Checks sheet lists the consistency checks; the master check is shown on every result sheet.",
-    "5. Mortality and the fertility age pattern are given for anchor years: values in between are "
-    "interpolated (log-linear for death rates, linear for the fertility pattern) and held constant "
-    "outside. Give every year to use the rates as they are. To add an anchor year, type it in the header "
-    "cell right of the table's last column and fill the column below: it is read with the table. Anything "
-    "else typed next to a table is an error naming the cells.",
-    "6. Timing: population at 1 January; births, deaths and migration during the calendar year; "
-    "net migrants by age at the end of the year. See docs/methodology.md for every formula.",
-)
-
 
 def build_workbook(inputs: ModelInputs, path, sources: dict | None = None, cover_notes: tuple = (),
                    scenarios: tuple = ()) -> Path:
@@ -58,32 +37,36 @@ def build_workbook(inputs: ModelInputs, path, sources: dict | None = None, cover
     wb = Workbook()
     cover = wb.active
     cover.title = "Cover"
-    _cover(cover, cover_notes)
+    _cover(cover, cover_notes, inputs.population.country)
     _instructions(wb.create_sheet("Instructions"))
     values, blocks = settings_of(inputs), blocks_of(inputs)
     for sheet in INPUT_SHEETS:
         ws = wb.create_sheet(sheet)
         ws.cell(1, 1, sheet).font = styles.SHEET_TITLE_FONT
-        row = 3
+        row, widths = 3, {}
         settings = [spec for spec in ALL_SETTINGS if spec.sheet == sheet]
         if settings:
-            row = _settings(ws, row, settings, values, sources)
+            row = _settings(ws, row, settings, values, sources, widths)
         for spec in (t for t in INPUT_TABLES if t.sheet == sheet):
             block = blocks[spec.name]
             bounds = None if spec.low is None and spec.high is None else (spec.low, spec.high)
             row = layout.write_table(
                 ws, row, spec.name, spec.title, spec.description, spec.units, sources.get(spec.name),
                 _corner(spec), block.row_labels, block.col_labels, block.values, is_input=True,
-                number_format=spec.number_format, bounds=bounds)
+                number_format=spec.number_format, bounds=bounds, widths=widths)
         if sheet == "Settings":
-            for col, width in zip("ABCDE", (30, 16, 14, 80, 50)):
+            for col, width in zip("ABCDE", (30, max(16, widths.get(2, 0.0)), 14, 80, 50)):
                 ws.column_dimensions[col].width = width
         else:
-            layout.set_widths(ws, n_cols=ws.max_column)
+            base = layout.table_widths(n_cols=ws.max_column)
+            layout.OpenpyxlWriter(wb).column_widths(sheet, {col: max(base.get(col, 0.0), widths.get(col, 0.0))
+                                                            for col in base | widths})
             ws.freeze_panes = "B1"
     _scenarios(wb.create_sheet(SCENARIOS_SHEET), scenarios)
     add_batch_sheets(wb)
     results.create_result_sheets(wb)
+    printing.setup_sheets(wb, printing.page_header(inputs.population.country, None),
+                          skip=results.RESULT_SHEETS + (results.CHECKS_SHEET, results.LOG_SHEET))
     return save_workbook(wb, path)
 
 
@@ -132,10 +115,11 @@ def _corner(spec) -> str:
     return f"{rows} \\ {cols}" if rows and cols else (rows or cols or "item")
 
 
-def _cover(ws, notes: tuple):
+def _cover(ws, notes: tuple, country: str):
     ws.cell(1, 1, "socsec: actuarial valuation of a social security scheme").font = styles.SHEET_TITLE_FONT
     ws.cell(3, 1, "Country")
-    ws.cell(3, 2, "=in_country")
+    ws.cell(3, 2, country)  # a value (readable without a calculation engine), stamped again by each run
+    layout.define_name(ws.parent, results.COUNTRY_NAME, ws.title, 3, 2, 3, 2)
     ws.cell(4, 1, "Model")
     ws.cell(4, 2, f"socsec {socsec.__version__}: population, labour force, economy, pension scheme, financing")
     row = 6
@@ -150,7 +134,7 @@ def _cover(ws, notes: tuple):
 
 
 def _instructions(ws):
-    for i, line in enumerate(INSTRUCTIONS, start=1):
+    for i, line in enumerate(instruction_lines(workbook_sheets()), start=1):
         cell = ws.cell(i, 1, line)
         cell.alignment = styles.WRAP
         if i == 1:
@@ -158,8 +142,9 @@ def _instructions(ws):
     ws.column_dimensions["A"].width = 120
 
 
-def _settings(ws, row: int, specs, values: dict, sources: dict) -> int:
-    """A block of named setting cells (label, value, units, description, source); return next row."""
+def _settings(ws, row: int, specs, values: dict, sources: dict, widths: dict) -> int:
+    """A block of named setting cells (label, value, units, description, source); return next row;
+    ``widths`` (column -> width) is widened to show the labels and values whole."""
     for j, head in enumerate(("Setting", "Value", "Units", "Description", "Source"), start=1):
         styles.style_header(ws.cell(row, j, head))
     for i, spec in enumerate(specs, start=row + 1):
@@ -169,6 +154,8 @@ def _settings(ws, row: int, specs, values: dict, sources: dict) -> int:
         styles.style_input(cell)
         if spec.kind == "number":
             cell.number_format = "#,##0"
+        printing.widen(widths, 1, printing.width_of(spec.label))
+        printing.widen(widths, 2, printing.width_of(printing.shown(cell.value, cell.number_format)))
         ws.cell(i, 3, spec.units)
         ws.cell(i, 4, spec.description).alignment = styles.WRAP if ws.title == "Settings" else styles.NO_WRAP
         styles.style_input(ws.cell(i, 5, sources.get(spec.name, "")))

@@ -30,6 +30,7 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 
 from socsec.workbook import contract, styles
+from socsec.workbook.printing import money_pattern, shown, width_of
 
 CHARTS_SHEET = "Charts"
 MALE_COLOUR, FEMALE_COLOUR = "4472C4", "ED7D31"
@@ -103,8 +104,10 @@ class _Table:
     def row_of(self, key_or_label: str) -> int:
         labels = [str(v) for v in self.row_labels()]
         for candidate in (key_or_label, *_labels_of_key(key_or_label)):
-            if candidate in labels:
-                return self.top + 1 + labels.index(candidate)
+            shown = money_pattern(candidate)  # a money row may be labelled in millions
+            for i, label in enumerate(labels):
+                if label == candidate or shown.match(label):
+                    return self.top + 1 + i
         raise ValueError(f"chart series: no row {key_or_label!r} in result table on sheet {self.sheet!r}")
 
     def header(self) -> Reference:
@@ -293,6 +296,10 @@ def _broad_age_groups(ws, total: _Table, row: int) -> AreaChart:
             letter = get_column_letter(col)
             cell = ws.cell(header + i, j, f"=SUM({quote_sheetname(total.sheet)}!{letter}{start}:{letter}{end})")
             cell.number_format = "#,##0"
+    for j, col in enumerate(range(first_col, last_col + 1), start=2):  # a group is at most the whole population
+        total_of_year = sum(v or 0.0 for (v,) in total.ws.iter_rows(min_row=total.top + 1, max_row=total.bottom,
+                                                                      min_col=col, max_col=col, values_only=True))
+        ws.column_dimensions[get_column_letter(j)].width = width_of(shown(total_of_year, "#,##0"))
     n = last_col - first_col + 1
     chart = AreaChart()
     chart.grouping = "stacked"

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from socsec.atomic import save_workbook
 from socsec.model.finance import sustainability_statement
-from socsec.workbook import layout
+from socsec.workbook import layout, printing
 from socsec.workbook.contract import (ALL_SETTINGS, DEMOGRAPHY_ROWS, FINANCING_RESULT_ROWS, INPUT_TABLES,
                                       LABOUR_ROWS, MACRO_ROWS, PENSION_ROWS, REPLACEMENT_COLUMNS, RESULT_SHEETS,
                                       indicator_label, result_table)
@@ -34,6 +34,7 @@ STAMP = (("cov_last_run", "Last run (UTC)"), ("cov_versions", "Package versions"
          ("cov_master_check", "Master check"), ("cov_scenario", "Scenario"), ("cov_overrides", "Overrides"),
          ("cov_command", "Command"), ("cov_warnings", "Input warnings"))
 RESULTS_MARKER = "socsec results workbook"
+COUNTRY_NAME = "cov_country"  # the Country cell of the Cover, a value stamped by each run
 SCENARIOS_RESULT_SHEET = "Results scenarios"
 CELL_TEXT_LIMIT = 30000  # an Excel cell holds at most 32767 characters
 
@@ -90,40 +91,54 @@ def create_result_sheets(wb, valuation=None, warnings: tuple = ()):
     writer.draw_charts(valuation)  # after the result sheets are filled; removes the Charts sheet if no results
 
 
-def write_result_sheets(writer, valuation=None, warnings: tuple = ()):
+def write_result_sheets(writer, valuation=None, warnings: tuple = (), scenario: str | None = None):
     """(Re)create the result and Checks sheets (and Log if missing) through any
     :class:`~socsec.workbook.writer.BookWriter`; fill them from ``valuation`` (None: empty result
-    sheets saying there are no results yet); ``warnings``: the input warnings, listed on Checks.
-    Each block is one writer operation."""
+    sheets saying there are no results yet); ``warnings``: the input warnings, listed on Checks;
+    ``scenario``: the scenario named in the page header.  Each block is one writer operation; the
+    master check is written as a value (readable without a calculation engine), columns are as wide
+    as what they show and every sheet has its page setup (:mod:`socsec.workbook.printing`)."""
+    master = master_text(valuation.checks if valuation else (), valuation is not None, warnings)
+    widths = {title: {1: printing.width_of("Master check:") + 4} for title in RESULT_SHEETS}
     for title in RESULT_SHEETS:
         writer.reset_sheet(title)
         writer.write(title, 1, 1, [[title]], "sheet_title")
-        writer.write(title, 2, 1, [["Master check:", "=chk_master"]])
+        writer.write(title, 2, 1, [["Master check:"]])
+        writer.write(title, 2, 2, [[master]], "ok" if master == "OK" else "bad")
         if valuation is None:
             writer.write(title, 3, 1, [["No results yet: run `socsec run` on this workbook."]], "note")
         writer.freeze_panes(title, "B1")
-    widest = dict.fromkeys(RESULT_SHEETS, 2)  # last column used on each sheet
     if valuation is not None:
+        currency = valuation.inputs.economy.currency
         next_row = dict.fromkeys(RESULT_SHEETS, 4)
         for name, rows, frame_of in SUMMARY_TABLES:
             spec = result_table(name)
-            next_row[spec.sheet], width = _fill_summary(writer, spec, rows, frame_of(valuation), next_row[spec.sheet])
-            widest[spec.sheet] = max(widest[spec.sheet], width)
+            next_row[spec.sheet] = _fill_summary(writer, spec, rows, frame_of(valuation), next_row[spec.sheet],
+                                                 currency, widths[spec.sheet])
         sheet = result_table("out_pop_total").sheet
-        widest[sheet] = max(widest[sheet], _fill_population(writer, sheet, valuation.population))
+        _fill_population(writer, sheet, valuation.population, widths[sheet])
         spec = result_table("out_calibration")
-        _fill_calibration(writer, spec, valuation.pension.calibration, next_row[spec.sheet])
-        widest[spec.sheet] = max(widest[spec.sheet], 4)
+        _fill_calibration(writer, spec, valuation.pension.calibration, next_row[spec.sheet], widths[spec.sheet])
         sheet = result_table("out_indicators").sheet
-        widest[sheet] = max(widest[sheet], _fill_indicators(writer, sheet, valuation.finance))
+        _fill_indicators(writer, sheet, valuation.finance, currency, widths[sheet])
         writer.write(sheet, 3, 1, [[sustainability_statement(valuation.finance,
                                                             int(valuation.finance.yearly["year"].iloc[-1]))]], "note")
+    header = printing.page_header(valuation.inputs.population.country if valuation else "", scenario)
     for title in RESULT_SHEETS:
-        writer.column_widths(title, layout.table_widths(first=46, n_cols=widest[title]))
+        writer.column_widths(title, widths[title])
+        title_row = 4 + layout.CAPTION_ROWS if valuation is not None and title in REPEATED_HEADER else 0
+        writer.print_setup(title, printing.setup_for(max(widths[title]), header, title_row))
         writer.protect(title)  # protected without a password: results are not typed over
     _write_checks(writer, valuation.checks if valuation else (), valuation is not None, warnings)
+    writer.print_setup(CHECKS_SHEET, printing.setup_for(6, header))
     if not _ensure_log(writer):
         writer.move_to_end(LOG_SHEET)  # keep the Log last
+    writer.print_setup(LOG_SHEET, printing.setup_for(len(LOG_HEADER), header))
+
+
+# Result sheets whose tables all have the years across: their first header row is repeated on each page.
+REPEATED_HEADER = ("Results demography", "Results population", "Results labour", "Results economy",
+                   "Results financing")
 
 
 def _ensure_log(writer) -> bool:
@@ -135,40 +150,44 @@ def _ensure_log(writer) -> bool:
     return True
 
 
-def _fill_summary(writer, spec, rows, frame, row: int) -> tuple[int, int]:
-    """One summary table (indicators down, years across); return (next free row, last column)."""
+def _fill_summary(writer, spec, rows, frame, row: int, currency: str, widths: dict) -> int:
+    """One summary table (indicators down, years across), large money amounts in millions; return the
+    next free row."""
     values = np.array([frame[key].to_numpy(dtype=float) for key, _, _ in rows])
     years = [int(y) for y in frame["year"]]
-    next_row = layout.put_table(writer, spec.sheet, row, spec.name, spec.title, spec.description, spec.units,
-                                "socsec projection", "indicator \\ year", [label for _, label, _ in rows], years,
-                                values, is_input=False, number_format=[fmt for _, _, fmt in rows])
-    return next_row, 1 + len(years)
+    shown = [printing.money_row(label, fmt, line, currency) for (_, label, fmt), line in zip(rows, values)]
+    return layout.put_table(writer, spec.sheet, row, spec.name, spec.title, spec.description, spec.units,
+                            "socsec projection", "indicator \\ year", [label for label, _ in shown], years,
+                            values, is_input=False, number_format=[fmt for _, fmt in shown], widths=widths)
 
 
-def _fill_calibration(writer, spec, calibration, row: int):
+def _fill_calibration(writer, spec, calibration, row: int, widths: dict):
     """The calibration table below the pension summary: projected, actual, ratio."""
     values = calibration[["projected", "actual", "ratio"]].to_numpy(dtype=float)
     next_row = layout.put_table(writer, spec.sheet, row, spec.name, spec.title, spec.description, spec.units,
                                 "socsec projection; actual figures from Scheme data", "item",
                                 list(calibration["label"]), ["projected", "actual", "ratio"], values,
-                                is_input=False, number_format="#,##0")
+                                is_input=False, number_format="#,##0", widths=widths)
     if len(values):
         writer.number_format(spec.sheet, next_row - 1 - len(values), 4, len(values), 1, "0.000")  # the ratio
 
 
-def _fill_indicators(writer, sheet: str, finance) -> int:
-    """The Indicators sheet: the financing indicators, then the replacement rates; return the last column."""
+def _fill_indicators(writer, sheet: str, finance, currency: str, widths: dict):
+    """The Indicators sheet: the financing indicators, then the replacement rates."""
     spec = result_table("out_indicators")
     table = finance.indicators
-    labelled = [indicator_label(name, int(h)) for name, h in zip(table["indicator"], table["horizon"])]
+    labelled = [printing.money_row(*indicator_label(name, int(h)), [value], currency)
+                for name, h, value in zip(table["indicator"], table["horizon"], table["value"])]
     row = layout.put_table(writer, sheet, 4, spec.name, spec.title, spec.description, spec.units,
                            "socsec projection", "indicator", [label for label, _ in labelled], ["value"],
                            table[["value"]].to_numpy(dtype=float), is_input=False,
-                           number_format=[fmt for _, fmt in labelled])
+                           number_format=[fmt for _, fmt in labelled], widths=widths)
     # one block again, saying why a cell has no number: an event that never happens, or no value
     column = [[float(value) if np.isfinite(value) else no_value_text(name, value)]
               for name, value in zip(table["indicator"], table["value"])]
     writer.write(sheet, 4 + layout.CAPTION_ROWS + 1, 2, column)
+    printing.widen(widths, 2, max(printing.width_of(text) for [text] in column if isinstance(text, str))
+                   if any(isinstance(text, str) for [text] in column) else 0.0)
     spec = result_table("out_replacement")
     rates = finance.replacement
     labels = [f"{career}, {sex}, {year}" for career, sex, year in zip(rates["career"], rates["sex"], rates["year"])]
@@ -176,12 +195,12 @@ def _fill_indicators(writer, sheet: str, finance) -> int:
     values = rates[[name for name, _, _ in REPLACEMENT_COLUMNS]].to_numpy(dtype=float)
     layout.put_table(writer, sheet, row, spec.name, spec.title, spec.description, spec.units, "socsec projection",
                      "career, sex, year of retirement", labels, columns, values, is_input=False,
-                     number_format="0.0%")
+                     number_format="0.0%", widths=widths)
     first_data_row = row + layout.CAPTION_ROWS + 1
     for j, (_, _, fmt) in enumerate(REPLACEMENT_COLUMNS):
         if fmt != "0.0%" and len(values):
             writer.number_format(sheet, first_data_row, 2 + j, len(values), 1, fmt)
-    return 1 + len(REPLACEMENT_COLUMNS)
+            printing.widen(widths, 2 + j, max(printing.width_of(printing.shown(v, fmt)) for v in values[:, j]))
 
 
 def no_value_text(indicator: str, value: float) -> str:
@@ -191,8 +210,8 @@ def no_value_text(indicator: str, value: float) -> str:
     return "never" if indicator in NEVER and np.isnan(value) else "not computable"
 
 
-def _fill_population(writer, sheet: str, projection) -> int:
-    """Population by age, both sexes, males, females; return the last column used."""
+def _fill_population(writer, sheet: str, projection, widths: dict):
+    """Population by age, both sexes, males, females."""
     pop = projection.population
     years = [int(projection.years[0]) + k for k in range(pop.shape[0])]
     labels = age_labels(pop.shape[2] - 1)
@@ -202,8 +221,7 @@ def _fill_population(writer, sheet: str, projection) -> int:
         spec = result_table(name)
         row = layout.put_table(writer, sheet, row, spec.name, spec.title, spec.description, spec.units,
                                "socsec projection", "age \\ year", labels, years, data.T,
-                               is_input=False, number_format="#,##0")
-    return 1 + len(years)
+                               is_input=False, number_format="#,##0", widths=widths)
 
 
 def master_text(checks, has_run: bool, warnings: tuple = ()) -> str:
@@ -270,9 +288,11 @@ def write_cover_stamp(wb, info: RunInfo | None):
     stamp_cover(OpenpyxlWriter(wb), info)
 
 
-def stamp_cover(writer, info: RunInfo | None, file_type: str | None = None, master: str | None = None):
+def stamp_cover(writer, info: RunInfo | None, file_type: str | None = None, master: str | None = None,
+                country: str | None = None):
     """The run stamp (or 'not run yet') in the named cells below the Cover notes, one block; a Cover
-    sheet deleted or renamed by the user is made anew.
+    sheet deleted or renamed by the user is made anew; ``country`` (if given) into the Cover's
+    Country cell (:data:`COUNTRY_NAME`), as a value.
 
     ``file_type`` (default: the results-workbook marker after a run) is what the "File type" row
     says; a run in Excel writes into the user's own workbook, which must not carry the marker
@@ -287,6 +307,9 @@ def stamp_cover(writer, info: RunInfo | None, file_type: str | None = None, mast
     writer.write("Cover", first, 1, block)
     for k, (name, _) in enumerate(STAMP):
         writer.define_name(name, "Cover", first + k, 2, first + k, 2)
+    at = writer.named_range(COUNTRY_NAME)
+    if country is not None and at is not None and at.sheet == "Cover":
+        writer.write("Cover", at.min_row, at.min_col, [[Text(country)]])
 
 
 def stamp_values(info: RunInfo | None, master: str | None = None) -> dict:
@@ -323,7 +346,8 @@ def write_results_workbook(workbook, output_path, valuation, info: RunInfo, comp
     writer = OpenpyxlWriter(workbook)
     for name, ref in (extents or {}).items():
         writer.define_name(name, ref.sheet, ref.min_row, ref.min_col, ref.max_row, ref.max_col)
-    create_result_sheets(workbook, valuation, info.warnings)
+    write_result_sheets(writer, valuation, info.warnings, info.scenario)
+    writer.draw_charts(valuation)
     for stale in (SCENARIOS_RESULT_SHEET, SENSITIVITY_RESULT_SHEET, STOCHASTIC_RESULT_SHEET):  # of an earlier run
         writer.remove_sheet(stale)
     if compared:
@@ -333,8 +357,11 @@ def write_results_workbook(workbook, output_path, valuation, info: RunInfo, comp
     if extra_sheet is not None:
         extra_sheet(workbook)
         writer.move_to_end(LOG_SHEET)
-    stamp_cover(writer, info, master=master_text(valuation.checks, True, info.warnings))
+    country = valuation.inputs.population.country
+    stamp_cover(writer, info, master=master_text(valuation.checks, True, info.warnings), country=country)
     append_log(workbook, info)
+    printing.setup_sheets(workbook, printing.page_header(country, info.scenario),
+                          skip=RESULT_SHEETS + (CHECKS_SHEET, LOG_SHEET))
     return save_workbook(workbook, output_path)
 
 

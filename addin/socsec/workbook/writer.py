@@ -17,6 +17,8 @@ macro: ``socsec.excel.book.XlwingsWriter``, one Excel call per block):
 ``number_format(sheet, row, col, n_rows, n_cols, fmt)``  Excel number format of a block
 ``define_name(name, sheet, min_row, min_col, max_row, max_col)``  workbook-scoped name
 ``column_widths(sheet, {column: width})``, ``freeze_panes(sheet, cell)``, ``protect(sheet)``
+``row_height(sheet, row, points)``       height of one row
+``print_setup(sheet, setup)``            page setup (:class:`socsec.workbook.printing.PrintSetup`)
 ``last_row(sheet)``                      last used row (0 for an empty sheet)
 
 Styles are named, not objects, so each backend renders them its own way.
@@ -30,7 +32,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from socsec.workbook import styles
 from socsec.workbook.book import RangeRef, named_range_of
 
-STYLES = ("sheet_title", "title", "note", "header", "input", "ok", "bad")
+STYLES = ("sheet_title", "title", "note", "header", "column_header", "input", "ok", "bad")
 
 
 class Text(str):
@@ -56,6 +58,8 @@ class BookWriter(Protocol):
     def column_widths(self, sheet: str, widths: dict) -> None: ...
     def freeze_panes(self, sheet: str, cell: str) -> None: ...
     def protect(self, sheet: str) -> None: ...
+    def print_setup(self, sheet: str, setup) -> None: ...
+    def row_height(self, sheet: str, row: int, points: float) -> None: ...
     def last_row(self, sheet: str) -> int: ...
     def draw_charts(self, valuation) -> None: ...
 
@@ -79,15 +83,16 @@ def grouped_rows(formats: list) -> list[tuple[int, int, str]]:
 
 
 def _render(style: str):
-    """(font, fill, protection) of a named style for openpyxl (None: leave as is)."""
+    """(font, fill, protection, alignment) of a named style for openpyxl (None: leave as is)."""
     return {
-        "sheet_title": (styles.SHEET_TITLE_FONT, None, None),
-        "title": (styles.TITLE_FONT, None, None),
-        "note": (styles.NOTE_FONT, None, None),
-        "header": (styles.HEADER_FONT, styles.HEADER_FILL, None),
-        "input": (styles.INPUT_FONT, styles.INPUT_FILL, styles.UNLOCKED),
-        "ok": (styles.OK_FONT, None, None),
-        "bad": (styles.BAD_FONT, None, None),
+        "sheet_title": (styles.SHEET_TITLE_FONT, None, None, None),
+        "title": (styles.TITLE_FONT, None, None, None),
+        "note": (styles.NOTE_FONT, None, None, None),
+        "header": (styles.HEADER_FONT, styles.HEADER_FILL, None, None),
+        "column_header": (styles.HEADER_FONT, styles.HEADER_FILL, None, styles.WRAP),
+        "input": (styles.INPUT_FONT, styles.INPUT_FILL, styles.UNLOCKED, None),
+        "ok": (styles.OK_FONT, None, None, None),
+        "bad": (styles.BAD_FONT, None, None, None),
     }[style]
 
 
@@ -124,7 +129,7 @@ class OpenpyxlWriter:
 
     def write(self, sheet: str, row: int, col: int, values, style: str | None = None) -> None:
         ws = self.workbook[sheet]
-        font, fill, protection = _render(style) if style else (None, None, None)
+        font, fill, protection, alignment = _render(style) if style else (None, None, None, None)
         for i, line in enumerate(values):
             for j, value in enumerate(line):
                 cell = ws.cell(row + i, col + j, value)
@@ -136,6 +141,8 @@ class OpenpyxlWriter:
                     cell.fill = fill
                 if protection is not None:
                     cell.protection = protection
+                if alignment is not None:
+                    cell.alignment = alignment
 
     def number_format(self, sheet: str, row: int, col: int, n_rows: int, n_cols: int, fmt: str) -> None:
         ws = self.workbook[sheet]
@@ -160,6 +167,13 @@ class OpenpyxlWriter:
 
     def protect(self, sheet: str) -> None:
         self.workbook[sheet].protection.sheet = True  # no password: results are not typed over by mistake
+
+    def row_height(self, sheet: str, row: int, points: float) -> None:
+        self.workbook[sheet].row_dimensions[row].height = points
+
+    def print_setup(self, sheet: str, setup) -> None:
+        from socsec.workbook.printing import apply_openpyxl
+        apply_openpyxl(self.workbook[sheet], setup)
 
     def draw_charts(self, valuation) -> None:
         """The Charts sheet (:func:`socsec.workbook.charts.add_charts`, over the result tables)."""
