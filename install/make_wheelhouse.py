@@ -19,6 +19,7 @@ The offline machine's Python must be one of the versions given here (minor versi
 """
 
 import argparse
+import re
 import subprocess
 import sys
 import tomllib
@@ -27,16 +28,47 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 
-def pinned_requirements(pyproject: Path = REPO / "pyproject.toml") -> list[str]:
-    """The [project] dependencies of pyproject.toml (each pinned with ==)."""
+def pinned_requirements(pyproject: Path = REPO / "pyproject.toml", sys_platform: str | None = None) -> list[str]:
+    """The [project] dependencies of pyproject.toml (each pinned with ==); with ``sys_platform``, those
+    of that system only, their markers taken off (pip evaluates a marker for the machine it runs on, not
+    for --platform: pywin32, marked sys_platform == 'win32', would be left out of a Windows wheelhouse
+    made on Linux)."""
     with open(pyproject, "rb") as handle:
-        return list(tomllib.load(handle)["project"]["dependencies"])
+        requirements = list(tomllib.load(handle)["project"]["dependencies"])
+    if sys_platform is None:
+        return requirements
+    out = []
+    for requirement in requirements:
+        spec, _, marker = (part.strip() for part in requirement.partition(";"))
+        if not marker or marker_platform(marker) == sys_platform:
+            out.append(spec)
+    return out
+
+
+def marker_platform(marker: str) -> str:
+    """The system of a marker ``sys_platform == 'win32'`` (the only form socsec's pins use)."""
+    match = re.fullmatch(r"""sys_platform\s*==\s*['"]([\w.]+)['"]""", marker)
+    if match is None:
+        raise ValueError(f"pyproject.toml: marker {marker!r} is not of the form sys_platform == '...'")
+    return match.group(1)
+
+
+def target_platform(platform: str) -> str:
+    """sys.platform of the machine a pip platform tag is for: win_amd64 -> win32, macosx_14_0_arm64 ->
+    darwin, manylinux... -> linux; 'native' -> this machine's."""
+    if platform == "native":
+        return sys.platform
+    for prefix, name in (("win", "win32"), ("macosx", "darwin"), ("manylinux", "linux"), ("musllinux", "linux"),
+                         ("linux", "linux")):
+        if platform.startswith(prefix):
+            return name
+    raise ValueError(f"unknown pip platform tag {platform!r}")
 
 
 def commands(dest: Path, platform: str, python_versions: list[str]) -> list[list[str]]:
     """The pip commands that fill ``dest``."""
     pip = [sys.executable, "-m", "pip"]
-    requirements = pinned_requirements()
+    requirements = pinned_requirements(sys_platform=target_platform(platform))
     out = []
     if platform == "native":
         out.append(pip + ["download", "--only-binary=:all:", "--dest", str(dest)] + requirements)

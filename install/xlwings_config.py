@@ -26,6 +26,15 @@ nothing the second time.
     python xlwings_config.py install --interpreter PATH --udf-module socsec.excel.udfs --state FILE
     python xlwings_config.py uninstall --state FILE
     python xlwings_config.py show
+    xlwings addin status | python xlwings_config.py addin-target
+
+``addin-target`` prints where the xlwings add-in is, or will be, installed, read from what
+``xlwings addin status`` prints (xlwings 0.37: "The add-in is installed at PATH" when it is,
+'"xlwings addin install" will install it at: PATH' when it is not); exit code 1 if neither.
+
+On macOS the interpreter path must not contain a space: xlwings' RunPython AppleScript
+(xlwings-0.37.8.applescript) puts it unquoted at the start of a shell command, so such a Python
+never starts; ``install`` refuses it.
 """
 
 import argparse
@@ -33,6 +42,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -125,8 +135,32 @@ def _same_path(a: str | None, b: str | None) -> bool:
     return os.path.normcase(os.path.normpath(a)) == os.path.normcase(os.path.normpath(b))
 
 
+ADDIN_TARGET = re.compile(r"(?:The add-in is installed at|will install it at:)\s*(.+?)\s*$")
+
+
+def addin_target(status: str) -> str | None:
+    """Where ``xlwings addin status`` (its output ``status``) says the add-in is or will be installed."""
+    for line in status.splitlines():
+        match = ADDIN_TARGET.search(line)
+        if match:
+            return match.group(1)
+    return None
+
+
+def interpreter_problem(interpreter: str, platform: str) -> str | None:
+    """Why Excel could not start ``interpreter`` (None if it can): on macOS a path with a space."""
+    if platform == "mac" and " " in interpreter:
+        return (f"the interpreter path {interpreter!r} contains a space: xlwings' RunPython on macOS passes it "
+                "unquoted to the shell and Python never starts; install the environment in a folder without "
+                "spaces (install.sh --venv ~/.socsec/venv)")
+    return None
+
+
 def install(config: Path, state_file: Path, interpreter: str, udf_module: str | None, platform: str) -> list[str]:
     """Set socsec's keys; remember what was there before (only on the first install)."""
+    problem = interpreter_problem(interpreter, platform)
+    if problem:
+        raise ValueError(problem)
     lines = read_config(config, platform)
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
     key = interpreter_key(platform)
@@ -182,7 +216,7 @@ def uninstall(config: Path, state_file: Path, udf_module: str | None, platform: 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("action", choices=("install", "uninstall", "show"))
+    parser.add_argument("action", choices=("install", "uninstall", "show", "addin-target"))
     parser.add_argument("--config", type=Path, help="xlwings.conf (default: the xlwings user config file)")
     parser.add_argument("--state", type=Path, help="JSON file remembering the former settings")
     parser.add_argument("--interpreter", help="install: the Python interpreter Excel should start")
@@ -190,6 +224,11 @@ def main(argv=None) -> int:
                         help="module to add to UDF MODULES (default socsec.excel.udfs; '' for none)")
     parser.add_argument("--platform", choices=("win", "mac"), default=platform_name(), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.action == "addin-target":
+        target = addin_target(sys.stdin.read())
+        if target:
+            print(target)
+        return 0 if target else 1
     config = args.config or default_config_file(args.platform)
     if args.action == "show":
         print(f"{config}:")
@@ -201,7 +240,11 @@ def main(argv=None) -> int:
     if args.action == "install":
         if not args.interpreter:
             parser.error("install needs --interpreter")
-        messages = install(config, args.state, args.interpreter, args.udf_module or None, args.platform)
+        try:
+            messages = install(config, args.state, args.interpreter, args.udf_module or None, args.platform)
+        except ValueError as exc:
+            print(f"xlwings_config: {exc}", file=sys.stderr)
+            return 2
     else:
         messages = uninstall(config, args.state, args.udf_module or None, args.platform)
     print(f"xlwings settings in {config}:")

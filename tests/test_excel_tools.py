@@ -43,9 +43,13 @@ def test_package_check_names_each_wrong_version():
 def test_pins_come_from_the_project_metadata():
     import tomllib
     pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
-    declared = {d.split("==")[0].strip(): d.split("==")[1].split("#")[0].strip()
+    declared = {d.split("==")[0].strip(): d.split("==")[1].split(";")[0].strip()
                 for d in pyproject["project"]["dependencies"]}
-    assert doctor.pinned_requirements() == declared
+    platform_pins = {"pywin32": "win32", "appscript": "darwin", "psutil": "darwin"}
+    for system in ("linux", "win32", "darwin"):
+        assert doctor.pinned_requirements(system) == {name: version for name, version in declared.items()
+                                                      if platform_pins.get(name, system) == system}
+    assert doctor.pinned_requirements("win32")["pywin32"] == "312"  # checked at its pin on Windows
 
 
 def windows_setup(tmp_path, dll=True, addin=True, modules="socsec.excel.udfs", interpreter=None):
@@ -65,12 +69,12 @@ def windows_setup(tmp_path, dll=True, addin=True, modules="socsec.excel.udfs", i
         lines.append(f'"UDF MODULES","{modules}"')
     (home / ".xlwings" / "xlwings.conf").write_text("\n".join(lines) + "\n")
     return dict(platform="win32", environ={"USERPROFILE": str(home), "APPDATA": str(appdata)}, prefix=str(prefix),
-                executable=str(python), xlwings_version="0.37.8")
+                executable=str(python), xlwings_version="0.37.8", vbom=lambda: 1)
 
 
 def test_windows_checks_all_good(tmp_path):
     findings = doctor.check_excel(**windows_setup(tmp_path))
-    assert [f.status for f in findings] == ["OK"] * 4, findings
+    assert [f.status for f in findings] == ["OK"] * 4, findings  # DLL, add-in, interpreter, UDF module
 
 
 @pytest.mark.parametrize("setup,needle", [
@@ -104,14 +108,37 @@ def test_missing_settings_file(tmp_path):
     assert len(failed) == 1 and "settings file" in failed[0].what
 
 
-def test_macos_checks_the_interpreter_setting(tmp_path):
+def mac_setup(tmp_path, interpreter=sys.executable, script=True, extra=""):
     home = tmp_path / "home"
     conf = home / "Library" / "Containers" / "com.microsoft.Excel" / "Data"
     conf.mkdir(parents=True)
-    (conf / "xlwings.conf").write_text(f'"INTERPRETER_MAC","{sys.executable}"\n')
-    findings = doctor.check_excel(platform="darwin", environ={"HOME": str(home)}, executable=sys.executable,
-                                  xlwings_version="0.37.8")
-    assert [f.status for f in findings] == ["SKIP", "OK"]
+    (conf / "xlwings.conf").write_text(f'"INTERPRETER_MAC","{interpreter}"\n{extra}')
+    if script:
+        scripts = home / "Library" / "Application Scripts" / "com.microsoft.Excel"
+        scripts.mkdir(parents=True)
+        (scripts / "xlwings-0.37.8.applescript").write_text("")
+    return dict(platform="darwin", environ={"HOME": str(home)}, executable=sys.executable, xlwings_version="0.37.8")
+
+
+def test_macos_checks_the_interpreter_setting(tmp_path):
+    findings = doctor.check_excel(**mac_setup(tmp_path))
+    assert [f.status for f in findings] == ["SKIP", "OK", "OK"]
+
+
+def test_macos_interpreter_with_a_space_and_missing_applescript_fail(tmp_path):
+    spaced = tmp_path / "Application Support" / "python"
+    spaced.parent.mkdir()
+    spaced.write_text("")
+    failed = [f.what for f in doctor.check_excel(**mac_setup(tmp_path, spaced, script=False)) if f.status == "FAIL"]
+    assert len(failed) == 2 and "AppleScript" in failed[0] and "contains a space" in failed[1]
+
+
+def test_leftover_conda_keys_and_untrusted_vba_object_model_are_warnings(tmp_path):
+    setup = windows_setup(tmp_path)
+    conf = Path(setup["environ"]["USERPROFILE"]) / ".xlwings" / "xlwings.conf"
+    conf.write_text(conf.read_text() + '"CONDA PATH","C:\\Miniconda3"\n')
+    warned = [f.what for f in doctor.check_excel(**(setup | {"vbom": lambda: None})) if f.status == "WARN"]
+    assert len(warned) == 2 and "VBA project object model" in warned[0] and "CONDA PATH" in warned[1]
 
 
 def test_other_systems_skip_excel():

@@ -10,6 +10,7 @@ import importlib.util
 import re
 import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -87,11 +88,15 @@ def test_scripts_refer_only_to_files_that_exist():
 
 
 def test_installers_pin_what_pyproject_pins():
-    wanted = {re.sub(r"\s", "", d) for d in pyproject()["dependencies"]}
-    assert all("==" in d for d in wanted), "every dependency of pyproject.toml is pinned"
-    for script in (WINDOWS / "install.ps1", MACOS / "install.sh"):
+    """Each installer pins the dependencies of its systems (Windows: with pywin32; macOS: with appscript
+    and psutil, xlwings' own platform dependencies), exactly as pyproject.toml."""
+    wheelhouse = load("make_wheelhouse")
+    assert all("==" in d for d in pyproject()["dependencies"]), "every dependency of pyproject.toml is pinned"
+    for script, system in ((WINDOWS / "install.ps1", "win32"), (MACOS / "install.sh", "darwin")):
+        wanted = {re.sub(r"\s", "", d) for d in wheelhouse.pinned_requirements(sys_platform=system)}
         assert pins_in(script.read_text()) == wanted, f"{script.name}: update its list of pinned versions"
-    assert set(load("make_wheelhouse").pinned_requirements()) == wanted
+    assert "pywin32==312" in wheelhouse.pinned_requirements(sys_platform="win32")
+    assert not any(p.startswith(("pywin32", "appscript")) for p in wheelhouse.pinned_requirements(sys_platform="linux"))
 
 
 def test_installers_accept_the_python_versions_of_pyproject():
@@ -114,7 +119,7 @@ def test_installers_configure_the_udf_module_and_run_warmup_and_doctor():
 
 def test_make_wheelhouse_commands(tmp_path):
     wheelhouse = load("make_wheelhouse")
-    pins = wheelhouse.pinned_requirements()
+    pins = wheelhouse.pinned_requirements(sys_platform="win32")
     commands = wheelhouse.commands(tmp_path, "win_amd64", ["3.12", "3.13"])
     assert len(commands) == 3
     for command, version in zip(commands, ["3.12", "3.13"]):
@@ -123,6 +128,18 @@ def test_make_wheelhouse_commands(tmp_path):
         assert command[command.index("--python-version") + 1] == version
     assert commands[-1][2:5] == ["pip", "wheel", "--no-deps"] and commands[-1][-1] == str(REPO)
 
+
+@pytest.mark.parametrize("tag,present,absent", [
+    ("win_amd64", "pywin32==312", "appscript"),
+    ("macosx_14_0_arm64", "appscript==1.5.0", "pywin32"),
+    ("manylinux_2_28_x86_64", "numpy==2.4.6", "pywin32"),
+])
+def test_a_wheelhouse_made_anywhere_carries_the_packages_of_its_target(tag, present, absent):
+    """pip evaluates markers for the machine it runs on: a Windows wheelhouse made on Linux must name
+    pywin32 itself, without its marker, or the offline install on Windows lacks it."""
+    download = load("make_wheelhouse").commands(Path("w"), tag, ["3.13"])[0]
+    assert present in download and not any(arg.startswith(absent) for arg in download)
+    assert not any(";" in arg for arg in download)
 
 # --- the xlwings settings helper ------------------------------------------------------------
 
@@ -196,3 +213,61 @@ def test_default_config_locations_are_xlwings_own(helper, monkeypatch, tmp_path)
     xlwings = pytest.importorskip("xlwings")
     if not xlwings.USER_CONFIG_FILE.endswith(("Data/xlwings.conf",)):  # not macOS: xlwings' own rule
         assert Path(xlwings.USER_CONFIG_FILE).parts[-2:] == helper.default_config_file("win").parts[-2:]
+
+
+# --- what the installers read from xlwings and hand to it -----------------------------------------
+
+def xlwings_addin_status(monkeypatch, capsys, addin_dir: Path) -> str:
+    """What `xlwings addin status` prints, from xlwings' own code, with its add-in folder at ``addin_dir``."""
+    import argparse
+
+    from xlwings import cli
+    monkeypatch.setattr(cli, "get_addin_dir", lambda global_install=False: str(addin_dir))
+    cli.addin_status(argparse.Namespace(file=None, glob=False))
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("installed", [False, True])
+def test_the_addin_place_is_read_from_xlwings_own_status_messages(helper, monkeypatch, capsys, tmp_path, installed):
+    """A fresh machine ("not installed") must still give the place, or the installers skip
+    `xlwings addin install`; the Windows path has a space, as under C:\\Users\\First Last."""
+    addin_dir = tmp_path / "Microsoft Office" / "XLSTART"
+    addin_dir.mkdir(parents=True)
+    if installed:
+        (addin_dir / "xlwings.xlam").write_text("")
+    status = xlwings_addin_status(monkeypatch, capsys, addin_dir)
+    assert ("is installed at" in status) == installed
+    assert helper.addin_target(status) == str(addin_dir / "xlwings.xlam")
+    assert helper.addin_target("Error: Excel is not installed.") is None
+
+
+def test_both_installers_ask_the_helper_for_the_addin_place():
+    for script in (WINDOWS / "install.ps1", MACOS / "install.sh"):
+        text = script.read_text()
+        assert "addin-target" in text and "installed at" not in text, script.name
+
+
+def test_addin_target_command_reads_standard_input(tmp_path):
+    run = subprocess.run([sys.executable, str(INSTALL / "xlwings_config.py"), "addin-target"], text=True,
+                         capture_output=True, input='The add-in is not installed.\n"xlwings addin install" will '
+                                                   'install it at: /Users/a/Library/xlwings.xlam\n')
+    assert run.returncode == 0 and run.stdout.strip() == "/Users/a/Library/xlwings.xlam"
+    run = subprocess.run([sys.executable, str(INSTALL / "xlwings_config.py"), "addin-target"], text=True,
+                         capture_output=True, input="")
+    assert run.returncode == 1 and run.stdout == ""
+
+
+def test_a_mac_interpreter_path_with_a_space_is_refused(helper, tmp_path):
+    """xlwings' AppleScript starts `PythonInterpreter & " -B -u ..."` unquoted: a space breaks it."""
+    applescript = next((Path(__import__("xlwings").__file__).parent).glob("xlwings-*.applescript")).read_text()
+    assert 'set ShellCommand to PythonInterpreter & " -B' in applescript  # unquoted, as the finding says
+    conf, state = tmp_path / "xlwings.conf", tmp_path / "state.json"
+    spaced = "/Users/a/Library/Application Support/socsec/venv/bin/python"
+    assert helper.main(["install", "--config", str(conf), "--state", str(state), "--interpreter", spaced,
+                        "--platform", "mac"]) == 2
+    assert not conf.exists()
+    assert helper.main(["install", "--config", str(conf), "--state", str(state), "--interpreter",
+                        "/Users/a/.socsec/venv/bin/python", "--platform", "mac"]) == 0
+    sh = (MACOS / "install.sh").read_text()
+    default = re.search(r'Darwin\) DEFAULT_BASE="([^"]+)"', sh).group(1)
+    assert " " not in default and "contains a space" in sh

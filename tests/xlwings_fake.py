@@ -60,6 +60,7 @@ class FakeBook:
         self.app = FakeApp(engine_impl)
         self.calls = collections.Counter()
         self.charts = collections.defaultdict(list)  # sheet name -> FakeChart, in creation order
+        self.page_setups = {}  # sheet name -> PageSetup properties
         self.sheets = FakeSheets(self)
         self.names = FakeNames(self)
         self.api = types.SimpleNamespace()
@@ -172,9 +173,34 @@ class FakeSheet:
         wb.move_sheet(self.name, offset=offset)
 
     @property
+    def page_setup(self):
+        return FakePageSetup(self)
+
+    @property
     def used_range(self):
         ws = self.ws
         return FakeRange(self, 1, 1, max(ws.max_row, 1), max(ws.max_column, 1))
+
+
+class FakePageSetup:
+    """Excel's PageSetup object of a sheet (Windows property names), kept on the book."""
+
+    DEFAULTS = dict(Orientation=1, Zoom=100, FitToPagesWide=1, FitToPagesTall=1, PrintTitleRows="", LeftHeader="",
+                    CenterHeader="", RightHeader="", LeftFooter="", CenterFooter="", RightFooter="")
+
+    def __init__(self, sheet):
+        setups = sheet.book.page_setups
+        if sheet.name not in setups:
+            setups[sheet.name] = types.SimpleNamespace(PrintArea="", **self.DEFAULTS)
+        self.api = setups[sheet.name]
+
+    @property
+    def print_area(self):
+        return self.api.PrintArea or None
+
+    @print_area.setter
+    def print_area(self, value):
+        self.api.PrintArea = value or ""
 
 
 class FakeCharts:

@@ -3,7 +3,8 @@
 #
 #   1. finds a Python 3.11 to 3.14 (or uses --python); Apple-silicon Macs (macOS 12 or later) only:
 #      the pinned numba has no wheels for Intel Macs;
-#   2. creates a virtual environment, by default ~/Library/Application Support/socsec/venv;
+#   2. creates a virtual environment, by default ~/.socsec/venv (a path without spaces: xlwings'
+#      RunPython on macOS passes the interpreter unquoted to the shell);
 #   3. installs the pinned packages of pyproject.toml as binary wheels, then socsec itself
 #      (from PyPI, or with --wheelhouse DIR from a folder of wheels: offline machines);
 #   4. writes the xlwings setting INTERPRETER_MAC (the environment's python) in
@@ -37,6 +38,9 @@ PINS=(
     "python-docx==1.2.0"
     "matplotlib==3.11.2"
 )
+if [ "$(uname -s)" = Darwin ]; then  # xlwings' own macOS dependencies, pinned in pyproject.toml
+    PINS+=("appscript==1.5.0" "psutil==7.2.2")
+fi
 MIN_PYTHON="3.11"  # requires-python in pyproject.toml
 MAX_PYTHON="3.14"  # the newest Python with wheels of every pinned package
 
@@ -73,7 +77,7 @@ while [ $# -gt 0 ]; do
 done
 
 case "$(uname -s)" in
-    Darwin) DEFAULT_BASE="$HOME/Library/Application Support/socsec" ;;
+    Darwin) DEFAULT_BASE="$HOME/.socsec" ;;  # no space: xlwings' RunPython passes the interpreter unquoted
     *) DEFAULT_BASE="${XDG_DATA_HOME:-$HOME/.local/share}/socsec"
        NO_EXCEL=1 ;;  # xlwings drives Excel on Windows and macOS only
 esac
@@ -81,6 +85,9 @@ VENV_DIR="${VENV_DIR:-$DEFAULT_BASE/venv}"
 mkdir -p "$(dirname "$VENV_DIR")"
 VENV_DIR="$(cd "$(dirname "$VENV_DIR")" && pwd)/$(basename "$VENV_DIR")"
 STATE_DIR="$(dirname "$VENV_DIR")"
+if [ "$NO_EXCEL" != 1 ] && [[ "$VENV_DIR" == *" "* ]]; then
+    fail "The environment folder '$VENV_DIR' contains a space: xlwings' RunPython on macOS passes the interpreter unquoted to the shell and Python would never start from Excel. Choose a folder without spaces (--venv ~/.socsec/venv)."
+fi
 if [ -n "$WHEELHOUSE" ]; then
     [ -d "$WHEELHOUSE" ] || fail "--wheelhouse $WHEELHOUSE is not a folder."
     WHEELHOUSE="$(cd "$WHEELHOUSE" && pwd)"
@@ -204,8 +211,7 @@ step "xlwings Excel add-in (macros; the SOCSEC_ cell functions need Excel on Win
 if [ "$NO_EXCEL" = 1 ]; then
     note "Left out (--no-excel, or not macOS)."
 else
-    status="$("$VENV_DIR/bin/xlwings" addin status 2>&1 || true)"
-    target="$(printf '%s\n' "$status" | sed -n 's/.*installed at:\{0,1\} *\(.*xlwings\.xlam\) *$/\1/p' | tail -n 1)"
+    target="$("$VENV_DIR/bin/xlwings" addin status 2>&1 | "$VENV_PYTHON" "$CONFIG_HELPER" addin-target || true)"
     if [ -z "$target" ]; then
         warn "Could not reach Excel to install the xlwings add-in (is Excel installed?). socsec works without Excel (socsec run); run this script again after installing Excel."
     else

@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 case "$(uname -s)" in
-    Darwin) DEFAULT_BASE="$HOME/Library/Application Support/socsec" ;;
+    Darwin) DEFAULT_BASE="$HOME/.socsec" ;;  # as install.sh
     *) DEFAULT_BASE="${XDG_DATA_HOME:-$HOME/.local/share}/socsec" ;;
 esac
 VENV_DIR="${VENV_DIR:-$DEFAULT_BASE/venv}"

@@ -56,7 +56,8 @@ $Pins = @(
     "scipy==1.17.1",
     "xlwings==0.37.8",
     "python-docx==1.2.0",
-    "matplotlib==3.11.2"
+    "matplotlib==3.11.2",
+    "pywin32==312"
 )
 $MinPython = [version]"3.11"  # requires-python in pyproject.toml
 $MaxPython = [version]"3.14"  # the newest Python with Windows wheels of every pinned package
@@ -268,10 +269,8 @@ function Install-Addin([string]$StateDir) {
     $xlwings = Join-Path $VenvDir "Scripts\xlwings.exe"
     $marker = Join-Path $StateDir "xlwings-addin-installed-by-socsec.txt"
     $status = Invoke-Captured $xlwings @("addin", "status")
-    $target = $null
-    foreach ($line in $status.Lines) {
-        if ($line -match "installed at:?\s*(.+xlwings\.xlam)\s*$") { $target = $Matches[1].Trim() }
-    }
+    # the add-in's place, read by the helper (tested on xlwings' own messages, installed or not)
+    $target = ($status.Lines | & $VenvPython $ConfigHelper addin-target | Select-Object -First 1)
     if ($status.Code -ne 0 -or -not $target) {
         Write-Warn ("Could not reach Excel to install the xlwings add-in (is Excel installed?). socsec works " +
                     "without Excel (socsec run); install Excel and run install.cmd again for the add-in.")

@@ -247,7 +247,7 @@ class XlwingsWriter:
                          (*setup.header, *setup.footer)))
         values = {"Zoom": False, "FitToPagesWide": 1, "FitToPagesTall": False, "PrintTitleRows": title_rows, **texts}
         try:
-            if sys.platform.startswith("win"):
+            if sys.platform.startswith("win") or hasattr(page.api, "FitToPagesWide"):
                 app = self.book.app.api
                 app.PrintCommunication = False
                 try:

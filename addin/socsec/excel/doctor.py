@@ -3,12 +3,15 @@
 Checks, each OK, WARN (works, but worth fixing), FAIL (must be fixed) or SKIP (not relevant here):
 
 * the interpreter: 64-bit Python 3.11 or later;
-* the packages pinned in socsec's metadata (``pyproject.toml``) are installed at those versions;
+* the packages pinned in socsec's metadata (``pyproject.toml``) are installed at those versions,
+  with the platform's own (pywin32 on Windows, appscript and psutil on macOS);
 * the UDF module ``socsec.excel.udfs`` imports;
 * Windows: xlwings' DLL next to this environment's Python, the xlwings add-in in Excel's XLSTART
   folder, and the xlwings settings file naming this environment's interpreter and the UDF module
-  ``socsec.excel.udfs``; macOS: the settings file's interpreter (add-in and UDFs not checked:
-  xlwings runs UDFs on Windows only); other systems: skipped, the command line needs none of it;
+  ``socsec.excel.udfs``, and the Trust Center's access to the VBA object model; macOS: RunPython's
+  AppleScript and the settings file's interpreter (no space in its path; add-in and UDFs not checked:
+  xlwings runs UDFs on Windows only); both: no leftover conda keys; other systems: skipped, the
+  command line needs none of it;
 * numba's on-disk cache: compiled and current for every kernel (else ``socsec warmup``).
 
 The checks take the platform, environment variables and paths as arguments so that the tests
@@ -56,8 +59,10 @@ def check_interpreter(version=sys.version_info, pointer_size=None) -> list[Findi
     return [Finding("OK", text)]
 
 
-def pinned_requirements() -> dict[str, str]:
-    """name -> pinned version, from socsec's installed metadata or, in a source tree, pyproject.toml."""
+def pinned_requirements(platform: str = sys.platform) -> dict[str, str]:
+    """name -> pinned version, from socsec's installed metadata or, in a source tree, pyproject.toml; the
+    pins of ``platform`` (sys.platform) only: pywin32 on Windows, appscript and psutil on macOS."""
+    from packaging.markers import Marker
     try:
         requirements = md.requires("socsec") or []
     except md.PackageNotFoundError:
@@ -69,6 +74,9 @@ def pinned_requirements() -> dict[str, str]:
     pins = {}
     for line in requirements:
         if "extra ==" in line:
+            continue
+        _, _, marker = line.partition(";")
+        if marker.strip() and not Marker(marker).evaluate({"sys_platform": platform}):
             continue
         match = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*==\s*([^;\s]+)", line)
         if match:
@@ -115,8 +123,20 @@ def read_xlwings_config(path: Path) -> dict:
     return values
 
 
+def vba_object_model_access() -> int | None:
+    """Excel's Trust Center setting "Trust access to the VBA project object model" (Windows registry
+    HKCU\\Software\\Microsoft\\Office\\16.0\\Excel\\Security, AccessVBOM: 1 on), None if unknown."""
+    try:
+        import winreg
+        with winreg.OpenKey(winreg.HKEY_CURRENT_USER, r"Software\Microsoft\Office\16.0\Excel\Security") as key:
+            return int(winreg.QueryValueEx(key, "AccessVBOM")[0])
+    except Exception:
+        return None
+
+
 def check_excel(platform: str = sys.platform, environ=os.environ, prefix: str = sys.prefix,
-                executable: str = sys.executable, xlwings_version: str | None = None) -> list[Finding]:
+                executable: str = sys.executable, xlwings_version: str | None = None,
+                vbom=vba_object_model_access) -> list[Finding]:
     if not (platform.startswith("win") or platform == "darwin"):
         return [Finding("SKIP", f"Excel integration: not on Windows or macOS ({platform}); the command line "
                                 "(socsec run) needs none of it")]
@@ -142,11 +162,24 @@ def check_excel(platform: str = sys.platform, environ=os.environ, prefix: str = 
         else:
             findings.append(Finding("FAIL", f"xlwings add-in not found in {addin.parent}",
                                     "run: xlwings addin install (with Excel closed), or the socsec installer"))
+        if vbom() != 1:
+            findings.append(Finding("WARN", "Excel's Trust Center does not trust access to the VBA project object "
+                                            "model: xlwings' Import Functions (the SOCSEC_ functions) cannot write "
+                                            "their VBA module",
+                                    "Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings > "
+                                    "tick 'Trust access to the VBA project object model'"))
         config = home / ".xlwings" / "xlwings.conf"
         key = "INTERPRETER_WIN"
     else:
         findings.append(Finding("SKIP", "xlwings add-in and DLL: not checked on macOS (see Excel > Tools > "
                                         "Excel Add-ins); user-defined functions are Windows-only"))
+        script = (home / "Library" / "Application Scripts" / "com.microsoft.Excel"
+                  / f"xlwings-{xlwings_version}.applescript")
+        if script.is_file():
+            findings.append(Finding("OK", f"RunPython AppleScript {script.name} installed"))
+        else:
+            findings.append(Finding("FAIL", f"RunPython AppleScript {script} not found: the socsec buttons cannot "
+                                            "start Python", "run: xlwings runpython install (or the socsec installer)"))
         config = home / "Library" / "Containers" / "com.microsoft.Excel" / "Data" / "xlwings.conf"
         key = "INTERPRETER_MAC"
     if not config.is_file():
@@ -156,9 +189,17 @@ def check_excel(platform: str = sys.platform, environ=os.environ, prefix: str = 
     settings = read_xlwings_config(config)
     interpreter = settings.get(key, "")
     here = Path(executable).parent
+    conda = [k for k in ("CONDA PATH", "CONDA ENV") if settings.get(k, "").strip()]
+    if conda:
+        findings.append(Finding("WARN", f"{' and '.join(conda)} set in {config}: xlwings then starts the conda "
+                                        f"environment, not {key}", f"remove the {' and '.join(conda)} lines"))
     if not interpreter:
         findings.append(Finding("FAIL", f"{key} is not set in {config}: Excel would not find socsec's Python",
                                 "run the socsec installer, or set Interpreter in the xlwings ribbon"))
+    elif not windows and " " in interpreter:
+        findings.append(Finding("FAIL", f"{key} = {interpreter} contains a space: xlwings' RunPython passes it "
+                                        "unquoted to the shell and Python never starts",
+                                "run the socsec installer again (it uses ~/.socsec/venv)"))
     elif not Path(interpreter).is_file():
         findings.append(Finding("FAIL", f"{key} = {interpreter} does not exist",
                                 "run the socsec installer again"))

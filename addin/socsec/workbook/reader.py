@@ -837,6 +837,9 @@ class _MemoryWriter:
     def number_format(self, *args):
         pass
 
+    def row_height(self, *args):
+        pass
+
     def define_name(self, name, sheet, min_row, min_col, max_row, max_col):
         self.names[name] = RangeRef(sheet, min_row, min_col, max_row, max_col)
 
