@@ -1,6 +1,8 @@
 """The Run macro (socsec.excel.macros) end to end on both book backends: .xlsx files (FileBook +
 OpenpyxlWriter) and an xlwings Book over a stand-in engine (tests/xlwings_fake.py)."""
 
+import re
+
 import numpy as np
 import pytest
 from openpyxl import load_workbook
@@ -101,7 +103,7 @@ def test_xlwings_backend_writes_what_the_file_backend_writes(book_path):
     for title in RESULT_AND_CHECKS:
         assert xl_wb[title].protection.sheet
     app = book.impl.app
-    assert app.status_history[0].startswith("socsec: reading") and app.status_history[-1] is False
+    assert app.status_history[0].startswith("socsec: reading") and app.status_history[-1].startswith("socsec: done")
     assert app.screen_updating is True and app.calculation == "automatic"  # restored
 
 
@@ -205,23 +207,66 @@ def test_entry_point_runs_on_the_calling_book(book_path, monkeypatch):
     wb = load_workbook(book_path)
     book = fake_book(wb, str(book_path))
     monkeypatch.setattr(xlwings.Book, "caller", staticmethod(lambda: book))
-    outcome = macros.run_valuation_macro()
+    outcome = macros.run_valuation_macro(book.name)
     assert outcome.status == "OK"
     assert wb[CHECKS_SHEET]["B2"].value == "OK"
-    assert book.impl.app.status_bar is False
+    # the closing message stays in the status bar: it is not wiped at once
+    assert book.impl.app.status_bar.startswith("socsec: done in ") and "checks OK" in book.impl.app.status_bar
 
 
-def test_entry_point_shows_internal_errors_in_a_message_box(book_path, monkeypatch):
+def test_the_macro_of_one_workbook_never_writes_into_another_active_one(book_path, monkeypatch):
+    """RunPython calls Python for the active workbook: SocsecRun of 'a.xlsm' started while 'other.xlsx'
+    is active writes nothing into either and says so, once; so does a workbook that is no socsec workbook."""
+    import xlwings
+    from openpyxl import Workbook
+
+    wb = load_workbook(book_path)
+    other = fake_book(wb, "/fake/other.xlsx")
+    monkeypatch.setattr(xlwings.Book, "caller", staticmethod(lambda: other))
+    calls = dict(other.impl.calls)
+    assert macros.run_valuation_macro("a.xlsm").status == "NOT RUN"
+    assert {k: v for k, v in other.impl.calls.items() if k not in ("names", "read")} == {
+        k: v for k, v in calls.items() if k not in ("names", "read")}
+    [(title, text, mode)] = other.impl.app.alerts
+    assert "'a.xlsm'" in text and "'other.xlsx' is the active workbook" in text and mode == "critical"
+    plain = fake_book(Workbook(), "/fake/plain.xlsx")
+    monkeypatch.setattr(xlwings.Book, "caller", staticmethod(lambda: plain))
+    assert macros.run_valuation_macro("plain.xlsx").status == "NOT RUN"
+    [(title, text, _)] = plain.impl.app.alerts
+    assert "not a socsec workbook" in text and not plain.impl.calls["write"]
+
+
+def test_an_internal_error_is_one_message_box_and_no_exception(book_path, monkeypatch):
+    """xlwings' runner shows a second dialog with the traceback when the Python call raises: the entry
+    point shows its own message box and returns."""
     import xlwings
 
     wb = load_workbook(book_path)
     book = fake_book(wb, str(book_path))
     monkeypatch.setattr(xlwings.Book, "caller", staticmethod(lambda: book))
     monkeypatch.setattr(macros, "run_in_book", lambda *a, **k: 1 / 0)
-    with pytest.raises(ZeroDivisionError):
-        macros.run_valuation_macro()
-    title, text, mode = book.impl.app.alerts[0]
+    assert macros.run_valuation_macro().status == "INTERNAL ERROR"
+    [(title, text, mode)] = book.impl.app.alerts
     assert "internal error" in title and "ZeroDivisionError" in text and mode == "critical"
+    assert book.impl.app.status_bar is False
+
+
+def test_text_that_excel_would_read_as_a_date_or_number_stays_text(book_path):
+    """Excel reads text written through COM as if typed: the run time "2026-12-06 03:15:09" on the Cover
+    and the Log would become a date; the writer gives every text Excel's text prefix."""
+    _, wb, book = run_xlwings_macro(book_path)
+    stamp = wb["Cover"].cell(*cell_of_name(wb, "cov_last_run")).value
+    assert isinstance(stamp, str) and re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", stamp)
+    assert isinstance(list(wb[LOG_SHEET].iter_rows(min_row=2, values_only=True))[-1][0], str)
+    from xlwings_fake import excel_reads
+    assert excel_reads(stamp) != stamp and excel_reads("'" + stamp) == stamp  # the fake converts as Excel does
+
+
+def cell_of_name(wb, name):
+    from openpyxl.utils import range_boundaries
+    _, ref = next(iter(wb.defined_names[name].destinations))
+    col, row, _, _ = range_boundaries(ref.replace("$", ""))
+    return row, col
 
 
 def test_second_run_replaces_results_in_place(book_path):

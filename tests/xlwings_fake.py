@@ -31,6 +31,25 @@ def _com(value):
     return value
 
 
+def excel_reads(value):
+    """What Excel makes of a value written through COM's Range.Value: text after the prefix ' stays text
+    (the prefix is not part of the value); other text that reads as a date or a number becomes one, as if
+    typed (e.g. a run time "2026-12-06 03:15:09" becomes a date)."""
+    if not isinstance(value, str) or value.startswith("="):
+        return value
+    if value.startswith("'"):
+        return value[1:]
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(value.strip(), fmt)
+        except ValueError:
+            pass
+    try:
+        return float(value.replace(",", "")) if value.strip() and value.strip()[0] in "0123456789.-+" else value
+    except ValueError:
+        return value
+
+
 class FakeApp:
     def __init__(self, engine_impl):
         self.engine = engine_impl
@@ -322,7 +341,7 @@ class FakeRange:
             data = [[data] * self.shape[1]] * self.shape[0]
         for i, line in enumerate(data):
             for j, value in enumerate(line):
-                ws.cell(self.row + i, self.column + j).value = None if value == "" else value
+                ws.cell(self.row + i, self.column + j).value = None if value == "" else excel_reads(value)
 
     @property
     def number_format(self):

@@ -17,7 +17,6 @@ import sys
 
 from openpyxl.workbook.defined_name import DefinedName
 
-from socsec.atomic import FORMULA_STARTS
 from socsec.workbook import styles
 from socsec.workbook.book import RangeRef, range_of
 from socsec.workbook.writer import Text, reference
@@ -93,9 +92,10 @@ class XlwingsBook:
 
 
 def _excel_value(value):
-    """A value as Excel is given it: :class:`~socsec.workbook.writer.Text` that Excel would read as a formula
-    gets Excel's text prefix ``'`` (not shown in the cell)."""
-    if isinstance(value, Text) and value.startswith(FORMULA_STARTS):
+    """A value as Excel is given it: :class:`~socsec.workbook.writer.Text` gets Excel's text prefix ``'``
+    (not shown in the cell), so Excel keeps it as typed: it would read "=..." as a formula, and
+    "2026-12-06 03:15:09" (a run time), "1e5" or "3/4" as a date or a number."""
+    if isinstance(value, Text):
         return "'" + value
     return value
 

@@ -11,7 +11,8 @@ m.run_valuation_macro()"``).  Everything it does is in :func:`run_in_book`, whic
 3. run the chain (:func:`socsec.model.valuation.run_valuation`);
 4. write each result block in one call (screen updating and calculation paused meanwhile),
    stamp the Cover (versions, time, input hash, master check) and append a Log row;
-5. report progress in Excel's status bar, and give it back to Excel at the end.
+5. report progress in Excel's status bar and leave the closing message there ("done in ... s,
+   checks OK"); after input errors or a failure, give the status bar back to Excel.
 """
 
 import time
@@ -28,7 +29,8 @@ FILE_TYPE = "socsec workbook (inputs and results of the last run in Excel)"
 
 @dataclass(frozen=True)
 class MacroOutcome:
-    """What a run of the macro did: ``status`` "OK", "CHECKS FAILED" or "INPUT ERRORS"."""
+    """What a run of the macro did: ``status`` "OK", "CHECKS FAILED", "INPUT ERRORS", "NOT RUN" (another
+    workbook is active, or it is no socsec workbook) or "INTERNAL ERROR"."""
 
     status: str
     problems: tuple = ()
@@ -137,6 +139,7 @@ def run_in_book(book, writer, ui=None, name: str | None = None, engine: str = "n
             ui.alert(f"socsec found {len(problems)} problem{'s' if len(problems) != 1 else ''} in the inputs; "
                      f"nothing was calculated and no input was changed.\n\n{problems_text(problems)}",
                      "socsec: input problems", critical=True)
+            ui.status(None)
             return MacroOutcome("INPUT ERRORS", problems=problems, seconds=seconds)
         population = read.inputs.population
         ui.status(f"socsec: projecting {population.country} {population.base_year}-{population.final_year} "
@@ -174,25 +177,44 @@ def run_in_book(book, writer, ui=None, name: str | None = None, engine: str = "n
         elif read.warnings:
             ui.alert("Results written. Inputs accepted with warnings:\n\n" + problems_text(read.warnings),
                      "socsec: warnings")
+        # the last message stays in the status bar (until the next macro gives it back to Excel)
         ui.status(f"socsec: done in {seconds:.1f} s, checks {'OK' if valuation.master_ok else 'FAILED'}")
         return MacroOutcome(status, warnings=tuple(read.warnings), seconds=seconds, valuation=valuation)
-    finally:
+    except BaseException:
         ui.status(None)
+        raise
 
 
-def run_valuation_macro():
-    """Excel entry point: run the valuation of the calling workbook and write its results."""
+def run_valuation_macro(book_name: str | None = None):
+    """Excel entry point: run the valuation of the calling workbook and write its results.
+
+    xlwings' RunPython calls Python for the *active* workbook (``xw.Book.caller()``); ``book_name`` is the
+    workbook whose macro was started (the VBA passes ``ThisWorkbook.Name``): when another workbook is
+    active, nothing is written and the message says which to activate.  Every problem is one message box
+    and the function returns normally: an exception would make xlwings' runner show a second dialog
+    with the traceback."""
     import xlwings as xw
 
     from socsec.excel.book import XlwingsBook, XlwingsWriter
 
     book = xw.Book.caller()
     ui = ExcelUI(book.app)
+    if book_name and book.name != book_name:
+        ui.alert(f"The socsec macro of '{book_name}' was started while '{book.name}' is the active workbook: "
+                 f"nothing was done. Activate '{book_name}' and run it again.", "socsec: another workbook is active",
+                 critical=True)
+        return MacroOutcome("NOT RUN")
+    xl_book = XlwingsBook(book)
+    if xl_book.named_range("in_country") is None:
+        ui.alert(f"'{book.name}' is not a socsec workbook (it has no input named in_country): nothing was done. "
+                 "Open or activate a socsec workbook (workbooks/template.xlsx) and run again.",
+                 "socsec: not a socsec workbook", critical=True)
+        return MacroOutcome("NOT RUN")
     try:
-        return run_in_book(XlwingsBook(book), XlwingsWriter(book), ui)
-    except Exception as exc:  # never a traceback in Excel's face: a short message, details in the Log
+        return run_in_book(xl_book, XlwingsWriter(book), ui)
+    except Exception as exc:  # never a traceback in Excel's face: one message box
+        ui.status(None)
         ui.alert(f"socsec stopped with an internal error:\n{type(exc).__name__}: {exc}\n\n"
                  "Run `socsec doctor` in a terminal, or `socsec --debug run THIS_FILE.xlsx` for details.",
                  "socsec: internal error", critical=True)
-        ui.status(None)
-        raise
+        return MacroOutcome("INTERNAL ERROR")

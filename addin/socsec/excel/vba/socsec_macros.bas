@@ -10,5 +10,6 @@ Sub SocsecRun()
     ' Reads every input block of this workbook, runs the valuation chain in Python and writes the
     ' result sheets, the Cover stamp and a Log row; bad input: a message box listing the problems.
     ' Python side: socsec.excel.macros.run_valuation_macro
-    RunPython "import socsec.excel.macros as m; m.run_valuation_macro()"
+    ' ThisWorkbook.Name: Python acts on this workbook only (RunPython calls it for the active one)
+    RunPython "import socsec.excel.macros as m; m.run_valuation_macro('" & Replace(ThisWorkbook.Name, "'", "\'") & "')"
 End Sub
