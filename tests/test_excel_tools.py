@@ -304,9 +304,11 @@ def test_run_macro_module_calls_the_python_entry_point():
     path = Path(__file__).resolve().parents[1] / "addin" / "socsec" / "excel" / "vba" / "socsec_macros.bas"
     text = path.read_bytes().decode("ascii")
     assert text.startswith('Attribute VB_Name = "socsec_macros"') and "\n" not in text.replace("\r\n", "")
-    command = re.search(r'RunPython "(.*)"', text).group(1)
-    module, function = re.fullmatch(r"import (\S+) as m; m\.(\w+)\(\)", command).groups()
+    command = re.search(r'RunPython "(.*)"\r\n', text).group(1)
+    module, function = re.match(r"import (\S+) as m; m\.(\w+)\(", command).groups()
     assert callable(getattr(importlib.import_module(module), function))
+    # the macro names its own workbook: Python acts on it only, not on whichever workbook is active
+    assert """('" & Replace(ThisWorkbook.Name, "'", "\\'") & "')""" in command
     assert "Sub SocsecRun()" in text
 
 

@@ -311,26 +311,51 @@ def test_base_inputs_read_once_per_workbook_until_it_changes(book_path, monkeypa
     assert len(reads) == 2 and memo.hits == hits + 1
 
 
-def test_indicator_through_excel_with_the_calling_workbook(excel, book_path):
+def fingerprint_cell(book, value="inputs|1"):
+    """What Excel passes for the argument chk_inputs: a reference to that cell of ``book``, with the value
+    Excel calculated for it."""
+    return xlcall.RangeArg(value, book=book)
+
+
+def test_indicator_through_excel_with_the_fingerprint_cell(excel, book_path):
+    """The first argument is the cell chk_inputs (Excel knows the dependency and recalculates the function
+    after an input changes); a call whose fingerprint is cached costs a few COM round trips, whatever the
+    size of the workbook, and lists no names and reads no inputs."""
     wb = load_workbook(book_path)
     book = fake_book(wb, str(book_path))
-    wb["Checks"]["B3"] = "fingerprint 1"  # the value Excel would have calculated
-    caller = xlcall.RangeArg(None, book=book)
-    got = scalar(via_excel(excel, "SOCSEC_INDICATOR", "e0_female", 5.0, "mortality_scale", 0.9, caller=caller))
+    cell = fingerprint_cell(book)
+    got = scalar(via_excel(excel, "SOCSEC_INDICATOR", cell, "e0_female", 5.0, "mortality_scale", 0.9))
     want = core_value(apply_overrides(small_inputs(), {"mortality_scale": 0.9}), lambda v: v.population.summary,
                       "e0_female", 2035)
     close(got, want)
-    reads_after_first = book.impl.calls["read"]
+    calls, cell.com_calls = dict(book.impl.calls), 0
     for scale in (0.8, 0.7, 0.6):
-        via_excel(excel, "SOCSEC_INDICATOR", "e0_female", 5.0, "mortality_scale", scale, caller=caller)
-    assert book.impl.calls["read"] == reads_after_first + 3  # only the fingerprint cell, once per call
-    # an input changes: Excel recalculates the fingerprint, the function reads the inputs again
+        via_excel(excel, "SOCSEC_INDICATOR", cell, "e0_female", 5.0, "mortality_scale", scale)
+    assert dict(book.impl.calls) == calls  # no names listed, no range read: the workbook is not touched
+    assert cell.com_calls / 3 <= MAX_COM_CALLS_PER_CELL
+    # an input changes: Excel recalculates the fingerprint and passes its new value; the inputs are read again
     from workbook_fixtures import cell_of
-    sheet, cell = cell_of(book_path, "in_tfr", 1, 1)
-    wb[sheet][cell] = 1.2
-    wb["Checks"]["B3"] = "fingerprint 2"
-    got = scalar(via_excel(excel, "SOCSEC_INDICATOR", "tfr", 0.0, caller=caller))
+    sheet, ref = cell_of(book_path, "in_tfr", 1, 1)
+    wb[sheet][ref] = 1.2
+    got = scalar(via_excel(excel, "SOCSEC_INDICATOR", fingerprint_cell(book, "inputs|2"), "tfr", 0.0))
     assert got == pytest.approx(1.2, rel=1e-14)
+    assert book.impl.calls["names"] == calls["names"] + 1
+
+
+MAX_COM_CALLS_PER_CELL = 8  # xlwings' conversion of the range argument (sheet, workbook, Excel) and of its value
+
+
+def test_indicator_needs_no_early_bound_com(excel, book_path, monkeypatch):
+    """Without pywin32's cache of early-bound classes a COM object has no CLSID: xlwings' ``caller`` argument
+    (ComRange) fails there; SOCSEC_INDICATOR takes no caller, so it works."""
+    monkeypatch.setattr(xlcall._FakeWindowsRange, "early_bound", False)
+    caller_range = xlcall._FakeWindowsRange(xlcall.RangeArg(1.0))
+    with pytest.raises(AttributeError):
+        caller_range.api.CLSID  # what xlwings.udfs.ComRange reads for a UDF with a caller argument
+    assert "caller" not in [a["name"] for a in excel.SOCSEC_INDICATOR.__xlfunc__["args"]]
+    book = fake_book(load_workbook(book_path), str(book_path))
+    got = scalar(via_excel(excel, "SOCSEC_INDICATOR", fingerprint_cell(book), "tfr", 0.0))
+    assert isinstance(got, float)
 
 
 @pytest.mark.parametrize("args,needle", [
@@ -343,8 +368,8 @@ def test_indicator_through_excel_with_the_calling_workbook(excel, book_path):
 ])
 def test_indicator_bad_input(excel, book_path, args, needle):
     wb = load_workbook(book_path)
-    caller = xlcall.RangeArg(None, book=fake_book(wb, str(book_path)))
-    text = scalar(via_excel(excel, "SOCSEC_INDICATOR", *args, caller=caller))
+    cell = fingerprint_cell(fake_book(wb, str(book_path)))
+    text = scalar(via_excel(excel, "SOCSEC_INDICATOR", cell, *args))
     assert text.startswith("SOCSEC: ") and needle in text, text
 
 
@@ -353,10 +378,12 @@ def test_indicator_with_bad_workbook_inputs(excel, book_path):
     sheet, cell = cell_of(book_path, "in_srb", 1, 2)
     wb = load_workbook(book_path)
     wb[sheet][cell] = "x"
-    caller = xlcall.RangeArg(None, book=fake_book(wb, str(book_path)))
-    text = scalar(via_excel(excel, "SOCSEC_INDICATOR", "tfr", caller=caller))
+    book = fake_book(wb, str(book_path))
+    text = scalar(via_excel(excel, "SOCSEC_INDICATOR", fingerprint_cell(book, "inputs|srb x"), "tfr"))
     assert "the workbook's inputs have 1 problem(s)" in text and f"cell {cell}" in text
-    assert udfs.SOCSEC_INDICATOR(None, "tfr").startswith("SOCSEC: SOCSEC_INDICATOR must be called from a cell")
+    assert udfs.SOCSEC_INDICATOR(None, "tfr").startswith("SOCSEC: the first argument must be the cell chk_inputs")
+    text = scalar(via_excel(excel, "SOCSEC_INDICATOR", fingerprint_cell(book, 3.0), "tfr"))
+    assert text.startswith("SOCSEC: the first argument must be the cell chk_inputs") and "holds 3.0" in text
 
 
 @pytest.mark.parametrize("args,expected", [
@@ -394,10 +421,10 @@ def test_an_add_in_calls_its_functions_for_the_active_workbook(excel):
 def test_indicator_without_a_value_says_none(excel, book_path, monkeypatch):
     """E.g. the depletion year of a reserve that is never depleted: "none", not an empty cell."""
     wb = load_workbook(book_path)
-    caller = xlcall.RangeArg(None, book=fake_book(wb, str(book_path)))
+    cell = fingerprint_cell(fake_book(wb, str(book_path)))
     source = udfs.FileSource(book_path)
     assert np.isnan(udfs.indicator_value(source, "depletion_year", None, (("initial_reserve", 1e12),)))
-    got = via_excel(excel, "SOCSEC_INDICATOR", "depletion_year", "initial_reserve", 1e12, caller=caller)
+    got = via_excel(excel, "SOCSEC_INDICATOR", cell, "depletion_year", "initial_reserve", 1e12)
     assert scalar(got) == "none"
 
 

@@ -1,6 +1,6 @@
 """``socsec bench --udf``: SOCSEC_INDICATOR as an Excel what-if Data Table calls it.
 
-A 20 x 20 Data Table recalculates one formula ``=SOCSEC_INDICATOR(name, horizon, o1, v1, o2, v2)``
+A 20 x 20 Data Table recalculates one formula ``=SOCSEC_INDICATOR(chk_inputs, name, horizon, o1, v1, o2, v2)``
 400 times, each time with another pair of override values.  This benchmark times those 400 calls
 with warm caches (kernels compiled, the workbook's base inputs read and its base blocks computed,
 as after the first recalculation), for grids whose overrides reach different blocks of the chain:
@@ -17,6 +17,7 @@ top.  ``through_xlwings=True`` also times one grid through xlwings' own calling 
 """
 
 import time
+import types
 
 import numpy as np
 
@@ -71,25 +72,37 @@ def run_udf_benchmark(path, size: int = 20, through_xlwings: bool = False, round
 
 
 def _through_xlwings(path, size: int) -> str:
-    """The economy grid through xlwings' call_udf (argument and return conversion) with a stand-in
-    for the calling cell whose workbook is the file."""
+    """The economy grid through xlwings' call_udf (argument and return conversion), the first argument a
+    stand-in for the cell chk_inputs of the workbook open in Excel, whose inputs are the file's; also
+    the COM round trips a call makes (counted as xlwings' Windows engine makes them)."""
     from socsec.excel import xlcall
 
     module = xlcall.decorated_udfs()
     module._BOOKS.clear()
     source = udfs.FileSource(path)
 
-    class Caller:  # what caller.sheet.book gives the function: a source object with the workbook's key
-        pass
+    class Workbook:  # the calling workbook: its full name and Excel; its inputs come from the file
+        fullname = str(source.path)
 
-    module.XlwingsSource = lambda book: source  # the file stands in for the open workbook
+        @property
+        def app(self):
+            return types.SimpleNamespace(engine=xlcall._FakeWindowsRange.engine, pid=0)
+
+    class FileBacked(module.XlwingsSource):
+        def inputs(self):
+            return source.inputs()
+
+    module.XlwingsSource = FileBacked
     label, name, horizon, first, second = GRIDS[1]  # the economy grid
     cells = grid(first, second, size)
-    caller = xlcall.RangeArg(None, book=Caller())
-    xlcall.call(module, "SOCSEC_INDICATOR", name, float(horizon), caller=caller)
+    fingerprint = xlcall.RangeArg(f"file|{source.fingerprint()}", book=Workbook())
+    xlcall.call(module, "SOCSEC_INDICATOR", fingerprint, name, float(horizon))
+    fingerprint.com_calls = 0
     started = time.perf_counter()
     for (o1, v1), (o2, v2) in cells:
-        xlcall.call(module, "SOCSEC_INDICATOR", name, float(horizon), o1, v1, o2, v2, caller=caller)
+        xlcall.call(module, "SOCSEC_INDICATOR", fingerprint, name, float(horizon), o1, v1, o2, v2)
     seconds = time.perf_counter() - started
     return (f"through xlwings' calling code (conversion in and out), {label}:\n    {len(cells)} calls "
-            f"{seconds:.2f} s ({seconds / len(cells) * 1e3:.1f} ms a call)")
+            f"{seconds:.2f} s ({seconds / len(cells) * 1e3:.1f} ms a call); COM round trips "
+            f"{fingerprint.com_calls / len(cells):g} a call (inputs unchanged: xlwings' conversion of the argument "
+            "chk_inputs and of its value, whatever the size of the workbook)")

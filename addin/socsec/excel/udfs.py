@@ -9,7 +9,7 @@
 ``SOCSEC_SCALED_PREMIUM(expenditure, insurable_earnings, interest, period_years, [initial_reserve])``
 ``SOCSEC_RESERVE(contributions, expenditure, interest, [initial_reserve])``  reserve at each year end
 ``SOCSEC_PROJECT_POPULATION(base_population, mx_male, mx_female, asfr, srb, ...)``  totals by year
-``SOCSEC_INDICATOR(name, [horizon], [override_1, value_1, ...])``  one result of this workbook's model
+``SOCSEC_INDICATOR(chk_inputs, name, [horizon], [override_1, value_1, ...])``  one result of this workbook's model
 =====================================  ===================================================================
 
 Formulas, units and timing: :mod:`socsec.model.actuarial` (each function there is what the UDF
@@ -38,7 +38,6 @@ import numpy as np
 import xlwings as xw
 
 from socsec.model import actuarial as act
-from socsec.workbook.results import FINGERPRINT_NAME
 
 CATEGORY = "socsec"
 ERROR_PREFIX = "SOCSEC: "
@@ -461,7 +460,8 @@ class _BookState:
         return self.variants[key]
 
 
-_BOOKS: dict = {}
+_BOOKS: dict = {}  # key of a source -> _BookState, oldest first
+MAX_BOOKS = 8
 
 
 class FileSource:
@@ -482,32 +482,48 @@ class FileSource:
 
 
 class XlwingsSource:
-    """The calling workbook in Excel: base inputs read through :class:`socsec.excel.book.XlwingsBook`.
+    """The workbook in Excel whose input fingerprint cell (``chk_inputs`` on the Checks sheet) is
+    ``cell``, an xlwings Range: SOCSEC_INDICATOR's first argument.
 
-    Freshness: the workbook's input fingerprint cell (``chk_inputs`` on the Checks sheet, a
-    formula over every input range that Excel recalculates when an input changes) is read, one
-    Excel call; without it the inputs are read and hashed on every call (correct, slower).
+    The fingerprint is a formula over every input range that Excel recalculates when an input
+    changes; passed as an argument, it makes Excel recalculate the function after it (a dependency
+    Excel knows) and gives its current value with the call.  The cached base inputs are keyed on the
+    fingerprint itself (equal fingerprints, equal inputs, whichever workbook): a call whose
+    fingerprint is cached makes only the COM round trips of xlwings' conversion of the argument and
+    of its value (``socsec bench --udf`` counts them); only a new fingerprint reads the workbook's
+    names and inputs (:class:`XlwingsBook`).
     """
 
-    def __init__(self, book):
-        from socsec.excel.book import XlwingsBook
-        self.book = XlwingsBook(book)
-        self.key = book.fullname
+    def __init__(self, cell):
+        if not hasattr(cell, "sheet"):
+            raise ValueError("the first argument must be the cell chk_inputs of this workbook (the input fingerprint "
+                             "on the Checks sheet), e.g. =SOCSEC_INDICATOR(chk_inputs, \"gap\", 50)")
+        self.cell = cell
+        self._fingerprint = None
 
     def fingerprint(self):
-        ref = self.book.named_range(FINGERPRINT_NAME)
-        if ref is None:
-            return None
-        value = self.book.read(ref)[0][0]
-        if value is None or (isinstance(value, str) and value.startswith("#")):  # missing, or #NAME? etc.
-            return None
-        return str(value)
+        if self._fingerprint is None:
+            value = self.cell.value
+            if not isinstance(value, str) or "|" not in value:
+                raise ValueError(f"the first argument must be the cell chk_inputs (the input fingerprint on the "
+                                 f"Checks sheet); it holds {value!r}")
+            self._fingerprint = value
+        return self._fingerprint
+
+    @property
+    def key(self) -> str:
+        return "fingerprint:" + self.fingerprint()
+
+    @property
+    def workbook(self):
+        return self.cell.sheet.book
 
     def inputs(self):
         from socsec.errors import InputError
+        from socsec.excel.book import XlwingsBook
         from socsec.workbook.reader import read_inputs
         try:
-            return read_inputs(self.book).inputs
+            return read_inputs(XlwingsBook(self.workbook)).inputs
         except InputError as exc:
             first = exc.problems[0]
             raise ValueError(f"the workbook's inputs have {len(exc.problems)} problem(s), first: {first}; run "
@@ -528,6 +544,8 @@ def book_state(source) -> _BookState:
         return state
     state = _BookState(fingerprint, inputs, digest_)
     _BOOKS[source.key] = state
+    while len(_BOOKS) > MAX_BOOKS:  # keyed on fingerprints: each edit of the inputs adds one
+        _BOOKS.pop(next(iter(_BOOKS)))
     return state
 
 
@@ -648,17 +666,17 @@ def indicator_value(source, name, horizon=None, overrides=()) -> float:
 
 
 @xw.func(category=CATEGORY)
+@xw.arg("inputs", "range", doc="The cell chk_inputs (Checks sheet): this workbook's input fingerprint, so that "
+                               "Excel recalculates the function when an input changes.")
 @xw.arg("name", doc='Indicator: a row of a result table, e.g. "e0_female", "nominal_gdp", "paygo_cost_rate", '
                     'or a financing indicator such as "gap".')
 @xw.arg("args", doc='[horizon]: years after the base year (GAP etc.: years covered); default the last. Then '
                     'override names and values, e.g. 50, "tfr", 1.8.')
 @_guarded
-def SOCSEC_INDICATOR(caller, name, *args):
+def SOCSEC_INDICATOR(inputs, name, *args):
     """Re-runs this workbook's model with input overrides and returns one indicator in year base + horizon."""
-    if caller is None:
-        raise ValueError("SOCSEC_INDICATOR must be called from a cell of a socsec workbook")
     horizon, overrides = parse_indicator_args(args)
-    value = indicator_value(XlwingsSource(caller.sheet.book), name, horizon, overrides)
+    value = indicator_value(XlwingsSource(inputs), name, horizon, overrides)
     return indicator_cell(name, value)
 
 

@@ -178,12 +178,48 @@ def udf_names(module) -> list[str]:
 
 class RangeArg:
     """A range argument: what Excel passes for a cell reference (``raw_value`` as COM gives it:
-    a scalar for one cell, a tuple of row tuples otherwise).  ``book`` is what ``caller.sheet.book``
-    should return when this is the calling cell."""
+    a scalar for one cell, a tuple of row tuples otherwise).  ``book`` is what ``rng.sheet.book``
+    should return (an xlwings Book or its impl).  ``com_calls`` counts the COM round trips made through
+    it as xlwings' Windows engine makes them: one for its value (Range.Value), one for its sheet
+    (Range.Worksheet), one for the sheet's workbook (Worksheet.Parent) and one for each property then
+    asked of the workbook (e.g. FullName)."""
 
     def __init__(self, raw_value, book=None):
-        self.raw_value = raw_value
+        self._raw_value = raw_value
         self.book = book
+        self.com_calls = 0
+
+    @property
+    def raw_value(self):
+        self.com_calls += 1
+        return self._raw_value
+
+
+class _CountingBook:
+    """A workbook impl whose every property read is one COM round trip, counted on the range it was reached from."""
+
+    def __init__(self, impl, counter: RangeArg):
+        object.__setattr__(self, "_impl", impl)
+        object.__setattr__(self, "_counter", counter)
+
+    def __getattr__(self, name):
+        self._counter.com_calls += 1
+        return getattr(self._impl, name)
+
+
+class _FakeWindowsSheet:
+    def __init__(self, xl: RangeArg):
+        self.xl = xl
+        self.name = "Checks"
+
+    @property
+    def book(self):
+        self.xl.com_calls += 1  # Worksheet.Parent
+        book = self.xl.book
+        if book is None:
+            app = types.SimpleNamespace(engine=_FakeWindowsRange.engine, pid=0)
+            return types.SimpleNamespace(app=app, name="Book1", fullname="Book1")
+        return _CountingBook(book.impl if hasattr(book, "impl") else book, self.xl)
 
 
 class _FakeWindowsRange:
@@ -194,10 +230,12 @@ class _FakeWindowsRange:
     max_cells_per_write = None
     engine = None  # the Windows engine impl, set while a call runs
 
+    early_bound = True  # False: pywin32's cache of early-bound COM classes is missing (no CLSID on objects)
+
     def __init__(self, xl=None):
         self.xl = xl
         self.options = {}
-        self.api = types.SimpleNamespace(CLSID=None)
+        self.api = types.SimpleNamespace(CLSID=None) if self.early_bound else types.SimpleNamespace()
 
     @property
     def raw_value(self):
@@ -205,19 +243,18 @@ class _FakeWindowsRange:
 
     @property
     def shape(self):
-        value = self.xl.raw_value
+        value = self.xl._raw_value if isinstance(self.xl, RangeArg) else self.xl.raw_value
         if isinstance(value, tuple):
             return len(value), len(value[0]) if value else 0
         return 1, 1
 
     @property
     def sheet(self):
-        book = getattr(self.xl, "book", None)
-        if book is not None:
-            book = book.impl if hasattr(book, "impl") else book
-        else:
-            app = types.SimpleNamespace(engine=_FakeWindowsRange.engine, pid=0)
-            book = types.SimpleNamespace(app=app, name="Book1", fullname="Book1")
+        if isinstance(self.xl, RangeArg):
+            self.xl.com_calls += 1  # Range.Worksheet
+            return _FakeWindowsSheet(self.xl)
+        app = types.SimpleNamespace(engine=_FakeWindowsRange.engine, pid=0)
+        book = types.SimpleNamespace(app=app, name="Book1", fullname="Book1")
         return types.SimpleNamespace(book=book, name="Sheet1")
 
 

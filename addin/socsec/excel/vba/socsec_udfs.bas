@@ -27,9 +27,9 @@ failed:
     SOCSEC_GAP = Err.Description
 End Function
 
-Function SOCSEC_INDICATOR(name, ParamArray args())
+Function SOCSEC_INDICATOR(inputs, name, ParamArray args())
     Dim argsArray() As Variant
-    argsArray = Array(Nothing, name)
+    argsArray = Array(inputs, name)
     ReDim Preserve argsArray(0 to UBound(args) - LBound(args) + 2)
     For k = LBound(args) To UBound(args)
     argsArray(2 + k - LBound(args)) = args(k)
