@@ -18,6 +18,7 @@ import time
 import zipfile
 from pathlib import Path, PurePosixPath
 
+import numpy as np
 import pytest
 from openpyxl import Workbook, load_workbook
 
@@ -68,8 +69,10 @@ def converted(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("libreoffice")
     results = tmp / "jordan_example_results.xlsx"
     assert main(["run", str(WORKBOOKS / "jordan_example.xlsx"), "-o", str(results)]) == 0
+    scenario = tmp / "jordan_example_low_return.xlsx"
+    assert main(["run", str(WORKBOOKS / "jordan_example.xlsx"), "--scenario", "low_return", "-o", str(scenario)]) == 0
     originals = {"jordan_example": WORKBOOKS / "jordan_example.xlsx", "template": WORKBOOKS / "template.xlsx",
-                 "results": results, "stale": stale_workbook(tmp / "stale.xlsx")}
+                 "results": results, "scenario": scenario, "stale": stale_workbook(tmp / "stale.xlsx")}
     profile = tmp / "profile"
     (profile / "user").mkdir(parents=True)
     (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS)
@@ -91,7 +94,7 @@ def test_libreoffice_recalculates_on_load(converted):
     assert load_workbook(probe, data_only=True).active["B1"].value == 6  # not the stale 999
 
 
-@pytest.mark.parametrize("name", ["jordan_example", "template", "results"])
+@pytest.mark.parametrize("name", ["jordan_example", "template", "results", "scenario"])
 def test_every_formula_evaluates_without_error(converted, name):
     original, result = converted[name]
     formulas = load_workbook(original)
@@ -111,7 +114,7 @@ def test_every_formula_evaluates_without_error(converted, name):
     assert not bad, "formulas with error values in LibreOffice:\n" + "\n".join(bad[:20])
     country = values["Settings"].cell(*_named_cell(formulas, "in_country")).value
     assert values["Cover"]["B3"].value == formulas["Cover"]["B3"].value == country  # a value, no formula
-    master = "OK" if name == "results" else "not run"
+    master = "OK" if name in ("results", "scenario") else "not run"
     result_sheets = [s for s in values.sheetnames if s in RESULT_SHEETS]
     assert len(result_sheets) == len(RESULT_SHEETS)
     for sheet in result_sheets:
@@ -274,3 +277,39 @@ def test_cover_and_master_checks_read_as_values_without_excel(converted):
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", cover.cell(*_named_cell(wb, "cov_last_run")).value)
     for sheet in RESULT_SHEETS:
         assert wb[sheet]["B2"].value == "OK", sheet
+
+
+@pytest.mark.parametrize("name", ["results", "scenario"])
+def test_formula_audit_recalculated_by_libreoffice_equals_the_core(converted, name):
+    """The Formula audit sheet's formulas, evaluated by LibreOffice, give the socsec core's reserve, reserve
+    ratio, PAYG cost rate and GAP by horizon to 1e-9 (the example, and its scenario low_return); the
+    discount factors equal an independent product of the returns."""
+    from socsec.workbook.audit import AUDIT_SHEET, COLUMNS, FIRST_ROW
+
+    original, result = converted[name]
+    formulas, values = load_workbook(original)[AUDIT_SHEET], load_workbook(result, data_only=True)[AUDIT_SHEET]
+    column = {header.split(" (")[0]: j + 1 for j, (header, _, _) in enumerate(COLUMNS)}
+    assert formulas.cell(FIRST_ROW, column["reserve at 31 December F + N + I"]).value.startswith("=")
+    rows = range(FIRST_ROW, FIRST_ROW + 200)
+    years = [values.cell(r, 1).value for r in rows if isinstance(values.cell(r, 1).value, int)]
+    assert len(years) == 76
+    def col(header):
+        return np.array([values.cell(FIRST_ROW + k, column[header]).value for k in range(len(years))], dtype=float)
+    np.testing.assert_allclose(col("reserve at 31 December F + N + I"),
+                               col("reserve at 31 December, socsec core"), rtol=1e-9)
+    financing = load_workbook(original, data_only=True)["Results financing"]
+    by_label = {row[0].value: [c.value for c in row[1:1 + len(years)]] for row in financing.iter_rows(min_row=9)
+                if row[0].value}
+    np.testing.assert_allclose(col("reserve ratio F(end) / X"), by_label["Reserve ratio (years of expenditure)"],
+                               rtol=1e-9)
+    np.testing.assert_allclose(col("PAYG cost rate X / S"), by_label["PAYG cost rate"], rtol=1e-9)
+    returns = col("nominal investment return i")
+    end = np.cumprod(1.0 / (1.0 + returns))
+    np.testing.assert_allclose(col("discount factor, end of year D = D(previous) / (1+i)"), end, rtol=1e-12)
+    np.testing.assert_allclose(col("discount factor, mid-year D(previous) / sqrt(1+i)"),
+                               np.concatenate([[1.0], end[:-1]]) / np.sqrt(1.0 + returns), rtol=1e-12)
+    gaps = [(values.cell(r, 2).value, values.cell(r, 3).value) for r in range(FIRST_ROW + len(years), values.max_row + 1)
+            if str(values.cell(r, 1).value).startswith("GAP over")]
+    assert len(gaps) == 5
+    for formula, core in gaps:
+        assert formula == pytest.approx(core, rel=1e-9, abs=1e-12)

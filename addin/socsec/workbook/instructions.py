@@ -30,6 +30,9 @@ OTHER_SHEETS = {
     SCENARIOS_SHEET: "scenarios for comparison: one row per changed parameter (scenario, parameter, value); the "
                      "list of parameters, their units and accepted values is on the right.",
     "Charts": "charts of the main results (written by a run).",
+    "Formula audit": "the financing chain of the last run as live Excel formulas over its yearly cash flows "
+                     "(contributions, reserve roll-forward, reserve ratio, PAYG cost rate, discount factors, GAP by "
+                     "horizon), each compared with the socsec core (written by a run).",
     "Checks": "the consistency checks of the last run, each with its worst value, tolerance and status; the "
               "master check; the input warnings.",
     "Log": "one row per run: time, files, status, message, input hash, versions, scenario and overrides.",
@@ -62,4 +65,5 @@ def instruction_lines(sheets) -> list[str]:
 
 def workbook_sheets() -> tuple:
     """Sheets of a workbook in the order the builder and a run make them."""
-    return ("Cover", "Instructions", *INPUT_SHEETS, SCENARIOS_SHEET, "Charts", *RESULT_SHEETS, "Checks", "Log")
+    return ("Cover", "Instructions", *INPUT_SHEETS, SCENARIOS_SHEET, "Charts", *RESULT_SHEETS, "Checks", "Formula audit",
+            "Log")

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 from socsec.atomic import save_workbook
 from socsec.model.finance import sustainability_statement
 from socsec.workbook import layout, printing
+from socsec.workbook.audit import AUDIT_SHEET, write_audit_sheet
 from socsec.workbook.contract import (ALL_SETTINGS, DEMOGRAPHY_ROWS, FINANCING_RESULT_ROWS, INPUT_TABLES,
                                       LABOUR_ROWS, MACRO_ROWS, PENSION_ROWS, REPLACEMENT_COLUMNS, RESULT_SHEETS,
                                       indicator_label, result_table)
@@ -131,6 +132,7 @@ def write_result_sheets(writer, valuation=None, warnings: tuple = (), scenario: 
         writer.protect(title)  # protected without a password: results are not typed over
     _write_checks(writer, valuation.checks if valuation else (), valuation is not None, warnings)
     writer.print_setup(CHECKS_SHEET, printing.setup_for(6, header))
+    write_audit_sheet(writer, valuation, header)
     if not _ensure_log(writer):
         writer.move_to_end(LOG_SHEET)  # keep the Log last
     writer.print_setup(LOG_SHEET, printing.setup_for(len(LOG_HEADER), header))
@@ -361,7 +363,7 @@ def write_results_workbook(workbook, output_path, valuation, info: RunInfo, comp
     stamp_cover(writer, info, master=master_text(valuation.checks, True, info.warnings), country=country)
     append_log(workbook, info)
     printing.setup_sheets(workbook, printing.page_header(country, info.scenario),
-                          skip=RESULT_SHEETS + (CHECKS_SHEET, LOG_SHEET))
+                          skip=RESULT_SHEETS + (CHECKS_SHEET, LOG_SHEET, AUDIT_SHEET))
     return save_workbook(workbook, output_path)
 
 
