@@ -533,6 +533,13 @@ def cmd_doctor(args) -> int:
     return code
 
 
+def cmd_excel_addin(args) -> int:
+    """Write socsec.xlam (:mod:`socsec.excel.addin`)."""
+    from socsec.excel import addin
+    print(f"wrote {addin.build_addin(args.output or addin.ADDIN_PATH)}")
+    return 0
+
+
 def cmd_excel_vba(args) -> int:
     """Write (or with --check compare) the VBA module xlwings generates for socsec.excel.udfs."""
     from socsec.excel import xlcall
@@ -675,6 +682,10 @@ def build_parser() -> argparse.ArgumentParser:
                                       "xlwings generates for the SOCSEC_ functions)")
     vba.add_argument("--check", action="store_true", help="only compare; exit 3 if the committed file is stale")
     vba.set_defaults(func=cmd_excel_vba)
+    xlam = esub.add_parser("addin", help="regenerate addin/socsec.xlam, the socsec add-in with its ribbon tab, from "
+                                         "xlwings' own custom add-in")
+    xlam.add_argument("-o", "--output", type=Path, help="where to write it (default addin/socsec.xlam)")
+    xlam.set_defaults(func=cmd_excel_addin)
     return parser
 
 
