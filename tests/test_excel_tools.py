@@ -63,6 +63,7 @@ def windows_setup(tmp_path, dll=True, addin=True, modules="socsec.excel.udfs", i
     if addin:
         (appdata / "Microsoft" / "Excel" / "XLSTART").mkdir(parents=True)
         (appdata / "Microsoft" / "Excel" / "XLSTART" / "xlwings.xlam").write_text("")
+        (appdata / "Microsoft" / "Excel" / "XLSTART" / "socsec.xlam").write_text("")
     (home / ".xlwings").mkdir(parents=True)
     lines = [f'"INTERPRETER_WIN","{interpreter or python}"']
     if modules is not None:
@@ -74,12 +75,12 @@ def windows_setup(tmp_path, dll=True, addin=True, modules="socsec.excel.udfs", i
 
 def test_windows_checks_all_good(tmp_path):
     findings = doctor.check_excel(**windows_setup(tmp_path))
-    assert [f.status for f in findings] == ["OK"] * 4, findings  # DLL, add-in, interpreter, UDF module
+    assert [f.status for f in findings] == ["OK"] * 5, findings  # DLL, 2 add-ins, interpreter, UDF module
 
 
 @pytest.mark.parametrize("setup,needle", [
     (dict(dll=False), "xlwings DLL xlwings64-0.37.8.dll not found"),
-    (dict(addin=False), "xlwings add-in not found"),
+    (dict(addin=False), "xlwings add-in not found"),  # and the socsec add-in: a warning
     (dict(modules="other_udfs"), "UDF MODULES (other_udfs) lacks socsec.excel.udfs"),
     (dict(modules=None), "UDF MODULES (empty) lacks socsec.excel.udfs"),
     (dict(interpreter="C:/nowhere/python.exe"), "does not exist"),

@@ -241,10 +241,24 @@ def test_the_addin_place_is_read_from_xlwings_own_status_messages(helper, monkey
     assert helper.addin_target("Error: Excel is not installed.") is None
 
 
-def test_both_installers_ask_the_helper_for_the_addin_place():
-    for script in (WINDOWS / "install.ps1", MACOS / "install.sh"):
+def test_both_installers_ask_the_helper_for_the_addin_place_and_install_the_socsec_addin():
+    for script, command in ((WINDOWS / "install.ps1", '@("addin", "install", "--file", $source)'),
+                            (MACOS / "install.sh", 'addin install --file "$SOCSEC_XLAM"')):
         text = script.read_text()
         assert "addin-target" in text and "installed at" not in text, script.name
+        assert command in text and "socsec.xlam" in text and "socsec-addin.txt" in text, script.name
+    for script in (WINDOWS / "uninstall.ps1", MACOS / "uninstall.sh"):
+        assert "socsec-addin.txt" in script.read_text(), script.name
+    assert (REPO / "addin" / "socsec.xlam").is_file()
+
+
+def test_the_socsec_addin_place_is_read_from_xlwings_status_for_a_file(helper, monkeypatch, capsys, tmp_path):
+    import argparse
+
+    from xlwings import cli
+    monkeypatch.setattr(cli, "get_addin_dir", lambda global_install=False: str(tmp_path))
+    cli.addin_status(argparse.Namespace(file=str(REPO / "addin" / "socsec.xlam"), glob=False))
+    assert helper.addin_target(capsys.readouterr().out) == str(tmp_path / "socsec.xlam")
 
 
 def test_addin_target_command_reads_standard_input(tmp_path):

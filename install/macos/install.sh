@@ -228,6 +228,28 @@ else
     fi
 fi
 
+step "socsec Excel add-in (the socsec ribbon tab)"
+if [ "$NO_EXCEL" = 1 ]; then
+    note "Left out (--no-excel, or not macOS)."
+else
+    SOCSEC_XLAM="$REPO_ROOT/addin/socsec.xlam"
+    target="$("$VENV_DIR/bin/xlwings" addin status --file "$SOCSEC_XLAM" 2>&1 | "$VENV_PYTHON" "$CONFIG_HELPER" addin-target || true)"
+    if [ -z "$target" ]; then
+        warn "Could not reach Excel to install the socsec add-in; run this script again after installing Excel."
+    else
+        "$VENV_DIR/bin/xlwings" addin install --file "$SOCSEC_XLAM" || true
+        if [ -f "$target" ]; then
+            echo "$target" > "$STATE_DIR/socsec-addin.txt"
+            note "socsec add-in: $target"
+            if [ "$VENV_DIR" != "$HOME/.socsec/venv" ]; then
+                warn "The socsec add-in starts \$HOME/.socsec/venv/bin/python (its settings sheet myaddin.conf); with --venv $VENV_DIR use the SocsecRun macro instead."
+            fi
+        else
+            warn "The socsec add-in is not at $target: quit Excel (Cmd-Q) and run this script again."
+        fi
+    fi
+fi
+
 step "Compiling the numba kernels once (socsec warmup)"
 run "socsec warmup" "$SOCSEC" warmup
 

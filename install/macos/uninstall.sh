@@ -57,6 +57,15 @@ else
     rm -f "$MARKER"
 fi
 
+if [ -f "$STATE_DIR/socsec-addin.txt" ]; then  # the socsec add-in is always socsec's own
+    ADDIN="$(head -n 1 "$STATE_DIR/socsec-addin.txt")"
+    if [ -f "$ADDIN" ]; then
+        rm -f "$ADDIN" || { echo "ERROR: could not remove $ADDIN: quit Excel and run this again." >&2; exit 1; }
+        echo "      Removed $ADDIN"
+    fi
+    rm -f "$STATE_DIR/socsec-addin.txt"
+fi
+
 printf '[3/3] Virtual environment %s\n' "$VENV_DIR"
 if [ ! -d "$VENV_DIR" ]; then
     echo "      Not there: nothing to delete."

@@ -291,6 +291,30 @@ function Install-Addin([string]$StateDir) {
     Write-Ok "xlwings add-in: $target"
 }
 
+function Install-SocsecAddin([string]$StateDir) {
+    # addin\socsec.xlam (the socsec ribbon tab) into Excel's startup folder, by xlwings' own command
+    $xlwings = Join-Path $VenvDir "Scripts\xlwings.exe"
+    $source = Join-Path $RepoRoot "addin\socsec.xlam"
+    $status = Invoke-Captured $xlwings @("addin", "status", "--file", $source)
+    $target = ($status.Lines | & $VenvPython $ConfigHelper addin-target | Select-Object -First 1)
+    if ($status.Code -ne 0 -or -not $target) {
+        Write-Warn "Could not reach Excel to install the socsec add-in; run install.cmd again after installing Excel."
+        return
+    }
+    $install = Invoke-Captured $xlwings @("addin", "install", "--file", $source)
+    $install.Lines | ForEach-Object { Write-Note $_ }
+    if (-not (Test-Path -LiteralPath $target)) {
+        Write-Warn "The socsec add-in is not at $target. Quit Excel and run install.cmd again."
+        return
+    }
+    Set-Content -LiteralPath (Join-Path $StateDir "socsec-addin.txt") -Value $target -Encoding UTF8
+    if ($VenvDir -ne [System.IO.Path]::GetFullPath((Join-Path $env:LOCALAPPDATA "socsec\venv"))) {
+        Write-Warn ("The socsec add-in starts %LOCALAPPDATA%\socsec\venv\Scripts\pythonw.exe (its settings sheet " +
+                    "myaddin.conf); with -VenvDir $VenvDir use the xlwings tab and the SocsecRun macro instead.")
+    }
+    Write-Ok "socsec add-in: $target"
+}
+
 # ---------------------------------------------------------------------------------------------
 $exitCode = 0
 try {
@@ -330,6 +354,9 @@ try {
     Write-Step "xlwings Excel add-in"
     if ($NoExcel) { Write-Note "Left out (-NoExcel)." } else { Install-Addin $StateDir }
 
+    Write-Step "socsec Excel add-in (the socsec ribbon tab)"
+    if ($NoExcel) { Write-Note "Left out (-NoExcel)." } else { Install-SocsecAddin $StateDir }
+
     Write-Step "Compiling the numba kernels once (socsec warmup)"
     Invoke-Checked "socsec warmup" $socsecExe @("warmup")
 
@@ -342,7 +369,7 @@ try {
     Write-Host "socsec is installed." -ForegroundColor Green
     Write-Host "  Command line:  `"$socsecExe`" run `"$(Join-Path $RepoRoot 'workbooks\jordan_example.xlsx')`""
     if (-not $NoExcel) {
-        Write-Host "  Excel:         open a socsec workbook; the xlwings tab appears in the ribbon. For the SOCSEC_"
+        Write-Host "  Excel:         open a socsec workbook; the socsec tab appears in the ribbon. For the SOCSEC_"
         Write-Host "                 functions allow File > Options > Trust Center > Trust Center Settings > Macro"
         Write-Host "                 Settings > 'Trust access to the VBA project object model'."
     }

@@ -72,6 +72,16 @@ try {
         if (-not $KeepAddin) { Remove-Item -LiteralPath $marker -Force }
     }
 
+    $socsecAddin = Join-Path $StateDir "socsec-addin.txt"
+    if (Test-Path -LiteralPath $socsecAddin) {  # the socsec add-in is always socsec's own
+        $addin = (Get-Content -LiteralPath $socsecAddin | Select-Object -First 1).Trim()
+        if (Test-Path -LiteralPath $addin) {
+            try { Remove-Item -LiteralPath $addin -Force; Write-Note "Removed $addin" }
+            catch { throw "Could not remove $addin ($($_.Exception.Message)). Quit Excel and run the uninstaller again." }
+        }
+        Remove-Item -LiteralPath $socsecAddin -Force
+    }
+
     Write-Step "[3/3] Virtual environment $VenvDir"
     if (-not (Test-Path -LiteralPath $VenvDir)) {
         Write-Note "Not there: nothing to delete."

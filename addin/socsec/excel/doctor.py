@@ -6,8 +6,8 @@ Checks, each OK, WARN (works, but worth fixing), FAIL (must be fixed) or SKIP (n
 * the packages pinned in socsec's metadata (``pyproject.toml``) are installed at those versions,
   with the platform's own (pywin32 on Windows, appscript and psutil on macOS);
 * the UDF module ``socsec.excel.udfs`` imports;
-* Windows: xlwings' DLL next to this environment's Python, the xlwings add-in in Excel's XLSTART
-  folder, and the xlwings settings file naming this environment's interpreter and the UDF module
+* Windows: xlwings' DLL next to this environment's Python, the xlwings add-in and the socsec add-in
+  (``socsec.xlam``, the socsec ribbon tab) in Excel's XLSTART folder, and the xlwings settings file naming this environment's interpreter and the UDF module
   ``socsec.excel.udfs``, and the Trust Center's access to the VBA object model; macOS: RunPython's
   AppleScript and the settings file's interpreter (no space in its path; add-in and UDFs not checked:
   xlwings runs UDFs on Windows only); both: no leftover conda keys; other systems: skipped, the
@@ -162,6 +162,13 @@ def check_excel(platform: str = sys.platform, environ=os.environ, prefix: str = 
         else:
             findings.append(Finding("FAIL", f"xlwings add-in not found in {addin.parent}",
                                     "run: xlwings addin install (with Excel closed), or the socsec installer"))
+        ours = addin.parent / "socsec.xlam"
+        if ours.is_file():
+            findings.append(Finding("OK", f"socsec add-in installed ({ours}): the socsec ribbon tab"))
+        else:
+            findings.append(Finding("WARN", f"socsec add-in not found in {addin.parent}: no socsec ribbon tab (the "
+                                            "SocsecRun macro still works)",
+                                    "run the socsec installer, or: xlwings addin install --file addin\\socsec.xlam"))
         if vbom() != 1:
             findings.append(Finding("WARN", "Excel's Trust Center does not trust access to the VBA project object "
                                             "model: xlwings' Import Functions (the SOCSEC_ functions) cannot write "
