@@ -351,7 +351,7 @@ def test_indicator_needs_no_early_bound_com(excel, book_path, monkeypatch):
     monkeypatch.setattr(xlcall._FakeWindowsRange, "early_bound", False)
     caller_range = xlcall._FakeWindowsRange(xlcall.RangeArg(1.0))
     with pytest.raises(AttributeError):
-        caller_range.api.CLSID  # what xlwings.udfs.ComRange reads for a UDF with a caller argument
+        getattr(caller_range.api, "CLSID")  # noqa: B009 - what xlwings.udfs.ComRange reads for a caller argument
     assert "caller" not in [a["name"] for a in excel.SOCSEC_INDICATOR.__xlfunc__["args"]]
     book = fake_book(load_workbook(book_path), str(book_path))
     got = scalar(via_excel(excel, "SOCSEC_INDICATOR", fingerprint_cell(book), "tfr", 0.0))

@@ -7,11 +7,11 @@ Checks, each OK, WARN (works, but worth fixing), FAIL (must be fixed) or SKIP (n
   with the platform's own (pywin32 on Windows, appscript and psutil on macOS);
 * the UDF module ``socsec.excel.udfs`` imports;
 * Windows: xlwings' DLL next to this environment's Python, the xlwings add-in and the socsec add-in
-  (``socsec.xlam``, the socsec ribbon tab) in Excel's XLSTART folder, and the xlwings settings file naming this environment's interpreter and the UDF module
-  ``socsec.excel.udfs``, and the Trust Center's access to the VBA object model; macOS: RunPython's
-  AppleScript and the settings file's interpreter (no space in its path; add-in and UDFs not checked:
-  xlwings runs UDFs on Windows only); both: no leftover conda keys; other systems: skipped, the
-  command line needs none of it;
+  (``socsec.xlam``, the socsec ribbon tab) in Excel's XLSTART folder, and the xlwings settings file
+  naming this environment's interpreter and the UDF module ``socsec.excel.udfs``, and the Trust
+  Center's access to the VBA object model; macOS: RunPython's AppleScript and the settings file's
+  interpreter (no space in its path; add-in and UDFs not checked: xlwings runs UDFs on Windows
+  only); both: no leftover conda keys; other systems: skipped, the command line needs none of it;
 * numba's on-disk cache: compiled and current for every kernel (else ``socsec warmup``).
 
 The checks take the platform, environment variables and paths as arguments so that the tests

@@ -154,7 +154,7 @@ def run_in_book(book, writer, ui=None, name: str | None = None, engine: str = "n
         with ui.batch():
             for name, ref in read.extents.items():  # tables read beyond their names: the names follow
                 writer.define_name(name, ref.sheet, ref.min_row, ref.min_col, ref.max_row, ref.max_col)
-            res.write_result_sheets(writer, valuation, tuple(str(w) for w in read.warnings))
+            res.write_result_sheets(writer, valuation, tuple(str(w) for w in read.warnings), scenario="base")
             try:
                 writer.draw_charts(valuation)
             except Exception as exc:  # the results stand without their charts; the Log says why
@@ -165,7 +165,8 @@ def run_in_book(book, writer, ui=None, name: str | None = None, engine: str = "n
                                message=message[:LOG_MESSAGE_LIMIT], command="SocsecRun (Excel macro)",
                                warnings=tuple(str(w) for w in read.warnings))
             res.stamp_cover(writer, info, file_type=FILE_TYPE,
-                            master=res.master_text(valuation.checks, True, info.warnings))
+                            master=res.master_text(valuation.checks, True, info.warnings),
+                            country=valuation.inputs.population.country)
             res.log_run(writer, info)
         seconds = time.perf_counter() - started
         status = "OK" if valuation.master_ok else "CHECKS FAILED"

@@ -9,8 +9,9 @@ shown as an en dash.
 import math
 import re
 
-MISSING = "\u2013"
 from socsec.workbook.printing import MONEY_UNITS  # how the contract's labels mark money amounts
+
+MISSING = "\u2013"
 
 
 def _missing(value) -> bool:

@@ -84,9 +84,8 @@ def gap_rows(valuation, last_row: int) -> list[tuple[int, list]]:
         end = FIRST_ROW + h - 1
         if end > last_row:
             continue
-        span = lambda col: f"{col}{FIRST_ROW}:{col}{end}"  # noqa: E731 - a column over the first h years
-        formula = (f"=(SUMPRODUCT({span('P')},{span('G')})-SUMPRODUCT({span('P')},{span('F')})-{INITIAL_RESERVE_CELL})"
-                   f"/SUMPRODUCT({span('P')},{span('B')})")
+        d, x, g, s = (f"{col}{FIRST_ROW}:{col}{end}" for col in "PGFB")  # the columns over the first h years
+        formula = f"=(SUMPRODUCT({d},{x})-SUMPRODUCT({d},{g})-{INITIAL_RESERVE_CELL})/SUMPRODUCT({d},{s})"
         out.append((h, [f"GAP over {h} years", formula, _number(core)]))
     return out
 

@@ -65,5 +65,5 @@ def instruction_lines(sheets) -> list[str]:
 
 def workbook_sheets() -> tuple:
     """Sheets of a workbook in the order the builder and a run make them."""
-    return ("Cover", "Instructions", *INPUT_SHEETS, SCENARIOS_SHEET, "Charts", *RESULT_SHEETS, "Checks", "Formula audit",
-            "Log")
+    return ("Cover", "Instructions", *INPUT_SHEETS, SCENARIOS_SHEET, "Charts", *RESULT_SHEETS, "Checks",
+            "Formula audit", "Log")

@@ -26,6 +26,7 @@ def write_scenarios_sheet(wb, compared: dict):
     writer.reset_sheet(sheet)
     writer.write(sheet, 1, 1, [[sheet]], "sheet_title")
     writer.write(sheet, 2, 1, [["Master check:", "=chk_master"]])
+    widths = {}  # column -> width that shows its labels and values whole
     names = [Text(name) for name in compared]
     first = next(iter(compared.values())).finance.indicators
     labelled = [indicator_label(n, int(h)) for n, h in zip(first["indicator"], first["horizon"])]
@@ -34,7 +35,7 @@ def write_scenarios_sheet(wb, compared: dict):
                            "Each scenario is the base with the overrides of its rows on the Scenarios sheet "
                            "(and --set).", "see labels", "socsec projection", "indicator \\ scenario",
                            [label for label, _ in labelled], names, values, is_input=False,
-                           number_format=[fmt for _, fmt in labelled])
+                           number_format=[fmt for _, fmt in labelled], widths=widths)
     top = 4 + layout.CAPTION_ROWS + 1
     for i, j in np.argwhere(~np.isfinite(values)):
         writer.write(sheet, top + i, 2 + j, [[no_value_text(first["indicator"].iloc[i], values[i, j])]])
@@ -45,7 +46,7 @@ def write_scenarios_sheet(wb, compared: dict):
         tables.append(row + layout.CAPTION_ROWS)
         row = layout.put_table(writer, sheet, row, f"out_scenario_{key}", title, "", "see title",
                                "socsec projection", "scenario \\ year", names, years, data, is_input=False,
-                               number_format=fmt)
+                               number_format=fmt, widths=widths)
     chart = LineChart()
     ws = wb[sheet]
     header = tables[0]
@@ -57,5 +58,5 @@ def write_scenarios_sheet(wb, compared: dict):
         series.marker.symbol = "none"
     _time_axes(chart, "PAYG cost rate by scenario", "share of insurable earnings", "0%", len(years))
     ws.add_chart(chart, f"B{row + 1}")
-    writer.column_widths(sheet, layout.table_widths(first=46, n_cols=max(len(names), len(years))))
+    writer.column_widths(sheet, widths)
     writer.protect(sheet)
