@@ -332,6 +332,15 @@ def test_live_charts_are_drawn_from_blocks_of_the_valuation(book_path):
     pyramid = blocks[0]
     np.testing.assert_allclose(pyramid.series[1][1], outcome.valuation.population.population[0, 1], rtol=1e-15)
     assert max(pyramid.series[0][1]) <= 0.0  # males drawn to the left
+    # no column is widened after the charts are placed (Excel would stretch them), and the data fit their columns
+    final = {k: d.width for k, d in ws.column_dimensions.items()}
+    assert all(chart.widths_when_placed == final for chart in drawn)
+    from socsec.workbook.printing import shown
+    for row in ws.iter_rows(min_row=5):
+        for cell in row:
+            if isinstance(cell.value, float):
+                width = ws.column_dimensions[cell.column_letter].width
+                assert len(shown(cell.value, cell.number_format)) < width, (cell.coordinate, cell.value, width)
     assert macros.run_in_book(XlwingsBook(book), XlwingsWriter(book)).status == "OK"
     assert len(book.impl.charts[CHARTS_SHEET]) == len(blocks) and book.impl.calls["chart_delete"] == len(blocks)
 

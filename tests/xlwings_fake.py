@@ -242,6 +242,8 @@ class FakeCharts:
         self.sheet.book.calls["chart_add"] += 1
         chart = FakeChart(self, name or f"Chart {len(self._list()) + 1}", chart_type, source, plot_by,
                           (anchor.row, anchor.column) if anchor is not None else None, (left, top, width, height))
+        # Excel moves and sizes a chart with its cells: the widths when it is placed are what it spans
+        chart.widths_when_placed = {k: d.width for k, d in self.sheet.ws.column_dimensions.items()}
         self._list().append(chart)
         return chart
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from socsec.workbook import charts as spec
+from socsec.workbook import printing
 from socsec.workbook.contract import RESULT_SHEETS
 from socsec.workbook.results import SUMMARY_TABLES
 from socsec.workbook.tables import age_labels
@@ -108,6 +109,14 @@ def draw_charts(book, writer, valuation) -> int:
     writer.write(title, 3, 1, [["Drawn by the Run macro from the values in the blocks below the charts; "
                                 "a new run draws them again."]], "note")
     blocks = chart_blocks(valuation)
+    # widths first: Excel moves and sizes a chart with the cells under it, so a column widened after the
+    # charts are placed would stretch them; the data columns as wide as their numbers (no "###")
+    widths = {1: 28.0}
+    for block in blocks:
+        for j, column in enumerate(zip(*(values for _, values in block.series)), start=2):
+            printing.widen(widths, j, max(printing.width_of(printing.shown(_value(v), block.number_format))
+                                          for v in column))
+    writer.column_widths(title, widths)
     row = 5 + spec.ROWS_PER_CHART * math.ceil(len(blocks) / 2) + 1
     for k, block in enumerate(blocks):
         writer.write(title, row, 1, [[f"Chart data: {block.title}"]], "title")
@@ -128,6 +137,5 @@ def draw_charts(book, writer, valuation) -> int:
         chart.value_axis.set(title=block.y_title, number_format=block.number_format)
         chart.legend.position = "bottom"
         row = header + len(block.series) + 2
-    writer.column_widths(title, {1: 28})
     writer.protect(title)
     return len(blocks)
