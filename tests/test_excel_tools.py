@@ -1,5 +1,6 @@
 """socsec doctor, socsec bench --udf, socsec excel vba, and the lazy valuation chain behind SOCSEC_INDICATOR."""
 
+import shutil
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -7,8 +8,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import xlwings
 
 from socsec.cli import main
+from socsec.excel import addin as addin_module
 from socsec.excel import doctor
 from socsec.model.chain import STEPS, LazyValuation
 from socsec.model.overrides import apply_overrides
@@ -52,25 +55,27 @@ def test_pins_come_from_the_project_metadata():
     assert doctor.pinned_requirements("win32")["pywin32"] == "312"  # checked at its pin on Windows
 
 
-def windows_setup(tmp_path, dll=True, addin=True, modules="socsec.excel.udfs", interpreter=None):
+def windows_setup(tmp_path, dll=True, addin=True, modules="socsec.excel.udfs", interpreter=None,
+                  xlwings_version="0.37.8"):
     prefix = tmp_path / "venv"
     (prefix / "Scripts").mkdir(parents=True)
     python = prefix / "Scripts" / "pythonw.exe"
     python.write_text("")
     if dll:
-        (prefix / "xlwings64-0.37.8.dll").write_text("")
+        (prefix / f"xlwings64-{xlwings_version}.dll").write_text("")
     home, appdata = tmp_path / "home", tmp_path / "appdata"
     if addin:
         (appdata / "Microsoft" / "Excel" / "XLSTART").mkdir(parents=True)
-        (appdata / "Microsoft" / "Excel" / "XLSTART" / "xlwings.xlam").write_text("")
-        (appdata / "Microsoft" / "Excel" / "XLSTART" / "socsec.xlam").write_text("")
+        startup = appdata / "Microsoft" / "Excel" / "XLSTART"
+        shutil.copy(Path(xlwings.__file__).parent / "addin" / "xlwings.xlam", startup / "xlwings.xlam")
+        shutil.copy(addin_module.ADDIN_PATH, startup / "socsec.xlam")
     (home / ".xlwings").mkdir(parents=True)
     lines = [f'"INTERPRETER_WIN","{interpreter or python}"']
     if modules is not None:
         lines.append(f'"UDF MODULES","{modules}"')
     (home / ".xlwings" / "xlwings.conf").write_text("\n".join(lines) + "\n")
     return dict(platform="win32", environ={"USERPROFILE": str(home), "APPDATA": str(appdata)}, prefix=str(prefix),
-                executable=str(python), xlwings_version="0.37.8", vbom=lambda: 1)
+                executable=str(python), xlwings_version=xlwings_version, vbom=lambda: 1)
 
 
 def test_windows_checks_all_good(tmp_path):
@@ -81,6 +86,7 @@ def test_windows_checks_all_good(tmp_path):
 @pytest.mark.parametrize("setup,needle", [
     (dict(dll=False), "xlwings DLL xlwings64-0.37.8.dll not found"),
     (dict(addin=False), "xlwings add-in not found"),  # and the socsec add-in: a warning
+    (dict(xlwings_version="0.37.7"), "xlwings add-in 0.37.8 at"),
     (dict(modules="other_udfs"), "UDF MODULES (other_udfs) lacks socsec.excel.udfs"),
     (dict(modules=None), "UDF MODULES (empty) lacks socsec.excel.udfs"),
     (dict(interpreter="C:/nowhere/python.exe"), "does not exist"),
@@ -323,3 +329,11 @@ def test_core_benchmark_command_prints_both_engines_side_by_side(capsys):
     for line in steps:
         numba_ms, numpy_ms, ratio = (float(v.rstrip("x")) for v in line.split()[-3:])
         assert numba_ms > 0 and numpy_ms > 0 and ratio == pytest.approx(numpy_ms / numba_ms, rel=0.02, abs=0.06)
+
+
+def test_a_stale_socsec_addin_is_a_warning(tmp_path):
+    setup = windows_setup(tmp_path)
+    installed = Path(setup["environ"]["APPDATA"]) / "Microsoft" / "Excel" / "XLSTART" / "socsec.xlam"
+    shutil.copy(addin_module.template_path(), installed)  # xlwings' template: not socsec's ribbon
+    warned = [f.what for f in doctor.check_excel(**setup) if f.status == "WARN"]
+    assert len(warned) == 1 and "is not the one of this socsec" in warned[0]

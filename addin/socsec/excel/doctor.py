@@ -6,8 +6,9 @@ Checks, each OK, WARN (works, but worth fixing), FAIL (must be fixed) or SKIP (n
 * the packages pinned in socsec's metadata (``pyproject.toml``) are installed at those versions,
   with the platform's own (pywin32 on Windows, appscript and psutil on macOS);
 * the UDF module ``socsec.excel.udfs`` imports;
-* Windows: xlwings' DLL next to this environment's Python, the xlwings add-in and the socsec add-in
-  (``socsec.xlam``, the socsec ribbon tab) in Excel's XLSTART folder, and the xlwings settings file
+* Windows: xlwings' DLL next to this environment's Python, the xlwings add-in (of this xlwings'
+  version, read from its VBA) and the socsec add-in (``socsec.xlam``, the socsec ribbon tab, the
+  one of this socsec) in Excel's XLSTART folder, and the xlwings settings file
   naming this environment's interpreter and the UDF module ``socsec.excel.udfs``, and the Trust
   Center's access to the VBA object model; macOS: RunPython's AppleScript and the settings file's
   interpreter (no space in its path; add-in and UDFs not checked: xlwings runs UDFs on Windows
@@ -134,6 +135,42 @@ def vba_object_model_access() -> int | None:
         return None
 
 
+def xlwings_addin_version(path: Path) -> str | None:
+    """XLWINGS_VERSION of the VBA of an installed xlwings.xlam (module Main), None if unreadable."""
+    import zipfile
+
+    from socsec.excel.addin import module_source
+    try:
+        with zipfile.ZipFile(path) as z:
+            source = module_source(z.read("xl/vbaProject.bin"), "Main")
+    except Exception:
+        return None
+    match = re.search(r'XLWINGS_VERSION As String = "([^"]+)"', source)
+    return match.group(1) if match else None
+
+
+def socsec_addin_current(path: Path) -> bool:
+    """True if an installed socsec.xlam has the ribbon and the ribbon module of this socsec."""
+    import zipfile
+
+    from socsec.excel import addin
+    try:
+        with zipfile.ZipFile(path) as z:
+            ribbon, project = z.read("customUI/customUI.xml"), z.read("xl/vbaProject.bin")
+        return ribbon == addin.ribbon_xml().encode("utf-8") and addin.module_source(project) == addin.module_source(
+            addin.patched_project(_template_project()))
+    except Exception:
+        return False
+
+
+def _template_project() -> bytes:
+    import zipfile
+
+    from socsec.excel.addin import template_path
+    with zipfile.ZipFile(template_path()) as z:
+        return z.read("xl/vbaProject.bin")
+
+
 def check_excel(platform: str = sys.platform, environ=os.environ, prefix: str = sys.prefix,
                 executable: str = sys.executable, xlwings_version: str | None = None,
                 vbom=vba_object_model_access) -> list[Finding]:
@@ -158,12 +195,22 @@ def check_excel(platform: str = sys.platform, environ=os.environ, prefix: str = 
         appdata = Path(environ.get("APPDATA") or home / "AppData" / "Roaming")
         addin = appdata / "Microsoft" / "Excel" / "XLSTART" / "xlwings.xlam"
         if addin.is_file():
-            findings.append(Finding("OK", f"xlwings add-in installed ({addin})"))
+            version = xlwings_addin_version(addin)
+            if version == xlwings_version:
+                findings.append(Finding("OK", f"xlwings add-in {version} installed ({addin})"))
+            else:
+                findings.append(Finding("FAIL", f"xlwings add-in {version or 'of unknown version'} at {addin}, but "
+                                                f"xlwings {xlwings_version} in this environment: RunPython and the "
+                                                "functions need the same version",
+                                        "run: xlwings addin install (with Excel closed), or the socsec installer"))
         else:
             findings.append(Finding("FAIL", f"xlwings add-in not found in {addin.parent}",
                                     "run: xlwings addin install (with Excel closed), or the socsec installer"))
         ours = addin.parent / "socsec.xlam"
-        if ours.is_file():
+        if ours.is_file() and not socsec_addin_current(ours):
+            findings.append(Finding("WARN", f"socsec add-in {ours} is not the one of this socsec (its ribbon or "
+                                            "module differs)", "run the socsec installer again"))
+        elif ours.is_file():
             findings.append(Finding("OK", f"socsec add-in installed ({ours}): the socsec ribbon tab"))
         else:
             findings.append(Finding("WARN", f"socsec add-in not found in {addin.parent}: no socsec ribbon tab (the "
