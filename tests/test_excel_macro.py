@@ -366,3 +366,19 @@ def test_file_backend_macro_draws_the_charts_of_socsec_run(book_path, tmp_path):
     _, wb = run_file_macro(book_path)
     cli = load_workbook(tmp_path / "cli.xlsx")
     assert CHARTS_SHEET in wb.sheetnames and len(wb[CHARTS_SHEET]._charts) == len(cli[CHARTS_SHEET]._charts) > 0
+
+
+def test_sheet_protection_uses_each_platform_command():
+    """Windows' COM method Protect; Excel for Mac's AppleScript command is "protect worksheet" (appscript
+    protect_worksheet): the name Protect or protect does not exist there, so protection was a no-op."""
+    import types
+
+    calls = []
+    mac_api = types.SimpleNamespace(protect_worksheet=lambda: calls.append("protect_worksheet"),
+                                    unprotect=lambda: calls.append("unprotect"))
+    sheet = types.SimpleNamespace(api=mac_api)
+    book = types.SimpleNamespace(sheets={"Checks": sheet})
+    writer = XlwingsWriter(book)
+    writer.protect("Checks")
+    writer._unprotect(sheet)
+    assert calls == ["protect_worksheet", "unprotect"]

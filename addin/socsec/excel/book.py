@@ -229,7 +229,7 @@ class XlwingsWriter:
 
     def protect(self, sheet: str) -> None:
         try:
-            _native(self._sheet(sheet), "Protect", "protect")
+            _native(self._sheet(sheet), "Protect", "protect_worksheet")  # AppleScript: protect worksheet
         except Exception:  # protection is a convenience, never a reason to fail a run
             pass
 
