@@ -354,7 +354,7 @@ def write_results_workbook(workbook, output_path, valuation, info: RunInfo, comp
         writer.remove_sheet(stale)
     if compared:
         from socsec.workbook.scenario_sheet import write_scenarios_sheet
-        write_scenarios_sheet(workbook, compared)
+        write_scenarios_sheet(workbook, compared, master_text(valuation.checks, True, info.warnings))
         writer.move_to_end(LOG_SHEET)
     if extra_sheet is not None:
         extra_sheet(workbook)

@@ -19,13 +19,14 @@ SERIES = (("paygo_cost_rate", "PAYG cost rate by year", "0.00%"),
           ("reserve_ratio", "Reserve ratio by year (years of expenditure)", "0.00"))
 
 
-def write_scenarios_sheet(wb, compared: dict):
-    """(Re)create the sheet from ``compared`` (scenario name -> Valuation, the base first)."""
+def write_scenarios_sheet(wb, compared: dict, master: str = "=chk_master"):
+    """(Re)create the sheet from ``compared`` (scenario name -> Valuation, the base first); ``master``: the
+    master check's text (a value readable without a calculation engine), or the formula."""
     writer = OpenpyxlWriter(wb)
     sheet = SCENARIOS_RESULT_SHEET
     writer.reset_sheet(sheet)
     writer.write(sheet, 1, 1, [[sheet]], "sheet_title")
-    writer.write(sheet, 2, 1, [["Master check:", "=chk_master"]])
+    writer.write(sheet, 2, 1, [["Master check:", master]])
     widths = {}  # column -> width that shows its labels and values whole
     names = [Text(name) for name in compared]
     first = next(iter(compared.values())).finance.indicators
