@@ -7,7 +7,8 @@ a run (Charts, Checks, Log).  A sheet added to the contract is listed without ed
 """
 
 from socsec.workbook.contract import (ALL_SETTINGS, INPUT_SHEETS, INPUT_TABLES, RESULT_SHEETS, RESULT_TABLES,
-                                      SCENARIOS_SHEET)
+                                      SCENARIOS_SHEET, SENSITIVITY_RESULT_SHEET, SENSITIVITY_SHEET,
+                                      STOCHASTIC_RESULT_SHEET, STOCHASTIC_SHEET, STOCHASTIC_TABLES)
 
 HOW_TO = (
     "Inputs are the blue-on-yellow cells. Each table states its units; write where each figure comes from in "
@@ -29,7 +30,16 @@ OTHER_SHEETS = {
     "Instructions": "this sheet.",
     SCENARIOS_SHEET: "scenarios for comparison: one row per changed parameter (scenario, parameter, value); the "
                      "list of parameters, their units and accepted values is on the right.",
+    SENSITIVITY_SHEET: "input of `socsec sensitivity`: one row per parameter (a name of the Scenarios sheet) with its "
+                       "low and high value and their source; each is valued with everything else at the base.",
+    STOCHASTIC_SHEET: "input of `socsec stochastic`: " + "; ".join(f"{t.title} ({t.units})" for t in STOCHASTIC_TABLES)
+                      + ".",
     "Charts": "charts of the main results (written by a run).",
+    "Results scenarios": "(written by `socsec run --compare`) the financing indicators and series of every scenario.",
+    SENSITIVITY_RESULT_SHEET: "(written by `socsec sensitivity`) each indicator at the low and high value of each "
+                              "parameter.",
+    STOCHASTIC_RESULT_SHEET: "(written by `socsec stochastic`) percentiles of the indicators over the simulated paths "
+                             "and the probability of depletion.",
     "Formula audit": "the financing chain of the last run as live Excel formulas over its yearly cash flows "
                      "(contributions, reserve roll-forward, reserve ratio, PAYG cost rate, discount factors, GAP by "
                      "horizon), each compared with the socsec core (written by a run).",
@@ -65,5 +75,6 @@ def instruction_lines(sheets) -> list[str]:
 
 def workbook_sheets() -> tuple:
     """Sheets of a workbook in the order the builder and a run make them."""
-    return ("Cover", "Instructions", *INPUT_SHEETS, SCENARIOS_SHEET, "Charts", *RESULT_SHEETS, "Checks",
-            "Formula audit", "Log")
+    return ("Cover", "Instructions", *INPUT_SHEETS, SCENARIOS_SHEET, SENSITIVITY_SHEET, STOCHASTIC_SHEET, "Charts",
+            *RESULT_SHEETS, "Checks", "Formula audit", "Results scenarios", SENSITIVITY_RESULT_SHEET,
+            STOCHASTIC_RESULT_SHEET, "Log")
