@@ -44,7 +44,7 @@ def test_an_office_add_in_with_a_vba_project_and_its_ribbon(parts):
     buttons = list(tab.iter(f"{UI}button"))
     assert [b.get("id") for b in buttons] == [ident for ident, *_ in addin.BUTTONS]
     assert [b.get("label") for b in buttons] == ["Run valuation", "Compare scenarios", "Check inputs",
-                                                 "Sensitivity report", "Open results"]
+                                                 "Sensitivity", "Valuation report", "Open results"]
     assert {b.get("onAction") for b in buttons} == {"RibbonMyAddin.RunMain"}
 
 
@@ -137,6 +137,16 @@ def test_compare_scenarios_writes_and_opens_the_results_workbook(active):
     out = ribbon.run("run_scenarios")
     assert out == path.with_name("country_results.xlsx") and out.is_file() and opened == [out]
     assert ribbon.run("open_results") == out and opened == [out, out]
+    assert not book.impl.app.alerts
+
+
+def test_sensitivity_writes_the_tornado_workbook_and_report_the_word_draft(active):
+    book, _, path, opened = active
+    out = ribbon.run("sensitivity")
+    assert out == path.with_name("country_sensitivity.xlsx") and out.is_file() and opened == [out]
+    assert "Results sensitivity" in load_workbook(out, read_only=True).sheetnames
+    draft = ribbon.run("report")
+    assert draft == path.with_name("country_report.docx") and draft.is_file() and opened == [out, draft]
     assert not book.impl.app.alerts
 
 

@@ -42,8 +42,11 @@ BUTTONS = (
     ("run_scenarios", "Compare scenarios", "ChartTypeBarInsertGallery", "Value every scenario of the Scenarios sheet "
                                                                         "(saved file) into a new results workbook"),
     ("check_inputs", "Check inputs", "AcceptInvitation", "Read and check every input; list the problems"),
-    ("sensitivity", "Sensitivity report", "FileSaveAsWordDocx", "Draft valuation report with the scenarios and "
-                                                                "sensitivities (saved file), opened in Word"),
+    ("sensitivity", "Sensitivity", "ChartTypeBarInsertGallery", "Each parameter of the Sensitivity sheet to its low "
+                                                                "and high value (saved file): tornado charts in a "
+                                                                "new results workbook"),
+    ("report", "Valuation report", "FileSaveAsWordDocx", "Draft valuation report with the scenarios (saved file), "
+                                                         "opened in Word"),
     ("open_results", "Open results", "FileOpen", "Open the results workbook of the last comparison"),
 )
 RIBBON_MODULE_LINES = (

@@ -9,8 +9,10 @@ make xlwings' runner show a traceback as a second dialog).
 ``run_scenarios``  ``socsec run FILE --compare`` on the saved file: a new results workbook
                    ``FILE_results.xlsx`` with every scenario, opened in Excel
 ``check_inputs``   read and check every input of the active workbook; a message lists the problems
-``sensitivity``    ``socsec report FILE --compare`` on the saved file: the draft valuation report
-                   with its scenarios and sensitivity section, opened in Word
+``sensitivity``    ``socsec sensitivity FILE`` on the saved file: each parameter of the Sensitivity sheet
+                   at its low and high value, tornado charts in ``FILE_sensitivity.xlsx``, opened in Excel
+``report``         ``socsec report FILE --compare`` on the saved file: the draft valuation report
+                   with its scenarios, opened in Word
 ``open_results``   open ``FILE_results.xlsx`` of the last comparison
 """
 
@@ -108,8 +110,21 @@ def sensitivity(book, ui) -> Path | None:
     path = saved_file(book, ui)
     if path is None:
         return None
+    out = path.with_name(f"{path.stem}_sensitivity.xlsx")
+    ui.status("socsec: valuing each parameter of the Sensitivity sheet at its low and high value ...")
+    done = _socsec(["sensitivity", str(path), "-o", str(out)], ui, "socsec: sensitivity")
+    ui.status(None)
+    if done:
+        open_in_excel(book, out)
+    return out if done else None
+
+
+def report(book, ui) -> Path | None:
+    path = saved_file(book, ui)
+    if path is None:
+        return None
     report = path.with_name(f"{path.stem}_report.docx")
-    ui.status("socsec: writing the valuation report with its scenarios and sensitivities ...")
+    ui.status("socsec: writing the valuation report with its scenarios ...")
     done = _socsec(["report", str(path), "--compare", "-o", str(report)], ui, "socsec: report")
     ui.status(None)
     if done:
@@ -144,4 +159,4 @@ def open_document(path: Path):
 
 
 ACTIONS = {"check_inputs": check_inputs, "run_scenarios": run_scenarios, "sensitivity": sensitivity,
-           "open_results": open_results}
+           "report": report, "open_results": open_results}
