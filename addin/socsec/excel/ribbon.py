@@ -93,43 +93,37 @@ def _socsec(args: list, ui, title: str) -> bool:
     return code == 0
 
 
-def run_scenarios(book, ui) -> Path | None:
+def _on_saved_file(book, ui, command: list, output: Path, status: str, title: str, show) -> Path | None:
+    """Run ``socsec COMMAND... FILE -o OUTPUT`` on the saved file of ``book`` (status text while it runs),
+    then ``show(output)``; None if the workbook is not saved or the command failed (one message)."""
     path = saved_file(book, ui)
     if path is None:
         return None
-    out = results_path(path)
-    ui.status("socsec: valuing every scenario of the saved file ...")
-    done = _socsec(["run", str(path), "--compare", "-o", str(out)], ui, "socsec: scenario comparison")
+    out = output(path)
+    ui.status(status)
+    done = _socsec([command[0], str(path), *command[1:], "-o", str(out)], ui, title)
     ui.status(None)
     if done:
-        open_in_excel(book, out)
+        show(out)
     return out if done else None
+
+
+def run_scenarios(book, ui) -> Path | None:
+    return _on_saved_file(book, ui, ["run", "--compare"], results_path,
+                          "socsec: valuing every scenario of the saved file ...", "socsec: scenario comparison",
+                          lambda out: open_in_excel(book, out))
 
 
 def sensitivity(book, ui) -> Path | None:
-    path = saved_file(book, ui)
-    if path is None:
-        return None
-    out = path.with_name(f"{path.stem}_sensitivity.xlsx")
-    ui.status("socsec: valuing each parameter of the Sensitivity sheet at its low and high value ...")
-    done = _socsec(["sensitivity", str(path), "-o", str(out)], ui, "socsec: sensitivity")
-    ui.status(None)
-    if done:
-        open_in_excel(book, out)
-    return out if done else None
+    return _on_saved_file(book, ui, ["sensitivity"], lambda path: path.with_name(f"{path.stem}_sensitivity.xlsx"),
+                          "socsec: valuing each parameter of the Sensitivity sheet at its low and high value ...",
+                          "socsec: sensitivity", lambda out: open_in_excel(book, out))
 
 
 def report(book, ui) -> Path | None:
-    path = saved_file(book, ui)
-    if path is None:
-        return None
-    report = path.with_name(f"{path.stem}_report.docx")
-    ui.status("socsec: writing the valuation report with its scenarios ...")
-    done = _socsec(["report", str(path), "--compare", "-o", str(report)], ui, "socsec: report")
-    ui.status(None)
-    if done:
-        open_document(report)
-    return report if done else None
+    return _on_saved_file(book, ui, ["report", "--compare"], lambda path: path.with_name(f"{path.stem}_report.docx"),
+                          "socsec: writing the valuation report with its scenarios ...", "socsec: report",
+                          lambda out: open_document(out))
 
 
 def open_results(book, ui) -> Path | None:
