@@ -116,3 +116,11 @@ def test_import_socsec_stays_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
     assert all(getattr(socsec, name) is not None for name in socsec.__all__)
+
+
+def test_a_valuation_of_inputs_built_in_python_writes_a_workbook_that_runs_the_same(tmp_path):
+    valuation = socsec.Model.from_inputs(small_inputs()).run()
+    path = valuation.to_excel(tmp_path / "python_results.xlsx")
+    again = socsec.load(path).run()  # inputs written and read back: equal to the last bit or two (1e-12)
+    assert again.indicator("gap", 10) == pytest.approx(valuation.indicator("gap", 10), rel=1e-12)
+    pd.testing.assert_frame_equal(again.table("financing"), valuation.table("financing"), rtol=1e-12)
