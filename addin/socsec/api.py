@@ -58,8 +58,9 @@ class Model:
     def from_inputs(cls, inputs, scenarios: tuple = ()) -> Model:
         """A model of inputs built in Python, validated with every rule of the workbook reader
         (:class:`socsec.InputError` naming the sheet and the table or row of every problem)."""
-        model = cls(inputs, scenarios=tuple(scenarios))
-        return cls(inputs, scenarios=tuple(scenarios), warnings=model.validate())
+        from socsec.workbook.reader import validate_inputs
+
+        return cls(inputs, scenarios=tuple(scenarios), warnings=validate_inputs(inputs))
 
     def validate(self) -> tuple:
         """Check the inputs as the workbook reader checks a workbook; raise :class:`socsec.InputError`

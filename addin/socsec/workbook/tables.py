@@ -8,12 +8,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from socsec.errors import InputError, Problem
 from socsec.model.economy import EconomyInputs
 from socsec.model.finance import FinanceInputs
 from socsec.model.inputs import ModelInputs
 from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, SchemeRules
 from socsec.model.population import PopulationInputs, asfr_from_tfr_and_pattern
 from socsec.workbook.contract import (CALIBRATION_INPUT_ROWS, CALIBRATION_LABELS, FACTOR_ROWS, FINANCING_ROWS,
+                                      INPUT_TABLES,
                                       MACRO_INPUT_ROWS, MORTALITY_FACTOR_ROWS, PENSIONER_COLUMNS, RATE_COLUMNS,
                                       RETIREMENT_ROWS, RULE_ROWS, SEX_LABELS, row_of)
 
@@ -78,9 +80,6 @@ def blocks_of(model: ModelInputs) -> dict[str, Block]:
 def yearly_rows(table: str, labels, rows, years) -> np.ndarray:
     """(rows, n) array of a table with one column per projection year; a row of another length (inputs built
     in Python) is an InputError naming the table's sheet and the row, not a numpy error."""
-    from socsec.errors import InputError, Problem
-    from socsec.workbook.contract import INPUT_TABLES
-
     rows = [np.asarray(r, dtype=float) for r in rows]
     n = len(years)
     sheet = next(t.sheet for t in INPUT_TABLES if t.name == table)
