@@ -287,9 +287,9 @@ def test_accrued_pensions_by_hand_and_the_funding_ratio(base):
 @pytest.mark.parametrize("name", sorted(__import__("socsec.model.overrides", fromlist=["registry"]).registry()))
 def test_memoised_computations_are_never_stale(base, name):
     """After the base is valued, a valuation with one override gives the same pension and financing
-    tables as with an empty memo (socsec.model.memo: the key holds every value the memoised
+    tables as with empty caches (socsec.cache: the key holds every value the memoised
     computations read: annuity factors, replacement rates, death probabilities of the scheme)."""
-    from socsec.model import memo
+    from socsec import cache
     from socsec.model.overrides import lookup
 
     def made(valuation):  # every table made (the memoised parts are computed on first use)
@@ -300,7 +300,7 @@ def test_memoised_computations_are_never_stale(base, name):
     inputs = apply_overrides(base.inputs, {name: valid_override_value(lookup(name))})
     made(run_valuation(base.inputs))  # the base's values in the memo
     warm = made(run_valuation(inputs))
-    memo.clear()
+    cache.clear()
     cold = run_valuation(inputs)
     pd.testing.assert_frame_equal(warm.pension.summary, cold.pension.summary, check_exact=True)
     for table in ("replacement", "indicators", "yearly"):

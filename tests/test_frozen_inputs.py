@@ -39,3 +39,26 @@ def test_overrides_keep_every_unchanged_array_the_same_object():
     assert changed.pension.rules.contribution_rate is not inputs.pension.rules.contribution_rate
     assert changed.pension.rules.accrual_rate is inputs.pension.rules.accrual_rate
     assert changed.population.tfr is inputs.population.tfr and changed.economy is inputs.economy
+
+
+def test_every_result_array_is_read_only():
+    """The blocks' projections are shared by the valuations that reuse them: their arrays (and the
+    arrays in their dict fields) cannot be changed in place either."""
+    from socsec.model.valuation import run_valuation
+    valuation = run_valuation(small_inputs())
+    blocks = (valuation.population, valuation.economy, valuation.pension, valuation.pension.insured,
+              valuation.finance)
+    arrays = []
+    for block in blocks:
+        for f in fields(block):
+            value = getattr(block, f.name)
+            for key, array in (value.items() if isinstance(value, dict) else [(None, value)]):
+                if isinstance(array, np.ndarray):
+                    arrays.append((type(block).__name__, f.name, key, array))
+    assert len(arrays) > 20
+    for owner, name, key, array in arrays:
+        assert not array.flags.writeable, (owner, name, key)
+    with pytest.raises(ValueError, match="read-only"):
+        valuation.pension.pensioners[0, 0, 0, 0] = 1.0
+    with pytest.raises(ValueError, match="read-only"):
+        valuation.economy.column("nominal_gdp")[0] = 0.0

@@ -225,7 +225,7 @@ class Valuation:
 
     def run_info(self, output: Path | str = "", command: str = "") -> object:
         """What produced these results (the Cover stamp, the Log row, ``run_info.csv``)."""
-        from socsec.model.valuation import inputs_hash
+        from socsec.cache import digest
         from socsec.workbook import results as res
 
         listing = ([f"{n}={v:g} (scenario {self.scenario})" for n, v in self.scenario_overrides]
@@ -233,7 +233,7 @@ class Valuation:
         text = "all checks passed" if self.master_ok else "some checks failed: see Checks"
         return res.RunInfo(
             time_utc=res.utc_now(), input_file=str(self.model.source or "inputs built in Python"),
-            output_file=str(output), versions=versions(), input_hash=inputs_hash(self.result.inputs),
+            output_file=str(output), versions=versions(), input_hash=digest(self.result.inputs),
             options=self.result.options(), seconds=self.seconds, master_ok=self.master_ok,
             message=text + (f"; {len(self.warnings)} input warning(s)" if self.warnings else ""),
             scenario=self.scenario, overrides="; ".join(listing) or "none",

@@ -52,6 +52,7 @@ $Pins = @(
     "numba==0.68.1",
     "llvmlite==0.50.0",
     "openpyxl==3.1.5",
+    "cachetools==8.0.3",
     "lxml==6.1.3",
     "scipy==1.17.1",
     "xlwings==0.37.8",

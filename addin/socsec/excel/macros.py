@@ -117,7 +117,8 @@ def run_in_book(book, writer, ui=None, name: str | None = None, engine: str = "n
     boxes (default :class:`SilentUI`); ``name``: the workbook's name for the Log (default
     ``book.full_name``, or the file's path).  Input cells are never written.
     """
-    from socsec.model.valuation import inputs_hash, run_valuation
+    from socsec.cache import digest
+    from socsec.model.valuation import run_valuation
     from socsec.workbook.reader import read_inputs
 
     ui = ui or SilentUI()
@@ -160,7 +161,7 @@ def run_in_book(book, writer, ui=None, name: str | None = None, engine: str = "n
             except Exception as exc:  # the results stand without their charts; the Log says why
                 message += f"; charts not drawn ({type(exc).__name__}: {exc})"
             info = res.RunInfo(time_utc=res.utc_now(), input_file=name, output_file=name, versions=versions(),
-                               input_hash=inputs_hash(read.inputs), options=valuation.options(),
+                               input_hash=digest(read.inputs), options=valuation.options(),
                                seconds=time.perf_counter() - started, master_ok=valuation.master_ok,
                                message=message[:LOG_MESSAGE_LIMIT], command="SocsecRun (Excel macro)",
                                warnings=tuple(str(w) for w in read.warnings))

@@ -28,15 +28,15 @@ systems the decorators do nothing and these are plain Python functions.
 """
 
 import functools
-import hashlib
 import math
 import numbers
 import time
-from collections import OrderedDict
 
 import numpy as np
 import xlwings as xw
 
+from socsec import cache
+from socsec.cache import Store, digest
 from socsec.model import actuarial as act
 
 CATEGORY = "socsec"
@@ -81,58 +81,12 @@ def _finite(result):
     return result
 
 
-class Memo:
-    """A small least-recently-used cache keyed on a SHA-256 of the arguments."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.data: OrderedDict = OrderedDict()
-        self.hits = self.misses = 0
-
-    def get(self, key, compute):
-        if key in self.data:
-            self.hits += 1
-            self.data.move_to_end(key)
-            return self.data[key]
-        self.misses += 1
-        value = compute()
-        self.data[key] = value
-        if len(self.data) > self.size:
-            self.data.popitem(last=False)
-        return value
-
-    def clear(self):
-        self.data.clear()
-        self.hits = self.misses = 0
-
-
-def digest(*parts) -> str:
-    """SHA-256 of arguments as Excel gives them (numbers, text, None, nested lists, arrays)."""
-    h = hashlib.sha256()
-
-    def feed(value):
-        if isinstance(value, np.ndarray):
-            h.update(b"A" + str(value.shape).encode() + np.ascontiguousarray(value, dtype=np.float64).tobytes())
-        elif isinstance(value, (list, tuple)):
-            h.update(b"[")
-            for item in value:
-                feed(item)
-            h.update(b"]")
-        else:
-            h.update(type(value).__name__.encode() + b":" + repr(value).encode() + b";")
-    for part in parts:
-        feed(part)
-    return h.hexdigest()
-
-
-_MEMOS = {name: Memo(size) for name, size in (("life_table", 256), ("population", 64), ("indicator", 20000))}
+_MEMOS = {name: Store(size) for name, size in (("life_table", 256), ("population", 64), ("indicator", 20000))}
 
 
 def clear_caches():
-    """Forget every memoised result and every workbook's cached inputs."""
-    for memo in _MEMOS.values():
-        memo.clear()
-    _BOOKS.clear()
+    """Forget every memoised result and every workbook's cached inputs (:func:`socsec.cache.clear`)."""
+    cache.clear()
 
 
 def _grid(value, name: str) -> list:
@@ -433,8 +387,8 @@ class _BookState:
         self.inputs = inputs
         self.hash = inputs_hash
         self.lazy = LazyValuation(inputs)
-        self.variants: OrderedDict = OrderedDict()  # (overrides, final year) -> LazyValuation (a few, they hold arrays)
-        self.shorter: OrderedDict = OrderedDict()  # final year -> LazyValuation of the inputs projected to it
+        self.variants = Store(4)  # (overrides, final year) -> LazyValuation (a few: they hold arrays)
+        self.shorter = Store(4)  # final year -> LazyValuation of the inputs projected to it
         self.resolved: dict = {}  # indicator name -> where it is found
 
     def variant(self, overrides: tuple, final_year: int | None = None):
@@ -445,23 +399,14 @@ class _BookState:
         from socsec.model.overrides import apply_overrides
         base = self.lazy
         if final_year is not None and final_year != self.inputs.population.final_year:
-            if final_year not in self.shorter:
-                self.shorter[final_year] = LazyValuation(truncate_horizon(self.inputs, final_year))
-                if len(self.shorter) > 4:
-                    self.shorter.popitem(last=False)
-            base = self.shorter[final_year]
+            base = self.shorter.get(final_year, lambda: LazyValuation(truncate_horizon(self.inputs, final_year)))
         if not overrides:
             return base
-        key = (overrides, final_year)
-        if key not in self.variants:
-            self.variants[key] = LazyValuation(apply_overrides(base.inputs, overrides), base=base)
-            if len(self.variants) > 4:
-                self.variants.popitem(last=False)
-        return self.variants[key]
+        return self.variants.get((overrides, final_year),
+                                 lambda: LazyValuation(apply_overrides(base.inputs, overrides), base=base))
 
 
-_BOOKS: dict = {}  # key of a source -> _BookState, oldest first
-MAX_BOOKS = 8
+_BOOKS = Store(8)  # key of a source -> _BookState (keyed on fingerprints: each edit of the inputs adds one)
 
 
 class FileSource:
@@ -532,20 +477,17 @@ class XlwingsSource:
 
 def book_state(source) -> _BookState:
     """The cached base of ``source`` (a workbook), re-read when its fingerprint or inputs change."""
-    from socsec.model.valuation import inputs_hash
     fingerprint = source.fingerprint()
-    state = _BOOKS.get(source.key)
+    state = _BOOKS.find(source.key)
     if state is not None and fingerprint is not None and state.fingerprint == fingerprint:
         return state
     inputs = source.inputs()
-    digest_ = inputs_hash(inputs)
+    digest_ = digest(inputs)
     if state is not None and state.hash == digest_:
         state.fingerprint = fingerprint
         return state
     state = _BookState(fingerprint, inputs, digest_)
-    _BOOKS[source.key] = state
-    while len(_BOOKS) > MAX_BOOKS:  # keyed on fingerprints: each edit of the inputs adds one
-        _BOOKS.pop(next(iter(_BOOKS)))
+    _BOOKS.put(source.key, state)
     return state
 
 

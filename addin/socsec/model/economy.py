@@ -5,6 +5,7 @@ docs/methodology.md).  The labour block works on the average population of each 
 mean of the projected populations at 1 January t and t+1.
 """
 
+import functools
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -13,7 +14,7 @@ import pandas as pd
 from socsec.core import economy as ce
 from socsec.core import labour as cl
 from socsec.model.population import SEXES, PopulationProjection, interpolate_linear
-from socsec.model.frozen import freeze_arrays
+from socsec.model.frozen import freeze_arrays, lock_arrays
 
 WAGE_GROWTH_INPUTS = ("wage_share", "direct")
 RETURN_INPUTS = ("nominal", "real")
@@ -102,13 +103,21 @@ class EconomyProjection:
     macro: pd.DataFrame = field(repr=False)
     min_working_age: int = 15  # of the inputs: nobody works or is insured below it
 
+    def __post_init__(self):
+        lock_arrays(self)  # shared by the valuations that reuse this block
+
+    @functools.cached_property
+    def macro_columns(self) -> dict:
+        """The macro table's columns as read-only numpy arrays, made once (what-if tables read a few
+        columns of one projection many times)."""
+        columns = {name: self.macro[name].to_numpy(copy=True) for name in self.macro.columns}
+        for array in columns.values():
+            array.flags.writeable = False
+        return columns
+
     def column(self, name: str) -> np.ndarray:
-        """Column ``name`` of the macro table as a numpy array, kept once read (the table is not
-        modified: what-if tables read a few columns of one projection many times)."""
-        columns = self.__dict__.setdefault("_macro_columns", {})
-        if name not in columns:
-            columns[name] = self.macro[name].to_numpy()
-        return columns[name]
+        """Column ``name`` of the macro table as a numpy array (:attr:`macro_columns`)."""
+        return self.macro_columns[name]
 
     def by_age_frame(self) -> pd.DataFrame:
         """Long table ``year, sex, age`` with population (average of the year) and labour stocks."""

@@ -48,10 +48,10 @@ import pandas as pd
 
 from socsec.core import lifetable as lt
 from socsec.model.actuarial import discount_factors, discounted_premium, scaled_premiums
-from socsec.model.memo import memoised
+from socsec.cache import memoised
 from socsec.core.pension import PENSIONER_MORTALITY
 from socsec.model.pension import CONTRIBUTION_RULES, PENSION_TYPES, pension_indexation, pensioner_exit_rates
-from socsec.model.frozen import freeze_arrays
+from socsec.model.frozen import freeze_arrays, lock_arrays
 
 HORIZONS = (10, 25, 50, 75)
 SUMMARISED_HORIZONS = (25, 50, 75)
@@ -104,6 +104,9 @@ class FinanceProjection:
     rows: dict = field(repr=False)  # the indicators: "indicator", "horizon", "value", "units" -> list
     make_capital_values: Callable[[], tuple[dict, dict]] = field(repr=False)  # () -> (columns, rows)
     make_replacement: Callable[[], pd.DataFrame] = field(repr=False)
+
+    def __post_init__(self):
+        lock_arrays(self)  # shared by the valuations that reuse this block
 
     @functools.cached_property
     def capital_values(self) -> tuple[dict, dict]:

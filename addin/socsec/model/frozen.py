@@ -1,10 +1,12 @@
-"""Read-only arrays in the frozen input dataclasses.
+"""Read-only arrays in the frozen input and result dataclasses.
 
 Blocks of the chain are reused between valuations by the identity of their inputs
-(:mod:`socsec.model.chain`, :mod:`socsec.model.memo`): that is sound only if no one changes an input
+(:mod:`socsec.model.chain`, :mod:`socsec.cache`): that is sound only if no one changes an input
 array in place.  Each input dataclass calls :func:`freeze_arrays` after construction, so a write into
 one of its arrays raises ``ValueError: assignment destination is read-only`` instead of silently changing
-a result computed before.
+a result computed before.  Each result dataclass (the projection of a block) calls
+:func:`lock_arrays`: its arrays, shared by the valuations that reuse the block, cannot be changed
+either.
 """
 
 import dataclasses
@@ -22,3 +24,13 @@ def freeze_arrays(instance) -> None:
             value = value.copy()
             value.flags.writeable = False
             object.__setattr__(instance, field.name, value)
+
+
+def lock_arrays(instance) -> None:
+    """Make every numpy array field of the (frozen) dataclass ``instance``, and every array value of its
+    dict fields, read-only in place (results: made for this instance, so no copy is needed)."""
+    for field in dataclasses.fields(instance):
+        value = getattr(instance, field.name)
+        for array in (value.values() if isinstance(value, dict) else (value,)):
+            if isinstance(array, np.ndarray):
+                array.flags.writeable = False

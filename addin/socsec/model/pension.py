@@ -25,9 +25,9 @@ import numpy as np
 import pandas as pd
 
 from socsec.core import pension as kp
-from socsec.model.memo import memoised
+from socsec.cache import memoised
 from socsec.model.population import SEXES, interpolate_linear
-from socsec.model.frozen import freeze_arrays
+from socsec.model.frozen import freeze_arrays, lock_arrays
 
 PENSION_TYPES = ("old_age", "invalidity", "survivors", "orphans")
 FLOW_NAMES = kp.FLOW_NAMES  # flows of the insured by (year, sex, age, service)
@@ -280,6 +280,9 @@ class InsuredProjection:
     #                                  (n, 2, A); exit_service (n,) years of service of the exits
     flows: dict = field(repr=False, default_factory=dict)  # detail=True: flow name -> (n, 2, A, S)
 
+    def __post_init__(self):
+        lock_arrays(self)  # shared by the valuations that reuse this block
+
     @functools.cached_property
     def average_actives(self) -> np.ndarray:
         """(n, 2, A) actives of each year on average, by age on 1 January: the mean of those of
@@ -321,6 +324,9 @@ class PensionProjection:
     death_probabilities: np.ndarray = field(repr=False, default=None)  # (n, 4, 2, A) of death_probabilities
     by_age: dict = field(repr=False, default_factory=dict)  # the insured's by_age, and awards_amount (n, 4, 2, A)
     flows: dict = field(repr=False, default_factory=dict)  # detail=True: flow name -> (n, 2, A, S), as by_age
+
+    def __post_init__(self):
+        lock_arrays(self)  # shared by the valuations that reuse this block
 
     actives = property(lambda self: self.insured.actives)
     inactive = property(lambda self: self.insured.inactive)
@@ -411,7 +417,7 @@ def population_death_probabilities(survival) -> np.ndarray:
 def death_probabilities(population, assumptions: SchemeAssumptions) -> np.ndarray:
     """(n, 4, 2, A) death probabilities of the insured, old-age and invalidity pensioners (the
     population's, :func:`population_death_probabilities`, times the mortality factors, at most 1) and
-    of the population (widow(er)s and orphans); memoised (:mod:`socsec.model.memo`: what-if tables
+    of the population (widow(er)s and orphans); memoised (:mod:`socsec.cache`: what-if tables
     project the scheme many times on one population)."""
     survival, f = population.life_tables.survival, assumptions.mortality_factor
 

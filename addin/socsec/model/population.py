@@ -13,7 +13,7 @@ import pandas as pd
 
 from socsec.core import lifetable as lt
 from socsec.core import population as cp
-from socsec.model.frozen import freeze_arrays
+from socsec.model.frozen import freeze_arrays, lock_arrays
 
 SEXES = ("male", "female")
 ENGINES = ("numba", "numpy")
@@ -263,6 +263,9 @@ class PopulationProjection:
     deaths: np.ndarray
     life_tables: LifeTables
     summary: pd.DataFrame = field(repr=False)
+
+    def __post_init__(self):
+        lock_arrays(self)  # shared by the valuations that reuse this block
 
     @property
     def years(self) -> np.ndarray:

@@ -1,8 +1,7 @@
 """Orchestration of the model chain (population -> labour force and economy -> pension scheme ->
 financing) and its consistency checks."""
 
-import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -211,21 +210,3 @@ def pension_checks(pension: PensionProjection, economy: EconomyProjection, popul
                              "active and inactive insured plus old-age and invalidity pensioners living in the "
                              "country (each person in one state) / population, worst year, sex and age (at most 1)"))
     return tuple(checks)
-
-
-def inputs_hash(inputs: ModelInputs) -> str:
-    """SHA-256 of every input value (stable across file formats and cell styles)."""
-    digest = hashlib.sha256()
-    pension = inputs.pension
-    for block in (inputs.population, inputs.economy, pension.data, pension.rules, pension.assumptions,
-                  inputs.finance):
-        for f in fields(block):
-            value = getattr(block, f.name)
-            digest.update(f.name.encode())
-            if isinstance(value, np.ndarray):
-                digest.update(np.ascontiguousarray(value, dtype=np.float64).tobytes())
-                digest.update(str(value.shape).encode())
-            else:
-                digest.update(repr(value).encode())
-    digest.update(repr(sorted(pension.actual.items())).encode())
-    return digest.hexdigest()
