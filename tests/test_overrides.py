@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from socsec.model import overrides as ov
+from socsec.model.inputs import FIELDS
 from socsec.model.valuation import run_valuation
 from workbook_fixtures import small_inputs, valid_override_value
 
@@ -42,8 +43,9 @@ def test_each_override_changes_exactly_its_fields(name):
     after = ov.apply_overrides(base, {name: valid_override_value(o)})
     changed = changed_fields(base, after)
     assert changed, f"{name} changed nothing"
-    assert changed <= set(o.fields), f"{name} changed {changed - set(o.fields)} beyond its declared fields"
-    assert o.block == sorted(o.fields)[0].split(".")[0] or o.block in {f.split(".")[0] for f in o.fields}
+    declared = {str(f) for f in o.fields}
+    assert changed <= declared, f"{name} changed {changed - declared} beyond its declared fields"
+    assert o.block in {f.block for f in o.fields}
     assert o.description and o.units
 
 
@@ -120,13 +122,14 @@ def test_qx_mortality_cannot_be_scaled_above_one():
 
 def test_a_block_registers_its_own_override(monkeypatch):
     monkeypatch.setattr(ov, "_REGISTRY", dict(ov._REGISTRY))
-    ov.register("cpi_plus", lambda inputs, value: ov.set_everywhere("economy.cpi_inflation")(inputs, value + 0.01),
-                fields=("economy.cpi_inflation",), units="rate per year", description="test only")
+    cpi = FIELDS.economy.cpi_inflation
+    ov.register("cpi_plus", lambda inputs, value: ov.set_everywhere(cpi)(inputs, value + 0.01),
+                fields=(cpi,), units="rate per year", description="test only")
     after = ov.apply_overrides(small_inputs(), {"cpi_plus": 0.02})
     np.testing.assert_allclose(after.economy.cpi_inflation, 0.03)
     assert ov.lookup("CPI-plus").block == "economy"
     with pytest.raises(ValueError, match="already registered"):
-        ov.register("cpi_plus", ov.set_everywhere("economy.cpi_inflation"), units="", description="")
+        ov.register("cpi_plus", ov.set_everywhere(cpi), units="", description="")
     assert ("cpi_plus", "rate per year", "any number", "test only") in ov.describe()
 
 
@@ -134,3 +137,30 @@ def test_first_block_of_the_chain():
     assert ov.first_block([]) is None
     assert ov.first_block(["investment_return", "cpi_inflation"]) == "economy"
     assert ov.first_block(["investment_return", "tfr"]) == "population"
+
+
+def test_a_field_is_named_by_its_declaration_never_by_a_string():
+    """FIELDS checks each name against the input dataclasses when it is used: a misspelt field is an
+    AttributeError at once, not a silent no-op at run time."""
+    assert str(FIELDS.pension.rules.normal_age) == "pension.rules.normal_age"
+    assert FIELDS.pension.rules.normal_age.block == "pension"
+    with pytest.raises(AttributeError, match="no field 'normal_retirement_age'"):
+        FIELDS.pension.rules.normal_retirement_age  # noqa: B018
+
+
+def test_rule_overrides_take_units_bounds_and_whole_numbers_from_the_field():
+    """The rules declare their units, bounds and whole numbers once (SchemeRules); the overrides that set
+    them accept what the Scheme rules sheet accepts: normal_retirement_age 15 to 100, whole years."""
+    o = ov.lookup("normal_retirement_age")
+    assert (o.low, o.high, o.whole, o.units) == (15, 100, True, "age (whole years)")
+    with pytest.raises(ov.OverrideError, match="whole number"):
+        ov.apply_overrides(small_inputs(), {"normal_retirement_age": 62.5})
+    with pytest.raises(ov.OverrideError, match="<= 100"):
+        ov.apply_overrides(small_inputs(), {"normal_retirement_age": 101})
+    after = ov.apply_overrides(small_inputs(), {"normal_retirement_age": 63})
+    assert after.pension.rules.normal_age.dtype.kind == "i" and (after.pension.rules.normal_age == 63).all()
+    shifted = ov.apply_overrides(small_inputs(), {"normal_retirement_age_shift": 2})
+    assert shifted.pension.rules.normal_age.dtype.kind == "i"
+    np.testing.assert_array_equal(shifted.pension.rules.normal_age, small_inputs().pension.rules.normal_age + 2)
+    with pytest.raises(ov.OverrideError, match="goes above 100"):
+        ov.apply_overrides(small_inputs(), {"normal_retirement_age": 95, "normal_retirement_age_shift": 10})

@@ -491,9 +491,6 @@ def book_state(source) -> _BookState:
     return state
 
 
-# financing indicators whose value for horizon h depends on the first h years only
-FIRST_YEARS_INDICATORS = ("gap", "gap_with_target", "gap_equivalent_contribution_rate", "summarised_income_rate",
-                          "summarised_cost_rate", "actuarial_balance")
 NO_VALUE = "none"  # what SOCSEC_INDICATOR shows for an indicator without a value (e.g. a reserve never depleted)
 
 
@@ -602,7 +599,7 @@ def indicator_value(source, name, horizon=None, overrides=()) -> float:
                 raise ValueError(f"{key} is available for horizons {', '.join(map(str, sorted(set(horizons))))} "
                                  f"(years), not {wanted}")
         # indicators over the first h years come from a projection of h years (the same numbers)
-        final_year = population.base_year + wanted - 1 if key in FIRST_YEARS_INDICATORS else None
+        final_year = population.base_year + wanted - 1 if key in state.lazy.finance.first_years else None
         return state.variant(overrides, final_year).finance.indicator(key, wanted)
     return _MEMOS["indicator"].get(memo_key, compute)
 

@@ -15,7 +15,8 @@ Blocks not listed in :data:`STEPS` (and ``checks``) come from a full
 
 from dataclasses import fields as dataclass_fields
 
-from socsec.model.economy import project_economy, with_investment_return
+from socsec.model.economy import EconomyInputs, project_economy, with_investment_return
+from socsec.model.fields import RETURN, read_by
 from socsec.model.finance import project_finance
 from socsec.model.pension import (BENEFIT_ASSUMPTIONS, BENEFIT_RULES, CONTRIBUTION_RULES, project_benefits,
                                   project_insured, with_contribution_rules)
@@ -23,10 +24,12 @@ from socsec.model.population import project_population
 from socsec.model.valuation import run_valuation
 
 # block name -> (the ModelInputs fields it reads, function(lazy valuation) -> projection); chain order.
+# What a step does not read comes from the steps declared with the fields (socsec.model.fields):
+# RETURN_FIELDS, and the rules and assumptions of socsec.model.pension (BENEFIT_RULES, ...).
 # A field may be given as (field, ignored): ``ignored`` lists sub-fields of that input block the
 # projection does not depend on (through any earlier block either), each a name or again
 # (sub-field, ignored); a change there alone lets the block be reused.
-RETURN_FIELDS = ("investment_return", "return_input")  # the economy's investment return: 3 macro columns
+RETURN_FIELDS = read_by(EconomyInputs, RETURN)  # the economy's investment return: 3 macro columns
 STEPS = {
     "population": (("population",), lambda v: project_population(v.inputs.population.to_assumptions(),
                                                                 engine=v.engine)),

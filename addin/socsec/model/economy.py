@@ -14,10 +14,16 @@ import pandas as pd
 from socsec.core import economy as ce
 from socsec.core import labour as cl
 from socsec.model.population import SEXES, PopulationProjection, interpolate_linear
+from socsec.model.fields import FRAME, RETURN, declare
 from socsec.model.frozen import freeze_arrays, lock_arrays
 
 WAGE_GROWTH_INPUTS = ("wage_share", "direct")
 RETURN_INPUTS = ("nominal", "real")
+
+
+def _macro(label: str, step: str = FRAME):
+    """A row of the table in_macro: a rate per year."""
+    return declare(label, "rate per year", -1.0, None, step=step, table="in_macro", number_format="0.00%")
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,7 @@ class EconomyInputs:
     base_gdp: float
     base_average_wage: float
     wage_growth_input: str
-    return_input: str
+    return_input: str = declare(None, "option", step=RETURN)  # a setting (in_return_input)
     lfpr_years: np.ndarray
     lfpr: np.ndarray
     unemployment: np.ndarray
@@ -57,12 +63,13 @@ class EconomyInputs:
     unemployment_age_factors: np.ndarray
     employee_share: np.ndarray
     formal_share: np.ndarray
-    productivity_growth: np.ndarray
-    cpi_inflation: np.ndarray
-    deflator_inflation: np.ndarray
-    wage_share_change: np.ndarray
-    wage_growth: np.ndarray
-    investment_return: np.ndarray
+    # the rows of the table in_macro, in this order
+    productivity_growth: np.ndarray = _macro("productivity growth")
+    cpi_inflation: np.ndarray = _macro("CPI inflation")
+    deflator_inflation: np.ndarray = _macro("GDP deflator inflation")
+    wage_share_change: np.ndarray = _macro("wage share change")
+    wage_growth: np.ndarray = _macro("average wage growth")
+    investment_return: np.ndarray = _macro("investment return", step=RETURN)
     min_working_age: int = 15
 
     def average_wage_growth(self) -> np.ndarray:

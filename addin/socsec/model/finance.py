@@ -51,6 +51,7 @@ from socsec.model.actuarial import discount_factors, discounted_premium, scaled_
 from socsec.cache import memoised
 from socsec.core.pension import PENSIONER_MORTALITY
 from socsec.model.pension import CONTRIBUTION_RULES, PENSION_TYPES, pension_indexation, pensioner_exit_rates
+from socsec.model.fields import declare
 from socsec.model.frozen import freeze_arrays, lock_arrays
 
 HORIZONS = (10, 25, 50, 75)
@@ -81,9 +82,14 @@ class FinanceInputs:
     """
 
     initial_reserve: float
-    subsidy_share: np.ndarray
-    subsidy_amount: np.ndarray
-    collection_rate: np.ndarray
+    # the rows of the table in_financing, in this order
+    subsidy_share: np.ndarray = declare("state subsidy, share of expenditure", "share of expenditure", 0.0, 1.0,
+                                        table="in_financing", number_format="0.00%")
+    subsidy_amount: np.ndarray = declare("state subsidy, fixed amount (currency units of the year)",
+                                         "currency units of the year", 0.0, 1e15, table="in_financing",
+                                         number_format="#,##0")
+    collection_rate: np.ndarray = declare("collection rate of contributions", "share of due contributions", 0.0, 1.0,
+                                          table="in_financing", number_format="0.00%")
     scaled_period: int = 10
     target_ratio: float = 1.0
     scaled_variant: str = "last_year_balance"  # or "reserve_ratio": reserve = target_ratio x expenditure
@@ -104,6 +110,7 @@ class FinanceProjection:
     rows: dict = field(repr=False)  # the indicators: "indicator", "horizon", "value", "units" -> list
     make_capital_values: Callable[[], tuple[dict, dict]] = field(repr=False)  # () -> (columns, rows)
     make_replacement: Callable[[], pd.DataFrame] = field(repr=False)
+    first_years: frozenset = frozenset()  # indicators whose value over h years reads the first h years only
 
     def __post_init__(self):
         lock_arrays(self)  # shared by the valuations that reuse this block
@@ -404,11 +411,12 @@ def _project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: st
     add("paygo_cost_rate_last_year", n, X[-1] / S[-1])
     for h in tuple(hh for hh in HORIZONS if hh < n) + (n,):  # general_average_premium over h years
         cost = X[:h] - G[:h]  # the subsidy is income that lowers what contributions must pay
-        add("gap", h, computable(discounted_premium, cost, S[:h], D[:h + 1], D_mid[:h], inputs.initial_reserve, 0.0))
+        add("gap", h, computable(discounted_premium, cost, S[:h], D[:h + 1], D_mid[:h], inputs.initial_reserve, 0.0),
+            first_years=True)
         add("gap_with_target", h, computable(discounted_premium, cost, S[:h], D[:h + 1], D_mid[:h],
-                                             inputs.initial_reserve, inputs.target_ratio * X[h - 1]))
+                                             inputs.initial_reserve, inputs.target_ratio * X[h - 1]), first_years=True)
         add("gap_equivalent_contribution_rate", h, computable(equivalent_rate, basis, h, D, D_mid,
-                                                              inputs.initial_reserve))
+                                                              inputs.initial_reserve), first_years=True)
     premiums = computable(scaled_premiums, X - G, S, i, inputs.scaled_period, inputs.initial_reserve,
                           inputs.target_ratio if inputs.scaled_variant == "reserve_ratio" else None, "nan",
                           count=-(-n // inputs.scaled_period))
@@ -426,9 +434,9 @@ def _project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: st
         pv_s = np.sum(D_mid[:h] * S[:h])
         income_rate = (inputs.initial_reserve + np.sum(D_mid[:h] * (C[:h] + G[:h]))) / pv_s
         cost_rate = (np.sum(D_mid[:h] * X[:h]) + D[h] * inputs.target_ratio * X[h - 1]) / pv_s
-        add("summarised_income_rate", h, income_rate)
-        add("summarised_cost_rate", h, cost_rate)
-        add("actuarial_balance", h, income_rate - cost_rate)
+        add("summarised_income_rate", h, income_rate, first_years=True)
+        add("summarised_cost_rate", h, cost_rate, first_years=True)
+        add("actuarial_balance", h, income_rate - cost_rate, first_years=True)
     add("reserve_ratio_first_year", 1, F[1] / X[0], "years of expenditure")
     add("minimum_reserve_ratio", n, np.min(F[1:] / X), "years of expenditure")
     sustainability_rows(add, F, C + G - X, S, X, rules.contribution_rate)
@@ -441,19 +449,24 @@ def _project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: st
                           lambda: [years, *(economy.column(c) for c in REPLACEMENT_MACRO), *rule_values,
                                    pension.gross_wage, scheme.assumptions.density, s["insurable_earnings"],
                                    s["service_credited"]],
-                          lambda: replacement_rates(rules, scheme.assumptions, economy, pension, years)))
+                          lambda: replacement_rates(rules, scheme.assumptions, economy, pension, years)),
+        frozenset(rows.first_years))
 
 
 class IndicatorRows:
     """The long indicators table being filled: ``add(indicator, horizon, value, units)``; ``table``:
-    column -> list."""
+    column -> list; ``first_years``: the indicators added with ``first_years=True``, whose value over h
+    years is computed from the first h years of the projection only."""
 
     def __init__(self):
         self.table = {"indicator": [], "horizon": [], "value": [], "units": []}
+        self.first_years: set = set()
 
-    def add(self, name, horizon, value, units="share of insurable earnings"):
+    def add(self, name, horizon, value, units="share of insurable earnings", first_years=False):
         for column, item in zip(self.table.values(), (name, horizon, float(value), units)):
             column.append(item)
+        if first_years:
+            self.first_years.add(name)
 
 
 def capital_values(pension, economy, scheme, reserve_start, earnings, balance: dict,

@@ -8,29 +8,32 @@ base in exactly the fields the named overrides declare, and nowhere else.
 
 Registering a new override (e.g. in the pension or financing block's module)::
 
+    from socsec.model.inputs import FIELDS
     from socsec.model.overrides import register, set_everywhere
 
-    register("contribution_rate", set_everywhere("pension.rules.contribution_rate"),
-             units="share of insurable earnings", low=0.0, high=1.0,
+    register("contribution_rate", set_everywhere(FIELDS.pension.rules.contribution_rate),
              description="legislated contribution rate of every projection year")
 
-``set_everywhere(path)`` replaces every element of the array at ``path`` (dotted field names
-from ModelInputs, e.g. ``economy.cpi_inflation``) with the value; ``scale(path)`` multiplies
-it; any function ``setter(inputs, value) -> inputs`` may be registered instead (with
-``fields`` naming what it may change).  :func:`describe` lists the registry (name, units,
+``set_everywhere(field)`` replaces every element of the array of ``field`` (a
+:class:`~socsec.model.fields.FieldPath` of ModelInputs, e.g. ``FIELDS.economy.cpi_inflation``) with
+the value, within the units, bounds and whole-number rule the field declares
+(:mod:`socsec.model.fields`), unless the registration gives its own; ``scale(field)`` multiplies it;
+any function ``setter(inputs, value) -> inputs`` may be registered instead (with ``fields`` naming
+what it may change).  :func:`describe` lists the registry (name, units,
 bounds, description), for the README and the UDF help.
 """
 
 import difflib
 import math
 import numbers
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
 from socsec import bounds
-from socsec.model.inputs import ModelInputs
+from socsec.model.fields import FieldPath
+from socsec.model.inputs import CHAIN, FIELDS, ModelInputs
 
 
 class OverrideError(ValueError):
@@ -43,11 +46,12 @@ class Override:
 
     name        : lower-case identifier (matched without regard to case, '-' or ' ' read as '_').
     setter      : ``setter(inputs, value) -> ModelInputs``.
-    fields      : dotted paths of the inputs it may change (e.g. ``population.tfr``).
+    fields      : the inputs it may change (FieldPath, e.g. ``FIELDS.population.tfr``).
     block       : first block of the chain it affects (``population``, ``economy``, ``pension``, ...):
                   results of the blocks before it do not change.
     units, description: what it sets, for users.
     low, high   : accepted values (inclusive unless ``low_open``/``high_open``).
+    whole       : whole numbers only.
     """
 
     name: str
@@ -60,6 +64,7 @@ class Override:
     high: float | None = None
     low_open: bool = False
     high_open: bool = False
+    whole: bool = False  # whole numbers only (the field's declaration: ages, years)
 
     def rule(self) -> str:
         return bounds.rule(self.low, self.high, self.low_open, self.high_open)
@@ -75,19 +80,27 @@ def normalise(name) -> str:
     return str(name).strip().lower().replace("-", "_").replace(" ", "_")
 
 
-def register(name: str, setter: Callable, *, units: str, description: str, fields: tuple | None = None,
+def register(name: str, setter: Callable, *, description: str, units: str | None = None, fields: tuple | None = None,
              block: str | None = None, low=None, high=None, low_open=False, high_open=False) -> Override:
     """Add an override to the registry (a name may be registered once).
 
-    ``fields`` defaults to the ``paths`` attribute of setters made by :func:`set_everywhere` /
-    :func:`scale`; ``block`` defaults to the first part of the first field.
+    ``fields`` defaults to the ``fields`` attribute of setters made by :func:`set_everywhere`,
+    :func:`scale` and :func:`shift`; ``block`` to the block of the first field.  A setter of
+    :func:`set_everywhere` takes ``units``, ``low`` and ``high`` from its field's declaration when the
+    registration gives none.
     """
     key = normalise(name)
     if key in _REGISTRY:
         raise ValueError(f"override {key!r} is already registered")
-    fields = tuple(fields if fields is not None else setter.paths)
-    override = Override(key, setter, fields, block or fields[0].split(".")[0], units, description,
-                        low, high, low_open, high_open)
+    fields = tuple(fields if fields is not None else setter.fields)
+    declared = getattr(setter, "declared", None)
+    if declared is not None and units is None and low is None and high is None:
+        units, low, high = declared.units, declared.low, declared.high
+    if units is None:
+        raise ValueError(f"override {key!r}: units are needed")
+    whole = any(f.spec is not None and f.spec.whole for f in fields)
+    override = Override(key, setter, fields, block or fields[0].block, units, description,
+                        low, high, low_open, high_open, whole)
     _REGISTRY[key] = override
     return override
 
@@ -118,6 +131,8 @@ def _number(override: Override, value) -> float:
         found = "nothing" if value is None else (f"text {value!r}" if isinstance(value, str) else repr(value))
         raise OverrideError(f"{override.name} must be a number ({override.units}), found {found}")
     value = float(value)
+    if override.whole and value != int(value):
+        raise OverrideError(f"{override.name} must be a whole number ({override.units}), found {value:g}")
     if not override.accepts(value):
         raise OverrideError(f"{override.name} must be {override.rule()} ({override.units}), found {value:g}")
     return value
@@ -151,9 +166,6 @@ def apply_overrides(inputs: ModelInputs, overrides: Mapping | Iterable) -> Model
     return inputs
 
 
-CHAIN = ("population", "economy", "pension", "finance")
-
-
 def first_block(names: Iterable) -> str | None:
     """The earliest block of the chain (:data:`CHAIN`) changed by the named overrides; None for none.
 
@@ -166,60 +178,57 @@ def first_block(names: Iterable) -> str | None:
 
 # --- setters -------------------------------------------------------------------------------------
 
-def _get(obj, path: str):
-    for part in path.split("."):
-        obj = getattr(obj, part)
-    return obj
-
-
-def _set(obj, path: str, value):
-    head, _, rest = path.partition(".")
-    if not rest:
-        return replace(obj, **{head: value})
-    return replace(obj, **{head: _set(getattr(obj, head), rest, value)})
-
-
-def set_everywhere(path: str, index=None) -> Callable:
-    """Setter: every element of the array at ``path`` (or of ``array[index]``) becomes the value."""
+def set_everywhere(field: FieldPath, index=None) -> Callable:
+    """Setter: every element of the array of ``field`` (or of ``array[index]``) becomes the value (whole
+    numbers stay integers)."""
     def setter(inputs, value):
-        original = _get(inputs, path)
+        original = field.get(inputs)
         if np.ndim(original) == 0:
-            return _set(inputs, path, float(value))
-        array = np.array(original, dtype=np.float64)
+            return field.replace(inputs, float(value))
+        array = np.array(original)
+        if array.dtype.kind != "i":  # whole numbers (ages) stay integers, checked whole by the registry
+            array = array.astype(np.float64)
         if index is None:
             array[...] = value
         else:
             array[index] = value
-        return _set(inputs, path, array)
-    setter.paths = (path,)
+        return field.replace(inputs, array)
+    setter.fields = (field,)
+    setter.declared = field.spec if index is None else None
     return setter
 
 
-def scale(path: str, high: float | None = None, what: str = "") -> Callable:
-    """Setter: the array at ``path`` times the value; with ``high``, no element may end above it."""
+def scale(field: FieldPath, high: float | None = None, what: str = "") -> Callable:
+    """Setter: the array of ``field`` times the value; with ``high``, no element may end above it."""
     def setter(inputs, value):
-        array = np.asarray(_get(inputs, path), dtype=np.float64) * value
+        array = np.asarray(field.get(inputs), dtype=np.float64) * value
         if high is not None and np.any(array > high):
-            raise OverrideError(f"{what or path} times {value:g} goes above {high:g} "
+            raise OverrideError(f"{what or field} times {value:g} goes above {high:g} "
                                 f"(largest {np.max(array):g}): use a smaller factor")
-        return _set(inputs, path, array)
-    setter.paths = (path,)
+        return field.replace(inputs, array)
+    setter.fields = (field,)
     return setter
 
 
-def shift(path: str, low: float | None = None, high: float | None = None, what: str = "") -> Callable:
-    """Setter: the value added to every element of the array at ``path``; no element may end below
-    ``low`` or above ``high`` (the override then raises OverrideError naming the extreme)."""
+def shift(field: FieldPath, low: float | None = None, high: float | None = None, what: str = "") -> Callable:
+    """Setter: the value added to every element of the array of ``field``; no element may end below
+    ``low`` or above ``high`` (default: the field's declared bounds; the override then raises
+    OverrideError naming the extreme)."""
+    declared = field.spec
+    low = declared.low if low is None and declared is not None else low
+    high = declared.high if high is None and declared is not None else high
+
     def setter(inputs, value):
-        array = np.asarray(_get(inputs, path), dtype=np.float64) + value
+        original = np.asarray(field.get(inputs))
+        array = original + (int(value) if original.dtype.kind == "i" else value)
         if low is not None and np.any(array < low):
-            raise OverrideError(f"{what or path} plus {value:g} goes below {low:g} (lowest {np.min(array):g}): "
+            raise OverrideError(f"{what or field} plus {value:g} goes below {low:g} (lowest {np.min(array):g}): "
                                 "use a smaller change")
         if high is not None and np.any(array > high):
-            raise OverrideError(f"{what or path} plus {value:g} goes above {high:g} (largest {np.max(array):g}): "
+            raise OverrideError(f"{what or field} plus {value:g} goes above {high:g} (largest {np.max(array):g}): "
                                 "use a smaller change")
-        return _set(inputs, path, array)
-    setter.paths = (path,)
+        return field.replace(inputs, array)
+    setter.fields = (field,)
     return setter
 
 
@@ -232,8 +241,8 @@ def _tfr(inputs, value):
         if np.any(totals <= 0):
             raise OverrideError("tfr: the age-specific fertility rates of some year sum to zero and cannot be "
                                 "rescaled")
-        return _set(inputs, "population.asfr", asfr * (value / totals))
-    return set_everywhere("population.tfr")(inputs, value)
+        return FIELDS.population.asfr.replace(inputs, asfr * (value / totals))
+    return set_everywhere(FIELDS.population.tfr)(inputs, value)
 
 
 def _tfr_shift(inputs, value):
@@ -250,46 +259,46 @@ def _tfr_shift(inputs, value):
         if np.any(totals <= 0):
             raise OverrideError("tfr_shift: the age-specific fertility rates of some year sum to zero and cannot "
                                 "be rescaled")
-        return _set(inputs, "population.asfr", asfr * ((totals + value) / totals)[:, None])
-    return _set(inputs, "population.tfr", totals + value)
+        return FIELDS.population.asfr.replace(inputs, asfr * ((totals + value) / totals)[:, None])
+    return FIELDS.population.tfr.replace(inputs, totals + value)
 
 
 def _mortality_scale(inputs, value):
     high = 1.0 if inputs.population.mortality_kind == "qx" else None
-    return scale("population.mortality", high, "death probabilities q_x")(inputs, value)
+    return scale(FIELDS.population.mortality, high, "death probabilities q_x")(inputs, value)
 
 
 _SEX = {"male": 0, "female": 1}
 
-register("tfr", _tfr, fields=("population.tfr", "population.asfr"), units="children per woman",
+register("tfr", _tfr, fields=(FIELDS.population.tfr, FIELDS.population.asfr), units="children per woman",
          low=0.0, high=15.0,
          description="total fertility rate of every projection year (with fertility input 'asfr': the "
                      "age-specific rates of each year rescaled to this total)")
-register("srb", set_everywhere("population.srb"), units="males per female birth", low=0.8, high=1.3,
+register("srb", set_everywhere(FIELDS.population.srb), units="males per female birth", low=0.8, high=1.3,
          description="sex ratio at birth of every projection year")
-register("mortality_scale", _mortality_scale, fields=("population.mortality",), units="factor", low=0.0,
+register("mortality_scale", _mortality_scale, fields=(FIELDS.population.mortality,), units="factor", low=0.0,
          low_open=True, description="multiplies the mortality rates (m_x or q_x as entered) of every anchor "
                                     "year, age and sex; 0.9 = 10% lower mortality")
-register("net_migration_scale", scale("population.net_migrants"), units="factor",
+register("net_migration_scale", scale(FIELDS.population.net_migrants), units="factor",
          description="multiplies the net migrants of every year, age and sex; 0 = no migration")
-register("productivity_growth", set_everywhere("economy.productivity_growth"), units="rate per year",
+register("productivity_growth", set_everywhere(FIELDS.economy.productivity_growth), units="rate per year",
          low=-1.0, low_open=True, description="labour productivity growth of every projection year")
-register("cpi_inflation", set_everywhere("economy.cpi_inflation"), units="rate per year", low=-1.0,
+register("cpi_inflation", set_everywhere(FIELDS.economy.cpi_inflation), units="rate per year", low=-1.0,
          low_open=True, description="CPI inflation of every projection year")
-register("gdp_deflator_inflation", set_everywhere("economy.deflator_inflation"), units="rate per year",
+register("gdp_deflator_inflation", set_everywhere(FIELDS.economy.deflator_inflation), units="rate per year",
          low=-1.0, low_open=True, description="GDP deflator inflation of every projection year")
-register("wage_share_change", set_everywhere("economy.wage_share_change"), units="rate per year", low=-1.0,
+register("wage_share_change", set_everywhere(FIELDS.economy.wage_share_change), units="rate per year", low=-1.0,
          low_open=True, description="change of the wage share of every projection year")
-register("wage_growth", set_everywhere("economy.wage_growth"), units="rate per year", low=-1.0, low_open=True,
+register("wage_growth", set_everywhere(FIELDS.economy.wage_growth), units="rate per year", low=-1.0, low_open=True,
          description="average wage growth of every projection year (used only when Wage growth input "
                      "is 'direct')")
-register("investment_return", set_everywhere("economy.investment_return"), units="rate per year", low=-1.0,
+register("investment_return", set_everywhere(FIELDS.economy.investment_return), units="rate per year", low=-1.0,
          low_open=True, description="investment return of every projection year (nominal or real, as set by "
                                     "Investment return input)")
-register("unemployment", set_everywhere("economy.unemployment"), units="share of the labour force",
+register("unemployment", set_everywhere(FIELDS.economy.unemployment), units="share of the labour force",
          low=0.0, high=1.0, high_open=True, description="unemployment rate of both sexes, every projection year")
 for _sex, _k in _SEX.items():
-    register(f"unemployment_{_sex}", set_everywhere("economy.unemployment", (slice(None), _k)),
+    register(f"unemployment_{_sex}", set_everywhere(FIELDS.economy.unemployment, (slice(None), _k)),
              units="share of the labour force", low=0.0, high=1.0, high_open=True,
              description=f"unemployment rate of {_sex}s, every projection year")
 
@@ -302,8 +311,8 @@ def _participation_scale(sex: int | None):
         if np.any(lfpr > 1.0):
             raise OverrideError(f"participation rates times {value:g} go above 1 (largest {np.max(lfpr):g}): "
                                 "use a smaller factor")
-        return _set(inputs, "economy.lfpr", lfpr)
-    setter.paths = ("economy.lfpr",)
+        return FIELDS.economy.lfpr.replace(inputs, lfpr)
+    setter.fields = (FIELDS.economy.lfpr,)
     return setter
 
 
@@ -312,83 +321,64 @@ register("participation_scale", _participation_scale(None), units="factor", low=
 for _sex, _k in _SEX.items():
     register(f"participation_scale_{_sex}", _participation_scale(_k), units="factor", low=0.0,
              description=f"multiplies the labour-force participation rates of {_sex}s")
-register("employee_share", set_everywhere("economy.employee_share"), units="share of employment", low=0.0,
+register("employee_share", set_everywhere(FIELDS.economy.employee_share), units="share of employment", low=0.0,
          high=1.0, description="employees as a share of employment, both sexes, every projection year")
-register("formal_share", set_everywhere("economy.formal_share"), units="share of employment", low=0.0,
+register("formal_share", set_everywhere(FIELDS.economy.formal_share), units="share of employment", low=0.0,
          high=1.0, description="formal (covered) employment as a share of employment, both sexes, every year")
-register("base_gdp", set_everywhere("economy.base_gdp"), units="currency units per year", low=0.0,
+register("base_gdp", set_everywhere(FIELDS.economy.base_gdp), units="currency units per year", low=0.0,
          low_open=True, description="nominal GDP of the base year")
-register("base_wage", set_everywhere("economy.base_average_wage"), units="currency units per year", low=0.0,
+register("base_wage", set_everywhere(FIELDS.economy.base_average_wage), units="currency units per year", low=0.0,
          low_open=True, description="average annual wage of employees in the base year")
 
 
 # --- pension scheme and financing ------------------------------------------------------------------
 
-register("contribution_rate", set_everywhere("pension.rules.contribution_rate"),
-         units="share of insurable earnings", low=0.0, high=1.0,
+# units, bounds and whole numbers as the rules declare them (socsec.model.pension.SchemeRules)
+register("contribution_rate", set_everywhere(FIELDS.pension.rules.contribution_rate),
          description="legislated contribution rate of every projection year")
-def _normal_age(inputs, value):
-    """Normal retirement age of both sexes, every year, in whole years (a fraction is an error)."""
-    if value != int(value):
-        raise OverrideError(f"normal_retirement_age must be a whole number of years, found {value:g}")
-    return set_everywhere("pension.rules.normal_age")(inputs, int(value))
-
-
-register("normal_retirement_age", _normal_age, fields=("pension.rules.normal_age",), units="age (whole years)",
-         low=15, high=100, description="normal retirement age of both sexes in every projection year")
-register("accrual_rate", set_everywhere("pension.rules.accrual_rate"), units="share per year of service",
-         low=0.0, high=0.1, description="accrual rate per year of service beyond the base years")
-register("pension_indexation_wage_weight", set_everywhere("pension.rules.indexation_wage_weight"),
-         units="weight (0 = prices, 1 = wages)", low=0.0, high=1.0,
+register("normal_retirement_age", set_everywhere(FIELDS.pension.rules.normal_age),
+         description="normal retirement age of both sexes in every projection year")
+register("accrual_rate", set_everywhere(FIELDS.pension.rules.accrual_rate),
+         description="accrual rate per year of service beyond the base years")
+register("pension_indexation_wage_weight", set_everywhere(FIELDS.pension.rules.indexation_wage_weight),
          description="weight of wage growth in the indexation of pensions in payment")
-register("earnings_ceiling", set_everywhere("pension.rules.earnings_ceiling"), units="base-year money (0 = none)",
-         low=0.0, description="insurable earnings ceiling of every year, at base-year level")
-register("minimum_pension", set_everywhere("pension.rules.min_pension"), units="base-year money", low=0.0,
+register("earnings_ceiling", set_everywhere(FIELDS.pension.rules.earnings_ceiling),
+         description="insurable earnings ceiling of every year, at base-year level")
+register("minimum_pension", set_everywhere(FIELDS.pension.rules.min_pension),
          description="minimum pension of every year, at base-year level")
-register("coverage", set_everywhere("pension.assumptions.coverage"), units="share of employed", low=0.0,
-         high=1.0, description="coverage of the employed at every age, sex and anchor year")
-register("density", set_everywhere("pension.assumptions.density"), units="share of the year", low=0.0, high=1.0,
+register("coverage", set_everywhere(FIELDS.pension.assumptions.coverage),
+         description="coverage of the employed at every age, sex and anchor year")
+register("density", set_everywhere(FIELDS.pension.assumptions.density),
          description="density of contributions at every age and sex")
-register("initial_reserve", set_everywhere("finance.initial_reserve"), units="currency units", low=0.0,
+register("initial_reserve", set_everywhere(FIELDS.finance.initial_reserve), units="currency units", low=0.0,
          description="reserve at 1 January of the base year")
-register("collection_rate", set_everywhere("finance.collection_rate"), units="share of due contributions",
+register("collection_rate", set_everywhere(FIELDS.finance.collection_rate), units="share of due contributions",
          low=0.0, high=1.0, description="collection rate of every year")
-register("state_subsidy_share", set_everywhere("finance.subsidy_share"), units="share of expenditure", low=0.0,
+register("state_subsidy_share", set_everywhere(FIELDS.finance.subsidy_share), units="share of expenditure", low=0.0,
          high=1.0, description="state subsidy as a share of expenditure, every year")
 
 
 # --- changes from the values as entered (sensitivity tests: one table of defaults for any country) ----
 
-register("tfr_shift", _tfr_shift, fields=("population.tfr", "population.asfr"), units="children per woman",
+register("tfr_shift", _tfr_shift, fields=(FIELDS.population.tfr, FIELDS.population.asfr), units="children per woman",
          low=-3.0, high=5.0, description="added to the total fertility rate of every projection year (with "
                                             "fertility input 'asfr': each year's rates rescaled to that total)")
-register("productivity_growth_shift", shift("economy.productivity_growth", -1.0), units="rate per year",
+register("productivity_growth_shift", shift(FIELDS.economy.productivity_growth, -1.0), units="rate per year",
          low=-0.1, high=0.1, description="added to the labour productivity growth of every projection year")
-register("cpi_inflation_shift", shift("economy.cpi_inflation", -1.0), units="rate per year", low=-0.1, high=0.1,
+register("cpi_inflation_shift", shift(FIELDS.economy.cpi_inflation, -1.0), units="rate per year", low=-0.1, high=0.1,
          description="added to the CPI inflation of every projection year")
-register("investment_return_shift", shift("economy.investment_return", -1.0), units="rate per year", low=-0.1,
+register("investment_return_shift", shift(FIELDS.economy.investment_return, -1.0), units="rate per year", low=-0.1,
          high=0.1, description="added to the investment return of every projection year (nominal or real, as "
                                "set by Investment return input)")
-register("unemployment_shift", shift("economy.unemployment", 0.0, 1.0, "unemployment rates"),
+register("unemployment_shift", shift(FIELDS.economy.unemployment, 0.0, 1.0, "unemployment rates"),
          units="share of the labour force", low=-0.2, high=0.5,
          description="added to the unemployment rate of both sexes, every projection year")
-register("coverage_scale", scale("pension.assumptions.coverage", 1.0, "coverage rates"), units="factor", low=0.0,
+register("coverage_scale", scale(FIELDS.pension.assumptions.coverage, 1.0, "coverage rates"), units="factor", low=0.0,
          description="multiplies the coverage of the employed at every age, sex and anchor year")
-register("density_scale", scale("pension.assumptions.density", 1.0, "densities of contributions"), units="factor",
+register("density_scale", scale(FIELDS.pension.assumptions.density, 1.0, "densities of contributions"), units="factor",
          low=0.0, description="multiplies the density of contributions at every age and sex")
 
 
-def _normal_age_shift(inputs, value):
-    """Normal retirement age of both sexes, every year, plus a whole number of years."""
-    if value != int(value):
-        raise OverrideError(f"normal_retirement_age_shift must be a whole number of years, found {value:g}")
-    ages = np.asarray(inputs.pension.rules.normal_age) + int(value)
-    if np.any(ages < 15) or np.any(ages > 100):
-        raise OverrideError(f"normal_retirement_age_shift: the normal retirement age plus {value:g} leaves 15 to 100 "
-                            f"(found {np.min(ages)} to {np.max(ages)})")
-    return _set(inputs, "pension.rules.normal_age", ages)
-
-
-register("normal_retirement_age_shift", _normal_age_shift, fields=("pension.rules.normal_age",),
+register("normal_retirement_age_shift", shift(FIELDS.pension.rules.normal_age, what="the normal retirement age"),
          units="years (whole years)", low=-10, high=10,
          description="added to the normal retirement age of both sexes in every projection year")

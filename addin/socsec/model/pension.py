@@ -27,6 +27,7 @@ import pandas as pd
 from socsec.core import pension as kp
 from socsec.cache import memoised
 from socsec.model.population import SEXES, interpolate_linear
+from socsec.model.fields import BENEFITS, BY_SEX, CONTRIBUTIONS, INSURED, declare, read_by
 from socsec.model.frozen import freeze_arrays, lock_arrays
 
 PENSION_TYPES = ("old_age", "invalidity", "survivors", "orphans")
@@ -164,6 +165,15 @@ def _spread_pensioners(data: SchemeData, omega: int, population, orphan_age_limi
     return as_types(number), as_types(average), earnings
 
 
+PERCENT, YEARS, MONEY = "0.00%", "0", "#,##0"  # number formats of the rules' rows
+
+
+def _rule(label: str, units: str, low, high, number_format: str, step: str = BENEFITS, rows=(), whole=False):
+    """A row (or a row per sex) of the scheme rules, table in_rules."""
+    return declare(label, units, low, high, whole=whole, step=step, table="in_rules", rows=rows,
+                   number_format=number_format)
+
+
 @dataclass(frozen=True)
 class SchemeRules:
     """The legal parameters, one value per projection year (phase-ins), plus method options.
@@ -172,31 +182,47 @@ class SchemeRules:
     (min/max pension indexed like pensions in payment, ceiling/floor by ``ceiling_indexation``).
     """
 
-    contribution_rate: np.ndarray
-    normal_age: np.ndarray  # (n, 2) int
-    early_age: np.ndarray  # (n, 2) int
-    min_service_old_age: np.ndarray
-    min_service_invalidity: np.ndarray
-    min_service_survivors: np.ndarray
-    accrual_rate: np.ndarray  # per year of service beyond the base years
-    accrual_base_percent: np.ndarray  # percentage earned over the first base years (fraction)
-    accrual_base_years: np.ndarray
-    early_reduction: np.ndarray  # per year before the normal age
-    late_increment: np.ndarray  # per year after the normal age
-    min_pension: np.ndarray
-    max_pension: np.ndarray  # 0 = none
-    earnings_ceiling: np.ndarray  # 0 = none
-    earnings_floor: np.ndarray  # 0 = none
-    reference_years: np.ndarray  # n of "average of the last n years"
-    widow_share: np.ndarray
-    orphan_share: np.ndarray
-    full_orphan_share: np.ndarray
-    survivors_cap: np.ndarray
-    orphan_age_limit: np.ndarray
-    grant_per_year: np.ndarray  # lump sum per year of service, share of the annual insurable wage
-    admin_share_contributions: np.ndarray
-    admin_share_benefits: np.ndarray
-    indexation_wage_weight: np.ndarray  # 0 = prices, 1 = wages
+    # one value per projection year (ages: (n, 2), by sex); rows of the table in_rules, in this order
+    contribution_rate: np.ndarray = _rule("contribution rate", "share of insurable earnings", 0.0, 1.0, PERCENT,
+                                          step=CONTRIBUTIONS)
+    normal_age: np.ndarray = _rule("normal retirement age", "age (whole years)", 15, 100, YEARS, step=INSURED,
+                                   rows=BY_SEX, whole=True)
+    early_age: np.ndarray = _rule("early retirement age", "age (whole years)", 15, 100, YEARS, step=INSURED,
+                                  rows=BY_SEX, whole=True)
+    min_service_old_age: np.ndarray = _rule("minimum service, old age (years)", "years", 0, 50, YEARS, step=INSURED)
+    min_service_invalidity: np.ndarray = _rule("minimum service, invalidity (years)", "years", 0, 50, YEARS)
+    min_service_survivors: np.ndarray = _rule("minimum service, survivors (years)", "years", 0, 50, YEARS)
+    accrual_rate: np.ndarray = _rule("accrual rate per year of service", "share per year of service", 0.0, 0.1,
+                                     PERCENT)  # beyond the base years
+    accrual_base_percent: np.ndarray = _rule("base percentage for the first years", "share of reference earnings",
+                                             0.0, 1.0, PERCENT)
+    accrual_base_years: np.ndarray = _rule("years covered by the base percentage", "years", 0, 50, YEARS)
+    early_reduction: np.ndarray = _rule("early retirement reduction per year", "share per year before the normal age",
+                                        0.0, 0.2, PERCENT)
+    late_increment: np.ndarray = _rule("late retirement increment per year", "share per year after the normal age",
+                                       0.0, 0.2, PERCENT)
+    min_pension: np.ndarray = _rule("minimum pension (base-year money)", "base-year money", 0.0, 1e12, MONEY)
+    max_pension: np.ndarray = _rule("maximum pension (base-year money, 0 = none)", "base-year money (0 = none)",
+                                    0.0, 1e12, MONEY)
+    earnings_ceiling: np.ndarray = _rule("insurable earnings ceiling (base-year money, 0 = none)",
+                                         "base-year money (0 = none)", 0.0, 1e12, MONEY)
+    earnings_floor: np.ndarray = _rule("insurable earnings floor (base-year money, 0 = none)",
+                                       "base-year money (0 = none)", 0.0, 1e12, MONEY)
+    reference_years: np.ndarray = _rule("reference period, last years", "years", 1, 50, YEARS)
+    widow_share: np.ndarray = _rule("widow(er) share", "share of the pension", 0.0, 1.0, PERCENT)
+    orphan_share: np.ndarray = _rule("orphan share", "share of the pension", 0.0, 1.0, PERCENT)
+    full_orphan_share: np.ndarray = _rule("full orphan share", "share of the pension", 0.0, 1.0, PERCENT)
+    survivors_cap: np.ndarray = _rule("survivors' cap (share of the pension)", "share of the pension", 0.0, 2.0,
+                                      PERCENT)
+    orphan_age_limit: np.ndarray = _rule("orphan age limit", "age", 1, 30, YEARS)
+    grant_per_year: np.ndarray = _rule("lump-sum grant per year of service (share of annual wage)",
+                                       "share of the annual insurable wage per year of service", 0.0, 5.0, PERCENT)
+    admin_share_contributions: np.ndarray = _rule("administrative expenses, share of contributions",
+                                                  "share of contributions", 0.0, 1.0, PERCENT, step=CONTRIBUTIONS)
+    admin_share_benefits: np.ndarray = _rule("administrative expenses, share of benefits", "share of benefits",
+                                             0.0, 1.0, PERCENT, step=CONTRIBUTIONS)
+    indexation_wage_weight: np.ndarray = _rule("indexation of pensions: weight of wages (0 = prices)",
+                                               "weight (0 = prices, 1 = wages)", 0.0, 1.0, "0.00")
     reference_earnings: str = "career_average"
     revaluation: str = "wages"
     ceiling_indexation: str = "wages"
@@ -207,40 +233,69 @@ class SchemeRules:
         freeze_arrays(self)
 
 
+MORTALITY_FACTOR_TYPES = (("insured", ", insured"), ("old_age", ", old-age pensioners"),
+                          ("invalidity", ", invalidity pensioners"))  # rows of SchemeAssumptions.mortality_factor
+
+
+def _rate(label: str, units: str, low, high, step: str):
+    """A column of the tables in_scheme_rates_<sex>: a rate by sex and age."""
+    return declare(label, units, low, high, step=step, table="in_scheme_rates")
+
+
+def _retirement(label: str, units: str, low, high, whole=False):
+    """A row per sex of the table in_retirement: a value by year and sex."""
+    return declare(label, units, low, high, whole=whole, step=INSURED, table="in_retirement", rows=BY_SEX)
+
+
+def _factor(label: str, units: str, low, high, step: str, rows=(), **field_options):
+    """A row (or rows) of the table in_scheme_factors: a value by sex."""
+    return declare(label, units, low, high, step=step, table="in_scheme_factors", rows=rows, **field_options)
+
+
 @dataclass(frozen=True)
 class SchemeAssumptions:
     """Behavioural and demographic assumptions (rates per year, by sex and age where stated)."""
 
     coverage_years: np.ndarray  # (k,)
-    coverage: np.ndarray  # (k, 2, A) share of the employed who are active contributors
-    density: np.ndarray  # (2, A) fraction of the year contributed by an active
-    salary_scale: np.ndarray  # (2, A) relative earnings by age and sex
-    invalidity: np.ndarray  # (2, A) incidence among actives
-    lapse: np.ndarray  # (2, A) active -> inactive
-    reentry: np.ndarray  # (2, A) inactive -> active
-    retire_early: np.ndarray  # (n, 2) retirement rate of the eligible before the normal age
-    retire_normal: np.ndarray  # (n, 2) retirement rate from the normal age
-    exit_age: np.ndarray  # (n, 2) int, age from which every active retires or leaves
-    mortality_factor: np.ndarray  # (3, 2) insured, old-age pensioners, invalidity pensioners
-    spouse_probability: np.ndarray  # (2, A) probability of leaving a spouse, by age and sex of deceased
-    spouse_age_difference: np.ndarray  # (2,) spouse's age minus deceased's age
-    orphans_per_death: np.ndarray  # (2, A) expected orphans below the age limit
-    orphan_age_gap: np.ndarray  # (2,) deceased's age minus average orphan age
-    remarriage: np.ndarray  # (2,) yearly exit rate of widow(er)s by their sex
+    coverage: np.ndarray = declare("coverage", "share of the employed", 0.0, 1.0, step=INSURED)
+    # (k, 2, A) share of the employed who are active contributors (tables in_coverage_<sex>)
+    # (2, A) by sex and age: the columns of the tables in_scheme_rates_<sex>, in this order
+    density: np.ndarray = _rate("density", "share of the year contributed by an active", 0.0, 1.0, INSURED)
+    salary_scale: np.ndarray = _rate("salary scale", "relative earnings by age", 0.0, 1e3, BENEFITS)
+    invalidity: np.ndarray = _rate("invalidity incidence", "rate per year among actives", 0.0, 1.0, INSURED)
+    lapse: np.ndarray = _rate("lapse to inactive", "rate per year (active to inactive)", 0.0, 1.0, INSURED)
+    reentry: np.ndarray = _rate("re-entry", "rate per year (inactive to active)", 0.0, 1.0, INSURED)
+    # (n, 2) by year and sex: rows of the table in_retirement (a row per sex)
+    retire_early: np.ndarray = _retirement("early retirement rate of the eligible", "rate per year", 0.0, 1.0)
+    retire_normal: np.ndarray = _retirement("retirement rate from the normal age", "rate per year", 0.0, 1.0)
+    exit_age: np.ndarray = _retirement("age by which every active leaves", "age (whole years)", 15, 100, whole=True)
+    # (3, 2) insured, old-age pensioners, invalidity pensioners by sex: rows of the table in_scheme_factors
+    mortality_factor: np.ndarray = _factor("mortality factor", "factor on the population's death probabilities",
+                                           0.0, 10.0, INSURED, rows=MORTALITY_FACTOR_TYPES)
+    spouse_probability: np.ndarray = _rate("probability of a spouse", "probability by age and sex of the deceased",
+                                           0.0, 1.0, BENEFITS)
+    # (2,) by sex: rows of the table in_scheme_factors
+    spouse_age_difference: np.ndarray = _factor("spouse age minus age of the deceased (years)", "years", -30.0, 30.0,
+                                                BENEFITS)
+    orphans_per_death: np.ndarray = _rate("orphans per death", "expected orphans below the age limit", 0.0, 20.0,
+                                          BENEFITS)
+    orphan_age_gap: np.ndarray = _factor("age of the deceased minus average orphan age (years)", "years", 10.0, 60.0,
+                                         BENEFITS)
+    remarriage: np.ndarray = _factor("remarriage rate of widow(er)s", "rate per year", 0.0, 1.0, BENEFITS)
     coverage_phase_in: int = 0  # years to move from the base data's coverage to the coverage input
-    abroad_share: np.ndarray = field(default_factory=lambda: np.zeros(2))  # (2,) inactive insured and
-    #                                       pensioners living abroad (outside the population), by sex
+    abroad_share: np.ndarray = _factor("share of inactive insured and pensioners living abroad", "share", 0.0, 1.0,
+                                       BENEFITS, default_factory=lambda: np.zeros(2))  # outside the population
 
     def __post_init__(self):
         freeze_arrays(self)
 
 
-# The rules and assumptions the insured persons (project_insured) do not depend on: a what-if change
-# to these alone reuses the insured of a base projection and re-runs project_benefits only.
-INSURED_RULES = ("normal_age", "early_age", "min_service_old_age")
+# What a what-if change may reuse (socsec.model.chain), from the steps declared with each field: the
+# insured persons (project_insured) read the INSURED rules and assumptions only; a change to the others
+# alone reuses the insured of a base projection and re-runs project_benefits.
+INSURED_RULES = read_by(SchemeRules, INSURED)
 BENEFIT_RULES = tuple(f.name for f in fields(SchemeRules) if f.name not in INSURED_RULES)
-BENEFIT_ASSUMPTIONS = ("salary_scale", "spouse_probability", "spouse_age_difference", "orphans_per_death",
-                       "orphan_age_gap", "remarriage", "abroad_share")
+BENEFIT_ASSUMPTIONS = read_by(SchemeAssumptions, BENEFITS)
 
 
 @dataclass(frozen=True)
@@ -682,7 +737,7 @@ def contributor_years(insured: InsuredProjection, density) -> np.ndarray:
 
 
 # the rules that set only the money columns of contribution_columns (nothing else of the projection)
-CONTRIBUTION_RULES = ("contribution_rate", "admin_share_contributions", "admin_share_benefits")
+CONTRIBUTION_RULES = read_by(SchemeRules, CONTRIBUTIONS)
 
 
 def contribution_columns(rules: SchemeRules, earnings, benefits) -> dict:

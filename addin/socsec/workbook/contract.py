@@ -24,6 +24,11 @@ a tuple         fixed labels, e.g. ("male", "female"), matched without regard to
 
 from dataclasses import dataclass
 
+from socsec.model.economy import EconomyInputs
+from socsec.model.fields import sheet_rows
+from socsec.model.finance import FinanceInputs
+from socsec.model.pension import SchemeAssumptions, SchemeRules
+
 AGE = "age"
 FERTILE_AGE = "fertile_age"
 YEAR = "year"
@@ -204,8 +209,8 @@ ECONOMY_SETTINGS = (
             low=10, high=25, sheet="Labour force"),
 )
 
-MACRO_INPUT_ROWS = ("productivity growth", "CPI inflation", "GDP deflator inflation", "wage share change",
-                    "average wage growth", "investment return")
+MACRO_FIELD_ROWS = sheet_rows(EconomyInputs, "in_macro")  # (label, EconomyInputs field, low, high, format)
+MACRO_INPUT_ROWS = tuple(row[0] for row in MACRO_FIELD_ROWS)
 
 ECONOMY_INPUTS = (
     InputTable("in_lfpr_male", "Labour force", "Labour-force participation rates, males", "share of population",
@@ -284,69 +289,14 @@ MACRO_ROWS = (
 PENSIONER_COLUMNS = ("old-age male", "old-age female", "invalidity male", "invalidity female",
                      "survivors male", "survivors female", "orphans male", "orphans female")
 
-# Rows of in_rules: (label, SchemeRules field, low, high, Excel format)
-RULE_ROWS = (
-    ("contribution rate", "contribution_rate", 0.0, 1.0, "0.00%"),
-    ("normal retirement age, males", "normal_age_male", 15, 100, "0"),
-    ("normal retirement age, females", "normal_age_female", 15, 100, "0"),
-    ("early retirement age, males", "early_age_male", 15, 100, "0"),
-    ("early retirement age, females", "early_age_female", 15, 100, "0"),
-    ("minimum service, old age (years)", "min_service_old_age", 0, 50, "0"),
-    ("minimum service, invalidity (years)", "min_service_invalidity", 0, 50, "0"),
-    ("minimum service, survivors (years)", "min_service_survivors", 0, 50, "0"),
-    ("accrual rate per year of service", "accrual_rate", 0.0, 0.1, "0.00%"),
-    ("base percentage for the first years", "accrual_base_percent", 0.0, 1.0, "0.00%"),
-    ("years covered by the base percentage", "accrual_base_years", 0, 50, "0"),
-    ("early retirement reduction per year", "early_reduction", 0.0, 0.2, "0.00%"),
-    ("late retirement increment per year", "late_increment", 0.0, 0.2, "0.00%"),
-    ("minimum pension (base-year money)", "min_pension", 0.0, 1e12, "#,##0"),
-    ("maximum pension (base-year money, 0 = none)", "max_pension", 0.0, 1e12, "#,##0"),
-    ("insurable earnings ceiling (base-year money, 0 = none)", "earnings_ceiling", 0.0, 1e12, "#,##0"),
-    ("insurable earnings floor (base-year money, 0 = none)", "earnings_floor", 0.0, 1e12, "#,##0"),
-    ("reference period, last years", "reference_years", 1, 50, "0"),
-    ("widow(er) share", "widow_share", 0.0, 1.0, "0.00%"),
-    ("orphan share", "orphan_share", 0.0, 1.0, "0.00%"),
-    ("full orphan share", "full_orphan_share", 0.0, 1.0, "0.00%"),
-    ("survivors' cap (share of the pension)", "survivors_cap", 0.0, 2.0, "0.00%"),
-    ("orphan age limit", "orphan_age_limit", 1, 30, "0"),
-    ("lump-sum grant per year of service (share of annual wage)", "grant_per_year", 0.0, 5.0, "0.00%"),
-    ("administrative expenses, share of contributions", "admin_share_contributions", 0.0, 1.0, "0.00%"),
-    ("administrative expenses, share of benefits", "admin_share_benefits", 0.0, 1.0, "0.00%"),
-    ("indexation of pensions: weight of wages (0 = prices)", "indexation_wage_weight", 0.0, 1.0, "0.00"),
-)
-
-# Columns of in_scheme_rates_<sex>: (label, SchemeAssumptions field, low, high)
-RATE_COLUMNS = (
-    ("density", "density", 0.0, 1.0),
-    ("salary scale", "salary_scale", 0.0, 1e3),
-    ("invalidity incidence", "invalidity", 0.0, 1.0),
-    ("lapse to inactive", "lapse", 0.0, 1.0),
-    ("re-entry", "reentry", 0.0, 1.0),
-    ("probability of a spouse", "spouse_probability", 0.0, 1.0),
-    ("orphans per death", "orphans_per_death", 0.0, 20.0),
-)
-
-# Rows of in_retirement (by year) and in_scheme_factors (by sex)
-# (label, field of SchemeAssumptions and sex, low, high); rows are found by field, never by position or label
-RETIREMENT_ROWS = (
-    ("early retirement rate of the eligible, males", "retire_early_male", 0.0, 1.0),
-    ("early retirement rate of the eligible, females", "retire_early_female", 0.0, 1.0),
-    ("retirement rate from the normal age, males", "retire_normal_male", 0.0, 1.0),
-    ("retirement rate from the normal age, females", "retire_normal_female", 0.0, 1.0),
-    ("age by which every active leaves, males", "exit_age_male", 15, 100),
-    ("age by which every active leaves, females", "exit_age_female", 15, 100),
-)
-# (label, field of SchemeAssumptions (mortality_factor by pension type), low, high); by sex in columns
-FACTOR_ROWS = (
-    ("mortality factor, insured", "mortality_factor_insured", 0.0, 10.0),
-    ("mortality factor, old-age pensioners", "mortality_factor_old_age", 0.0, 10.0),
-    ("mortality factor, invalidity pensioners", "mortality_factor_invalidity", 0.0, 10.0),
-    ("spouse age minus age of the deceased (years)", "spouse_age_difference", -30.0, 30.0),
-    ("age of the deceased minus average orphan age (years)", "orphan_age_gap", 10.0, 60.0),
-    ("remarriage rate of widow(er)s", "remarriage", 0.0, 1.0),
-    ("share of inactive insured and pensioners living abroad", "abroad_share", 0.0, 1.0),
-)
-MORTALITY_FACTOR_ROWS = ("mortality_factor_insured", "mortality_factor_old_age", "mortality_factor_invalidity")
+# The rows and columns of the scheme's tables, (label, field, low, high, Excel format), as the fields of
+# SchemeRules and SchemeAssumptions declare them (socsec.model.fields): a field shown on several rows
+# gives one per row (``normal_age_male``, ``mortality_factor_insured``); rows are found by field
+# (:func:`row_of`), never by position or label.
+RULE_ROWS = sheet_rows(SchemeRules, "in_rules")
+RATE_COLUMNS = sheet_rows(SchemeAssumptions, "in_scheme_rates")  # of in_scheme_rates_<sex>
+RETIREMENT_ROWS = sheet_rows(SchemeAssumptions, "in_retirement")  # by year
+FACTOR_ROWS = sheet_rows(SchemeAssumptions, "in_scheme_factors")  # by sex in columns
 
 
 def row_of(rows: tuple, field: str) -> int:
@@ -523,17 +473,17 @@ FINANCE_SETTINGS = (
             "rates (1 = one year of expenditure).", low=0.0, high=50.0, low_open=False, sheet="Financing"),
 )
 
-FINANCING_ROWS = (
-    ("state subsidy, share of expenditure", 0.0, 1.0),
-    ("state subsidy, fixed amount (currency units of the year)", 0.0, 1e15),
-    ("collection rate of contributions", 0.0, 1.0),
-)
+FINANCING_ROWS = sheet_rows(FinanceInputs, "in_financing")  # (label, FinanceInputs field, low, high, format)
+# the tables whose rows are fields (socsec.model.fields): table -> its rows, found by field with row_of
+FIELD_ROWS = {"in_macro": MACRO_FIELD_ROWS, "in_rules": RULE_ROWS, "in_retirement": RETIREMENT_ROWS,
+              "in_scheme_factors": FACTOR_ROWS, "in_financing": FINANCING_ROWS}
 
 FINANCE_INPUTS = (
     InputTable("in_financing", "Financing", "Financing by year", "see labels", tuple(r[0] for r in FINANCING_ROWS),
                YEAR, "State subsidy (a share of total expenditure plus a fixed amount) and the share of due "
                "contributions actually collected.", bounds_by="row",
-               item_bounds=tuple((r[1], r[2]) for r in FINANCING_ROWS), number_format=("0.00%", "#,##0", "0.00%")),
+               item_bounds=tuple((r[2], r[3]) for r in FINANCING_ROWS),
+               number_format=tuple(r[4] for r in FINANCING_ROWS)),
 )
 
 FINANCE_RESULTS = (
@@ -702,7 +652,7 @@ class Plausible:
     percent: bool = False
 
 
-# Key: a setting or table name, or (table name, row or column label) for one row or column of a table.
+# Key: a setting or table name, or (table name, field) for one row of a table of FIELD_ROWS.
 PLAUSIBLE = {
     "in_base_wage": Plausible(refuse_high=1e13),
     "in_base_gdp": Plausible(1e3, 1e10, 10, 1e12, per="in_base_wage"),
@@ -721,17 +671,13 @@ PLAUSIBLE = {
     "in_inactive_male": Plausible(refuse_high=1e10),
     "in_inactive_female": Plausible(refuse_high=1e10),
     "in_pensioners": Plausible(refuse_high=1e10),
-    ("in_rules", "contribution rate"): Plausible(0.0, 0.5),
-    ("in_rules", "accrual rate per year of service"): Plausible(0.0, 0.04),
-    ("in_rules", "minimum pension (base-year money)"): Plausible(None, 2.0, None, 1000.0, per="in_base_wage"),
-    ("in_rules", "maximum pension (base-year money, 0 = none)"): Plausible(None, 20.0, None, 1000.0,
-                                                                           per="in_base_wage"),
-    ("in_rules", "insurable earnings ceiling (base-year money, 0 = none)"): Plausible(None, 20.0, None, 1000.0,
-                                                                                      per="in_base_wage"),
-    ("in_rules", "insurable earnings floor (base-year money, 0 = none)"): Plausible(None, 2.0, None, 1000.0,
-                                                                                    per="in_base_wage"),
-    ("in_financing", "state subsidy, fixed amount (currency units of the year)"): Plausible(
-        None, 0.2, None, 100.0, per="in_base_gdp"),
+    ("in_rules", "contribution_rate"): Plausible(0.0, 0.5),
+    ("in_rules", "accrual_rate"): Plausible(0.0, 0.04),
+    ("in_rules", "min_pension"): Plausible(None, 2.0, None, 1000.0, per="in_base_wage"),
+    ("in_rules", "max_pension"): Plausible(None, 20.0, None, 1000.0, per="in_base_wage"),
+    ("in_rules", "earnings_ceiling"): Plausible(None, 20.0, None, 1000.0, per="in_base_wage"),
+    ("in_rules", "earnings_floor"): Plausible(None, 2.0, None, 1000.0, per="in_base_wage"),
+    ("in_financing", "subsidy_amount"): Plausible(None, 0.2, None, 100.0, per="in_base_gdp"),
 }
 
 # Text the template holds until the user types the real value: refused as input.

@@ -22,7 +22,7 @@ from socsec.errors import InputError, Problem
 from socsec.model.inputs import ModelInputs
 from socsec.workbook.book import EXCEL_COLS, EXCEL_ROWS, FileBook, RangeRef
 from socsec.workbook.contract import (AGE, ALL_SETTINGS, EXTENDABLE_AXES, FERTILE_AGE, GROUP_START, INPUT_TABLES,
-                                      PLACEHOLDERS, PLAUSIBLE, RETIREMENT_ROWS, RULE_ROWS, SCENARIO_COLUMNS,
+                                      FIELD_ROWS, PLACEHOLDERS, PLAUSIBLE, RETIREMENT_ROWS, RULE_ROWS, SCENARIO_COLUMNS,
                                       SCENARIO_MAX_ROWS, SCENARIOS_RANGE, YEAR, InputTable, Setting, axis_limit, row_of)
 from socsec.workbook.tables import Block, inputs_from
 
@@ -647,13 +647,9 @@ def _plausibility_groups(key, settings: dict, blocks: dict[str, Block], refs: di
     if block is None:
         return
     spec = input_table(name)
-    if item is not None:
-        if item in block.row_labels:
-            i = block.row_labels.index(item)
-            yield item, block.values[i], lambda k: _where(ref, 1 + i, 1 + k), name
-        elif item in block.col_labels:
-            j = block.col_labels.index(item)
-            yield item, block.values[:, j], lambda k: _where(ref, 1 + k, 1 + j), name
+    if item is not None:  # a row of a table of fields, found by its field
+        i = row_of(FIELD_ROWS[name], item)
+        yield block.row_labels[i], block.values[i], lambda k: _where(ref, 1 + i, 1 + k), name
         return
     if isinstance(spec.rows, tuple):
         for i, label in enumerate(block.row_labels):

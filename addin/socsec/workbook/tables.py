@@ -10,19 +10,15 @@ import numpy as np
 
 from socsec.errors import InputError, Problem
 from socsec.model.economy import EconomyInputs
+from socsec.model.fields import declared
 from socsec.model.finance import FinanceInputs
 from socsec.model.inputs import ModelInputs
 from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, SchemeRules
 from socsec.model.population import PopulationInputs, asfr_from_tfr_and_pattern
 from socsec.workbook.contract import (CALIBRATION_INPUT_ROWS, CALIBRATION_LABELS, FACTOR_ROWS, FINANCING_ROWS,
                                       INPUT_TABLES,
-                                      MACRO_INPUT_ROWS, MORTALITY_FACTOR_ROWS, PENSIONER_COLUMNS, RATE_COLUMNS,
+                                      MACRO_FIELD_ROWS, MACRO_INPUT_ROWS, PENSIONER_COLUMNS, RATE_COLUMNS,
                                       RETIREMENT_ROWS, RULE_ROWS, SEX_LABELS, row_of)
-
-# in_macro row -> EconomyInputs field
-MACRO_FIELDS = dict(zip(MACRO_INPUT_ROWS, ("productivity_growth", "cpi_inflation", "deflator_inflation",
-                                           "wage_share_change", "wage_growth", "investment_return")))
-
 
 @dataclass(frozen=True)
 class Block:
@@ -73,8 +69,8 @@ def blocks_of(model: ModelInputs) -> dict[str, Block]:
             **_pension_blocks(model.pension, model.population),
             "in_financing": Block(tuple(r[0] for r in FINANCING_ROWS), tuple(int(y) for y in model.population.years),
                                   yearly_rows("in_financing", (r[0] for r in FINANCING_ROWS),
-                                              [model.finance.subsidy_share, model.finance.subsidy_amount,
-                                               model.finance.collection_rate], model.population.years))}
+                                              _table_rows(model.finance, "in_financing", by_year=True),
+                                              model.population.years))}
 
 
 def yearly_rows(table: str, labels, rows, years) -> np.ndarray:
@@ -91,26 +87,40 @@ def yearly_rows(table: str, labels, rows, years) -> np.ndarray:
     return np.array(rows)
 
 
-def _rule_rows(rules: SchemeRules, years) -> np.ndarray:
-    """(rows of RULE_ROWS, n) from the rules; ages by sex come from the (n, 2) arrays."""
-    rows = [_by_sex(rules, field) if field.endswith(("_male", "_female")) else getattr(rules, field)
-            for _, field, *_ in RULE_ROWS]
-    return yearly_rows("in_rules", (r[0] for r in RULE_ROWS), rows, years)
+def _table_rows(obj, table: str, by_year: bool) -> list:
+    """The rows of ``table`` held by the declared fields of ``obj`` (socsec.model.fields), in the
+    contract's order: a field on several rows gives one per row, its column k (``by_year``: an (n, 2)
+    array by year and sex) or its row k (a (k, 2) array by sex); an array of another shape is given
+    whole, for :func:`yearly_rows` to report."""
+    rows = []
+    for name, spec in declared(type(obj)):
+        if spec.table != table:
+            continue
+        value = np.asarray(getattr(obj, name), dtype=float)
+        if not spec.rows:
+            rows.append(value)
+        elif value.ndim != 2:
+            rows.extend(value for _ in spec.rows)
+        else:
+            rows.extend(value[:, k] if by_year else value[k] for k in range(len(spec.rows)))
+    return rows
 
 
-def _by_sex(obj, field: str) -> np.ndarray:
-    """The column of a (n, 2) field for a row field named ``<field>_male`` or ``<field>_female`` (an array
-    of another shape is returned whole, for :func:`yearly_rows` to report)."""
-    name, sex = field.rsplit("_", 1)
-    values = np.asarray(getattr(obj, name), dtype=float)
-    return values[:, 0 if sex == "male" else 1] if values.ndim == 2 else values
-
-
-def _factor(assume: SchemeAssumptions, field: str) -> np.ndarray:
-    """The (2,) values by sex of a row of in_scheme_factors (mortality factors: one row per pension type)."""
-    if field in MORTALITY_FACTOR_ROWS:
-        return np.asarray(assume.mortality_factor, dtype=float)[MORTALITY_FACTOR_ROWS.index(field)]
-    return np.asarray(getattr(assume, field), dtype=float)
+def _fields_of_rows(cls, table: str, rows: tuple, values: np.ndarray, by_year: bool) -> dict:
+    """Field -> array of the declared fields of ``cls`` held by ``table`` (``rows``: its RULE_ROWS-like
+    declaration; ``values``: its values, a row each), the inverse of :func:`_table_rows`; whole numbers
+    (ages) as integers."""
+    out = {}
+    for name, spec in declared(cls):
+        if spec.table != table:
+            continue
+        if spec.rows:
+            parts = [values[row_of(rows, f"{name}_{suffix}")] for suffix, _ in spec.rows]
+            value = np.column_stack(parts) if by_year else np.array(parts)
+        else:
+            value = values[row_of(rows, name)].copy()
+        out[name] = value.round().astype(int) if spec.whole else value
+    return out
 
 
 def _pension_blocks(pension: PensionInputs, population: PopulationInputs) -> dict[str, Block]:
@@ -138,16 +148,17 @@ def _pension_blocks(pension: PensionInputs, population: PopulationInputs) -> dic
         "in_calibration": Block(CALIBRATION_LABELS, ("actual",),
                                 np.array([[float(pension.actual.get(key, np.nan))]
                                           for key, _ in CALIBRATION_INPUT_ROWS])),
-        "in_rules": Block(tuple(r[0] for r in RULE_ROWS), years, _rule_rows(rules, years)),
+        "in_rules": Block(tuple(r[0] for r in RULE_ROWS), years, yearly_rows(
+            "in_rules", (r[0] for r in RULE_ROWS), _table_rows(rules, "in_rules", by_year=True), years)),
         "in_coverage_male": Block(ages, coverage_years, np.asarray(assume.coverage)[:, 0, :].T),
         "in_coverage_female": Block(ages, coverage_years, np.asarray(assume.coverage)[:, 1, :].T),
         "in_scheme_rates_male": Block(ages, tuple(c[0] for c in RATE_COLUMNS), rates(0)),
         "in_scheme_rates_female": Block(ages, tuple(c[0] for c in RATE_COLUMNS), rates(1)),
         "in_retirement": Block(tuple(r[0] for r in RETIREMENT_ROWS), years, yearly_rows(
             "in_retirement", (r[0] for r in RETIREMENT_ROWS),
-            [_by_sex(assume, field) for _, field, *_ in RETIREMENT_ROWS], years)),
+            _table_rows(assume, "in_retirement", by_year=True), years)),
         "in_scheme_factors": Block(tuple(r[0] for r in FACTOR_ROWS), SEX_LABELS,
-                                   np.array([_factor(assume, field) for _, field, *_ in FACTOR_ROWS], dtype=float)),
+                                   np.array(_table_rows(assume, "in_scheme_factors", by_year=False), dtype=float)),
     }
 
 
@@ -164,7 +175,7 @@ def _economy_blocks(economy: EconomyInputs, population: PopulationInputs) -> dic
         "in_employee_share": Block(SEX_LABELS, years, np.asarray(economy.employee_share).T),
         "in_formal_share": Block(SEX_LABELS, years, np.asarray(economy.formal_share).T),
         "in_macro": Block(MACRO_INPUT_ROWS, years,
-                          np.array([np.asarray(getattr(economy, f), dtype=float) for f in MACRO_FIELDS.values()])),
+                          np.array(_table_rows(economy, "in_macro", by_year=True))),
     }
 
 
@@ -203,8 +214,8 @@ def _year_slice(block: Block, base_year: int, final_year: int) -> np.ndarray:
 def inputs_from(settings: dict, blocks: dict[str, Block]) -> ModelInputs:
     """ModelInputs from validated settings and blocks (tables not required may be absent)."""
     financing = _year_slice(blocks["in_financing"], int(settings["in_base_year"]), int(settings["in_final_year"]))
-    finance = FinanceInputs(initial_reserve=float(settings["in_initial_reserve"]), subsidy_share=financing[0].copy(),
-                            subsidy_amount=financing[1].copy(), collection_rate=financing[2].copy(),
+    finance = FinanceInputs(initial_reserve=float(settings["in_initial_reserve"]),
+                            **_fields_of_rows(FinanceInputs, "in_financing", FINANCING_ROWS, financing, by_year=True),
                             scaled_period=int(settings["in_scaled_period"]),
                             target_ratio=float(settings["in_target_ratio"]),
                             scaled_variant=settings["in_scaled_variant"])
@@ -226,37 +237,21 @@ def _pension_from(settings: dict, blocks: dict[str, Block]) -> PensionInputs:
         pensioners=pensioners.values.reshape(n_groups, 4, 2),
         average_pension=blocks["in_pension_amounts"].values.reshape(n_groups, 4, 2))
     rule_values = _year_slice(blocks["in_rules"], base, final)
-    fields = {}
-    for (_, field, *_), row in zip(RULE_ROWS, rule_values):
-        if field.endswith(("_male", "_female")):
-            name, sex = field.rsplit("_", 1)
-            fields.setdefault(name, [None, None])[0 if sex == "male" else 1] = row
-        else:
-            fields[field] = row.copy()
-    for name in ("normal_age", "early_age"):
-        fields[name] = np.column_stack(fields[name]).round().astype(int)
+    fields = _fields_of_rows(SchemeRules, "in_rules", RULE_ROWS, rule_values, by_year=True)
     rules = SchemeRules(**fields, reference_earnings=settings["in_reference_earnings"],
                         revaluation=settings["in_revaluation"], ceiling_indexation=settings["in_ceiling_indexation"],
                         invalidity_service_credit=settings["in_invalidity_credit"] == "yes",
                         earnings_cv=float(settings["in_earnings_cv"]))
     rates = [blocks["in_scheme_rates_male"].values, blocks["in_scheme_rates_female"].values]
     retirement = _year_slice(blocks["in_retirement"], base, final)
-    factors = blocks["in_scheme_factors"].values
-
-    def sexes(name):  # (n, 2) from the rows <name>_male and <name>_female of in_retirement
-        return np.column_stack([retirement[row_of(RETIREMENT_ROWS, f"{name}_{sex}")] for sex in ("male", "female")])
-
-    def factor(field):  # (2,) by sex
-        return factors[row_of(FACTOR_ROWS, field)].copy()
     coverage_m = blocks["in_coverage_male"]
     assume = SchemeAssumptions(
         coverage_years=np.asarray(coverage_m.col_labels, dtype=int),
         coverage=np.stack([coverage_m.values.T, blocks["in_coverage_female"].values.T], axis=1),
         **{field: np.stack([rates[0][:, k], rates[1][:, k]]) for k, (_, field, *_) in enumerate(RATE_COLUMNS)},
-        retire_early=sexes("retire_early"), retire_normal=sexes("retire_normal"),
-        exit_age=sexes("exit_age").round().astype(int),
-        mortality_factor=np.array([factor(field) for field in MORTALITY_FACTOR_ROWS]),
-        **{field: factor(field) for field in ("spouse_age_difference", "orphan_age_gap", "remarriage", "abroad_share")},
+        **_fields_of_rows(SchemeAssumptions, "in_retirement", RETIREMENT_ROWS, retirement, by_year=True),
+        **_fields_of_rows(SchemeAssumptions, "in_scheme_factors", FACTOR_ROWS, blocks["in_scheme_factors"].values,
+                          by_year=False),
         coverage_phase_in=int(settings["in_coverage_phase_in"]))
     calibration = blocks["in_calibration"]  # rows matched by label by the reader
     actual = {key: float(calibration.values[calibration.row_labels.index(label), 0])
@@ -282,7 +277,7 @@ def _economy_from(settings: dict, blocks: dict[str, Block]) -> EconomyInputs:
         unemployment_age_factors=factors.values.copy(),
         employee_share=_year_slice(blocks["in_employee_share"], base, final).T.copy(),
         formal_share=_year_slice(blocks["in_formal_share"], base, final).T.copy(),
-        **{field: macro[i].copy() for i, field in enumerate(MACRO_FIELDS.values())},
+        **_fields_of_rows(EconomyInputs, "in_macro", MACRO_FIELD_ROWS, macro, by_year=True),
         min_working_age=int(settings["in_min_working_age"]),
     )
 
