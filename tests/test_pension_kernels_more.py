@@ -1,6 +1,8 @@
 """The survivors and clipped-lognormal kernels against their numpy twins; extend_horizon and
 truncate_horizon."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from socsec.core import pension as kp
-from socsec.model.horizon import YEARLY_FIELDS, extend_horizon
+from socsec.model.horizon import extend_horizon
 from socsec.model.valuation import run_valuation
 from workbook_fixtures import small_inputs, valid_override_value
 
@@ -27,15 +29,23 @@ def test_survivors_kernel_equals_numpy_twin(A, seed):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-9)
 
 
-def yearly_fields(inputs, changed):
-    """(name, value in ``inputs``, value in ``changed``) of every field of YEARLY_FIELDS given in ``inputs``."""
-    for path, names in YEARLY_FIELDS.items():
-        block, new = inputs, changed
-        for part in path.split("."):
-            block, new = getattr(block, part), getattr(new, part)
-        for name in names:
-            if getattr(block, name) is not None:
-                yield f"{path}.{name}", np.asarray(getattr(block, name)), np.asarray(getattr(new, name))
+def leaves(obj, path=""):
+    """(dotted path, value) of every leaf field of nested dataclasses."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            yield from leaves(getattr(obj, f.name), f"{path}.{f.name}" if path else f.name)
+    else:
+        yield path, obj
+
+
+def yearly_values(inputs, changed):
+    """(name, value in ``inputs``, value in ``changed``) of every array of ``inputs`` whose first axis
+    has one value per projection year (found by its length, independently of the fields' declarations);
+    the test of extend_horizon then fails for an undeclared one."""
+    n = len(inputs.population.years)
+    for (path, old), (_, new) in zip(leaves(inputs), leaves(changed)):
+        if isinstance(old, np.ndarray) and old.ndim and old.shape[0] == n:
+            yield path, old, np.asarray(new)
 
 
 def test_extend_horizon_holds_the_last_year_and_keeps_the_first_years():
@@ -43,7 +53,7 @@ def test_extend_horizon_holds_the_last_year_and_keeps_the_first_years():
     longer = extend_horizon(inputs, inputs.population.final_year + 5)
     n = len(inputs.population.years)
     assert len(longer.population.years) == n + 5
-    for name, old, ext in yearly_fields(inputs, longer):
+    for name, old, ext in yearly_values(inputs, longer):
         np.testing.assert_array_equal(ext[:n], old, err_msg=name)
         np.testing.assert_array_equal(ext[n:], np.repeat(old[-1:], 5, axis=0), err_msg=name)
     short, long = run_valuation(inputs), run_valuation(longer)
@@ -126,7 +136,7 @@ def test_truncate_horizon_keeps_the_first_years_and_refuses_other_years():
     inputs = small_inputs()
     short = truncate_horizon(inputs, inputs.population.base_year + 3)
     assert short.population.final_year == inputs.population.base_year + 3
-    for name, old, cut in yearly_fields(inputs, short):
+    for name, old, cut in yearly_values(inputs, short):
         np.testing.assert_array_equal(cut, old[:4], err_msg=name)
     for bad in (inputs.population.base_year - 1, inputs.population.final_year + 1):
         with pytest.raises(ValueError, match="outside the projection"):

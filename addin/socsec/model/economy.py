@@ -23,7 +23,8 @@ RETURN_INPUTS = ("nominal", "real")
 
 def _macro(label: str, step: str = FRAME):
     """A row of the table in_macro: a rate per year."""
-    return declare(label, "rate per year", -1.0, None, step=step, table="in_macro", number_format="0.00%")
+    return declare(label, "rate per year", -1.0, None, step=step, table="in_macro", number_format="0.00%",
+                   yearly=True)
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,11 @@ class EconomyInputs:
     return_input: str = declare(None, "option", step=RETURN)  # a setting (in_return_input)
     lfpr_years: np.ndarray
     lfpr: np.ndarray
-    unemployment: np.ndarray
+    unemployment: np.ndarray = declare(None, "share of the labour force", yearly=True)  # (n, 2)
     unemployment_age_starts: np.ndarray
     unemployment_age_factors: np.ndarray
-    employee_share: np.ndarray
-    formal_share: np.ndarray
+    employee_share: np.ndarray = declare(None, "share of employment", yearly=True)  # (n, 2)
+    formal_share: np.ndarray = declare(None, "share of employment", yearly=True)  # (n, 2)
     # the rows of the table in_macro, in this order
     productivity_growth: np.ndarray = _macro("productivity growth")
     cpi_inflation: np.ndarray = _macro("CPI inflation")

@@ -41,6 +41,8 @@ class FieldSpec:
     rows          : (suffix of the row's field name, suffix of the row's label) of a field shown on
                     several rows, e.g. :data:`BY_SEX` for an (n, 2) array shown as a row per sex.
     number_format : Excel number format of its cells.
+    yearly        : one value per projection year along its first axis (a longer or shorter projection
+                    holds the last year's value or drops years: socsec.model.horizon).
     """
 
     label: str | None
@@ -52,13 +54,14 @@ class FieldSpec:
     table: str | None = None
     rows: tuple = ()
     number_format: str = "General"
+    yearly: bool = False
 
 
 def declare(label: str | None, units: str, low=None, high=None, *, whole=False, step=None, table=None, rows=(),
-            number_format="General", **field_options) -> dataclasses.Field:
+            number_format="General", yearly=False, **field_options) -> dataclasses.Field:
     """A dataclass field carrying its :class:`FieldSpec` (``field_options``: those of dataclasses.field,
     e.g. ``default``)."""
-    spec = FieldSpec(label, units, low, high, whole, step, table, tuple(rows), number_format)
+    spec = FieldSpec(label, units, low, high, whole, step, table, tuple(rows), number_format, yearly)
     return dataclasses.field(metadata={SPEC: spec}, **field_options)
 
 
@@ -76,6 +79,11 @@ def declared(cls) -> tuple[tuple[str, FieldSpec], ...]:
 def read_by(cls, step: str) -> tuple[str, ...]:
     """Names of the fields of ``cls`` first read by ``step``."""
     return tuple(name for name, spec in declared(cls) if spec.step == step)
+
+
+def yearly_fields(cls) -> tuple[str, ...]:
+    """Names of the fields of ``cls`` given by projection year."""
+    return tuple(name for name, spec in declared(cls) if spec.yearly)
 
 
 def sheet_rows(cls, table: str) -> tuple[tuple, ...]:

@@ -84,12 +84,12 @@ class FinanceInputs:
     initial_reserve: float
     # the rows of the table in_financing, in this order
     subsidy_share: np.ndarray = declare("state subsidy, share of expenditure", "share of expenditure", 0.0, 1.0,
-                                        table="in_financing", number_format="0.00%")
+                                        table="in_financing", number_format="0.00%", yearly=True)
     subsidy_amount: np.ndarray = declare("state subsidy, fixed amount (currency units of the year)",
                                          "currency units of the year", 0.0, 1e15, table="in_financing",
-                                         number_format="#,##0")
+                                         number_format="#,##0", yearly=True)
     collection_rate: np.ndarray = declare("collection rate of contributions", "share of due contributions", 0.0, 1.0,
-                                          table="in_financing", number_format="0.00%")
+                                          table="in_financing", number_format="0.00%", yearly=True)
     scaled_period: int = 10
     target_ratio: float = 1.0
     scaled_variant: str = "last_year_balance"  # or "reserve_ratio": reserve = target_ratio x expenditure

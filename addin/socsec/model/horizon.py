@@ -6,27 +6,12 @@ every input given by projection year keeps the value of the last year; inputs gi
 years are already constant after their last anchor.
 """
 
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 
 import numpy as np
 
+from socsec.model.fields import yearly_fields
 from socsec.model.inputs import ModelInputs
-
-# Inputs with one value per projection year (first axis), block by block.
-YEARLY_FIELDS = {
-    "population": ("tfr", "asfr", "srb", "net_migrants"),
-    "economy": ("unemployment", "employee_share", "formal_share", "productivity_growth", "cpi_inflation",
-                "deflator_inflation", "wage_share_change", "wage_growth", "investment_return"),
-    "pension.rules": ("contribution_rate", "normal_age", "early_age", "min_service_old_age",
-                      "min_service_invalidity", "min_service_survivors", "accrual_rate", "accrual_base_percent",
-                      "accrual_base_years", "early_reduction", "late_increment", "min_pension", "max_pension",
-                      "earnings_ceiling", "earnings_floor", "reference_years", "widow_share", "orphan_share",
-                      "full_orphan_share", "survivors_cap", "orphan_age_limit", "grant_per_year",
-                      "admin_share_contributions", "admin_share_benefits", "indexation_wage_weight"),
-    "pension.assumptions": ("retire_early", "retire_normal", "exit_age"),
-    "finance": ("subsidy_share", "subsidy_amount", "collection_rate"),
-}
-
 
 def _hold_last(values, extra: int):
     if values is None:
@@ -36,15 +21,19 @@ def _hold_last(values, extra: int):
 
 
 def _with_yearly(inputs: ModelInputs, final_year: int, transform) -> ModelInputs:
-    """``inputs`` with every field of :data:`YEARLY_FIELDS` passed through ``transform`` and the
-    final year set."""
-    blocks = {"population": inputs.population, "economy": inputs.economy, "pension.rules": inputs.pension.rules,
-              "pension.assumptions": inputs.pension.assumptions, "finance": inputs.finance}
-    changed = {path: replace(block, **{name: transform(getattr(block, name)) for name in YEARLY_FIELDS[path]})
-               for path, block in blocks.items()}
-    pension = replace(inputs.pension, rules=changed["pension.rules"], assumptions=changed["pension.assumptions"])
-    return ModelInputs(replace(changed["population"], final_year=final_year), changed["economy"], pension,
-                       changed["finance"])
+    """``inputs`` with every field declared by projection year (:func:`socsec.model.fields.yearly_fields`,
+    in every block) passed through ``transform`` and the final year set."""
+    def changed(block):
+        values = {}
+        for f in fields(block):
+            value = getattr(block, f.name)
+            if f.name in yearly_fields(type(block)):
+                values[f.name] = transform(value)
+            elif is_dataclass(value):
+                values[f.name] = changed(value)
+        return replace(block, **values)
+    result = changed(inputs)
+    return replace(result, population=replace(result.population, final_year=final_year))
 
 
 def extend_horizon(inputs: ModelInputs, final_year: int) -> ModelInputs:

@@ -171,7 +171,7 @@ PERCENT, YEARS, MONEY = "0.00%", "0", "#,##0"  # number formats of the rules' ro
 def _rule(label: str, units: str, low, high, number_format: str, step: str = BENEFITS, rows=(), whole=False):
     """A row (or a row per sex) of the scheme rules, table in_rules."""
     return declare(label, units, low, high, whole=whole, step=step, table="in_rules", rows=rows,
-                   number_format=number_format)
+                   number_format=number_format, yearly=True)
 
 
 @dataclass(frozen=True)
@@ -244,7 +244,8 @@ def _rate(label: str, units: str, low, high, step: str):
 
 def _retirement(label: str, units: str, low, high, whole=False):
     """A row per sex of the table in_retirement: a value by year and sex."""
-    return declare(label, units, low, high, whole=whole, step=INSURED, table="in_retirement", rows=BY_SEX)
+    return declare(label, units, low, high, whole=whole, step=INSURED, table="in_retirement", rows=BY_SEX,
+                   yearly=True)
 
 
 def _factor(label: str, units: str, low, high, step: str, rows=(), **field_options):

@@ -13,6 +13,7 @@ import pandas as pd
 
 from socsec.core import lifetable as lt
 from socsec.core import population as cp
+from socsec.model.fields import declare
 from socsec.model.frozen import freeze_arrays, lock_arrays
 
 SEXES = ("male", "female")
@@ -167,15 +168,15 @@ class PopulationInputs:
     base_population: np.ndarray
     fertility_input: str
     fertility_ages: np.ndarray
-    tfr: np.ndarray
+    tfr: np.ndarray = declare(None, "children per woman", yearly=True)  # (n,)
     fertility_pattern_years: np.ndarray
     fertility_pattern: np.ndarray
-    asfr: np.ndarray | None
-    srb: np.ndarray
+    asfr: np.ndarray | None = declare(None, "births per woman", yearly=True)  # (n, fertile ages) or None
+    srb: np.ndarray = declare(None, "males per female birth", yearly=True)  # (n,)
     mortality_kind: str
     mortality_years: np.ndarray
     mortality: np.ndarray
-    net_migrants: np.ndarray
+    net_migrants: np.ndarray = declare(None, "persons", yearly=True)  # (n, 2, A)
     migration_timing: str = "even"
 
     @property

@@ -253,9 +253,9 @@ def _pension_from(settings: dict, blocks: dict[str, Block]) -> PensionInputs:
         **_fields_of_rows(SchemeAssumptions, "in_scheme_factors", FACTOR_ROWS, blocks["in_scheme_factors"].values,
                           by_year=False),
         coverage_phase_in=int(settings["in_coverage_phase_in"]))
-    calibration = blocks["in_calibration"]  # rows matched by label by the reader
-    actual = {key: float(calibration.values[calibration.row_labels.index(label), 0])
-              for key, label in CALIBRATION_INPUT_ROWS}
+    calibration = blocks["in_calibration"]  # its rows in the contract's order (the reader matches them)
+    actual = {key: float(value) for (key, _), value in zip(CALIBRATION_INPUT_ROWS, calibration.values[:, 0],
+                                                            strict=True)}
     return PensionInputs(data, rules, assume, actual)
 
 
