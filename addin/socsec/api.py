@@ -42,6 +42,16 @@ def load(path) -> Model:
                  extents=read.extents)
 
 
+def read_book(book, name: str | None = None) -> Model:
+    """Read and validate the inputs of an open workbook ``book`` (the reader's interface: the workbook in
+    Excel for the macros and worksheet functions, :class:`socsec.excel.book.XlwingsBook`); ``name``: the
+    workbook's name for what the results record.  Raise :class:`socsec.InputError` as :func:`load`."""
+    from socsec.workbook.reader import read_inputs
+
+    read = read_inputs(book)
+    return Model(read.inputs, scenarios=read.scenarios, warnings=read.warnings, source=name, extents=read.extents)
+
+
 @dataclass(frozen=True, eq=False)
 class Model:
     """Validated inputs of one valuation (:class:`socsec.model.inputs.ModelInputs`) with the scenarios of
@@ -50,7 +60,7 @@ class Model:
     inputs: object
     scenarios: tuple = ()
     warnings: tuple = ()
-    source: Path | None = None
+    source: Path | str | None = None  # the file, or the name of the workbook open in Excel
     book: object = field(default=None, repr=False)
     extents: dict = field(default_factory=dict, repr=False)
 
@@ -83,7 +93,7 @@ class Model:
         return Problem(self._scenarios_sheet(), f"no scenario named {scenario!r}; {listing}")
 
     def _scenarios_sheet(self) -> str:
-        return f"{self.source.name}, sheet 'Scenarios'" if self.source else "scenarios"
+        return f"{Path(self.source).name}, sheet 'Scenarios'" if self.source else "scenarios"
 
     def run(self, scenario: str | None = None, compare: bool = False, engine: str = "numba",
             **overrides) -> Valuation:

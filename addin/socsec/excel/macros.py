@@ -5,10 +5,11 @@ m.run_valuation_macro()"``).  Everything it does is in :func:`run_in_book`, whic
 (the reader's interface), a writer and a user interface, so the tests run exactly this logic on
 .xlsx files (``FileBook`` + ``OpenpyxlWriter``) and on an xlwings Book:
 
-1. read and validate every input block (one Excel call per named range);
+1. read and validate every input block (one Excel call per named range) with the Python API
+   (:func:`socsec.api.read_book`);
 2. on bad input: a message box listing the problems (sheet and cell) and a Log row; no other
    cell of the workbook is touched;
-3. run the chain (:func:`socsec.model.valuation.run_valuation`);
+3. value the model (:meth:`socsec.api.Model.run`, as ``socsec run`` does);
 4. write each result block in one call (screen updating and calculation paused meanwhile),
    stamp the Cover (versions, time, input hash, master check) and append a Log row;
 5. report progress in Excel's status bar and leave the closing message there ("done in ... s,
@@ -117,9 +118,9 @@ def run_in_book(book, writer, ui=None, name: str | None = None, engine: str = "n
     boxes (default :class:`SilentUI`); ``name``: the workbook's name for the Log (default
     ``book.full_name``, or the file's path).  Input cells are never written.
     """
-    from socsec.cache import digest
-    from socsec.model.valuation import run_valuation
-    from socsec.workbook.reader import read_inputs
+    from dataclasses import replace
+
+    from socsec.api import read_book
 
     ui = ui or SilentUI()
     name = name or getattr(book, "full_name", None) or str(getattr(book, "path", "") or "workbook")
@@ -127,7 +128,7 @@ def run_in_book(book, writer, ui=None, name: str | None = None, engine: str = "n
     try:
         ui.status("socsec: reading and checking the inputs (1/3) ...")
         try:
-            read = read_inputs(book)
+            model = read_book(book, name)
         except InputError as exc:
             problems = tuple(exc.problems)
             seconds = time.perf_counter() - started
@@ -142,29 +143,25 @@ def run_in_book(book, writer, ui=None, name: str | None = None, engine: str = "n
                      "socsec: input problems", critical=True)
             ui.status(None)
             return MacroOutcome("INPUT ERRORS", problems=problems, seconds=seconds)
-        population = read.inputs.population
+        population = model.inputs.population
         ui.status(f"socsec: projecting {population.country} {population.base_year}-{population.final_year} "
                   "(2/3) ...")
-        import numpy as np
-        with np.errstate(all="ignore"):  # overflowing or undefined results are failed checks
-            valuation = run_valuation(read.inputs, engine=engine, every_result=True)
+        run = model.run(engine=engine)
+        valuation, warnings = run.result, tuple(str(w) for w in model.warnings)
         ui.status("socsec: writing the results (3/3) ...")
         message = "all checks passed" if valuation.master_ok else "some checks failed: see Checks"
-        if read.warnings:
-            message += f"; {len(read.warnings)} warning(s): " + "; ".join(str(w) for w in read.warnings)
+        if warnings:
+            message += f"; {len(warnings)} warning(s): " + "; ".join(warnings)
         with ui.batch():
-            for name, ref in read.extents.items():  # tables read beyond their names: the names follow
-                writer.define_name(name, ref.sheet, ref.min_row, ref.min_col, ref.max_row, ref.max_col)
-            res.write_result_sheets(writer, valuation, tuple(str(w) for w in read.warnings), scenario="base")
+            for table, ref in model.extents.items():  # tables read beyond their names: the names follow
+                writer.define_name(table, ref.sheet, ref.min_row, ref.min_col, ref.max_row, ref.max_col)
+            res.write_result_sheets(writer, valuation, warnings, scenario="base")
             try:
                 writer.draw_charts(valuation)
             except Exception as exc:  # the results stand without their charts; the Log says why
                 message += f"; charts not drawn ({type(exc).__name__}: {exc})"
-            info = res.RunInfo(time_utc=res.utc_now(), input_file=name, output_file=name, versions=versions(),
-                               input_hash=digest(read.inputs), options=valuation.options(),
-                               seconds=time.perf_counter() - started, master_ok=valuation.master_ok,
-                               message=message[:LOG_MESSAGE_LIMIT], command="SocsecRun (Excel macro)",
-                               warnings=tuple(str(w) for w in read.warnings))
+            info = replace(run.run_info(name, "SocsecRun (Excel macro)"), seconds=time.perf_counter() - started,
+                           message=message[:LOG_MESSAGE_LIMIT])
             res.stamp_cover(writer, info, file_type=FILE_TYPE,
                             master=res.master_text(valuation.checks, True, info.warnings),
                             country=valuation.inputs.population.country)
@@ -176,12 +173,12 @@ def run_in_book(book, writer, ui=None, name: str | None = None, engine: str = "n
             ui.alert("Results written, but some consistency checks failed (see the Checks sheet):\n\n"
                      + "\n".join(f"- {c.name}: {c.value:g} ({c.description})" for c in failed),
                      "socsec: checks failed", critical=True)
-        elif read.warnings:
-            ui.alert("Results written. Inputs accepted with warnings:\n\n" + problems_text(read.warnings),
+        elif model.warnings:
+            ui.alert("Results written. Inputs accepted with warnings:\n\n" + problems_text(model.warnings),
                      "socsec: warnings")
         # the last message stays in the status bar (until the next macro gives it back to Excel)
         ui.status(f"socsec: done in {seconds:.1f} s, checks {'OK' if valuation.master_ok else 'FAILED'}")
-        return MacroOutcome(status, warnings=tuple(read.warnings), seconds=seconds, valuation=valuation)
+        return MacroOutcome(status, warnings=tuple(model.warnings), seconds=seconds, valuation=valuation)
     except BaseException:
         ui.status(None)
         raise

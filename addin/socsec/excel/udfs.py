@@ -422,8 +422,8 @@ class FileSource:
         return f"{stat.st_mtime_ns}:{stat.st_size}"
 
     def inputs(self):
-        from socsec.workbook.reader import read_workbook
-        return read_workbook(self.path).inputs
+        from socsec.api import load
+        return load(self.path).inputs
 
 
 class XlwingsSource:
@@ -464,11 +464,11 @@ class XlwingsSource:
         return self.cell.sheet.book
 
     def inputs(self):
+        from socsec.api import read_book
         from socsec.errors import InputError
         from socsec.excel.book import XlwingsBook
-        from socsec.workbook.reader import read_inputs
         try:
-            return read_inputs(XlwingsBook(self.workbook)).inputs
+            return read_book(XlwingsBook(self.workbook)).inputs
         except InputError as exc:
             first = exc.problems[0]
             raise ValueError(f"the workbook's inputs have {len(exc.problems)} problem(s), first: {first}; run "
