@@ -784,7 +784,7 @@ def override_value(parameter, value, where_parameter: str, where_value: str, out
     if not override.accepts(number):
         out.add(where_value, f"{override.name} must be {override.rule()} ({override.units}), found {number:g}")
         return None
-    if "whole" in override.units and number != int(number):
+    if override.whole and number != int(number):
         out.add(where_value, f"{override.name} must be a whole number ({override.units}), found {number:g}")
         return None
     return override, number
