@@ -143,8 +143,9 @@ def check_run(base: Path, edits, capsys):
             for line in problems:
                 assert "in.xlsx" in line and "sheet '" in line, f"problem without file and sheet: {line} ({edits})"
         assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < MEMORY_LIMIT_KB
-        if sum(CODES.values()) % 100 == 0:  # progress of a long run (shown with pytest -s)
-            print(f"fuzz: {sum(CODES.values())} runs, exit codes {dict(sorted(CODES.items()))}", flush=True)
+        if sum(CODES.values()) % 100 == 0:  # progress of a long run (shown with pytest -s, past capsys)
+            with capsys.disabled():
+                print(f"fuzz: {sum(CODES.values())} runs, exit codes {dict(sorted(CODES.items()))}", flush=True)
     except AssertionError:
         FAILURES.append(edits)
         raise
