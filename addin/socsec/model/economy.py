@@ -24,7 +24,7 @@ RETURN_INPUTS = ("nominal", "real")
 def _macro(label: str, step: str = FRAME):
     """A row of the table in_macro: a rate per year."""
     return declare(label, "rate per year", -1.0, None, step=step, table="in_macro", number_format="0.00%",
-                   yearly=True)
+                   yearly=True, low_open=True)
 
 
 @dataclass(frozen=True)
@@ -59,11 +59,12 @@ class EconomyInputs:
     return_input: str = declare(None, "option", step=RETURN)  # a setting (in_return_input)
     lfpr_years: np.ndarray
     lfpr: np.ndarray
-    unemployment: np.ndarray = declare(None, "share of the labour force", yearly=True)  # (n, 2)
+    unemployment: np.ndarray = declare(None, "share of the labour force", 0.0, 1.0, high_open=True,
+                                       yearly=True)  # (n, 2), table in_unemployment
     unemployment_age_starts: np.ndarray
     unemployment_age_factors: np.ndarray
-    employee_share: np.ndarray = declare(None, "share of employment", yearly=True)  # (n, 2)
-    formal_share: np.ndarray = declare(None, "share of employment", yearly=True)  # (n, 2)
+    employee_share: np.ndarray = declare(None, "share of employment", 0.0, 1.0, yearly=True)  # (n, 2)
+    formal_share: np.ndarray = declare(None, "share of employment", 0.0, 1.0, yearly=True)  # (n, 2)
     # the rows of the table in_macro, in this order
     productivity_growth: np.ndarray = _macro("productivity growth")
     cpi_inflation: np.ndarray = _macro("CPI inflation")

@@ -34,7 +34,7 @@ class FieldSpec:
 
     label         : its name on the sheet (a field on several rows: each row adds its suffix).
     units         : units of a value, for users (overrides, help).
-    low, high     : accepted values (inclusive); None: no bound.
+    low, high     : accepted values (inclusive unless ``low_open``/``high_open``); None: no bound.
     whole         : whole numbers only (ages, years): held as integers.
     step          : the first step of the chain that reads it (:data:`INSURED`, ...), None: every step.
     table         : the workbook table holding it (None: a table of its own, declared in the contract).
@@ -55,13 +55,22 @@ class FieldSpec:
     rows: tuple = ()
     number_format: str = "General"
     yearly: bool = False
+    low_open: bool = False
+    high_open: bool = False
+
+    def bounds(self) -> dict:
+        """The accepted values as keyword arguments (``low``, ``high``, ``low_open``, ``high_open``) of an
+        input table or an override."""
+        return {"low": self.low, "high": self.high, "low_open": self.low_open, "high_open": self.high_open}
 
 
 def declare(label: str | None, units: str, low=None, high=None, *, whole=False, step=None, table=None, rows=(),
-            number_format="General", yearly=False, **field_options) -> dataclasses.Field:
+            number_format="General", yearly=False, low_open=False, high_open=False,
+            **field_options) -> dataclasses.Field:
     """A dataclass field carrying its :class:`FieldSpec` (``field_options``: those of dataclasses.field,
     e.g. ``default``)."""
-    spec = FieldSpec(label, units, low, high, whole, step, table, tuple(rows), number_format, yearly)
+    spec = FieldSpec(label, units, low, high, whole, step, table, tuple(rows), number_format, yearly, low_open,
+                     high_open)
     return dataclasses.field(metadata={SPEC: spec}, **field_options)
 
 

@@ -86,7 +86,7 @@ def register(name: str, setter: Callable, *, description: str, units: str | None
 
     ``fields`` defaults to the ``fields`` attribute of setters made by :func:`set_everywhere`,
     :func:`scale` and :func:`shift`; ``block`` to the block of the first field.  A setter of
-    :func:`set_everywhere` takes ``units``, ``low`` and ``high`` from its field's declaration when the
+    :func:`set_everywhere` takes its units and accepted values from its field's declaration when the
     registration gives none.
     """
     key = normalise(name)
@@ -95,7 +95,8 @@ def register(name: str, setter: Callable, *, description: str, units: str | None
     fields = tuple(fields if fields is not None else setter.fields)
     declared = getattr(setter, "declared", None)
     if declared is not None and units is None and low is None and high is None:
-        units, low, high = declared.units, declared.low, declared.high
+        units = declared.units
+        low, high, low_open, high_open = declared.bounds().values()
     if units is None:
         raise ValueError(f"override {key!r}: units are needed")
     whole = any(f.spec is not None and f.spec.whole for f in fields)
@@ -103,6 +104,12 @@ def register(name: str, setter: Callable, *, description: str, units: str | None
                         low, high, low_open, high_open, whole)
     _REGISTRY[key] = override
     return override
+
+
+def _accepted(field: FieldPath) -> dict:
+    """The units and accepted values ``field`` declares, as arguments of :func:`register` (an override
+    that sets part of a field, or a field through a setter of its own)."""
+    return {"units": field.spec.units, **field.spec.bounds()}
 
 
 def registry() -> dict[str, Override]:
@@ -270,36 +277,35 @@ def _mortality_scale(inputs, value):
 
 _SEX = {"male": 0, "female": 1}
 
-register("tfr", _tfr, fields=(FIELDS.population.tfr, FIELDS.population.asfr), units="children per woman",
-         low=0.0, high=15.0,
+register("tfr", _tfr, fields=(FIELDS.population.tfr, FIELDS.population.asfr), **_accepted(FIELDS.population.tfr),
          description="total fertility rate of every projection year (with fertility input 'asfr': the "
                      "age-specific rates of each year rescaled to this total)")
-register("srb", set_everywhere(FIELDS.population.srb), units="males per female birth", low=0.8, high=1.3,
+register("srb", set_everywhere(FIELDS.population.srb),
          description="sex ratio at birth of every projection year")
 register("mortality_scale", _mortality_scale, fields=(FIELDS.population.mortality,), units="factor", low=0.0,
          low_open=True, description="multiplies the mortality rates (m_x or q_x as entered) of every anchor "
                                     "year, age and sex; 0.9 = 10% lower mortality")
 register("net_migration_scale", scale(FIELDS.population.net_migrants), units="factor",
          description="multiplies the net migrants of every year, age and sex; 0 = no migration")
-register("productivity_growth", set_everywhere(FIELDS.economy.productivity_growth), units="rate per year",
-         low=-1.0, low_open=True, description="labour productivity growth of every projection year")
-register("cpi_inflation", set_everywhere(FIELDS.economy.cpi_inflation), units="rate per year", low=-1.0,
-         low_open=True, description="CPI inflation of every projection year")
-register("gdp_deflator_inflation", set_everywhere(FIELDS.economy.deflator_inflation), units="rate per year",
-         low=-1.0, low_open=True, description="GDP deflator inflation of every projection year")
-register("wage_share_change", set_everywhere(FIELDS.economy.wage_share_change), units="rate per year", low=-1.0,
-         low_open=True, description="change of the wage share of every projection year")
-register("wage_growth", set_everywhere(FIELDS.economy.wage_growth), units="rate per year", low=-1.0, low_open=True,
+register("productivity_growth", set_everywhere(FIELDS.economy.productivity_growth),
+         description="labour productivity growth of every projection year")
+register("cpi_inflation", set_everywhere(FIELDS.economy.cpi_inflation),
+         description="CPI inflation of every projection year")
+register("gdp_deflator_inflation", set_everywhere(FIELDS.economy.deflator_inflation),
+         description="GDP deflator inflation of every projection year")
+register("wage_share_change", set_everywhere(FIELDS.economy.wage_share_change),
+         description="change of the wage share of every projection year")
+register("wage_growth", set_everywhere(FIELDS.economy.wage_growth),
          description="average wage growth of every projection year (used only when Wage growth input "
                      "is 'direct')")
-register("investment_return", set_everywhere(FIELDS.economy.investment_return), units="rate per year", low=-1.0,
-         low_open=True, description="investment return of every projection year (nominal or real, as set by "
-                                    "Investment return input)")
-register("unemployment", set_everywhere(FIELDS.economy.unemployment), units="share of the labour force",
-         low=0.0, high=1.0, high_open=True, description="unemployment rate of both sexes, every projection year")
+register("investment_return", set_everywhere(FIELDS.economy.investment_return),
+         description="investment return of every projection year (nominal or real, as set by "
+                     "Investment return input)")
+register("unemployment", set_everywhere(FIELDS.economy.unemployment),
+         description="unemployment rate of both sexes, every projection year")
 for _sex, _k in _SEX.items():
     register(f"unemployment_{_sex}", set_everywhere(FIELDS.economy.unemployment, (slice(None), _k)),
-             units="share of the labour force", low=0.0, high=1.0, high_open=True,
+             **_accepted(FIELDS.economy.unemployment),
              description=f"unemployment rate of {_sex}s, every projection year")
 
 
@@ -321,10 +327,10 @@ register("participation_scale", _participation_scale(None), units="factor", low=
 for _sex, _k in _SEX.items():
     register(f"participation_scale_{_sex}", _participation_scale(_k), units="factor", low=0.0,
              description=f"multiplies the labour-force participation rates of {_sex}s")
-register("employee_share", set_everywhere(FIELDS.economy.employee_share), units="share of employment", low=0.0,
-         high=1.0, description="employees as a share of employment, both sexes, every projection year")
-register("formal_share", set_everywhere(FIELDS.economy.formal_share), units="share of employment", low=0.0,
-         high=1.0, description="formal (covered) employment as a share of employment, both sexes, every year")
+register("employee_share", set_everywhere(FIELDS.economy.employee_share),
+         description="employees as a share of employment, both sexes, every projection year")
+register("formal_share", set_everywhere(FIELDS.economy.formal_share),
+         description="formal (covered) employment as a share of employment, both sexes, every year")
 register("base_gdp", set_everywhere(FIELDS.economy.base_gdp), units="currency units per year", low=0.0,
          low_open=True, description="nominal GDP of the base year")
 register("base_wage", set_everywhere(FIELDS.economy.base_average_wage), units="currency units per year", low=0.0,

@@ -168,11 +168,11 @@ class PopulationInputs:
     base_population: np.ndarray
     fertility_input: str
     fertility_ages: np.ndarray
-    tfr: np.ndarray = declare(None, "children per woman", yearly=True)  # (n,)
+    tfr: np.ndarray = declare(None, "children per woman", 0.0, 15.0, yearly=True)  # (n,), table in_tfr
     fertility_pattern_years: np.ndarray
     fertility_pattern: np.ndarray
     asfr: np.ndarray | None = declare(None, "births per woman", yearly=True)  # (n, fertile ages) or None
-    srb: np.ndarray = declare(None, "males per female birth", yearly=True)  # (n,)
+    srb: np.ndarray = declare(None, "males per female birth", 0.8, 1.3, yearly=True)  # (n,), table in_srb
     mortality_kind: str
     mortality_years: np.ndarray
     mortality: np.ndarray

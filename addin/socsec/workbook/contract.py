@@ -25,9 +25,10 @@ a tuple         fixed labels, e.g. ("male", "female"), matched without regard to
 from dataclasses import dataclass
 
 from socsec.model.economy import EconomyInputs
-from socsec.model.fields import sheet_rows
+from socsec.model.fields import sheet_rows, spec_of
 from socsec.model.finance import FinanceInputs
 from socsec.model.pension import SchemeAssumptions, SchemeRules
+from socsec.model.population import PopulationInputs
 
 AGE = "age"
 FERTILE_AGE = "fertile_age"
@@ -121,9 +122,9 @@ POPULATION_INPUTS = (
                low=0.0),
     InputTable("in_tfr", "Fertility", "Total fertility rate", "children per woman", ("TFR",), YEAR,
                "Average number of children a woman would have at the year's age-specific rates.",
-               low=0.0, high=15.0, required_if=("in_fertility_input", "tfr_pattern")),
+               **spec_of(PopulationInputs, "tfr").bounds(), required_if=("in_fertility_input", "tfr_pattern")),
     InputTable("in_srb", "Fertility", "Sex ratio at birth", "males per female birth", ("SRB",), YEAR,
-               "Male live births per female live birth.", low=0.8, high=1.3),
+               "Male live births per female live birth.", **spec_of(PopulationInputs, "srb").bounds()),
     InputTable("in_fert_pattern", "Fertility", "Age pattern of fertility",
                "percent of TFR", FERTILE_AGE, ANCHOR,
                "Share of the TFR at each age of mother for anchor years; each column is rescaled "
@@ -220,24 +221,24 @@ ECONOMY_INPUTS = (
     InputTable("in_lfpr_female", "Labour force", "Labour-force participation rates, females",
                "share of population", AGE, ANCHOR, "As for males.", low=0.0, high=1.0, number_format="0.0%"),
     InputTable("in_unemployment", "Labour force", "Unemployment rate", "share of the labour force",
-               SEX_LABELS, YEAR, "Unemployed / labour force, by sex.", low=0.0, high=1.0, high_open=True,
-               number_format="0.0%"),
+               SEX_LABELS, YEAR, "Unemployed / labour force, by sex.",
+               **spec_of(EconomyInputs, "unemployment").bounds(), number_format="0.0%"),
     InputTable("in_unemp_age_factors", "Labour force", "Relative unemployment by age group",
                "ratio to the average rate", GROUP_START, SEX_LABELS,
                "Unemployment rate of each age group relative to the sex's average (1 everywhere: "
                "the same rate at every age); rescaled so the average equals the unemployment rate "
                "row. Each group runs from its first age to the next group's.", low=0.0, number_format="0.00"),
     InputTable("in_employee_share", "Labour force", "Employees in employment", "share of employment",
-               SEX_LABELS, YEAR, "Employees (wage earners) / employed persons.", low=0.0, high=1.0,
-               number_format="0.0%"),
+               SEX_LABELS, YEAR, "Employees (wage earners) / employed persons.",
+               **spec_of(EconomyInputs, "employee_share").bounds(), number_format="0.0%"),
     InputTable("in_formal_share", "Labour force", "Formal (covered) employment", "share of employment",
                SEX_LABELS, YEAR, "Formally employed / employed persons: the share the scheme can cover.",
-               low=0.0, high=1.0, number_format="0.0%"),
+               **spec_of(EconomyInputs, "formal_share").bounds(), number_format="0.0%"),
     InputTable("in_macro", "Economy", "Macroeconomic assumptions", "rate per year (0.02 = 2%)",
                MACRO_INPUT_ROWS, YEAR,
                "Growth from the previous year to this year (returns: earned during the year). "
                "'average wage growth' is used only when Wage growth input is 'direct'.",
-               low=-1.0, low_open=True, number_format="0.00%"),
+               **spec_of(EconomyInputs, "productivity_growth").bounds(), number_format="0.00%"),  # as every row
 )
 
 ECONOMY_RESULTS = (
