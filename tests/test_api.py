@@ -26,7 +26,7 @@ def cli_csv(book, tmp_path_factory):
 
 
 def read_csv(path) -> pd.DataFrame:
-    return pd.read_csv(path, float_precision="round_trip")  # the nearest double (the default from pandas 3.1)
+    return pd.read_csv(path)  # pandas 3 parses floats to the nearest double (round trip)
 
 
 def test_the_five_line_script_gives_the_numbers_of_the_command_line(book, cli_csv):

@@ -53,7 +53,7 @@ def test_package_check_fails_outside_the_ranges_and_warns_off_the_tested_set():
     assert 'python -m pip install "socsec[report]" -c constraints.txt' in failed.fix
     assert untested.what.endswith("pandas 3.0.2 (tested 3.1.1)") and "-c constraints.txt" in untested.fix
     assert partly.what == "extra [report] partly installed: python-docx missing"
-    assert extras.what == f"extras installed: [report]; not installed: [prep] ({EXTRAS['prep'].purpose})"
+    assert extras.what == f"extras installed: none; not installed: [prep] ({EXTRAS['prep'].purpose})"
     assert doctor.report(findings)[1] == 3
     assert [f.status for f in doctor.check_packages(requirements, tested, tested.get)] == ["OK", "OK"]
     assert doctor.report(doctor.check_packages(requirements, tested, {"numpy": "2.0.2", "pandas": "3.1.1",
@@ -72,6 +72,19 @@ def test_declared_requirements_are_those_of_pyproject_for_each_system():
         assert {extra for extra, _ in declared} == {None, *EXTRAS}  # not [test], not socsec itself
     numpy = next(r for extra, r in doctor.declared_requirements() if r.name == "numpy")
     assert str(numpy.specifier) == str(Requirement(next(d for d in project["dependencies"] if "numpy" in d)).specifier)
+
+
+def test_declared_requirements_of_a_source_tree_equal_those_of_the_installed_metadata(monkeypatch):
+    """Not installed (PYTHONPATH=addin): pyproject.toml gives the same requirements as the metadata pip wrote."""
+    installed = {(extra, str(r)) for extra, r in doctor.declared_requirements("win32")}
+
+    def not_installed(name):
+        raise doctor.md.PackageNotFoundError(name)
+    monkeypatch.setattr(doctor.md, "requires", not_installed)
+    source = {(extra, str(r)) for extra, r in doctor.declared_requirements("win32")}
+    normal = {(extra, str(Requirement(text).name) + str(Requirement(text).specifier)) for extra, text in installed}
+    assert {(extra, str(Requirement(text).name) + str(Requirement(text).specifier)) for extra, text in source} == normal
+    assert len(source) == len(installed) > 10
 
 
 def test_tested_versions_are_read_from_the_constraints_lines():

@@ -109,10 +109,11 @@ def tested_versions(text: str | None = None) -> dict[str, str]:
         line = line.split("#", 1)[0].strip()
         if not line:
             continue
-        specifiers = list(Requirement(line).specifier)
+        requirement = Requirement(line)
+        specifiers = list(requirement.specifier)
         if len(specifiers) != 1 or specifiers[0].operator != "==":
             raise ValueError(f"{CONSTRAINTS} line {number}: expected NAME==VERSION, found {line!r}")
-        versions[canonicalize_name(Requirement(line).name)] = specifiers[0].version
+        versions[canonicalize_name(requirement.name)] = specifiers[0].version
     return versions
 
 
@@ -150,11 +151,12 @@ def check_packages(requirements: list | None = None, tested: dict | None = None,
                                 f"for the tested set, in the socsec folder: {fix}"))
     if not outside and not untested:
         findings.append(Finding("OK", f"{count} packages within socsec's ranges, at the tested versions"))
-    for extra in present.keys() & absent.keys():
+    for extra in (e for e in EXTRAS if e in present and e in absent):
         findings.append(Finding("WARN", f"extra [{extra}] partly installed: {', '.join(absent[extra])} missing",
                                 install_command(extra)))
     missing = [f"[{extra}] ({EXTRAS[extra].purpose})" for extra in EXTRAS if extra in absent and extra not in present]
-    findings.append(Finding("OK", f"extras installed: {', '.join(f'[{e}]' for e in present) or 'none'}"
+    complete = [f"[{extra}]" for extra in present if extra not in absent]
+    findings.append(Finding("OK", f"extras installed: {', '.join(complete) or 'none'}"
                                   + (f"; not installed: {', '.join(missing)}" if missing else "")))
     return findings
 
