@@ -8,8 +8,9 @@ from the socsec folder:
     python install/make_wheelhouse.py wheels --platform macosx_14_0_arm64      (Apple-silicon Mac)
     python install/make_wheelhouse.py wheels --platform native                 (this machine's platform)
 
-It downloads the binary wheels of the pinned packages of pyproject.toml, and of the packages
-they need, for the target platform and each Python version given, and builds socsec's own
+It downloads the binary wheels of the packages of pyproject.toml that the installers install (the
+base and the extras excel, report and prep), at the tested versions (constraints.txt), and of the
+packages they need, for the target platform and each Python version given, and builds socsec's own
 wheel into the same folder. Copy the folder and the socsec folder to the offline machine, then
 
     install\windows\install.cmd -Wheelhouse D:\socsec-wheels
@@ -26,15 +27,18 @@ import tomllib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+CONSTRAINTS = REPO / "constraints.txt"  # the versions tested together
+EXTRAS = ("excel", "report", "prep")  # the extras the installers install (install.ps1, install.sh: $EXTRAS)
 
 
-def pinned_requirements(pyproject: Path = REPO / "pyproject.toml", sys_platform: str | None = None) -> list[str]:
-    """The [project] dependencies of pyproject.toml (each pinned with ==); with ``sys_platform``, those
-    of that system only, their markers taken off (pip evaluates a marker for the machine it runs on, not
-    for --platform: pywin32, marked sys_platform == 'win32', would be left out of a Windows wheelhouse
+def requirements(pyproject: Path = REPO / "pyproject.toml", sys_platform: str | None = None) -> list[str]:
+    """The [project] dependencies of pyproject.toml and those of :data:`EXTRAS`; with ``sys_platform``,
+    those of that system only, their markers taken off (pip evaluates a marker for the machine it runs on,
+    not for --platform: pywin32, marked sys_platform == 'win32', would be left out of a Windows wheelhouse
     made on Linux)."""
     with open(pyproject, "rb") as handle:
-        requirements = list(tomllib.load(handle)["project"]["dependencies"])
+        project = tomllib.load(handle)["project"]
+    requirements = list(project["dependencies"]) + [r for e in EXTRAS for r in project["optional-dependencies"][e]]
     if sys_platform is None:
         return requirements
     out = []
@@ -46,7 +50,7 @@ def pinned_requirements(pyproject: Path = REPO / "pyproject.toml", sys_platform:
 
 
 def marker_platform(marker: str) -> str:
-    """The system of a marker ``sys_platform == 'win32'`` (the only form socsec's pins use)."""
+    """The system of a marker ``sys_platform == 'win32'`` (the only form socsec's requirements use)."""
     match = re.fullmatch(r"""sys_platform\s*==\s*['"]([\w.]+)['"]""", marker)
     if match is None:
         raise ValueError(f"pyproject.toml: marker {marker!r} is not of the form sys_platform == '...'")
@@ -68,14 +72,14 @@ def target_platform(platform: str) -> str:
 def commands(dest: Path, platform: str, python_versions: list[str]) -> list[list[str]]:
     """The pip commands that fill ``dest``."""
     pip = [sys.executable, "-m", "pip"]
-    requirements = pinned_requirements(sys_platform=target_platform(platform))
+    wanted = ["-c", str(CONSTRAINTS)] + requirements(sys_platform=target_platform(platform))
     out = []
     if platform == "native":
-        out.append(pip + ["download", "--only-binary=:all:", "--dest", str(dest)] + requirements)
+        out.append(pip + ["download", "--only-binary=:all:", "--dest", str(dest)] + wanted)
     else:
         for version in python_versions:
             out.append(pip + ["download", "--only-binary=:all:", "--platform", platform, "--python-version", version,
-                              "--implementation", "cp", "--dest", str(dest)] + requirements)
+                              "--implementation", "cp", "--dest", str(dest)] + wanted)
     out.append(pip + ["wheel", "--no-deps", "--wheel-dir", str(dest), str(REPO)])
     return out
 
@@ -96,7 +100,7 @@ def main(argv=None) -> int:
             args.dest.mkdir(parents=True, exist_ok=True)
             if subprocess.call(command) != 0:
                 print("make_wheelhouse: the command above failed (internet access? a Python version without "
-                      "wheels of a pinned package?)", file=sys.stderr)
+                      "wheels of a tested package?)", file=sys.stderr)
                 return 1
     if not args.dry_run:
         print(f"wheelhouse ready: {args.dest.resolve()} ({len(list(args.dest.glob('*.whl')))} wheels)")

@@ -9,10 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import xlwings
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
 
 from socsec.cli import main
 from socsec.excel import addin as addin_module
 from socsec.excel import doctor
+from socsec.extras import EXTRAS
 from socsec.model.chain import STEPS, LazyValuation
 from socsec.model.overrides import apply_overrides
 from socsec.model.pension import (BENEFIT_ASSUMPTIONS, BENEFIT_RULES, CONTRIBUTION_RULES, INDEXATIONS,
@@ -33,26 +36,73 @@ def test_interpreter_check():
     assert narrow.status == "FAIL" and "64-bit" in narrow.what
 
 
-def test_package_check_names_each_wrong_version():
-    pins = {"numpy": "2.4.6", "xlwings": "0.37.8", "scipy": "1.17.1"}
-    installed = {"numpy": "2.4.5", "xlwings": "0.37.8"}.get
-    finding = doctor.check_packages(pins, installed)[0]
-    assert finding.status == "FAIL"
-    assert "numpy 2.4.5 (pinned 2.4.6)" in finding.what and "scipy missing (pinned 1.17.1)" in finding.what
-    assert "xlwings" not in finding.what and "pip install" in finding.fix
-    assert doctor.check_packages(pins, pins.get)[0].status == "OK"
+def test_package_check_fails_outside_the_ranges_and_warns_off_the_tested_set():
+    """Outside a range (or missing from the base): FAIL; in the range but not the tested version: WARN; an extra
+    partly installed: WARN; one not installed: named, no failure (the base install runs the command line)."""
+    requirements = [(None, Requirement("numpy>=2.0,<3")), (None, Requirement("pandas>=3.0,<4")),
+                    (None, Requirement("lxml>=5,<7")), ("report", Requirement("python-docx>=1.1,<2")),
+                    ("report", Requirement("matplotlib>=3.9,<4")), ("prep", Requirement("scipy>=1.13,<2"))]
+    tested = {"numpy": "2.4.6", "pandas": "3.1.1", "lxml": "6.1.3", "python-docx": "1.2.0", "matplotlib": "3.11.2",
+              "scipy": "1.17.1"}
+    installed = {"numpy": "1.26.4", "pandas": "3.0.2", "matplotlib": "3.11.2"}.get
+    findings = doctor.check_packages(requirements, tested, installed)
+    assert [f.status for f in findings] == ["FAIL", "WARN", "WARN", "OK"], findings
+    failed, untested, partly, extras = findings
+    assert failed.what.endswith(f"numpy 1.26.4 (needs {SpecifierSet('>=2.0,<3')}), lxml missing (needs "
+                                f"{SpecifierSet('>=5,<7')})")
+    assert 'python -m pip install "socsec[report]" -c constraints.txt' in failed.fix
+    assert untested.what.endswith("pandas 3.0.2 (tested 3.1.1)") and "-c constraints.txt" in untested.fix
+    assert partly.what == "extra [report] partly installed: python-docx missing"
+    assert extras.what == f"extras installed: none; not installed: [prep] ({EXTRAS['prep'].purpose})"
+    assert doctor.report(findings)[1] == 3
+    assert [f.status for f in doctor.check_packages(requirements, tested, tested.get)] == ["OK", "OK"]
+    assert doctor.report(doctor.check_packages(requirements, tested, {"numpy": "2.0.2", "pandas": "3.1.1",
+                                                                      "lxml": "6.1.3"}.get))[1] == 0
 
 
-def test_pins_come_from_the_project_metadata():
+def test_declared_requirements_are_those_of_pyproject_for_each_system():
     import tomllib
-    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
-    declared = {d.split("==")[0].strip(): d.split("==")[1].split(";")[0].strip()
-                for d in pyproject["project"]["dependencies"]}
-    platform_pins = {"pywin32": "win32", "appscript": "darwin", "psutil": "darwin"}
-    for system in ("linux", "win32", "darwin"):
-        assert doctor.pinned_requirements(system) == {name: version for name, version in declared.items()
-                                                      if platform_pins.get(name, system) == system}
-    assert doctor.pinned_requirements("win32")["pywin32"] == "312"  # checked at its pin on Windows
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())["project"]
+    base = {Requirement(line).name for line in project["dependencies"]}
+    for system, excel in (("linux", {"xlwings"}), ("win32", {"xlwings", "pywin32"}),
+                          ("darwin", {"xlwings", "appscript", "psutil"})):
+        declared = doctor.declared_requirements(system)
+        assert {r.name for extra, r in declared if extra is None} == base
+        assert {r.name for extra, r in declared if extra == "excel"} == excel
+        assert {extra for extra, _ in declared} == {None, *EXTRAS}  # not [test], not socsec itself
+    numpy = next(r for extra, r in doctor.declared_requirements() if r.name == "numpy")
+    assert str(numpy.specifier) == str(Requirement(next(d for d in project["dependencies"] if "numpy" in d)).specifier)
+
+
+def test_declared_requirements_of_a_source_tree_equal_those_of_the_installed_metadata(monkeypatch):
+    """Not installed (PYTHONPATH=addin): pyproject.toml gives the same requirements as the metadata pip wrote."""
+    installed = {(extra, str(r)) for extra, r in doctor.declared_requirements("win32")}
+
+    def not_installed(name):
+        raise doctor.md.PackageNotFoundError(name)
+    monkeypatch.setattr(doctor.md, "requires", not_installed)
+    source = {(extra, str(r)) for extra, r in doctor.declared_requirements("win32")}
+    normal = {(extra, str(Requirement(text).name) + str(Requirement(text).specifier)) for extra, text in installed}
+    assert {(extra, str(Requirement(text).name) + str(Requirement(text).specifier)) for extra, text in source} == normal
+    assert len(source) == len(installed) > 10
+
+
+def test_tested_versions_are_read_from_the_constraints_lines():
+    assert doctor.tested_versions("# comment\nnumpy==2.4.6  # why\n\nPython_Docx==1.2.0\n") == {
+        "numpy": "2.4.6", "python-docx": "1.2.0"}
+    with pytest.raises(ValueError, match="line 2: expected NAME==VERSION"):
+        doctor.tested_versions("numpy==2.4.6\npandas>=3\n")
+    assert doctor.tested_versions()["numba"] == "0.68.1"  # the package data file
+
+
+@pytest.mark.parametrize("system,status", [("linux", "SKIP"), ("win32", "FAIL"), ("darwin", "FAIL")])
+def test_without_the_excel_extra_the_udf_check_fails_only_where_excel_is(monkeypatch, system, status):
+    monkeypatch.setitem(sys.modules, "xlwings", None)
+    (finding,) = doctor.check_udf_module(system)
+    assert finding.status == status and "the [excel] extra" in finding.what
+    if status == "FAIL":
+        assert 'python -m pip install "socsec[excel]" -c constraints.txt' in finding.fix
+        assert [f.status for f in doctor.check_excel(platform=system)] == ["SKIP"]
 
 
 def windows_setup(tmp_path, dll=True, addin=True, modules="socsec.excel.udfs", interpreter=None,
@@ -164,7 +214,7 @@ def test_numba_cache_state_lists_every_kernel():
 def test_doctor_command(capsys):
     code = main(["doctor"])
     out = capsys.readouterr().out
-    assert "Python" in out and "pinned packages" in out and "socsec doctor:" in out
+    assert "Python" in out and "packages within socsec's ranges" in out and "socsec doctor:" in out
     assert code == (3 if "[FAIL]" in out else 0)
 
 

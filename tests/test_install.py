@@ -1,11 +1,13 @@
-"""The install/ folder, checked on Linux: script syntax, the files the scripts refer to exist,
-the pinned versions and the Python range agree with pyproject.toml, and the xlwings settings
-helper writes, repeats and undoes its changes without touching anything else.
+"""The install/ folder, checked on Linux: script syntax, the files the scripts refer to exist, the
+installers and CI install with the tested versions (constraints.txt, within pyproject.toml's ranges),
+the Python range agrees with pyproject.toml, and the xlwings settings helper writes, repeats and
+undoes its changes without touching anything else.
 
 (The Windows scripts are parsed by PowerShell when `pwsh` is on PATH; Debian has no package
 for it, so that test is skipped here.)
 """
 
+import importlib.metadata
 import importlib.util
 import re
 import shutil
@@ -87,16 +89,72 @@ def test_scripts_refer_only_to_files_that_exist():
             assert (script.parent / rel).exists(), f"{script.name}: {rel}"
 
 
-def test_installers_pin_what_pyproject_pins():
-    """Each installer pins the dependencies of its systems (Windows: with pywin32; macOS: with appscript
-    and psutil, xlwings' own platform dependencies), exactly as pyproject.toml."""
+def test_installers_install_the_extras_of_the_wheelhouse_at_the_tested_versions():
+    """Both installers install socsec with the extras a wheelhouse carries, with pip -c constraints.txt, and
+    name no version themselves (the tested versions are declared once, in the constraints file)."""
     wheelhouse = load("make_wheelhouse")
-    assert all("==" in d for d in pyproject()["dependencies"]), "every dependency of pyproject.toml is pinned"
-    for script, system in ((WINDOWS / "install.ps1", "win32"), (MACOS / "install.sh", "darwin")):
-        wanted = {re.sub(r"\s", "", d) for d in wheelhouse.pinned_requirements(sys_platform=system)}
-        assert pins_in(script.read_text()) == wanted, f"{script.name}: update its list of pinned versions"
-    assert "pywin32==312" in wheelhouse.pinned_requirements(sys_platform="win32")
-    assert not any(p.startswith(("pywin32", "appscript")) for p in wheelhouse.pinned_requirements(sys_platform="linux"))
+    extras = ",".join(wheelhouse.EXTRAS)
+    assert set(wheelhouse.EXTRAS) <= set(pyproject()["optional-dependencies"])
+    ps1, sh = (WINDOWS / "install.ps1").read_text(), (MACOS / "install.sh").read_text()
+    assert f'$Extras = "{extras}"' in ps1 and f'EXTRAS="{extras}"' in sh
+    assert '"-c",' in ps1 and '$Constraints, ($socsecTarget + "[$Extras]")' in ps1
+    assert '-c "$CONSTRAINTS" "$SOCSEC_TARGET[$EXTRAS]"' in sh
+    assert 'Join-Path $PSScriptRoot "..\\..\\constraints.txt"' in ps1 and 'CONSTRAINTS="$HERE/../../constraints.txt"' in sh
+    for text in (ps1, sh):
+        assert pins_in(text) == set()
+    assert wheelhouse.CONSTRAINTS == REPO / "constraints.txt"
+    assert any(r.startswith("pywin32") for r in wheelhouse.requirements(sys_platform="win32"))
+    assert not any(r.startswith(("pywin32", "appscript")) for r in wheelhouse.requirements(sys_platform="linux"))
+
+
+def declared_requirements() -> list:
+    """Every requirement of pyproject.toml, base and extras, on every system (socsec itself left out)."""
+    from packaging.requirements import Requirement
+    lines = pyproject()["dependencies"] + [r for rs in pyproject()["optional-dependencies"].values() for r in rs]
+    return [r for r in map(Requirement, lines) if r.name != "socsec"]
+
+
+def requires(name: str) -> list:
+    """The requirements of an installed package (none for one of another system, such as pywin32)."""
+    try:
+        return importlib.metadata.requires(name) or []
+    except importlib.metadata.PackageNotFoundError:
+        return []
+
+
+def test_the_constraints_file_pins_each_requirement_within_its_range():
+    """constraints.txt at the root includes the package data file (socsec doctor reads it in any installation);
+    that file pins every package pyproject.toml names, at a version its range allows, and otherwise only
+    packages those need (llvmlite for numba, distributed for dask[distributed])."""
+    from packaging.utils import canonicalize_name
+
+    from socsec.excel.doctor import tested_versions
+    root = [line for line in (REPO / "constraints.txt").read_text().splitlines() if not line.startswith("#")]
+    assert root == ["-c addin/socsec/data/constraints.txt"]
+    tested = tested_versions((REPO / "addin" / "socsec" / "data" / "constraints.txt").read_text())
+    assert tested == tested_versions()  # the one installed with socsec
+    for requirement in declared_requirements():
+        version = tested.get(canonicalize_name(requirement.name))
+        assert version is not None, f"constraints.txt does not pin {requirement.name}"
+        assert requirement.specifier.contains(version), f"{requirement.name}=={version} is outside {requirement}"
+    declared = {canonicalize_name(r.name) for r in declared_requirements()}
+    needed = {canonicalize_name(re.split(r"[\s;<>=!~\[(]", line, maxsplit=1)[0])
+              for name in declared for line in requires(name) if "extra ==" not in line}
+    needed |= {"distributed"}  # dask[distributed]: an extra of dask
+    assert set(tested) <= declared | needed, set(tested) - declared - needed
+
+
+def test_ci_runs_the_readme_commands_with_the_constraints():
+    """.ci/run runs exactly the README's test command (and ruff); the README's two commands, the CI and the
+    installers' guide install with the tested versions."""
+    readme = (REPO / "README.md").read_text()
+    blocks = re.findall(r"```\n(.*?)\n```", readme.split("\n## ", 1)[0], re.S)
+    assert blocks == ["python -m pip install -e . -c constraints.txt && socsec run workbooks/jordan_example.xlsx",
+                      'python -m pip install -e ".[test]" -c constraints.txt && python -m pytest']
+    ci = (REPO / ".ci" / "run").read_text().splitlines()
+    assert f"{blocks[1]}  # the README's test command, exactly" in ci
+    assert "python -m ruff check addin tests install" in "\n".join(ci)
+    assert all("-c constraints.txt" in line for line in ci if "pip install" in line and "--upgrade pip" not in line)
 
 
 def test_installers_accept_the_python_versions_of_pyproject():
@@ -119,26 +177,28 @@ def test_installers_configure_the_udf_module_and_run_warmup_and_doctor():
 
 def test_make_wheelhouse_commands(tmp_path):
     wheelhouse = load("make_wheelhouse")
-    pins = wheelhouse.pinned_requirements(sys_platform="win32")
+    wanted = ["-c", str(REPO / "constraints.txt")] + wheelhouse.requirements(sys_platform="win32")
     commands = wheelhouse.commands(tmp_path, "win_amd64", ["3.12", "3.13"])
     assert len(commands) == 3
     for command, version in zip(commands, ["3.12", "3.13"]):
-        assert command[2:4] == ["pip", "download"] and command[-len(pins):] == pins
+        assert command[2:4] == ["pip", "download"] and command[-len(wanted):] == wanted
         assert ["--platform", "win_amd64"] == command[command.index("--platform"):command.index("--platform") + 2]
         assert command[command.index("--python-version") + 1] == version
     assert commands[-1][2:5] == ["pip", "wheel", "--no-deps"] and commands[-1][-1] == str(REPO)
+    names = {re.split(r"[<>=!~;\s]", r, maxsplit=1)[0] for r in wanted[2:]}
+    assert {"numpy", "numba", "xlwings", "python-docx", "scipy", "pywin32"} <= names and "dask[distributed]" not in names
 
 
 @pytest.mark.parametrize("tag,present,absent", [
-    ("win_amd64", "pywin32==312", "appscript"),
-    ("macosx_14_0_arm64", "appscript==1.5.0", "pywin32"),
-    ("manylinux_2_28_x86_64", "numpy==2.4.6", "pywin32"),
+    ("win_amd64", "pywin32", "appscript"),
+    ("macosx_14_0_arm64", "appscript", "pywin32"),
+    ("manylinux_2_28_x86_64", "numpy", "pywin32"),
 ])
 def test_a_wheelhouse_made_anywhere_carries_the_packages_of_its_target(tag, present, absent):
     """pip evaluates markers for the machine it runs on: a Windows wheelhouse made on Linux must name
     pywin32 itself, without its marker, or the offline install on Windows lacks it."""
     download = load("make_wheelhouse").commands(Path("w"), tag, ["3.13"])[0]
-    assert present in download and not any(arg.startswith(absent) for arg in download)
+    assert any(arg.startswith(present) for arg in download) and not any(arg.startswith(absent) for arg in download)
     assert not any(";" in arg for arg in download)
 
 # --- the xlwings settings helper ------------------------------------------------------------

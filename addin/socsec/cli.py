@@ -2,7 +2,8 @@
 ``socsec sensitivity``, ``socsec stochastic``, ``socsec warmup``, ``socsec bench``, ``socsec doctor``,
 ``socsec excel vba``.
 
-Exit codes: 0 success; 2 bad input or usage (message names file, sheet and cell); 3 results written but
+Exit codes: 0 success; 2 bad input or usage (message names file, sheet and cell), or a command whose
+extra is not installed (the message names it: :mod:`socsec.extras`); 3 results written but
 a check failed (see the Checks sheet); 4 the results cannot be written where asked (output path or
 environment: a folder where a file is expected, no permission, a full disk); 1 internal error;
 130 interrupted.  ``--debug`` shows the traceback of any error.
@@ -13,6 +14,8 @@ import shlex
 import sys
 import time
 from pathlib import Path
+
+from socsec.extras import MissingExtra, require
 
 EXAMPLE_PATH = Path("workbooks") / "jordan_example.xlsx"
 TEMPLATE_PATH = Path("workbooks") / "template.xlsx"
@@ -331,6 +334,8 @@ def cmd_stochastic(args) -> int:
     from socsec.workbook.batch_inputs import read_stochastic
     from socsec.workbook.batch_results import write_stochastic_sheet
 
+    if args.workers or args.scheduler:
+        require("dask", f"socsec stochastic {'--workers' if args.workers else '--scheduler'}")
     problems = [Problem(f"--{name}", f"expected a whole number of at least 1, found {value}")
                 for name, value in (("runs", args.runs), ("chunk", args.chunk), ("workers", args.workers))
                 if value is not None and value < 1]
@@ -410,6 +415,7 @@ def cmd_report(args) -> int:
     write the draft valuation report (:mod:`socsec.report`)."""
     import dataclasses
 
+    require("report", "socsec report")
     from socsec.report import ReportContext, check_report_path, default_report_path, input_sources, write_report
 
     started = time.perf_counter()
@@ -446,6 +452,8 @@ def cmd_build(args) -> int:
     from socsec.errors import InputError, Problem
     from socsec.workbook.build import build_workbook, template_inputs
 
+    if args.which != "template":
+        require("prep", f"socsec workbook build {args.which}")
     if args.which == "country":
         path = _build_country(args)
     elif args.iso3 or args.wpp or args.base_year or args.final_year:
@@ -505,6 +513,7 @@ def _build_country(args) -> Path:
 
 def cmd_warmup(args) -> int:
     """Compile (or load from numba's cache) every kernel once."""
+    require("prep", "socsec warmup")
     started = time.perf_counter()
     from socsec.model.warmup import warm_up
     warm_up()
@@ -513,6 +522,9 @@ def cmd_warmup(args) -> int:
 
 
 def cmd_bench(args) -> int:
+    require("excel" if args.udf else "prep", f"socsec bench{' --udf' if args.udf else ''}")
+    if args.stochastic and args.workers:
+        require("dask", "socsec bench --stochastic --workers")
     if args.udf:
         from socsec.excel.bench import run_udf_benchmark
         print(run_udf_benchmark(args.workbook, size=args.size, through_xlwings=args.xlwings, rounds=args.rounds))
@@ -535,6 +547,7 @@ def cmd_doctor(args) -> int:
 
 def cmd_excel_addin(args) -> int:
     """Write socsec.xlam (:mod:`socsec.excel.addin`)."""
+    require("excel", "socsec excel addin")
     from socsec.excel import addin
     print(f"wrote {addin.build_addin(args.output or addin.ADDIN_PATH)}")
     return 0
@@ -542,6 +555,7 @@ def cmd_excel_addin(args) -> int:
 
 def cmd_excel_vba(args) -> int:
     """Write (or with --check compare) the VBA module xlwings generates for socsec.excel.udfs."""
+    require("excel", "socsec excel vba")
     from socsec.excel import xlcall
     text, _ = xlcall.generate_vba()
     path = xlcall.VBA_MODULE_PATH
@@ -696,6 +710,9 @@ def main(argv=None) -> int:
     from socsec.errors import InputError, OutputError
     try:
         return args.func(args)
+    except MissingExtra as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except InputError as exc:
         if args.debug:
             raise

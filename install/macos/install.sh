@@ -2,11 +2,12 @@
 # socsec installer for macOS (current user only, no administrator rights needed).
 #
 #   1. finds a Python 3.11 to 3.14 (or uses --python); Apple-silicon Macs (macOS 12 or later) only:
-#      the pinned numba has no wheels for Intel Macs;
+#      numba has no wheels for Intel Macs;
 #   2. creates a virtual environment, by default ~/.socsec/venv (a path without spaces: xlwings'
 #      RunPython on macOS passes the interpreter unquoted to the shell);
-#   3. installs the pinned packages of pyproject.toml as binary wheels, then socsec itself
-#      (from PyPI, or with --wheelhouse DIR from a folder of wheels: offline machines);
+#   3. installs socsec with its extras excel, report and prep as binary wheels, at the tested
+#      versions (pip -c constraints.txt), from PyPI or with --wheelhouse DIR from a folder of
+#      wheels (offline machines), then socsec itself again (a rerun updates it);
 #   4. writes the xlwings setting INTERPRETER_MAC (the environment's python) in
 #      ~/Library/Containers/com.microsoft.Excel/Data/xlwings.conf, keeping the former value
 #      for uninstall.sh;
@@ -24,26 +25,12 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$HERE/../.." && pwd)"
 CONFIG_HELPER="$HERE/../xlwings_config.py"
 PYPROJECT="$HERE/../../pyproject.toml"
-# The pinned versions of [project] dependencies in pyproject.toml (tests/test_install.py keeps
-# the two lists equal); installed as binary wheels only.
-PINS=(
-    "numpy==2.4.6"
-    "pandas==3.1.1"
-    "numba==0.68.1"
-    "llvmlite==0.50.0"
-    "openpyxl==3.1.5"
-    "cachetools==8.0.3"
-    "lxml==6.1.3"
-    "scipy==1.17.1"
-    "xlwings==0.37.8"
-    "python-docx==1.2.0"
-    "matplotlib==3.11.2"
-)
-if [ "$(uname -s)" = Darwin ]; then  # xlwings' own macOS dependencies, pinned in pyproject.toml
-    PINS+=("appscript==1.5.0" "psutil==7.2.2")
-fi
+# The versions tested together (pip -c; the file includes addin/socsec/data/constraints.txt)
+CONSTRAINTS="$HERE/../../constraints.txt"
+TESTED="$HERE/../../addin/socsec/data/constraints.txt"
+EXTRAS="excel,report,prep"  # the extras of pyproject.toml installed (install/make_wheelhouse.py: the same)
 MIN_PYTHON="3.11"  # requires-python in pyproject.toml
-MAX_PYTHON="3.14"  # the newest Python with wheels of every pinned package
+MAX_PYTHON="3.14"  # the newest Python with wheels of every tested package
 
 PYTHON=""
 VENV_DIR=""
@@ -109,11 +96,11 @@ usable_version() {
     if [ "$(version_key "$minor")" \< "$(version_key "$MIN_PYTHON")" ]; then
         echo "$exe (Python $version): older than $MIN_PYTHON" >&2; return 1; fi
     if [ "$(version_key "$minor")" \> "$(version_key "$MAX_PYTHON")" ]; then
-        echo "$exe (Python $version): newer than $MAX_PYTHON, the pinned packages have no wheels for it yet" >&2
+        echo "$exe (Python $version): newer than $MAX_PYTHON, the tested packages have no wheels for it yet" >&2
         return 1; fi
     if [ "$free" = 1 ]; then echo "$exe (Python $version): free-threaded build" >&2; return 1; fi
     if [ "$(uname -s)" = Darwin ] && [ "$machine" != arm64 ]; then
-        echo "$exe (Python $version): $machine build; on a Mac the pinned numba needs a native arm64 Python" >&2
+        echo "$exe (Python $version): $machine build; on a Mac numba needs a native arm64 Python" >&2
         return 1; fi
     echo "$version"
 }
@@ -152,7 +139,7 @@ find_python() {
 printf 'socsec installer: current user only, no administrator rights needed.\n'
 if [ "$(uname -s)" = Darwin ] && [ "$(uname -m)" != arm64 ] && \
    [ "$(sysctl -n hw.optional.arm64 2>/dev/null || echo 0)" != 1 ]; then
-    fail "This is an Intel Mac: the pinned numba $(printf '%s\n' "${PINS[@]}" | sed -n 's/^numba==//p') has wheels for Apple-silicon Macs (macOS 12 or later) only. Use socsec on Windows, Linux or an Apple-silicon Mac."
+    fail "This is an Intel Mac: the tested numba $(sed -n 's/^numba==//p' "$TESTED") has wheels for Apple-silicon Macs (macOS 12 or later) only. Use socsec on Windows, Linux or an Apple-silicon Mac."
 fi
 
 step "Finding a Python $MIN_PYTHON to $MAX_PYTHON"
@@ -179,7 +166,7 @@ if [ ! -d "$VENV_DIR" ]; then
     note "Created."
 fi
 
-step "Installing socsec and its pinned packages"
+step "Installing socsec and its packages at the tested versions"
 PIP=("$VENV_PYTHON" -m pip install --disable-pip-version-check --no-input)
 SOURCE=()
 SOCSEC_TARGET="$REPO_ROOT"
@@ -194,7 +181,7 @@ fi
 if [ "$SOCSEC_TARGET" = "$REPO_ROOT" ] && [ ! -f "$PYPROJECT" ]; then
     fail "socsec's pyproject.toml is not at $PYPROJECT; run the install.sh of an unpacked socsec folder."
 fi
-run "Installing the pinned packages (no internet: use --wheelhouse)" "${PIP[@]}" ${SOURCE[@]+"${SOURCE[@]}"} --only-binary=:all: "${PINS[@]}"
+run "Installing socsec[$EXTRAS] (no internet: use --wheelhouse)" "${PIP[@]}" ${SOURCE[@]+"${SOURCE[@]}"} --only-binary=:all: -c "$CONSTRAINTS" "$SOCSEC_TARGET[$EXTRAS]"
 run "Installing socsec" "${PIP[@]}" ${SOURCE[@]+"${SOURCE[@]}"} --no-deps --force-reinstall "$SOCSEC_TARGET"
 run "Checking the installed packages" "$VENV_PYTHON" -m pip check
 run "Importing socsec" "$VENV_PYTHON" -c "import socsec, numba, xlwings; print('socsec', socsec.__version__)"

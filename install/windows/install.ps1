@@ -5,8 +5,9 @@
 .DESCRIPTION
     1. Finds a 64-bit Python 3.11 to 3.14 from python.org (or uses -Python).
     2. Creates a virtual environment, by default %LOCALAPPDATA%\socsec\venv (reused when it is fine).
-    3. Installs the pinned packages of pyproject.toml as binary wheels, then socsec itself:
-       from PyPI, or with -Wheelhouse from a folder of wheels (offline machines).
+    3. Installs socsec with its extras excel, report and prep as binary wheels, at the tested
+       versions (pip -c constraints.txt): from PyPI, or with -Wheelhouse from a folder of wheels
+       (offline machines); then socsec itself again (a rerun updates it).
     4. Writes the xlwings settings: interpreter (the environment's pythonw.exe) and UDF module
        socsec.excel.udfs, in %USERPROFILE%\.xlwings\xlwings.conf; the former values are kept
        for uninstall.ps1.
@@ -43,28 +44,17 @@ param(
 $ErrorActionPreference = "Stop"
 Set-StrictMode -Version 2.0
 
-# The pinned versions of [project] dependencies in pyproject.toml (tests/test_install.py keeps
-# the two lists equal). Installed as binary wheels only: a Python without wheels for them fails
-# at once with a clear message instead of trying to compile numpy from source.
-$Pins = @(
-    "numpy==2.4.6",
-    "pandas==3.1.1",
-    "numba==0.68.1",
-    "llvmlite==0.50.0",
-    "openpyxl==3.1.5",
-    "cachetools==8.0.3",
-    "lxml==6.1.3",
-    "scipy==1.17.1",
-    "xlwings==0.37.8",
-    "python-docx==1.2.0",
-    "matplotlib==3.11.2",
-    "pywin32==312"
-)
+# The extras of pyproject.toml installed (install\make_wheelhouse.py: the same), at the versions tested
+# together (pip -c constraints.txt, which includes addin\socsec\data\constraints.txt). Binary wheels
+# only: a Python without wheels for them fails at once with a clear message instead of trying to
+# compile numpy from source.
+$Extras = "excel,report,prep"
 $MinPython = [version]"3.11"  # requires-python in pyproject.toml
-$MaxPython = [version]"3.14"  # the newest Python with Windows wheels of every pinned package
+$MaxPython = [version]"3.14"  # the newest Python with Windows wheels of every tested package
 $UdfModule = "socsec.excel.udfs"
 $ConfigHelper = Join-Path $PSScriptRoot "..\xlwings_config.py"
 $Pyproject = Join-Path $PSScriptRoot "..\..\pyproject.toml"
+$Constraints = Join-Path $PSScriptRoot "..\..\constraints.txt"
 $RepoRoot = Split-Path (Split-Path $PSScriptRoot -Parent) -Parent
 $ProbeCode = "import sys, struct, sysconfig; print('SOCSEC-PROBE|%d.%d.%d|%d|%d|%s|%s' % (sys.version_info[0], " +
              "sys.version_info[1], sys.version_info[2], struct.calcsize('P') * 8, " +
@@ -158,8 +148,8 @@ function Find-PythonCandidates {
 function Get-RejectReason($Info) {
     if ($Info.Bits -ne 64) { return "32-bit; socsec needs a 64-bit Python" }
     if ($Info.Minor -lt $MinPython) { return "older than $MinPython" }
-    if ($Info.Minor -gt $MaxPython) { return "newer than $MaxPython`: the pinned packages have no wheels for it yet" }
-    if ($Info.FreeThreaded) { return "free-threaded build: the pinned packages need the standard build" }
+    if ($Info.Minor -gt $MaxPython) { return "newer than $MaxPython`: the tested packages have no wheels for it yet" }
+    if ($Info.FreeThreaded) { return "free-threaded build: the tested packages need the standard build" }
     if ($Info.Store) {
         return "Microsoft Store Python: what it writes under AppData (the Excel add-in) goes to a private " +
                "folder that Excel does not see"
@@ -250,14 +240,15 @@ function Install-Packages([string]$VenvPython) {
         throw "socsec's pyproject.toml is not at $Pyproject; run the install.ps1 of an unpacked socsec folder."
     }
     try {
-        Invoke-Checked "Installing the pinned packages" $VenvPython ($pip + $source + @("--only-binary=:all:") + $Pins)
+        Invoke-Checked "Installing socsec[$Extras]" $VenvPython ($pip + $source + @("--only-binary=:all:", "-c",
+                                                                                  $Constraints, ($socsecTarget + "[$Extras]")))
     } catch {
         if ($Wheelhouse) {
             $hint = "The wheelhouse must hold the wheels for Python $($script:PythonMinor) on 64-bit Windows: make it " +
                     "with  python install\make_wheelhouse.py FOLDER --python-version $($script:PythonMinor)"
         } else {
             $hint = "No internet access: use -Wheelhouse (see install\README.md). 'No matching distribution': " +
-                    "Python $($script:PythonMinor) has no wheels of a pinned package."
+                    "Python $($script:PythonMinor) has no wheels of a tested package."
         }
         throw "$($_.Exception.Message)`n$hint"
     }
@@ -338,7 +329,7 @@ try {
     Write-Step "Virtual environment $VenvDir"
     $venvPython = Initialize-Venv $info
 
-    Write-Step "Installing socsec and its pinned packages"
+    Write-Step "Installing socsec and its packages at the tested versions"
     Install-Packages $venvPython
     $socsecExe = Join-Path $VenvDir "Scripts\socsec.exe"
 

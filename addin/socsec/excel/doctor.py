@@ -3,9 +3,12 @@
 Checks, each OK, WARN (works, but worth fixing), FAIL (must be fixed) or SKIP (not relevant here):
 
 * the interpreter: 64-bit Python 3.11 or later;
-* the packages pinned in socsec's metadata (``pyproject.toml``) are installed at those versions,
-  with the platform's own (pywin32 on Windows, appscript and psutil on macOS);
-* the UDF module ``socsec.excel.udfs`` imports;
+* the packages socsec declares (its metadata, from ``pyproject.toml``), with the platform's own (pywin32
+  on Windows, appscript and psutil on macOS): FAIL outside their ranges (or missing from the base
+  install), WARN at a version other than the tested one (``constraints.txt``); which extras are
+  installed (:mod:`socsec.extras`), WARN for one partly installed;
+* the UDF module ``socsec.excel.udfs`` imports (without the [excel] extra: FAIL on Windows and macOS,
+  SKIP elsewhere);
 * Windows: xlwings' DLL next to this environment's Python, the xlwings add-in (of this xlwings'
   version, read from its VBA) and the socsec add-in (``socsec.xlam``, the socsec ribbon tab, the
   one of this socsec) in Excel's XLSTART folder, and the xlwings settings file
@@ -28,9 +31,16 @@ import re
 import struct
 import sys
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from socsec.extras import EXTRAS, install_command, missing_modules
+
 UDF_MODULE = "socsec.excel.udfs"
+CONSTRAINTS = "data/constraints.txt"  # the tested versions, package data
 KERNEL_MODULES = ("socsec.core.lifetable", "socsec.core.population", "socsec.core.labour", "socsec.core.economy",
                   "socsec.core.pension")
 
@@ -60,43 +70,95 @@ def check_interpreter(version=sys.version_info, pointer_size=None) -> list[Findi
     return [Finding("OK", text)]
 
 
-def pinned_requirements(platform: str = sys.platform) -> dict[str, str]:
-    """name -> pinned version, from socsec's installed metadata or, in a source tree, pyproject.toml; the
-    pins of ``platform`` (sys.platform) only: pywin32 on Windows, appscript and psutil on macOS."""
-    from packaging.markers import Marker
+def declared_requirements(platform: str = sys.platform) -> list[tuple[str | None, Requirement]]:
+    """(extra, requirement) for each package socsec declares, from its installed metadata or, in a source tree,
+    ``pyproject.toml``: extra None for the base install, else the name of the extra (:data:`socsec.extras.EXTRAS`;
+    the [test] extra is left out); only those of ``platform`` (sys.platform: pywin32 on Windows, appscript
+    and psutil on macOS)."""
     try:
-        requirements = md.requires("socsec") or []
+        lines = md.requires("socsec")
     except md.PackageNotFoundError:
-        requirements = None
-    if requirements is None:
+        lines = None
+    if lines is None:
         import tomllib
-        pyproject = Path(__file__).resolve().parents[3] / "pyproject.toml"
-        requirements = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
-    pins = {}
-    for line in requirements:
-        if "extra ==" in line:
+        project = tomllib.loads((Path(__file__).resolve().parents[3] / "pyproject.toml").read_text())["project"]
+        lines = list(project["dependencies"]) + [
+            f"{line}{' and' if ';' in line else ';'} extra == '{extra}'"
+            for extra, extra_lines in project["optional-dependencies"].items() for line in extra_lines]
+    out = []
+    for line in lines:
+        requirement = Requirement(line)
+        if canonicalize_name(requirement.name) == "socsec":
             continue
-        _, _, marker = line.partition(";")
-        if marker.strip() and not Marker(marker).evaluate({"sys_platform": platform}):
-            continue
-        match = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*==\s*([^;\s]+)", line)
-        if match:
-            pins[match.group(1)] = match.group(2)
-    return pins
+        for extra in (None, *EXTRAS):
+            if requirement.marker is None or requirement.marker.evaluate({"sys_platform": platform,
+                                                                          "extra": extra or ""}):
+                out.append((extra, requirement))
+                break
+    return out
 
 
-def check_packages(pins: dict | None = None, installed=None) -> list[Finding]:
-    pins = pinned_requirements() if pins is None else pins
+def tested_versions(text: str | None = None) -> dict[str, str]:
+    """Canonical package name -> version of the set socsec is tested with: the ``==`` lines of
+    ``socsec/data/constraints.txt`` (package data, included by ``constraints.txt`` at the root of the socsec
+    folder), or of ``text``."""
+    if text is None:
+        text = resources.files("socsec").joinpath(CONSTRAINTS).read_text(encoding="utf-8")
+    versions = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        requirement = Requirement(line)
+        specifiers = list(requirement.specifier)
+        if len(specifiers) != 1 or specifiers[0].operator != "==":
+            raise ValueError(f"{CONSTRAINTS} line {number}: expected NAME==VERSION, found {line!r}")
+        versions[canonicalize_name(requirement.name)] = specifiers[0].version
+    return versions
+
+
+def check_packages(requirements: list | None = None, tested: dict | None = None, installed=None) -> list[Finding]:
+    """Each declared package (:func:`declared_requirements`) against its range, FAIL outside it (or missing
+    from the base install), and against the tested version (:func:`tested_versions`), WARN if another
+    (the ranges allow it); the extras installed, partly installed (WARN) and not installed."""
+    requirements = declared_requirements() if requirements is None else requirements
+    tested = tested_versions() if tested is None else tested
     installed = installed or _installed_version
-    wrong = []
-    for name, want in sorted(pins.items()):
-        got = installed(name)
-        if got != want:
-            wrong.append(f"{name} {got or 'missing'} (pinned {want})")
-    if wrong:
-        return [Finding("FAIL", "packages differ from the pinned versions: " + ", ".join(wrong),
-                        'run the installer again, or: python -m pip install -e . (from the socsec folder)')]
-    return [Finding("OK", f"{len(pins)} pinned packages at their versions")]
+    outside, untested, count = [], [], 0
+    present, absent = {}, {}
+    for extra, requirement in requirements:
+        got = installed(requirement.name)
+        if extra is not None:
+            (present if got else absent).setdefault(extra, []).append(requirement.name)
+        if got is None:
+            if extra is None:
+                outside.append(f"{requirement.name} missing (needs {requirement.specifier})")
+            continue
+        count += 1
+        want = tested.get(canonicalize_name(requirement.name))
+        if not requirement.specifier.contains(got, prereleases=True):
+            outside.append(f"{requirement.name} {got} (needs {requirement.specifier})")
+        elif want is not None and got != want:
+            untested.append(f"{requirement.name} {got} (tested {want})")
+    fix = install_command(*present)
+    findings = []
+    if outside:
+        findings.append(Finding("FAIL", "packages outside socsec's requirements (pyproject.toml): "
+                                + ", ".join(outside), f"run the installer again, or in the socsec folder: {fix}"))
+    if untested:
+        findings.append(Finding("WARN", "packages at versions other than the tested ones (constraints.txt), within "
+                                        "socsec's ranges: " + ", ".join(untested),
+                                f"for the tested set, in the socsec folder: {fix}"))
+    if not outside and not untested:
+        findings.append(Finding("OK", f"{count} packages within socsec's ranges, at the tested versions"))
+    for extra in (e for e in EXTRAS if e in present and e in absent):
+        findings.append(Finding("WARN", f"extra [{extra}] partly installed: {', '.join(absent[extra])} missing",
+                                install_command(extra)))
+    missing = [f"[{extra}] ({EXTRAS[extra].purpose})" for extra in EXTRAS if extra in absent and extra not in present]
+    complete = [f"[{extra}]" for extra in present if extra not in absent]
+    findings.append(Finding("OK", f"extras installed: {', '.join(complete) or 'none'}"
+                                  + (f"; not installed: {', '.join(missing)}" if missing else "")))
+    return findings
 
 
 def _installed_version(name: str):
@@ -106,7 +168,21 @@ def _installed_version(name: str):
         return None
 
 
-def check_udf_module() -> list[Finding]:
+def excel_platform(platform: str = sys.platform) -> bool:
+    """True on the systems where socsec works with Excel (Windows, macOS)."""
+    return platform.startswith("win") or platform == "darwin"
+
+
+def check_udf_module(platform: str = sys.platform) -> list[Finding]:
+    """The worksheet functions' module imports; without the [excel] extra, a failure on Windows and macOS,
+    skipped elsewhere (the command line needs none of it)."""
+    missing = missing_modules("excel")
+    if missing:
+        what = f"{UDF_MODULE}: {', '.join(missing)} not installed (the [excel] extra)"
+        if excel_platform(platform):
+            return [Finding("FAIL", what, f"run the installer again, or in the socsec folder: "
+                                          f"{install_command('excel')}")]
+        return [Finding("SKIP", f"{what}; the command line needs none of it")]
     try:
         importlib.import_module(UDF_MODULE)
     except Exception as exc:
@@ -174,10 +250,12 @@ def _template_project() -> bytes:
 def check_excel(platform: str = sys.platform, environ=os.environ, prefix: str = sys.prefix,
                 executable: str = sys.executable, xlwings_version: str | None = None,
                 vbom=vba_object_model_access) -> list[Finding]:
-    if not (platform.startswith("win") or platform == "darwin"):
+    if not excel_platform(platform):
         return [Finding("SKIP", f"Excel integration: not on Windows or macOS ({platform}); the command line "
                                 "(socsec run) needs none of it")]
     if xlwings_version is None:
+        if missing_modules("excel"):
+            return [Finding("SKIP", "Excel integration: not checked without the [excel] extra (see above)")]
         import xlwings
         xlwings_version = xlwings.__version__
     findings = []

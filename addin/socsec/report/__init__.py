@@ -8,7 +8,7 @@ tables, indicators, replacement rates, checks), the run stamp and the workbook's
 sources: the report computes no model quantity of its own.
 
 Modules: :mod:`.summary` (section 1), :mod:`.sections` (sections 2-8), :mod:`.charts`
-(matplotlib figures), :mod:`.formats` (numbers as a report writes them), :mod:`.blocks` (what
+(matplotlib figures), :mod:`socsec.formats` (numbers as a report writes them), :mod:`.blocks` (what
 a section is made of) and :mod:`.document` (the Word document, python-docx).
 """
 

@@ -11,7 +11,7 @@ import numpy as np
 from socsec.model.overrides import lookup
 from socsec.model.scenarios import BASE, comparison_table
 from socsec.report.blocks import Subheading, Table
-from socsec.report.formats import (MONEY_UNITS, decimal, excel_format, is_money, millions, money_label,
+from socsec.formats import (MONEY_UNITS, decimal, excel_format, is_money, millions, money_label,
                                    percent, whole, year)
 from socsec.workbook.contract import (ALL_SETTINGS, FINANCE_INPUTS, FINANCE_SETTINGS, INPUT_TABLES, PENSION_ROWS,
                                       PENSION_SETTINGS, RULE_ROWS, indicator_label, setting)

@@ -11,7 +11,7 @@ GAP-type indicator of the indicators table, with its values over 25, 50 and 75 y
 import numpy as np
 
 from socsec.model.finance import CAREERS
-from socsec.report.formats import decimal, percent, year
+from socsec.formats import decimal, percent, year
 
 SUMMARY_HORIZONS = (25, 50, 75)  # years covered by the GAP and reserve-ratio findings
 ILO_REFERENCE_SERVICE = 30  # years of contributions of the career ILO C102 and C128 set their minimum for

@@ -17,8 +17,8 @@ Widths are in Excel's unit, the width of one digit of the default font (11-point
 import re
 from dataclasses import dataclass
 
+from socsec.formats import MONEY_UNITS, excel_format
 
-MONEY_UNITS = "(currency units)"  # how the contract's labels mark money amounts (as socsec.report.formats)
 MILLIONS_FORMAT = "#,##0.0,,"
 MILLIONS_FROM = 1e7  # money rows reaching 10 million are shown in millions (10.0 and more)
 MARGIN = 2.0  # characters of padding added to the widest text of a column
@@ -31,7 +31,6 @@ MAX_WIDTH = 120.0  # widest column (row labels), Excel's limit is 255
 def shown(value, number_format: str = "General") -> str:
     """The text a cell shows for ``value`` in ``number_format`` (trailing commas scale by 1000 each,
     as in Excel); text as it is, None as empty."""
-    from socsec.report.formats import excel_format  # socsec.report imports the workbook modules
     if value is None:
         return ""
     if isinstance(value, str):

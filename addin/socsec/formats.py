@@ -1,4 +1,4 @@
-"""Numbers as an actuarial report writes them.
+"""Numbers as an actuarial report and the results workbook write them (no dependency beyond Python).
 
 Rates and shares as percentages with two decimals (``17.00%``), replacement rates with one;
 money in millions of the currency with thousands separators (``1,580.9``); persons as whole
@@ -9,8 +9,7 @@ shown as an en dash.
 import math
 import re
 
-from socsec.workbook.printing import MONEY_UNITS  # how the contract's labels mark money amounts
-
+MONEY_UNITS = "(currency units)"  # how the contract's labels mark money amounts
 MISSING = "\u2013"
 
 
