@@ -8,16 +8,7 @@ import pytest
 from socsec.model import overrides as ov
 from socsec.model.inputs import FIELDS
 from socsec.model.valuation import run_valuation
-from workbook_fixtures import small_inputs, valid_override_value
-
-
-def leaves(obj, path=""):
-    """(dotted path, value) of every leaf field of nested dataclasses."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        for f in dataclasses.fields(obj):
-            yield from leaves(getattr(obj, f.name), f"{path}.{f.name}" if path else f.name)
-    else:
-        yield path, obj
+from workbook_fixtures import leaves, small_inputs, valid_override_value
 
 
 def changed_fields(before, after) -> set:

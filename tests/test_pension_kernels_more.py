@@ -1,7 +1,6 @@
 """The survivors and clipped-lognormal kernels against their numpy twins; extend_horizon and
 truncate_horizon."""
 
-import dataclasses
 
 import numpy as np
 import pandas as pd
@@ -12,7 +11,7 @@ from hypothesis import strategies as st
 from socsec.core import pension as kp
 from socsec.model.horizon import extend_horizon
 from socsec.model.valuation import run_valuation
-from workbook_fixtures import small_inputs, valid_override_value
+from workbook_fixtures import leaves, small_inputs, valid_override_value
 
 
 @settings(max_examples=25, deadline=None)
@@ -27,15 +26,6 @@ def test_survivors_kernel_equals_numpy_twin(A, seed):
     kp.survivors_kernel(*args, *out)
     for got, want in zip(out, kp.survivors_reference(*args)):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-9)
-
-
-def leaves(obj, path=""):
-    """(dotted path, value) of every leaf field of nested dataclasses."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        for f in dataclasses.fields(obj):
-            yield from leaves(getattr(obj, f.name), f"{path}.{f.name}" if path else f.name)
-    else:
-        yield path, obj
 
 
 def yearly_values(inputs, changed):

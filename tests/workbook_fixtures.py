@@ -1,5 +1,6 @@
 """Small valid input workbooks for the workbook and command-line tests."""
 
+import dataclasses
 from dataclasses import replace
 
 import numpy as np
@@ -12,6 +13,15 @@ from socsec.model.inputs import ModelInputs
 from socsec.model.pension import PensionInputs, SchemeAssumptions, SchemeData, SchemeRules
 from socsec.model.population import PopulationInputs
 from socsec.workbook.build import build_workbook
+
+
+def leaves(obj, path=""):
+    """(dotted path, value) of every leaf field of nested dataclasses (inputs compared field by field)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        for f in dataclasses.fields(obj):
+            yield from leaves(getattr(obj, f.name), f"{path}.{f.name}" if path else f.name)
+    else:
+        yield path, obj
 
 
 def valid_override_value(spec) -> float:
