@@ -10,9 +10,12 @@ below 2 GB.
 
 The default run mutates the small test country (about 100 cases, fast); the run marked slow mutates
 the example workbook (Jordan, 2025-2100) in at least 1,000 cases and prints the distribution of exit
-codes (``python -m pytest -m slow tests/test_fuzz_workbooks.py -s``).  The run can be split over processes:
-``SOCSEC_FUZZ_EXAMPLES=500 python -m pytest -m slow tests/test_fuzz_workbooks.py -s --hypothesis-seed=K`` in two
-shells with different seeds K makes 1,000 cases.
+codes (``python -m pytest -m slow tests/test_fuzz_workbooks.py -s``).  The tests' hypothesis profile is
+derandomized (the same cases on every run), so ``--hypothesis-seed`` does not change them; the run is split
+over processes with ``SOCSEC_FUZZ_SEED``: ``SOCSEC_FUZZ_EXAMPLES=500 SOCSEC_FUZZ_SEED=K python -m pytest -m slow
+tests/test_fuzz_workbooks.py -s`` in two shells with different seeds K makes 1,000 cases.  With
+``SOCSEC_FUZZ_RECORD=FILE`` each run appends a digest of its mutations to FILE, so that the distinct cases of
+several processes can be counted.
 """
 
 import collections
@@ -24,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.cell.cell import MergedCell
@@ -169,10 +172,19 @@ def test_mutated_workbooks_end_with_exit_0_2_or_3(small_book, edits, capsys):
     check_run(small_book, edits, capsys)
 
 
+FUZZ_SEED = os.environ.get("SOCSEC_FUZZ_SEED")  # a shard of the slow run (None: the derandomized cases)
+
+
 @pytest.mark.slow
-@settings(max_examples=int(os.environ.get("SOCSEC_FUZZ_EXAMPLES", "1000")), **COMMON)
+@settings(max_examples=int(os.environ.get("SOCSEC_FUZZ_EXAMPLES", "1000")), derandomize=FUZZ_SEED is None,
+          **COMMON)
+@(seed(int(FUZZ_SEED)) if FUZZ_SEED else (lambda test: test))
 @given(edits=mutations)
 def test_mutated_example_workbooks_end_with_exit_0_2_or_3(edits, capsys):
+    record = os.environ.get("SOCSEC_FUZZ_RECORD")
+    if record:  # one line per case: the distinct cases of several processes can be counted
+        with open(record, "a") as out:
+            out.write(hashlib.sha256(repr(edits).encode()).hexdigest() + "\n")
     check_run(EXAMPLE, edits, capsys)
 
 
