@@ -8,10 +8,12 @@ An input dataclass declares a field with :func:`declare`::
 
 and the rest is derived: the rows of the workbook tables (:func:`sheet_rows`, used by
 :mod:`socsec.workbook.contract`), the bounds, units and whole-number rule of the overrides that set
-the field (:mod:`socsec.model.overrides`), the fields a step of the chain reads (:func:`read_by`, used
-by :mod:`socsec.model.chain` to reuse blocks in what-if tables).  Fields are named in code by
-:class:`FieldPath` (``FIELDS.pension.rules.normal_age``), checked against the dataclasses when the
-module is imported, never by dotted strings.
+the field (:mod:`socsec.model.overrides`) and the bounds of the tables holding it, the fields a step
+of the chain reads (:func:`read_by`, used by :mod:`socsec.model.chain` to reuse blocks in what-if
+tables), the fields given by projection year (:func:`yearly_fields`, used by
+:mod:`socsec.model.horizon`).  Fields are named in code by :class:`FieldPath`
+(``FIELDS.pension.rules.normal_age``), each name checked against the dataclasses where it is used
+(an AttributeError at import for a misspelt one), never by dotted strings.
 """
 
 import dataclasses
@@ -106,13 +108,6 @@ def sheet_rows(cls, table: str) -> tuple[tuple, ...]:
             row_field = f"{name}_{suffix}" if suffix else name
             rows.append((spec.label + label_suffix, row_field, spec.low, spec.high, spec.number_format))
     return tuple(rows)
-
-
-def row_parts(cls, table: str, name: str) -> tuple[str, ...]:
-    """The row fields of field ``name`` of ``cls`` in ``table``, in the order of its array's first axis (by
-    sex: its columns); empty for a field on one row."""
-    spec = spec_of(cls, name)
-    return tuple(f"{name}_{suffix}" for suffix, _ in spec.rows) if spec and spec.table == table else ()
 
 
 @dataclasses.dataclass(frozen=True)
