@@ -13,6 +13,8 @@
 
 from dataclasses import replace
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -236,3 +238,44 @@ def test_a_member_below_the_minimum_working_age_in_the_data_is_refused():
 def test_small_scheme_is_inside_the_frame():
     valuation = run_valuation(small_inputs(pension=small_scheme()))
     assert valuation.master_ok, [(c.name, c.where) for c in valuation.checks if not c.ok]
+
+
+@pytest.mark.parametrize("engine", ["numba", "numpy"])
+def test_spreading_follows_the_hand_computed_cells_with_either_engine(engine):
+    """A group 15-19 x service 0-4 with minimum age 17 and weights 1, 2, 3 for ages 17, 18, 19 (women:
+    all weights 0, so equal shares): the 60 men go 10, 20, 30 to ages 17-19, each age evenly over its
+    feasible service 0 .. age - 17; a group 20-30 x 5-30 of 11 women with zero weights: 11/9 to each of
+    the ages 22-30 that can have 5 years of service."""
+    counts = np.zeros((2, 3, 2))
+    counts[0, 1, 0], counts[1, 1, 0], counts[1, 2, 1] = 60.0, 30.0, 11.0
+    weights = np.zeros((2, 31))
+    weights[0, 17:20] = (1.0, 2.0, 3.0)
+    spread = spread_insured(np.array([0, 15, 20]), np.array([0, 5]), counts, 30, 17, weights, engine)
+    np.testing.assert_allclose(spread[0, 17, :1], 10.0)
+    np.testing.assert_allclose(spread[0, 18, :2], 10.0)
+    np.testing.assert_allclose(spread[0, 19, :3], 10.0)
+    np.testing.assert_allclose(spread[1, 17:20].sum(axis=1), 10.0)
+    for x in range(22, 31):  # ages 22-30 (service 5 from age 22): one woman each, over service 5 .. x - 17
+        np.testing.assert_allclose(spread[1, x, 5:x - 16], 11.0 / 9 / (x - 21))
+    assert spread.sum() == pytest.approx(101.0, rel=1e-14) and spread[:, :17].sum() == 0.0
+
+
+def test_spreading_kernel_equals_its_numpy_twin_on_the_example_and_random_groups():
+    from socsec.api import load
+
+    example = load(Path(__file__).resolve().parents[1] / "workbooks" / "jordan_example.xlsx").inputs
+    data, population = example.pension.data, example.population.base_population
+    cases = [(data.age_starts, data.service_starts, data.actives, population),
+             (data.age_starts, data.service_starts, data.inactive, population)]
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        ages = np.unique(np.concatenate([[0], rng.choice(np.arange(15, 80), 6, replace=False)]))
+        service = np.unique(np.concatenate([[0], rng.choice(np.arange(1, 40), 3, replace=False)]))
+        counts = rng.uniform(0, 100, (2, len(ages), len(service))) * (ages[None, :, None] >= 15 + service[None, None, :])
+        weights = rng.uniform(0, 1, (2, 101)) * (rng.uniform(size=(2, 101)) > 0.2)
+        cases.append((ages, service, counts, weights))
+    for ages, service, counts, weights in cases:
+        got = spread_insured(ages, service, counts, 100, 15, weights, "numba")
+        want = spread_insured(ages, service, counts, 100, 15, weights, "numpy")
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-12)
+        assert got.sum() == pytest.approx(np.sum(counts), rel=1e-12)

@@ -235,6 +235,76 @@ def exits_by_cell(exits, tops):
     return out
 
 
+# --- base-year data by single age and service --------------------------------------------------------
+
+def _group_end(starts, k: int, last: int) -> int:
+    """Last value of group ``k`` of ``starts`` (the next group's start - 1; the last group ends at ``last``)."""
+    return starts[k + 1] - 1 if k + 1 < len(starts) else last
+
+
+_group_end_numba = njit(cache=True)(_group_end)
+
+
+@njit(cache=True)
+def spread_insured_kernel(age_starts, service_starts, counts, min_age, weights, out):
+    """Persons by age group x service group ``counts`` (2, groups, service groups) -> ``out`` (2, A, S) by
+    single age and year of service (filled, zero on entry), the rule of :func:`spread_insured_reference`;
+    returns -1, or the index ``i * service groups + j`` of the first non-empty group without a feasible cell.
+    ``weights`` (2, A) float."""
+    omega = out.shape[1] - 1
+    n_service = len(service_starts)
+    for i in range(len(age_starts)):
+        a0, a1 = age_starts[i], _group_end_numba(age_starts, i, omega)
+        for j in range(n_service):
+            s0, s1 = service_starts[j], _group_end_numba(service_starts, j, omega)
+            if counts[0, i, j] == 0.0 and counts[1, i, j] == 0.0:
+                continue
+            usable = 0
+            for x in range(a0, a1 + 1):
+                if min(s1, x - min_age) >= s0:
+                    usable += 1
+            if usable == 0:
+                return i * n_service + j
+            for g in range(2):
+                total = 0.0
+                for x in range(a0, a1 + 1):
+                    if min(s1, x - min_age) >= s0:
+                        total += weights[g, x]
+                for x in range(a0, a1 + 1):
+                    top = min(s1, x - min_age)
+                    if top < s0:
+                        continue
+                    share = weights[g, x] / total if total > 0.0 else 1.0 / usable
+                    per_cell = share * counts[g, i, j] / (top - s0 + 1)
+                    for s in range(s0, top + 1):
+                        out[g, x, s] += per_cell
+    return -1
+
+
+def spread_insured_reference(age_starts, service_starts, counts, min_age, weights, out) -> int:
+    """numpy twin of :func:`spread_insured_kernel`, group by group: the feasible cells of a group are its
+    (age, service) pairs with service <= age - ``min_age``; its count goes to its ages with a feasible cell
+    in proportion to ``weights`` (equal shares where they are all 0), and evenly over the feasible service
+    years of each age."""
+    omega = out.shape[1] - 1
+    for i, a0 in enumerate(age_starts):
+        ages = np.arange(a0, _group_end(age_starts, i, omega) + 1)
+        for j, s0 in enumerate(service_starts):
+            totals = counts[:, i, j]
+            if not totals.any():
+                continue
+            tops = np.minimum(_group_end(service_starts, j, omega), ages - min_age)  # highest feasible service
+            usable = tops >= s0
+            if not usable.any():
+                return i * len(service_starts) + j
+            w = np.where(usable[None, :], weights[:, ages], 0.0)
+            total = w.sum(axis=1, keepdims=True)
+            share = np.where(total > 0, w / np.where(total > 0, total, 1.0), usable / usable.sum())
+            for k in np.flatnonzero(usable):
+                out[:, ages[k], s0:tops[k] + 1] += (share[:, k] * totals / (tops[k] - s0 + 1))[:, None]
+    return -1
+
+
 @njit(cache=True)
 def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits, tops, by_age, totals, flows):
     """The insured persons of the scheme, year after year (numba kernel; twin

@@ -45,17 +45,10 @@ def spread_groups(starts, last: int):
     return list(zip(starts, ends))
 
 
-def _group_weights(weights, a0: int, a1: int, usable) -> np.ndarray:
-    """Shares (2, a1 - a0 + 1) of the ages a0 .. a1 of a group in proportion to ``weights`` (2, A) over
-    the ``usable`` ages (bool, a1 - a0 + 1); equal shares over them where the weights are all 0."""
-    w = np.where(usable[None, :], np.asarray(weights, dtype=np.float64)[:, a0:a1 + 1], 0.0)
-    total = w.sum(axis=1, keepdims=True)
-    even = np.broadcast_to(usable / max(usable.sum(), 1), w.shape)
-    return np.where(total > 0, w / np.where(total > 0, total, 1.0), even)
-
-
-def spread_insured(age_starts, service_starts, counts, omega: int, min_age: int, weights) -> np.ndarray:
-    """Persons by age group x service group -> by single age x single year of service.
+def spread_insured(age_starts, service_starts, counts, omega: int, min_age: int, weights,
+                   engine: str = "numba") -> np.ndarray:
+    """Persons by age group x service group -> by single age x single year of service
+    (``core.pension.spread_insured_kernel``, numpy twin ``spread_insured_reference``).
 
     Rule (keeps every group total exactly): the feasible cells of a group are its (age, service)
     pairs with service <= age - ``min_age`` (nobody is insured below the minimum working age); a
@@ -65,22 +58,17 @@ def spread_insured(age_starts, service_starts, counts, omega: int, min_age: int,
     A non-zero group without a feasible cell raises ValueError naming it.  counts: (2, age groups,
     service groups); returns (2, omega + 1, omega + 1).
     """
+    age_starts = np.asarray(age_starts, dtype=np.int64)
+    service_starts = np.asarray(service_starts, dtype=np.int64)
     out = np.zeros((2, omega + 1, omega + 1))
-    for i, (a0, a1) in enumerate(spread_groups(age_starts, omega)):
-        ages = np.arange(a0, a1 + 1)
-        for j, (s0, s1) in enumerate(spread_groups(service_starts, omega)):
-            totals = counts[:, i, j]
-            if not totals.any():
-                continue
-            tops = np.minimum(s1, ages - min_age)  # highest feasible service at each age
-            usable = tops >= s0
-            if not usable.any():
-                raise ValueError(f"ages {a0}-{a1}, service {s0}-{s1}: no one aged {a1} or less can have {s0} "
-                                 f"years of service (service starts at age {min_age})")
-            share = _group_weights(weights, a0, a1, usable) * totals[:, None]  # (2, ages) persons by age
-            for k, x in enumerate(ages):
-                if usable[k]:
-                    out[:, x, s0:tops[k] + 1] += (share[:, k] / (tops[k] - s0 + 1))[:, None]
+    spread = kp.spread_insured_kernel if engine == "numba" else kp.spread_insured_reference
+    empty = spread(age_starts, service_starts, np.asarray(counts, dtype=np.float64), min_age,
+                   np.asarray(weights, dtype=np.float64), out)
+    if empty >= 0:
+        (a0, a1), (s0, s1) = (spread_groups(age_starts, omega)[empty // len(service_starts)],
+                              spread_groups(service_starts, omega)[empty % len(service_starts)])
+        raise ValueError(f"ages {a0}-{a1}, service {s0}-{s1}: no one aged {a1} or less can have {s0} "
+                         f"years of service (service starts at age {min_age})")
     return out
 
 
@@ -127,16 +115,16 @@ class SchemeData:
         freeze_arrays(self)
 
 
-def base_insured(data: SchemeData, omega: int, min_age: int, employed, population):
+def base_insured(data: SchemeData, omega: int, min_age: int, employed, population, engine: str = "numba"):
     """(actives, inactive) (2, A, S) on 1 January of the base year by single age and service
     (:func:`spread_insured`): actives in proportion to the employed of the base year (2, A), inactive
     insured to the population on 1 January (2, A); memoised (what-if tables re-project the scheme on
     the same data many times)."""
     parts = lambda: (data.age_starts, data.service_starts, data.actives, data.inactive, omega, min_age,  # noqa: E731
-                     employed, population)
-    return memoised("base_insured", (data, omega, min_age, employed, population), parts, lambda: (
-        spread_insured(data.age_starts, data.service_starts, data.actives, omega, min_age, employed),
-        spread_insured(data.age_starts, data.service_starts, data.inactive, omega, min_age, population)))
+                     employed, population, engine)
+    return memoised("base_insured", (data, omega, min_age, employed, population, engine), parts, lambda: (
+        spread_insured(data.age_starts, data.service_starts, data.actives, omega, min_age, employed, engine),
+        spread_insured(data.age_starts, data.service_starts, data.inactive, omega, min_age, population, engine)))
 
 
 def base_pensioners(data: SchemeData, omega: int, population, orphan_age_limit: int):
@@ -573,7 +561,8 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
     S = A
     min_age = int(economy.min_working_age)
     employed = economy.employed  # (n, 2, A)
-    base_actives, base_inactive = base_insured(inputs.data, A - 1, min_age, employed[0], population.population[0])
+    base_actives, base_inactive = base_insured(inputs.data, A - 1, min_age, employed[0], population.population[0],
+                                               engine)
     coverage = coverage_path(assume, years, base_coverage(base_actives.sum(axis=2), employed[0]))
     target = coverage * employed
     target = np.ascontiguousarray(np.concatenate([target[1:], target[-1:]]))  # wanted on 1 January t + 1
