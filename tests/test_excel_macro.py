@@ -183,17 +183,17 @@ def test_bad_input_message_box_and_log_row_and_nothing_else(book_path, backend):
 
 
 def test_failed_checks_are_reported(book_path, monkeypatch):
-    from socsec.model import scenarios
+    from socsec.model import chain
     from socsec.model import valuation as val
 
-    real = scenarios.checked_valuation
+    real = chain.checked_valuation
 
     def failing(*blocks, **options):
         v = real(*blocks, **options)
         bad = val.Check("Deliberately failed", 1.0, 0.0, False, "test")
         return type(v)(**{**{f: getattr(v, f) for f in v.__dataclass_fields__}, "checks": v.checks + (bad,)})
 
-    monkeypatch.setattr(scenarios, "checked_valuation", failing)
+    monkeypatch.setattr(chain, "checked_valuation", failing)
     ui = macros.SilentUI()
     outcome, wb = run_file_macro(book_path, ui)
     assert outcome.status == "CHECKS FAILED"

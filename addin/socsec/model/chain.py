@@ -1,6 +1,8 @@
-"""Lazy valuation: each block of the chain is computed when first asked for, and a block whose
-inputs (and those of every block before it) are the very objects of a base valuation is taken
-from the base instead of being recomputed.
+"""The chain of blocks, declared once (:data:`STEPS`, in order), and the lazy valuation that runs it:
+each block is computed when first asked for, and a block whose inputs (and those of every block
+before it) are the very objects of a base valuation is taken from the base instead of being
+recomputed.  A full valuation (:func:`~socsec.model.valuation.run_valuation`) is every step of a
+LazyValuation without a base, then the checks.
 
 Used by what-if tools that ask for one indicator under many input overrides (the Excel
 function SOCSEC_INDICATOR in a Data Table): with an economy override only, the population
@@ -8,9 +10,8 @@ projection of the base is reused; an indicator of the population block never run
 block.  :func:`socsec.model.overrides.apply_overrides` keeps the blocks it does not change as
 the same objects, which is what makes reuse safe.
 
-Blocks not listed in :data:`STEPS` (and ``checks``) come from a full
-:func:`~socsec.model.valuation.run_valuation`, so a block added to the chain works here at once
-(only without the saving) until a step is declared for it.
+The checks of a full valuation come from :func:`~socsec.model.valuation.checked_valuation` on the
+blocks of the steps.
 """
 
 from dataclasses import fields as dataclass_fields
@@ -21,7 +22,7 @@ from socsec.model.finance import project_finance
 from socsec.model.pension import (BENEFIT_ASSUMPTIONS, BENEFIT_RULES, CONTRIBUTION_RULES, project_benefits,
                                   project_insured, with_contribution_rules)
 from socsec.model.population import project_population
-from socsec.model.valuation import run_valuation
+from socsec.model.valuation import checked_valuation
 
 # block name -> (the ModelInputs fields it reads, function(lazy valuation) -> projection); chain order.
 # What a step does not read comes from the steps declared with the fields (socsec.model.fields):
@@ -42,7 +43,7 @@ STEPS = {
     # the insured persons of the scheme: employment from the economy; no rule of benefits
     "insured": (("population", ("economy", RETURN_FIELDS),
                  ("pension", (("rules", BENEFIT_RULES), ("assumptions", BENEFIT_ASSUMPTIONS), "actual"))),
-                lambda v: project_insured(v.inputs.pension, v.population, v.economy, engine=v.engine)),
+                lambda v: project_insured(v.inputs.pension, v.population, v.economy, engine=v.engine, detail=v.detail)),
     # wages, awards and pensioners of those insured: wages and prices from the economy, not the
     # investment return; not the contribution rate or the administrative expenses either
     "scheme": (("population", ("economy", RETURN_FIELDS), ("pension", (("rules", CONTRIBUTION_RULES),))),
@@ -81,10 +82,11 @@ class LazyValuation:
     valuation's inputs for the block and all blocks before it are identical objects.
     """
 
-    def __init__(self, inputs, base: "LazyValuation | None" = None, engine: str = "numba"):
+    def __init__(self, inputs, base: "LazyValuation | None" = None, engine: str = "numba", detail: bool = False):
         self.inputs = inputs
         self.base = base
         self.engine = engine
+        self.detail = detail  # keep the pension flows by age and service (socsec.model.pension.project_pension)
         self._blocks: dict = {}
         self._reused: set = set()  # blocks taken from the base
         self._full = None
@@ -113,13 +115,17 @@ class LazyValuation:
         self.block(name)
         return name in self._reused
 
-    def full(self):
-        """The complete :class:`~socsec.model.valuation.Valuation` (every block and the checks)."""
+    def full(self, every_result: bool = False):
+        """The complete :class:`~socsec.model.valuation.Valuation`: every block of :data:`STEPS` (computed or
+        reused) and the checks (``every_result``: those of the capital values of pensions too, made now)."""
+        if every_result:
+            return checked_valuation(self.inputs, self.population, self.economy, self.pension, self.finance, True)
         if self._full is None:
             if self.base is not None and self._same_inputs([f.name for f in dataclass_fields(self.inputs)]):
                 self._full = self.base.full()
             else:
-                self._full = run_valuation(self.inputs, engine=self.engine)
+                self._full = checked_valuation(self.inputs, self.population, self.economy, self.pension,
+                                               self.finance)
         return self._full
 
     def computed(self) -> tuple:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from socsec.model.overrides import OverrideError, apply_overrides, lookup
-from socsec.model.valuation import checked_valuation, run_valuation
+from socsec.model.valuation import run_valuation
 
 BASE = "base"
 
@@ -51,7 +51,7 @@ def scenario_inputs(inputs, scenario: Scenario | None, extra: tuple = ()):
 
 def _complete(lazy):
     """A full Valuation from a lazy one: every block (computed or reused) and the checks."""
-    return checked_valuation(lazy.inputs, lazy.population, lazy.economy, lazy.pension, lazy.finance, every_result=True)
+    return lazy.full(every_result=True)
 
 
 def indicators_table(valuations: dict) -> pd.DataFrame:

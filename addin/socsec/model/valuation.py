@@ -5,11 +5,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from socsec.model.economy import EconomyProjection, project_economy
-from socsec.model.finance import FinanceProjection, project_finance
+from socsec.model.economy import EconomyProjection
+from socsec.model.finance import FinanceProjection
 from socsec.model.inputs import ModelInputs
-from socsec.model.pension import PENSION_TYPES, PensionProjection, contributor_years, project_pension
-from socsec.model.population import SEXES, PopulationProjection, project_population
+from socsec.model.pension import PENSION_TYPES, PensionProjection, contributor_years
+from socsec.model.population import SEXES, PopulationProjection
 
 ACCOUNTING_TOLERANCE = 1e-9
 
@@ -54,14 +54,13 @@ class Valuation:
 
 def run_valuation(inputs: ModelInputs, engine: str = "numba", detail: bool = False,
                   every_result: bool = False) -> Valuation:
-    """Run every block of the chain on ``inputs`` and check the results (``detail``: keep the pension
-    flows by age and service, see :func:`socsec.model.pension.project_pension`; ``every_result``: check
-    the capital values of pensions too, made now, for a run that writes them)."""
-    population = project_population(inputs.population.to_assumptions(), engine=engine)
-    economy = project_economy(inputs.economy, population, engine=engine)
-    pension = project_pension(inputs.pension, population, economy, engine=engine, detail=detail)
-    finance = project_finance(inputs.finance, pension, economy, inputs.pension, engine)
-    return checked_valuation(inputs, population, economy, pension, finance, every_result)
+    """Run every block of the chain on ``inputs`` (the steps of :data:`socsec.model.chain.STEPS`, in their
+    order) and check the results (``detail``: keep the pension flows by age and service, see
+    :func:`socsec.model.pension.project_pension`; ``every_result``: check the capital values of pensions
+    too, made now, for a run that writes them)."""
+    from socsec.model.chain import LazyValuation  # the chain builds on this module's checks
+
+    return LazyValuation(inputs, engine=engine, detail=detail).full(every_result)
 
 
 def checked_valuation(inputs, population, economy, pension, finance, every_result: bool = False) -> Valuation:
