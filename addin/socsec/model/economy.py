@@ -53,8 +53,8 @@ class EconomyInputs:
     """
 
     currency: str
-    base_gdp: float
-    base_average_wage: float
+    base_gdp: float = declare(None, "currency units per year", 0.0, None, low_open=True)  # setting in_base_gdp
+    base_average_wage: float = declare(None, "currency units per year", 0.0, None, low_open=True)  # in_base_wage
     wage_growth_input: str
     return_input: str = declare(None, "option", step=RETURN)  # a setting (in_return_input)
     lfpr_years: np.ndarray

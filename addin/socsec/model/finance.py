@@ -81,7 +81,7 @@ class FinanceInputs:
                         "reserve_ratio" (reserve = target_ratio x expenditure at each period's end).
     """
 
-    initial_reserve: float
+    initial_reserve: float = declare(None, "currency units", 0.0, None)  # setting in_initial_reserve
     # the rows of the table in_financing, in this order
     subsidy_share: np.ndarray = declare("state subsidy, share of expenditure", "share of expenditure", 0.0, 1.0,
                                         table="in_financing", number_format="0.00%", yearly=True)

@@ -331,10 +331,9 @@ register("employee_share", set_everywhere(FIELDS.economy.employee_share),
          description="employees as a share of employment, both sexes, every projection year")
 register("formal_share", set_everywhere(FIELDS.economy.formal_share),
          description="formal (covered) employment as a share of employment, both sexes, every year")
-register("base_gdp", set_everywhere(FIELDS.economy.base_gdp), units="currency units per year", low=0.0,
-         low_open=True, description="nominal GDP of the base year")
-register("base_wage", set_everywhere(FIELDS.economy.base_average_wage), units="currency units per year", low=0.0,
-         low_open=True, description="average annual wage of employees in the base year")
+register("base_gdp", set_everywhere(FIELDS.economy.base_gdp), description="nominal GDP of the base year")
+register("base_wage", set_everywhere(FIELDS.economy.base_average_wage),
+         description="average annual wage of employees in the base year")
 
 
 # --- pension scheme and financing ------------------------------------------------------------------
@@ -356,12 +355,11 @@ register("coverage", set_everywhere(FIELDS.pension.assumptions.coverage),
          description="coverage of the employed at every age, sex and anchor year")
 register("density", set_everywhere(FIELDS.pension.assumptions.density),
          description="density of contributions at every age and sex")
-register("initial_reserve", set_everywhere(FIELDS.finance.initial_reserve), units="currency units", low=0.0,
+register("initial_reserve", set_everywhere(FIELDS.finance.initial_reserve),
          description="reserve at 1 January of the base year")
-register("collection_rate", set_everywhere(FIELDS.finance.collection_rate), units="share of due contributions",
-         low=0.0, high=1.0, description="collection rate of every year")
-register("state_subsidy_share", set_everywhere(FIELDS.finance.subsidy_share), units="share of expenditure", low=0.0,
-         high=1.0, description="state subsidy as a share of expenditure, every year")
+register("collection_rate", set_everywhere(FIELDS.finance.collection_rate), description="collection rate of every year")
+register("state_subsidy_share", set_everywhere(FIELDS.finance.subsidy_share),
+         description="state subsidy as a share of expenditure, every year")
 
 
 # --- changes from the values as entered (sensitivity tests: one table of defaults for any country) ----

@@ -55,6 +55,15 @@ class Setting:
     low_open: bool = True  # "number" settings: low itself excluded
 
 
+def _setting_bounds(cls, name: str) -> dict:
+    """``low``, ``high`` and ``low_open`` of a number setting, as its input field declares them
+    (socsec.model.fields; a setting's upper bound is inclusive)."""
+    bounds = spec_of(cls, name).bounds()
+    if bounds.pop("high_open"):
+        raise ValueError(f"{cls.__name__}.{name}: a setting's upper bound is inclusive")
+    return bounds
+
+
 @dataclass(frozen=True)
 class InputTable:
     """One input table: a named block of labelled rows and columns.
@@ -193,9 +202,11 @@ ECONOMY_SETTINGS = (
     Setting("in_currency", "Currency", "text", "code", "Currency of every money amount (e.g. JOD).",
             sheet="Economy"),
     Setting("in_base_gdp", "Nominal GDP of the base year", "number", "currency units per year",
-            "Gross domestic product at current prices of the base year.", low=0.0, sheet="Economy"),
+            "Gross domestic product at current prices of the base year.",
+            **_setting_bounds(EconomyInputs, "base_gdp"), sheet="Economy"),
     Setting("in_base_wage", "Average annual wage of the base year", "number", "currency units per year",
-            "Average annual gross wage of employees in the base year.", low=0.0, sheet="Economy"),
+            "Average annual gross wage of employees in the base year.",
+            **_setting_bounds(EconomyInputs, "base_average_wage"), sheet="Economy"),
     Setting("in_wage_growth_input", "Wage growth input", "choice", "option",
             "'wage_share': 1 + wage growth = (1 + productivity growth)(1 + GDP deflator inflation)"
             "(1 + wage share change) (default); 'direct': use the row 'average wage growth'.",
@@ -461,7 +472,7 @@ PENSION_ROWS = (
 FINANCE_SETTINGS = (
     Setting("in_initial_reserve", "Reserve at 1 January of the base year", "number", "currency units",
             "Market value of the scheme's reserve (investment fund) at the start of the projection.",
-            low=0.0, low_open=False, sheet="Financing"),
+            **_setting_bounds(FinanceInputs, "initial_reserve"), sheet="Financing"),
     Setting("in_scaled_period", "Scaled premium: period of equilibrium", "int", "years",
             "Length of each period with a constant contribution rate (scaled premium method).",
             low=1, high=50, sheet="Financing"),
