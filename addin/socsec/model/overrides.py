@@ -112,6 +112,13 @@ def _accepted(field: FieldPath) -> dict:
     return {"units": field.spec.units, **field.spec.bounds()}
 
 
+def _register_fields(*rows):
+    """Register a :func:`set_everywhere` override of each (name, field, description): units, accepted
+    values and whole numbers as the field declares them."""
+    for name, field, description in rows:
+        register(name, set_everywhere(field), description=description)
+
+
 def registry() -> dict[str, Override]:
     """Every registered override by name (a copy)."""
     return dict(_REGISTRY)
@@ -287,22 +294,22 @@ register("mortality_scale", _mortality_scale, fields=(FIELDS.population.mortalit
                                     "year, age and sex; 0.9 = 10% lower mortality")
 register("net_migration_scale", scale(FIELDS.population.net_migrants), units="factor",
          description="multiplies the net migrants of every year, age and sex; 0 = no migration")
-register("productivity_growth", set_everywhere(FIELDS.economy.productivity_growth),
-         description="labour productivity growth of every projection year")
-register("cpi_inflation", set_everywhere(FIELDS.economy.cpi_inflation),
-         description="CPI inflation of every projection year")
-register("gdp_deflator_inflation", set_everywhere(FIELDS.economy.deflator_inflation),
-         description="GDP deflator inflation of every projection year")
-register("wage_share_change", set_everywhere(FIELDS.economy.wage_share_change),
-         description="change of the wage share of every projection year")
-register("wage_growth", set_everywhere(FIELDS.economy.wage_growth),
-         description="average wage growth of every projection year (used only when Wage growth input "
-                     "is 'direct')")
-register("investment_return", set_everywhere(FIELDS.economy.investment_return),
-         description="investment return of every projection year (nominal or real, as set by "
-                     "Investment return input)")
-register("unemployment", set_everywhere(FIELDS.economy.unemployment),
-         description="unemployment rate of both sexes, every projection year")
+_register_fields(
+    ("productivity_growth", FIELDS.economy.productivity_growth,
+     "labour productivity growth of every projection year"),
+    ("cpi_inflation", FIELDS.economy.cpi_inflation,
+     "CPI inflation of every projection year"),
+    ("gdp_deflator_inflation", FIELDS.economy.deflator_inflation,
+     "GDP deflator inflation of every projection year"),
+    ("wage_share_change", FIELDS.economy.wage_share_change,
+     "change of the wage share of every projection year"),
+    ("wage_growth", FIELDS.economy.wage_growth,
+     "average wage growth of every projection year (used only when Wage growth input is 'direct')"),
+    ("investment_return", FIELDS.economy.investment_return,
+     "investment return of every projection year (nominal or real, as set by Investment return input)"),
+    ("unemployment", FIELDS.economy.unemployment,
+     "unemployment rate of both sexes, every projection year"),
+)
 for _sex, _k in _SEX.items():
     register(f"unemployment_{_sex}", set_everywhere(FIELDS.economy.unemployment, (slice(None), _k)),
              **_accepted(FIELDS.economy.unemployment),
@@ -327,39 +334,45 @@ register("participation_scale", _participation_scale(None), units="factor", low=
 for _sex, _k in _SEX.items():
     register(f"participation_scale_{_sex}", _participation_scale(_k), units="factor", low=0.0,
              description=f"multiplies the labour-force participation rates of {_sex}s")
-register("employee_share", set_everywhere(FIELDS.economy.employee_share),
-         description="employees as a share of employment, both sexes, every projection year")
-register("formal_share", set_everywhere(FIELDS.economy.formal_share),
-         description="formal (covered) employment as a share of employment, both sexes, every year")
-register("base_gdp", set_everywhere(FIELDS.economy.base_gdp), description="nominal GDP of the base year")
-register("base_wage", set_everywhere(FIELDS.economy.base_average_wage),
-         description="average annual wage of employees in the base year")
+_register_fields(
+    ("employee_share", FIELDS.economy.employee_share,
+     "employees as a share of employment, both sexes, every projection year"),
+    ("formal_share", FIELDS.economy.formal_share,
+     "formal (covered) employment as a share of employment, both sexes, every year"),
+    ("base_gdp", FIELDS.economy.base_gdp,
+     "nominal GDP of the base year"),
+    ("base_wage", FIELDS.economy.base_average_wage,
+     "average annual wage of employees in the base year"),
+)
 
 
 # --- pension scheme and financing ------------------------------------------------------------------
 
-# units, bounds and whole numbers as the rules declare them (socsec.model.pension.SchemeRules)
-register("contribution_rate", set_everywhere(FIELDS.pension.rules.contribution_rate),
-         description="legislated contribution rate of every projection year")
-register("normal_retirement_age", set_everywhere(FIELDS.pension.rules.normal_age),
-         description="normal retirement age of both sexes in every projection year")
-register("accrual_rate", set_everywhere(FIELDS.pension.rules.accrual_rate),
-         description="accrual rate per year of service beyond the base years")
-register("pension_indexation_wage_weight", set_everywhere(FIELDS.pension.rules.indexation_wage_weight),
-         description="weight of wage growth in the indexation of pensions in payment")
-register("earnings_ceiling", set_everywhere(FIELDS.pension.rules.earnings_ceiling),
-         description="insurable earnings ceiling of every year, at base-year level")
-register("minimum_pension", set_everywhere(FIELDS.pension.rules.min_pension),
-         description="minimum pension of every year, at base-year level")
-register("coverage", set_everywhere(FIELDS.pension.assumptions.coverage),
-         description="coverage of the employed at every age, sex and anchor year")
-register("density", set_everywhere(FIELDS.pension.assumptions.density),
-         description="density of contributions at every age and sex")
-register("initial_reserve", set_everywhere(FIELDS.finance.initial_reserve),
-         description="reserve at 1 January of the base year")
-register("collection_rate", set_everywhere(FIELDS.finance.collection_rate), description="collection rate of every year")
-register("state_subsidy_share", set_everywhere(FIELDS.finance.subsidy_share),
-         description="state subsidy as a share of expenditure, every year")
+# units, bounds and whole numbers as the fields declare them (SchemeRules, SchemeAssumptions, FinanceInputs)
+_register_fields(
+    ("contribution_rate", FIELDS.pension.rules.contribution_rate,
+     "legislated contribution rate of every projection year"),
+    ("normal_retirement_age", FIELDS.pension.rules.normal_age,
+     "normal retirement age of both sexes in every projection year"),
+    ("accrual_rate", FIELDS.pension.rules.accrual_rate,
+     "accrual rate per year of service beyond the base years"),
+    ("pension_indexation_wage_weight", FIELDS.pension.rules.indexation_wage_weight,
+     "weight of wage growth in the indexation of pensions in payment"),
+    ("earnings_ceiling", FIELDS.pension.rules.earnings_ceiling,
+     "insurable earnings ceiling of every year, at base-year level"),
+    ("minimum_pension", FIELDS.pension.rules.min_pension,
+     "minimum pension of every year, at base-year level"),
+    ("coverage", FIELDS.pension.assumptions.coverage,
+     "coverage of the employed at every age, sex and anchor year"),
+    ("density", FIELDS.pension.assumptions.density,
+     "density of contributions at every age and sex"),
+    ("initial_reserve", FIELDS.finance.initial_reserve,
+     "reserve at 1 January of the base year"),
+    ("collection_rate", FIELDS.finance.collection_rate,
+     "collection rate of every year"),
+    ("state_subsidy_share", FIELDS.finance.subsidy_share,
+     "state subsidy as a share of expenditure, every year"),
+)
 
 
 # --- changes from the values as entered (sensitivity tests: one table of defaults for any country) ----
