@@ -573,6 +573,13 @@ def cmd_excel_vba(args) -> int:
     return 0
 
 
+def _engine_and_debug(parser, engine_help=argparse.SUPPRESS):
+    """The options every valuing command takes: ``--engine`` (numba kernels or the numpy reference twins;
+    hidden unless ``engine_help``) and ``--debug`` after the command (as before it: the traceback)."""
+    parser.add_argument("--engine", choices=("numba", "numpy"), default="numba", help=engine_help)
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="socsec", description=__doc__.splitlines()[0])
     parser.add_argument("--debug", action="store_true", help="show the traceback of any error")
@@ -588,9 +595,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "(indicators.csv and scenarios.csv with --csv)")
     run.add_argument("--set", metavar="NAME=VALUE", action="append",
                      help="override one input for this run (repeatable), e.g. --set contribution_rate=0.2")
-    run.add_argument("--engine", choices=("numba", "numpy"), default="numba",
-                     help="numerical engine: numba kernels (default) or the numpy reference twins")
-    run.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _engine_and_debug(run, "numerical engine: numba kernels (default) or the numpy reference twins")
     run.set_defaults(func=cmd_run)
 
     report = sub.add_parser("report", help="value a workbook and write a draft valuation report (.docx)")
@@ -601,8 +606,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--compare", action="store_true",
                         help="also value every scenario of the Scenarios sheet and compare them in section 7")
     report.add_argument("--set", metavar="NAME=VALUE", action="append", help="override one input (repeatable)")
-    report.add_argument("--engine", choices=("numba", "numpy"), default="numba", help=argparse.SUPPRESS)
-    report.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _engine_and_debug(report)
     report.set_defaults(func=cmd_report)
 
     solve = sub.add_parser("solve", help="find the value of one parameter that meets a financing target")
@@ -621,8 +625,7 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--tolerance", type=float, default=1e-6, help="width of the final interval")
     solve.add_argument("--scenario", metavar="NAME", help="solve on top of this scenario")
     solve.add_argument("--set", metavar="NAME=VALUE", action="append", help="override one input (repeatable)")
-    solve.add_argument("--engine", choices=("numba", "numpy"), default="numba", help=argparse.SUPPRESS)
-    solve.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _engine_and_debug(solve)
     solve.set_defaults(func=cmd_solve)
 
     sens = sub.add_parser("sensitivity", help="each parameter of the Sensitivity sheet at its low and high value: "
@@ -630,8 +633,7 @@ def build_parser() -> argparse.ArgumentParser:
     sens.add_argument("workbook", help="input workbook (.xlsx/.xlsm) with a Sensitivity sheet; never modified")
     sens.add_argument("-o", "--output", help="results workbook (default: INPUT_sensitivity.xlsx next to the input)")
     sens.add_argument("--csv", metavar="DIR", help="also write sensitivity.csv and run_info.csv into DIR")
-    sens.add_argument("--engine", choices=("numba", "numpy"), default="numba", help=argparse.SUPPRESS)
-    sens.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _engine_and_debug(sens)
     sens.set_defaults(func=cmd_sensitivity)
 
     stoch = sub.add_parser("stochastic", help="valuations on random paths of the assumptions (Stochastic sheet): "
@@ -648,8 +650,7 @@ def build_parser() -> argparse.ArgumentParser:
     stoch.add_argument("-o", "--output", help="results workbook (default: INPUT_stochastic.xlsx next to the input)")
     stoch.add_argument("--csv", metavar="DIR", help="also write stochastic_percentiles.csv, stochastic_summary.csv "
                                                    "and run_info.csv into DIR")
-    stoch.add_argument("--engine", choices=("numba", "numpy"), default="numba", help=argparse.SUPPRESS)
-    stoch.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _engine_and_debug(stoch)
     stoch.set_defaults(func=cmd_stochastic)
 
     workbook = sub.add_parser("workbook", help="workbook utilities")

@@ -24,10 +24,11 @@ def _with_yearly(inputs: ModelInputs, final_year: int, transform) -> ModelInputs
     """``inputs`` with every field declared by projection year (:func:`socsec.model.fields.yearly_fields`,
     in every block) passed through ``transform`` and the final year set."""
     def changed(block):
+        yearly = yearly_fields(type(block))
         values = {}
         for f in fields(block):
             value = getattr(block, f.name)
-            if f.name in yearly_fields(type(block)):
+            if f.name in yearly:
                 values[f.name] = transform(value)
             elif is_dataclass(value):
                 values[f.name] = changed(value)

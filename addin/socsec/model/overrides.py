@@ -199,9 +199,8 @@ def set_everywhere(field: FieldPath, index=None) -> Callable:
         original = field.get(inputs)
         if np.ndim(original) == 0:
             return field.replace(inputs, float(value))
-        array = np.array(original)
-        if array.dtype.kind != "i":  # whole numbers (ages) stay integers, checked whole by the registry
-            array = array.astype(np.float64)
+        whole = np.asarray(original).dtype.kind == "i"  # ages stay integers (checked whole by the registry)
+        array = np.array(original, dtype=np.int64 if whole else np.float64)
         if index is None:
             array[...] = value
         else:
