@@ -9,8 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from socsec.cli import main
+from socsec.model.pension import PensionBuffers
 from socsec.model.stochastic import (PERCENTILES, SERIES, VARIABLES, Processes, default_processes, deviations,
-                                     run_stochastic, stochastic_inputs)
+                                     key_results, run_seeds, run_stochastic, stochastic_inputs, value_chunk)
 from socsec.model.valuation import run_valuation
 from socsec.workbook.contract import STOCHASTIC_RESULT_SHEET, STOCHASTIC_TABLES
 from workbook_fixtures import cell_of, edit, make_workbook, small_inputs
@@ -89,6 +90,27 @@ def test_chunking_does_not_change_the_results():
         np.testing.assert_array_equal(parts.summary, whole.summary)
     other = run_stochastic(inputs, processes, runs=7, seed=12, chunk=7)
     assert not np.array_equal(other.series, whole.series)
+
+
+def test_runs_sharing_the_pension_buffers_equal_valuations_of_their_own():
+    """A chunk values its runs one after another in the same pension arrays (PensionBuffers): each run's
+    results equal, bit for bit, those of a valuation that allocates its own, with both engines; the runs
+    differ from one another, so nothing of an earlier run is left in the shared arrays."""
+    inputs, processes = small_inputs(), default_processes()
+    n = len(inputs.population.years)
+    seeds = run_seeds(9, 4)
+    for engine in ("numba", "numpy"):
+        series, summary = value_chunk(inputs, processes, seeds, engine)
+        for k, seed in enumerate(seeds):
+            own = run_valuation(stochastic_inputs(inputs, deviations(np.random.default_rng(seed), processes, n)),
+                                engine)
+            alone_series, alone_summary = key_results(own)
+            np.testing.assert_array_equal(series[k], alone_series)
+            np.testing.assert_array_equal(summary[k], alone_summary)
+        assert not np.array_equal(series[0], series[1])
+    A = np.shape(inputs.population.base_population)[-1]
+    with pytest.raises(ValueError, match="buffers made for"):
+        PensionBuffers(n + 1, A).insured_arrays(n, A)
 
 
 def test_one_or_two_dask_workers_give_the_results_of_this_process():

@@ -43,11 +43,13 @@ STEPS = {
     # the insured persons of the scheme: employment from the economy; no rule of benefits
     "insured": (("population", ("economy", RETURN_FIELDS),
                  ("pension", (("rules", BENEFIT_RULES), ("assumptions", BENEFIT_ASSUMPTIONS), "actual"))),
-                lambda v: project_insured(v.inputs.pension, v.population, v.economy, engine=v.engine, detail=v.detail)),
+                lambda v: project_insured(v.inputs.pension, v.population, v.economy, engine=v.engine, detail=v.detail,
+                                          buffers=v.buffers)),
     # wages, awards and pensioners of those insured: wages and prices from the economy, not the
     # investment return; not the contribution rate or the administrative expenses either
     "scheme": (("population", ("economy", RETURN_FIELDS), ("pension", (("rules", CONTRIBUTION_RULES),))),
-               lambda v: project_benefits(v.insured, v.inputs.pension, v.population, v.economy, engine=v.engine)),
+               lambda v: project_benefits(v.insured, v.inputs.pension, v.population, v.economy, engine=v.engine,
+                                          buffers=v.buffers)),
     # the same with the contributions and expenses of this valuation's rules (the scheme itself when
     # projected for them)
     "pension": (("population", ("economy", RETURN_FIELDS), "pension"),
@@ -80,13 +82,17 @@ class LazyValuation:
     ``base``: a LazyValuation of inputs from which ``inputs`` were derived by overrides; its
     blocks are reused (and computed there if needed, so other variants share them) when this
     valuation's inputs for the block and all blocks before it are identical objects.
+    ``buffers``: a :class:`~socsec.model.pension.PensionBuffers` shared by the valuations of a batch
+    (the valuation is then valid only until the next one made with them).
     """
 
-    def __init__(self, inputs, base: "LazyValuation | None" = None, engine: str = "numba", detail: bool = False):
+    def __init__(self, inputs, base: "LazyValuation | None" = None, engine: str = "numba", detail: bool = False,
+                 buffers=None):
         self.inputs = inputs
         self.base = base
         self.engine = engine
         self.detail = detail  # keep the pension flows by age and service (socsec.model.pension.project_pension)
+        self.buffers = buffers
         self._blocks: dict = {}
         self._reused: set = set()  # blocks taken from the base
         self._full = None

@@ -109,23 +109,20 @@ class EconomyProjection:
     employees: np.ndarray
     formal: np.ndarray
     labour_summary: pd.DataFrame = field(repr=False)
-    macro: pd.DataFrame = field(repr=False)
+    macro_columns: dict = field(repr=False)  # the macro table by year: column name -> (n,) read-only array
     min_working_age: int = 15  # of the inputs: nobody works or is insured below it
 
     def __post_init__(self):
         lock_arrays(self)  # shared by the valuations that reuse this block
 
     @functools.cached_property
-    def macro_columns(self) -> dict:
-        """The macro table's columns as read-only numpy arrays, made once (what-if tables read a few
-        columns of one projection many times)."""
-        columns = {name: self.macro[name].to_numpy(copy=True) for name in self.macro.columns}
-        for array in columns.values():
-            array.flags.writeable = False
-        return columns
+    def macro(self) -> pd.DataFrame:
+        """The macro table (made on first use from :attr:`macro_columns`: a valuation that writes no
+        result table does not need it)."""
+        return pd.DataFrame(self.macro_columns)
 
     def column(self, name: str) -> np.ndarray:
-        """Column ``name`` of the macro table as a numpy array (:attr:`macro_columns`)."""
+        """Column ``name`` of the macro table (:attr:`macro_columns`)."""
         return self.macro_columns[name]
 
     def by_age_frame(self) -> pd.DataFrame:
@@ -195,7 +192,7 @@ def project_economy(inputs: EconomyInputs, population: PopulationProjection,
     })
     employment_growth = np.r_[np.nan, employment[1:] / employment[:-1] - 1.0]
     cpi = np.asarray(inputs.cpi_inflation, dtype=np.float64)
-    macro = pd.DataFrame({
+    macro = {
         "year": years,
         "productivity_growth": inputs.productivity_growth,
         "employment_growth": employment_growth,
@@ -213,7 +210,7 @@ def project_economy(inputs: EconomyInputs, population: PopulationProjection,
         "wage_bill": average_wage * employees_total,
         "labour_share": average_wage * employees_total / nominal_gdp,
         **return_columns(inputs),
-    })
+    }
     return EconomyProjection(years, average, lfpr, labour_force, unemployed, employed, employees, formal,
                              labour_summary, macro, int(inputs.min_working_age))
 
@@ -230,7 +227,4 @@ def return_columns(inputs: EconomyInputs) -> dict:
 def with_investment_return(economy: EconomyProjection, inputs: EconomyInputs) -> EconomyProjection:
     """The projection with the return columns of the macro table (:func:`return_columns`) of
     ``inputs``, whose other fields are those the projection was made with."""
-    macro = economy.macro.copy()
-    for name, values in return_columns(inputs).items():
-        macro[name] = values
-    return replace(economy, macro=macro)
+    return replace(economy, macro_columns={**economy.macro_columns, **return_columns(inputs)})

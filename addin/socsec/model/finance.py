@@ -598,15 +598,14 @@ def replacement_rates(rules, assumptions, economy, pension, years, offsets=(0, 2
     :func:`ilo_benchmark` for the career's service (columns ``ilo_c102``, ``ilo_c128``).
     """
     n = len(years)
-    macro = economy.macro[list(REPLACEMENT_MACRO)]  # the only columns read (the memo key of project_finance)
-    wage = macro["average_wage"].to_numpy()
-    growth = macro["average_wage_growth"].to_numpy()
-    index = {"wages": macro["wage_index"].to_numpy(), "prices": macro["cpi_index"].to_numpy(),
-             "none": np.ones(n)}[rules.revaluation]
-    index_growth = {"wages": growth, "prices": macro["cpi_inflation"].to_numpy(),
-                    "none": np.zeros(n)}[rules.revaluation]
-    ceiling_index = macro["wage_index" if rules.ceiling_indexation == "wages" else "cpi_index"].to_numpy()
-    indexation = pension_indexation(rules, growth, macro["cpi_inflation"].to_numpy())
+    # the only columns read (the memo key of project_finance)
+    macro = {name: economy.column(name) for name in REPLACEMENT_MACRO}
+    wage = macro["average_wage"]
+    growth = macro["average_wage_growth"]
+    index = {"wages": macro["wage_index"], "prices": macro["cpi_index"], "none": np.ones(n)}[rules.revaluation]
+    index_growth = {"wages": growth, "prices": macro["cpi_inflation"], "none": np.zeros(n)}[rules.revaluation]
+    ceiling_index = macro["wage_index" if rules.ceiling_indexation == "wages" else "cpi_index"]
+    indexation = pension_indexation(rules, growth, macro["cpi_inflation"])
     pension_index = np.cumprod(np.r_[1.0, 1.0 + indexation[1:]])
     insured_wage = pension.columns["insurable_earnings"] / pension.columns["service_credited"]
     A = pension.gross_wage.shape[2]

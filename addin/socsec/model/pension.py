@@ -532,6 +532,45 @@ def insured_year_sex(rules: SchemeRules, assume: SchemeAssumptions, min_working_
     return year_sex
 
 
+class PensionBuffers:
+    """The arrays the two passes of the pension projection write, for projections of ``n`` years and ages
+    0 .. A - 1 (``stock_rows``: n + 1 to keep the insured by service of every year, else 3, the base year
+    and two working rows).
+
+    A projection allocates its own; the valuations of a batch (the runs of a stochastic chunk,
+    :mod:`socsec.model.stochastic`) share one set, allocated outside the kernels, so that the memory
+    (about 50 MB for 76 years, most of it the packed exits) is not requested and first touched again
+    for every run.  A projection made with shared buffers holds views of them: it is valid only until
+    the next projection made with the same buffers.
+    """
+
+    def __init__(self, n: int, A: int, stock_rows: int = 3):
+        self.shape = (n, A)
+        S = A  # service 0 .. omega
+        self._insured = (np.empty((stock_rows, 2, A, S)), np.empty((stock_rows, 2, A, S)),
+                         # exits packed by year (core.pension.exits_by_cell): only occupied cells are written
+                         np.empty((n, 2 * A * S, len(kp.Exit))), np.empty((n, 2, A), dtype=np.int64),
+                         np.empty((n + 1, len(kp.Flow), 2, A)), np.empty((n + 1, len(kp.Total))))
+        self._benefits = (np.empty((A + n + 1, 2, A)), np.empty((n + 1, len(kp.Money), 4, 2, A)),
+                          np.empty((n, len(kp.Money), 4, 2, A)), np.empty((n, len(kp.Leaving), 4, 2, A)),
+                          np.empty((n, len(kp.Wage), 2, A)), np.empty((n, 2)))
+
+    def _checked(self, n: int, A: int, arrays: tuple) -> tuple:
+        if (n, A) != self.shape:
+            raise ValueError(f"pension buffers made for {self.shape[0]} years and {self.shape[1]} ages, "
+                             f"not {n} and {A}")
+        return arrays
+
+    def insured_arrays(self, n: int, A: int) -> tuple:
+        """(actives, inactive, exits, tops, by_age, totals) of ``core.pension.project_insured_kernel``."""
+        return self._checked(n, A, self._insured)
+
+    def benefit_arrays(self, n: int, A: int) -> tuple:
+        """(diag, in_payment, awards, leaving, wages, grants) of ``core.pension.project_benefits_kernel``
+        (diag with A rows of history)."""
+        return self._checked(n, A, self._benefits)
+
+
 def project_pension(inputs: PensionInputs, population, economy, engine: str = "numba", detail: bool = False,
                     service_stocks: bool = False) -> PensionProjection:
     """Project the scheme over the projection years of ``population`` (see the module docstring): the
@@ -549,9 +588,10 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
 
 
 def project_insured(inputs: PensionInputs, population, economy, engine: str = "numba", detail: bool = False,
-                    service_stocks: bool = False) -> InsuredProjection:
+                    service_stocks: bool = False, buffers: "PensionBuffers | None" = None) -> InsuredProjection:
     """The insured persons of the scheme: stocks, flows and exits by sex, age and service
-    (``core.pension.project_insured_kernel``); arguments as :func:`project_pension`.  It reads
+    (``core.pension.project_insured_kernel``); arguments as :func:`project_pension` (``buffers``: see
+    :class:`PensionBuffers`; not used with ``detail`` or ``service_stocks``).  It reads
     none of :data:`BENEFIT_RULES` and :data:`BENEFIT_ASSUMPTIONS`, and of the economy only the
     employed (coverage targets, spreading of the base data) and the minimum working age."""
     rules, assume = inputs.rules, inputs.assumptions
@@ -569,12 +609,10 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
     target[:, :, :min_age] = 0.0
 
     rows = n + 1 if service_stocks or detail else 3  # 3: the base year and two working rows
-    stocks_A = np.empty((rows, 2, A, S))
-    stocks_N = np.empty((rows, 2, A, S))
+    if buffers is None or rows != 3:
+        buffers = PensionBuffers(n, A, rows)
+    stocks_A, stocks_N, exits, tops, by_age, totals = buffers.insured_arrays(n, A)
     stocks_A[0], stocks_N[0] = base_actives, base_inactive
-    # exits packed by year (core.pension.exits_by_cell): only the pages of occupied cells are touched
-    exits, tops = np.empty((n, 2 * A * S, len(kp.Exit))), np.empty((n, 2, A), dtype=np.int64)
-    by_age, totals = np.empty((n + 1, len(kp.Flow), 2, A)), np.empty((n + 1, len(kp.Total)))
     flow_cells = np.empty((n if detail else 0, len(FLOW_NAMES), 2, A, S))
     driver = kp.project_insured_kernel if engine == "numba" else kp.project_insured_reference
     q = death_probabilities(population, assume)
@@ -587,16 +625,17 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
     kept = slice(None) if rows == n + 1 else slice(0, 1)
     return InsuredProjection(actives=stocks_A[kept], inactive=stocks_N[kept], actives_by_age=by_age[:, kp.Flow.ACTIVES],
                              inactive_by_age=by_age[:, kp.Flow.INACTIVE], service_years=totals[:, kp.Total.SERVICE],
-                             lowest_insured=float(totals[:, kp.Total.LOWEST].min()), exits=exits,
-                             tops=tops, by_age=flows_by_age, flows=flows)
+                             lowest_insured=float(totals[:, kp.Total.LOWEST].min()), exits=exits[...],
+                             tops=tops[...], by_age=flows_by_age, flows=flows)
 
 
 def project_benefits(insured: InsuredProjection, inputs: PensionInputs, population, economy,
-                     engine: str = "numba") -> PensionProjection:
+                     engine: str = "numba", buffers: "PensionBuffers | None" = None) -> PensionProjection:
     """Wages, awards, pensioners, cash flows and calibration of the scheme from its insured persons
     (``core.pension.project_benefits_kernel``), for ``inputs`` whose rules and assumptions may
     differ from those ``insured`` was projected with in :data:`BENEFIT_RULES` and
-    :data:`BENEFIT_ASSUMPTIONS` (and the economy but for the employed)."""
+    :data:`BENEFIT_ASSUMPTIONS` (and the economy but for the employed); ``buffers``: see
+    :class:`PensionBuffers`."""
     rules, assume = inputs.rules, inputs.assumptions
     years = population.years
     n = len(years)
@@ -618,7 +657,6 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     H = A
     back = H - np.arange(H)  # years before the base year of history rows 1 .. H
     history = (1.0 + wage_growth[0]) ** (-back) / (1.0 + revaluation_rate[0]) ** (-back)
-    diag = np.empty((H + n + 1, 2, A))  # diag[h] = prefix sum at history/projection year h - 1
     base_actives = insured.actives_by_age[0]
     base_mean = np.sum(base_earnings * base_actives) / max(base_actives.sum(), 1e-300)
 
@@ -646,11 +684,10 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     year_sex = np.zeros((n, 2), dtype=kp.YEAR_SEX_DTYPE)
     year_sex["normal_age"] = rules.normal_age.astype(np.int64)
 
-    in_payment = np.empty((n + 1, len(kp.Money), 4, 2, A))
+    # diag[h] = prefix sum at history/projection year h - 1 (H = A history rows)
+    diag, in_payment, awards, leaving, wages, grants = (buffers or PensionBuffers(n, A)).benefit_arrays(n, A)
     in_payment[0, kp.Money.NUMBER] = base_number
     in_payment[0, kp.Money.AMOUNT] = base_number * base_average
-    awards, leaving = np.empty((n, len(kp.Money), 4, 2, A)), np.empty((n, len(kp.Leaving), 4, 2, A))
-    wages, grants = np.empty((n, len(kp.Wage), 2, A)), np.empty((n, 2))
     driver = kp.project_benefits_kernel if engine == "numba" else kp.project_benefits_reference
     driver(year, year_sex, age_rates(assume), sex, death_probabilities(population, assume),
            pensioner_exit_rates(rules, assume, A), history, insured.actives_by_age, insured.exits, insured.tops, diag,

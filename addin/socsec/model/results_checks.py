@@ -24,30 +24,43 @@ NEVER = ("depletion_year", "crossover_year")  # empty when the event never happe
 
 
 def yearly_tables(population, economy, pension, finance, every_result: bool) -> dict:
-    """The yearly result tables (name -> DataFrame) whose every value is written to a result sheet; the
-    financing table with the capital values of pensions if ``every_result`` or if they are made already
-    (a what-if reading one indicator does not make them)."""
+    """The yearly result tables whose every value is written to a result sheet, each as column name ->
+    (n,) values (a DataFrame or a dict of arrays: the pension and financing tables are checked from
+    their columns, without making the DataFrames); the financing table with the capital values of
+    pensions if ``every_result`` or if they are made already (a what-if reading one indicator does not
+    make them)."""
     complete = every_result or "capital_values" in finance.__dict__
-    financing = finance.yearly if complete else pd.DataFrame(finance.columns)
-    return {"demography": population.summary, "labour": economy.labour_summary, "macro": economy.macro,
-            "pension": pension.summary, "financing": financing}
+    financing = {**finance.columns, **finance.capital_values[0]} if complete else finance.columns
+    return {"demography": population.summary, "labour": economy.labour_summary, "macro": economy.macro_columns,
+            "pension": pension.columns, "financing": financing}
+
+
+def _matrix(columns) -> tuple[list, np.ndarray]:
+    """(column names, (columns, n) float values) of a yearly table (a DataFrame or a dict whose values are
+    (n,) arrays or scalars, as the GAP's column of the financing table)."""
+    if isinstance(columns, pd.DataFrame):
+        return list(columns.columns), columns.to_numpy(dtype=float).T
+    n = len(columns["year"])
+    return list(columns), np.array([np.broadcast_to(v, (n,)) if np.ndim(v) == 0 else v for v in columns.values()],
+                                   dtype=float)
 
 
 def non_finite_results(population, economy, pension, finance, every_result: bool = True) -> list[str]:
     """Where the results are not finite numbers: "table: column year" (or "indicator, h years") entries."""
     found = []
-    for table, frame in yearly_tables(population, economy, pension, finance, every_result).items():
-        if np.isfinite(frame.to_numpy(dtype=float)).all():  # the usual case, in one pass
+    for table, columns in yearly_tables(population, economy, pension, finance, every_result).items():
+        names, values = _matrix(columns)
+        finite = np.isfinite(values)
+        if finite.all():  # the usual case, in one pass
             continue
-        years = frame["year"].to_numpy()
-        for column in frame.columns:
-            values = frame[column].to_numpy(dtype=float)
-            bad = ~np.isfinite(values)
-            if column in EMPTY_IN_BASE_YEAR:
-                bad[0] = bool(np.isinf(values[0]))
-            if column in MAY_BE_EMPTY:
-                bad = np.isinf(values)
-            found += [f"{table}: {column} {int(years[k])}" for k in np.flatnonzero(bad)]
+        years = values[names.index("year")]
+        for c in np.flatnonzero(~finite.all(axis=1)):
+            bad = ~finite[c]
+            if names[c] in EMPTY_IN_BASE_YEAR:
+                bad[0] = bool(np.isinf(values[c, 0]))
+            if names[c] in MAY_BE_EMPTY:
+                bad = np.isinf(values[c])
+            found += [f"{table}: {names[c]} {int(years[k])}" for k in np.flatnonzero(bad)]
     indicators = finance.indicators if every_result or "capital_values" in finance.__dict__ else finance.rows
     for name, horizon, value in zip(indicators["indicator"], indicators["horizon"], indicators["value"]):
         if not np.isfinite(value) and not (name in NEVER and np.isnan(value)):
@@ -65,7 +78,7 @@ def results_checks(population, economy, pension, finance, every_result: bool = T
     yearly = finance.columns
     with np.errstate(divide="ignore", invalid="ignore"):
         cost = np.asarray(yearly["paygo_cost_rate"], dtype=float)
-        to_gdp = np.asarray(yearly["reserve_end"], dtype=float) / economy.macro["nominal_gdp"].to_numpy(dtype=float)
+        to_gdp = np.asarray(yearly["reserve_end"], dtype=float) / economy.column("nominal_gdp")
     worst_cost = float(np.nanmax(cost)) if np.isfinite(cost).any() else float("nan")
     worst_reserve = float(np.nanmax(to_gdp)) if np.isfinite(to_gdp).any() else float("nan")
     years = np.asarray(yearly["year"])

@@ -170,16 +170,22 @@ def key_results(valuation) -> tuple[np.ndarray, np.ndarray]:
 
 
 def value_chunk(inputs, processes: Processes, seeds, engine: str = "numba") -> tuple[np.ndarray, np.ndarray]:
-    """Value the runs of ``seeds`` (one SeedSequence each): (runs, S, n) series and (runs, K) summaries."""
-    from socsec.model.valuation import run_valuation
+    """Value the runs of ``seeds`` (one SeedSequence each), every block and check of a full valuation,
+    one run after another with the arrays of the pension projection allocated once for the chunk
+    (:class:`~socsec.model.pension.PensionBuffers`; each run's key results are taken before the next
+    run): (runs, S, n) series and (runs, K) summaries."""
+    from socsec.model.chain import LazyValuation
+    from socsec.model.pension import PensionBuffers
 
     n = len(inputs.population.years)
+    buffers = PensionBuffers(n, np.shape(inputs.population.base_population)[-1])
     series = np.empty((len(seeds), len(SERIES), n))
     summary = np.empty((len(seeds), len(summary_names(n))))
     with np.errstate(all="ignore"):  # overflowing or undefined results are failed checks
         for k, seed in enumerate(seeds):
             e = deviations(np.random.default_rng(seed), processes, n)
-            series[k], summary[k] = key_results(run_valuation(stochastic_inputs(inputs, e), engine=engine))
+            run = LazyValuation(stochastic_inputs(inputs, e), engine=engine, buffers=buffers).full()
+            series[k], summary[k] = key_results(run)
     return series, summary
 
 
