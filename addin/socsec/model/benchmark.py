@@ -111,10 +111,41 @@ def run_stochastic_benchmark(runs: int = 100, workers: int | None = None, repeat
              f"{60 * runs / batch['numpy']:10.0f}",
              f"{'10,000 runs at that pace (s)':52s} {1e4 * batch['numba'] / runs:10.0f} "
              f"{1e4 * batch['numpy'] / runs:10.0f}",
-             f"peak memory of this process: {_peak_mb():.0f} MB"]
+             f"peak memory of this process: {_peak_mb():.0f} MB",
+             *_run_by_block(inputs, processes, repeats)]
     if workers:
         lines += _dask_lines(inputs, processes, runs, workers, batch["numba"])
     return "\n".join(lines)
+
+
+def _run_by_block(inputs, processes, repeats: int) -> list:
+    """Where the time of one stochastic run goes, numba engine, median over ``repeats`` runs: the draws and
+    the run's inputs, then each step of the chain (:data:`socsec.model.chain.STEPS`, computed in their
+    order, the pension arrays shared as in a chunk) and the checks."""
+    from socsec.model.chain import STEPS, LazyValuation
+    from socsec.model.pension import PensionBuffers
+    from socsec.model.stochastic import deviations, run_seeds, stochastic_inputs
+
+    n = len(inputs.population.years)
+    buffers = PensionBuffers(n, np.shape(inputs.population.base_population)[-1])
+    parts = ("draws and inputs", *STEPS, "checks")
+    times = {part: [] for part in parts}
+    for k, seed in enumerate(run_seeds(2, repeats + 1)):
+        start = time.perf_counter()
+        run = LazyValuation(stochastic_inputs(inputs, deviations(np.random.default_rng(seed), processes, n)),
+                            buffers=buffers)
+        stamps = [start, time.perf_counter()]
+        for name in STEPS:
+            run.block(name)
+            stamps.append(time.perf_counter())
+        run.full()
+        stamps.append(time.perf_counter())
+        if k > 0:  # the first run touches the shared arrays for the first time
+            for part, begin, end in zip(parts, stamps, stamps[1:]):
+                times[part].append(end - begin)
+    medians = {part: statistics.median(values) * 1e3 for part, values in times.items()}
+    return ([f"one run by step (numba, ms, median of {repeats} runs): total {sum(medians.values()):.1f}"]
+            + [f"  {part:50s} {ms:10.2f}" for part, ms in medians.items()])
 
 
 def _dask_lines(inputs, processes, runs: int, workers: int, here: float) -> list:
