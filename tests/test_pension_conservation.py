@@ -321,6 +321,8 @@ def kernel_arguments(inputs, detail, service_stocks, rng=None):
         for name in ("insured", "benefits"):
             attr = f"project_{name}_kernel"
             patch.setattr(kp, attr, spy(name, getattr(kp, attr)))
+        if rng is not None:  # the base year is replaced after the room for the exits is set: room for any base
+            patch.setattr(kp, "exit_capacity", lambda n, tops: n * 2 * tops.shape[1] ** 2)
         project_pension(inputs.pension, population, economy, detail=detail, service_stocks=service_stocks)
     return seen["insured"], seen["benefits"]
 
@@ -359,11 +361,11 @@ def test_insured_kernel_writes_every_output_and_equals_twin(seed, detail, servic
     got, want = run_twins(kp.project_insured_kernel, kp.project_insured_reference, args, INSURED_OUTPUTS,
                           (INSURED_OUTPUTS, INSURED_OUTPUTS + 1))
     assert (got["tops"] >= want["tops"]).all() and (got["tops"] >= -1).all()
+    starts, want_starts = kp.exit_starts(got["tops"]), kp.exit_starts(want["tops"])
+    assert not np.isnan(got["exits"][:starts[-1]]).any(), "exits: cells left unwritten"
     for t in range(len(got["tops"])):
-        cells = int(kp.exit_cells(got["tops"][t]).sum())
-        assert not np.isnan(got["exits"][t, :cells]).any(), f"exits of year {t}: cells left unwritten"
-        assert_close(kp.exits_by_cell(got["exits"][t], got["tops"][t]),
-                     kp.exits_by_cell(want["exits"][t], want["tops"][t]), "exits")
+        assert_close(kp.exits_by_cell(got["exits"][starts[t]:], got["tops"][t]),
+                     kp.exits_by_cell(want["exits"][want_starts[t]:], want["tops"][t]), "exits")
     if not (detail or service_stocks):  # rows 1 and 2 are working rows: the totals below hold what they held
         for name in ("actives", "inactive"):
             got[name], want[name] = got[name][:1], want[name][:1]
@@ -377,14 +379,13 @@ def test_insured_kernel_writes_every_output_and_equals_twin(seed, detail, servic
 @given(st.integers(0, 2**32 - 1), st.booleans())
 def test_benefits_kernel_writes_every_output_and_equals_twin(seed, dense):
     """The benefits kernel against its numpy twin on the insured of random schemes, every output
-    pre-filled with NaN; the packed exits after the last cell of each year are NaN too, so that neither
+    pre-filled with NaN; the packed exits after the last cell written are NaN too, so that neither
     may read them."""
     rng = np.random.default_rng(seed)
     _, args = kernel_arguments(small_inputs(pension=random_scheme(rng)), False, False, rng if dense else None)
     names = list(inspect.signature(kp.project_benefits_kernel).parameters)
     exits, tops = args[names.index("exits")], args[names.index("tops")]
-    for t in range(len(tops)):
-        exits[t, int(kp.exit_cells(tops[t]).sum()):] = np.nan
+    exits[kp.exit_starts(tops)[-1]:] = np.nan
     got, want = run_twins(kp.project_benefits_kernel, kp.project_benefits_reference, args, BENEFITS_OUTPUTS,
                           (BENEFITS_OUTPUTS + 1,))
     for name in names[BENEFITS_OUTPUTS:]:
@@ -450,3 +451,20 @@ def test_report_worst_residuals():
     for name, value in WORST.items():
         print(f"worst residual, {name}: {value:.1e}")
         assert value <= RTOL
+
+
+def test_room_for_the_packed_exits():
+    """exit_capacity by hand: a row (g, x) holds at most min(x + M + 2, S) exit cells a year, M the largest
+    excess of service over age in the base year (at least 0); the kernel refuses too small an array
+    rather than write past it."""
+    tops = np.array([[-1, 0, 1, 2], [-1, -1, 0, 0]])  # no service above age: M = 0
+    assert kp.exit_capacity(1, tops) == 2 * (2 + 3 + 4 + 4)
+    assert kp.exit_capacity(3, tops) == 3 * 26
+    tops[0, 0] = 3  # 3 years of service at age 0: M = 3, every row may reach S = 4 cells
+    assert kp.exit_capacity(1, tops) == 2 * 16
+    args, _ = kernel_arguments(small_inputs(), False, False)
+    args = list(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
+    names = list(inspect.signature(kp.project_insured_kernel).parameters)
+    args[names.index("exits")] = np.empty((10, len(kp.Exit)))
+    with pytest.raises(ValueError, match="too few packed cells"):
+        kp.project_insured_kernel(*args)

@@ -224,10 +224,28 @@ def exit_cells(tops):
     return np.where(tops >= 0, np.minimum(tops + 2, S), 0)
 
 
+def exit_starts(tops):
+    """(n + 1,) the first packed exit cell of each year and, last, the number of cells written, from the
+    ``tops`` (n, 2, A) of the years: the exits are packed year after year, each year's rows (g, x) one
+    after another with :func:`exit_cells` cells."""
+    return np.concatenate([[0], np.cumsum(exit_cells(tops).sum(axis=(1, 2)))])
+
+
+def exit_capacity(n, base_tops):
+    """Packed exit cells enough for ``n`` years from the base year's ``base_tops`` (2, A): a row (g, x) has
+    at most min(x + M + 2, S) cells in any year, M = the largest excess of service over age in the base
+    year (at least 0), as service grows by at most one year a year with age and new entrants start at 0
+    (at the open age omega = S - 1 the bound is S)."""
+    A = base_tops.shape[1]
+    ages = np.arange(A)
+    excess = max(int((base_tops - ages[None, :]).max()), 0)
+    return n * 2 * int(np.minimum(ages + excess + 2, A).sum())
+
+
 def exits_by_cell(exits, tops):
-    """Exits of one year by sex, age and service at the exit (2, A, S, 4) from the packed ``exits`` of
-    that year (cells, 4) and its ``tops`` (2, A): the rows (g, x) one after another, each with the
-    service years 0 .. min(tops[g, x] + 1, omega); other cells are 0."""
+    """Exits of one year by sex, age and service at the exit (2, A, S, 4) from the packed ``exits``
+    starting at that year's first cell (:func:`exit_starts`) and its ``tops`` (2, A): the rows (g, x) one
+    after another, each with the service years 0 .. min(tops[g, x] + 1, omega); other cells are 0."""
     A = tops.shape[1]
     out = np.zeros((2, A, A, exits.shape[-1]))
     occupied = np.arange(A)[None, None, :] < exit_cells(tops)[:, :, None]
@@ -306,6 +324,18 @@ def spread_insured_reference(age_starts, service_starts, counts, min_age, weight
 
 
 @njit(cache=True)
+def _year_exit_cells(top, S):
+    """The packed exit cells of one year whose tops are ``top`` (2, A), service 0 .. S - 1: :func:`exit_cells`
+    summed."""
+    cells = 0
+    for g in range(2):
+        for x in range(top.shape[1]):
+            if top[g, x] >= 0:
+                cells += min(top[g, x] + 2, S)
+    return cells
+
+
+@njit(cache=True)
 def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits, tops, by_age, totals, flows):
     """The insured persons of the scheme, year after year (numba kernel; twin
     :func:`project_insured_reference`): the first of the two passes of the projection, which the
@@ -322,9 +352,10 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
     two working rows (:func:`stock_row`), whose cells above the tops hold anything.
 
     Outputs (every cell written): tops (n, 2, A) a bound on the highest service with someone of sex
-    g and age x on 1 January t (-1: nobody; cells above are empty); exits (n, 2 A S, 4) by
-    :class:`Exit`, of the cells of 1 January t by service at the exit, packed: the rows (g, x) one
-    after another, each with :func:`exit_cells` cells (:func:`exits_by_cell`), the rest unwritten;
+    g and age x on 1 January t (-1: nobody; cells above are empty); exits (cells, 4) by
+    :class:`Exit`, of the cells of 1 January t by service at the exit, packed year after year, each
+    year's rows (g, x) one after another with :func:`exit_cells` cells (:func:`exit_starts`,
+    :func:`exits_by_cell`), the rest unwritten (at least :func:`exit_capacity` cells; fewer: ValueError);
     by_age (n + 1, len(Flow), 2, A) by :class:`Flow`; totals (n + 1, len(Total)) by :class:`Total`;
     flows (n, 7, 2, A, S) the flows of FLOW_NAMES by service at 1 January, or 0 rows to skip them.
     """
@@ -341,6 +372,7 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
                 if actives[0, g, x, s] != 0.0 or inactive[0, g, x, s] != 0.0:
                     top[g, x] = s
     top_next = np.empty((2, A), np.int64)
+    cell = 0  # the first packed exit cell of the row (g, x), year after year
     for t in range(n):
         now, after = stock_row(t, keep_all), stock_row(t + 1, keep_all)
         a0, n0, a1, n1 = actives[now], inactive[now], actives[after], inactive[after]
@@ -359,9 +391,10 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
         if keep_flows:
             flows[t] = 0.0
         tops[t] = top
+        if cell + _year_exit_cells(top, S) > exits.shape[0]:
+            raise ValueError("exits: too few packed cells (core.pension.exit_capacity)")
         top_next[:] = -1
         by_age[t] = 0.0
-        cell = 0  # the first packed cell of the row (g, x)
         years = exit_years = 0.0
         low = 0.0 if top.min() < S - 1 else np.inf  # cells above the tops are 0
         for g in range(2):
@@ -377,7 +410,7 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
                 a_row, n_row, a_next, n_next = a0[g, x], n0[g, x], a1[g, x1], n1[g, x1]
                 last = top[g, x]
                 width = min(last + 2, S) if last >= 0 else 0
-                cell_exits = exits[t, cell:cell + width]
+                cell_exits = exits[cell:cell + width]
                 cell += width
                 high = -1  # highest service written in a_next / n_next
                 # persons of cell s - 1 who gain a year this year and land on s
@@ -625,7 +658,8 @@ def project_insured_reference(year_sex, target, rates, q, actives, inactive, exi
         tops[t] = highest_service(a0, n0)
         a1, n1, cells, by_exit, credited = insured_step_reference(a0, n0, q[t], rates, year_sex[t])
         occupied = service[None, None, :] < exit_cells(tops[t])[:, :, None]
-        exits[t, :occupied.sum()] = by_exit[occupied]
+        first = exit_starts(tops[:t + 1])[t]
+        exits[first:first + occupied.sum()] = by_exit[occupied]
         by_age[t] = 0.0
         by_age[t, :len(FLOW_NAMES)] = cells.sum(axis=3)
         stayers = a0 - cells[Flow.DEAD_ACTIVE] - cells[Flow.INVALID] - cells[Flow.RETIRED_ACTIVE] - cells[Flow.LAPSED]
@@ -1022,7 +1056,7 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
     AGE_DTYPE, sex (2,) SEX_DTYPE, q (n, 4, 2, A), other_exits (n, 4, 2, A) exit rates of the surviving
     pensioners other than death (remarriage, orphans reaching the age limit), history (H,), and from
     :func:`project_insured_kernel`: actives_by_age (at least n, 2, A) actives on 1 January, tops
-    (n, 2, A) and the packed exits (n, cells, 4).  Outputs (every cell written; in_payment's row 0,
+    (n, 2, A) and the packed exits (cells, 4) (:func:`exit_starts`).  Outputs (every cell written; in_payment's row 0,
     the base year, is an input): diag (H + n + 1, 2, A) (row 0 is 0); in_payment (n + 1, 2, 4, 2, A)
     pensioners on 1 January and their annual pensions by :class:`Money`, type, sex and age; wages
     (n, 2, 2, A) by :class:`Wage`; awards (n, 2, 4, 2, A) by :class:`Money`; leaving (n, 2, 4, 2, A) by
@@ -1042,6 +1076,7 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
     death_number = np.empty((2, A))
     death_pension = np.empty((2, A))
     share = np.empty(A)  # accrued share of reference earnings by whole years of service
+    cell = 0  # the first packed exit cell of the row (g, x), year after year
     for t in range(n):
         y = year[t]
         awards[t] = 0.0
@@ -1081,7 +1116,6 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
         rate, base_percent, base_years = y.accrual_rate, y.accrual_base_percent, y.accrual_base_years
         for k in range(A):
             share[k] = accrued_share(k, rate, base_percent, base_years)
-        cell = 0  # the first packed cell of the row (g, x)
         for g in range(2):
             nra = float(year_sex[t, g].normal_age)
             for x in range(A):
@@ -1090,7 +1124,7 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
                 wage = insurable[g, x]
                 last = tops[t, g, x]
                 width = min(last + 2, A) if last >= 0 else 0
-                cell_exits = exits[t, cell:cell + width]
+                cell_exits = exits[cell:cell + width]
                 cell += width
                 old_number = old_amount = invalid_number = invalid_amount = 0.0
                 dead_number = dead_pension = grant_number = grant_amount = 0.0
@@ -1172,7 +1206,8 @@ def project_benefits_reference(year, year_sex, rates, sex, q, other_exits, histo
         if y["reference_period"] > 0:
             periods = np.minimum(periods, y["reference_period"])
         old_n, old_amt, inv_n, inv_amt, deaths_n, deaths_base, grants[t] = awards_reference(
-            exits_by_cell(exits[t], tops[t]), diag, h0 + t + 1, periods, y["revaluation_index"],
+            exits_by_cell(exits[exit_starts(tops[:t + 1])[t]:], tops[t]), diag, h0 + t + 1, periods,
+            y["revaluation_index"],
             wages[t, Wage.INSURABLE],
             year_sex[t]["normal_age"], y)
         awards[t] = 0.0

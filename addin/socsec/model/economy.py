@@ -108,12 +108,17 @@ class EconomyProjection:
     employed: np.ndarray
     employees: np.ndarray
     formal: np.ndarray
-    labour_summary: pd.DataFrame = field(repr=False)
+    labour_columns: dict = field(repr=False)  # the labour summary by year: column name -> (n,) read-only array
     macro_columns: dict = field(repr=False)  # the macro table by year: column name -> (n,) read-only array
     min_working_age: int = 15  # of the inputs: nobody works or is insured below it
 
     def __post_init__(self):
         lock_arrays(self)  # shared by the valuations that reuse this block
+
+    @functools.cached_property
+    def labour_summary(self) -> pd.DataFrame:
+        """The labour summary (made on first use from :attr:`labour_columns`)."""
+        return pd.DataFrame(self.labour_columns)
 
     @functools.cached_property
     def macro(self) -> pd.DataFrame:
@@ -172,7 +177,7 @@ def project_economy(inputs: EconomyInputs, population: PopulationProjection,
     lf_sex = labour_force.sum(axis=2)
     emp_sex = employed.sum(axis=2)
     employees_total = employees.sum(axis=(1, 2))
-    labour_summary = pd.DataFrame({
+    labour_summary = {
         "year": years,
         "population_average": average.sum(axis=(1, 2)),
         "labour_force": lf_sex.sum(axis=1),
@@ -189,7 +194,7 @@ def project_economy(inputs: EconomyInputs, population: PopulationProjection,
                                        / average[:, 1, working].sum(axis=1)),
         "employees": employees_total,
         "formal_employment": formal.sum(axis=(1, 2)),
-    })
+    }
     employment_growth = np.r_[np.nan, employment[1:] / employment[:-1] - 1.0]
     cpi = np.asarray(inputs.cpi_inflation, dtype=np.float64)
     macro = {

@@ -318,7 +318,8 @@ class InsuredProjection:
     inactive_by_age: np.ndarray  # (n + 1, 2, A)
     service_years: np.ndarray  # (n + 1,) years of credited service of the actives and inactive
     lowest_insured: float  # smallest cell of actives or inactive in any year (negative = a bug)
-    exits: np.ndarray = field(repr=False)  # (n, cells, 4) exits of the occupied cells (core.pension.exits_by_cell)
+    exits: np.ndarray = field(repr=False)  # (cells, 4) exits of the occupied cells, year after year
+    #                                        (core.pension.exit_starts, core.pension.exits_by_cell)
     tops: np.ndarray = field(repr=False)  # (n, 2, A) bound on the highest service occupied on 1 January
     by_age: dict = field(repr=False, default_factory=dict)  # each flow of core.pension.Flow but the stocks
     #                                  (n, 2, A); exit_service (n,) years of service of the exits
@@ -535,21 +536,22 @@ def insured_year_sex(rules: SchemeRules, assume: SchemeAssumptions, min_working_
 class PensionBuffers:
     """The arrays the two passes of the pension projection write, for projections of ``n`` years and ages
     0 .. A - 1 (``stock_rows``: n + 1 to keep the insured by service of every year, else 3, the base year
-    and two working rows).
+    and two working rows; ``exit_cells``: room for the packed exits, by default enough for any base data,
+    n x 2 x A x A; ``core.pension.exit_capacity`` is enough for given base data).
 
-    A projection allocates its own; the valuations of a batch (the runs of a stochastic chunk,
-    :mod:`socsec.model.stochastic`) share one set, allocated outside the kernels, so that the memory
-    (about 50 MB for 76 years, most of it the packed exits) is not requested and first touched again
-    for every run.  A projection made with shared buffers holds views of them: it is valid only until
-    the next projection made with the same buffers.
+    A projection allocates its own, with just enough room for the exits (only the cells written are ever
+    touched, year after year in one block); the valuations of a batch (the runs of a stochastic chunk,
+    :mod:`socsec.model.stochastic`) share one set, allocated outside the kernels, so that the memory is
+    not requested and first touched again for every run.  A projection made with shared buffers holds
+    views of them: it is valid only until the next projection made with the same buffers.
     """
 
-    def __init__(self, n: int, A: int, stock_rows: int = 3):
+    def __init__(self, n: int, A: int, stock_rows: int = 3, exit_cells: int | None = None):
         self.shape = (n, A)
         S = A  # service 0 .. omega
+        cells = n * 2 * A * S if exit_cells is None else exit_cells
         self._insured = (np.empty((stock_rows, 2, A, S)), np.empty((stock_rows, 2, A, S)),
-                         # exits packed by year (core.pension.exits_by_cell): only occupied cells are written
-                         np.empty((n, 2 * A * S, len(kp.Exit))), np.empty((n, 2, A), dtype=np.int64),
+                         np.empty((cells, len(kp.Exit))), np.empty((n, 2, A), dtype=np.int64),
                          np.empty((n + 1, len(kp.Flow), 2, A)), np.empty((n + 1, len(kp.Total))))
         self._benefits = (np.empty((A + n + 1, 2, A)), np.empty((n + 1, len(kp.Money), 4, 2, A)),
                           np.empty((n, len(kp.Money), 4, 2, A)), np.empty((n, len(kp.Leaving), 4, 2, A)),
@@ -610,7 +612,7 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
 
     rows = n + 1 if service_stocks or detail else 3  # 3: the base year and two working rows
     if buffers is None or rows != 3:
-        buffers = PensionBuffers(n, A, rows)
+        buffers = PensionBuffers(n, A, rows, kp.exit_capacity(n, kp.highest_service(base_actives, base_inactive)))
     stocks_A, stocks_N, exits, tops, by_age, totals = buffers.insured_arrays(n, A)
     stocks_A[0], stocks_N[0] = base_actives, base_inactive
     flow_cells = np.empty((n if detail else 0, len(FLOW_NAMES), 2, A, S))

@@ -6,6 +6,7 @@ fertility from a TFR path and an age pattern), calls the kernels and labels the 
 Formulas: docs/methodology.md sections 3-7, which map them to code and sheets.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -263,10 +264,16 @@ class PopulationProjection:
     births: np.ndarray
     deaths: np.ndarray
     life_tables: LifeTables
-    summary: pd.DataFrame = field(repr=False)
+    summary_columns: dict = field(repr=False)  # the demographic summary: column name -> (n,) values
 
     def __post_init__(self):
         lock_arrays(self)  # shared by the valuations that reuse this block
+
+    @functools.cached_property
+    def summary(self) -> pd.DataFrame:
+        """The demographic summary, one row per projection year (:func:`demographic_summary`; the table is
+        made on first use from :attr:`summary_columns`)."""
+        return pd.DataFrame(self.summary_columns)
 
     @property
     def years(self) -> np.ndarray:
@@ -321,8 +328,9 @@ def median_age(pop_by_age):
     return idx + (half[..., 0] - below) / np.where(inside > 0, inside, 1.0)
 
 
-def demographic_summary(a: PopulationAssumptions, pop, births, deaths, tables: LifeTables) -> pd.DataFrame:
-    """One row per projection year: stocks at 1 January, flows and indicators of the year.
+def demographic_summary(a: PopulationAssumptions, pop, births, deaths, tables: LifeTables) -> dict:
+    """One row per projection year, as column name -> (n,) values: stocks at 1 January, flows and
+    indicators of the year.
 
     Crude rates are per 1000 of the mid-year population (mean of 1 January t and t+1).
     Dependency ratios and median age refer to 1 January.  TFR = sum f_x; NRR =
@@ -344,7 +352,7 @@ def demographic_summary(a: PopulationAssumptions, pop, births, deaths, tables: L
         mac = np.where(tfr > 0, (a.asfr * (ages + 0.5)).sum(axis=1) / tfr, np.nan)
     mig = a.net_migrants.sum(axis=2)
     e65 = tables.ex[:, :, 65] if a.omega > 65 else np.full((n, 2), np.nan)  # undefined in an open group
-    return pd.DataFrame({
+    return {
         "year": a.years,
         "population": total,
         "population_male": start[:, 0].sum(axis=1),
@@ -373,4 +381,4 @@ def demographic_summary(a: PopulationAssumptions, pop, births, deaths, tables: L
         "median_age": median_age(both),
         "crude_birth_rate": 1000.0 * births.sum(axis=1) / mid,
         "crude_death_rate": 1000.0 * deaths.sum(axis=1) / mid,
-    })
+    }

@@ -11,7 +11,6 @@ crosses over (shown as "never").
 """
 
 import numpy as np
-import pandas as pd
 
 from socsec.model.valuation import Check
 
@@ -24,22 +23,18 @@ NEVER = ("depletion_year", "crossover_year")  # empty when the event never happe
 
 
 def yearly_tables(population, economy, pension, finance, every_result: bool) -> dict:
-    """The yearly result tables whose every value is written to a result sheet, each as column name ->
-    (n,) values (a DataFrame or a dict of arrays: the pension and financing tables are checked from
-    their columns, without making the DataFrames); the financing table with the capital values of
-    pensions if ``every_result`` or if they are made already (a what-if reading one indicator does not
-    make them)."""
+    """The yearly result tables whose every value is written to a result sheet, each as its columns
+    (column name -> (n,) values, or a scalar repeated every year, as the GAP in the financing table);
+    the financing table with the capital values of pensions if ``every_result`` or if they are made
+    already (a what-if reading one indicator does not make them)."""
     complete = every_result or "capital_values" in finance.__dict__
     financing = {**finance.columns, **finance.capital_values[0]} if complete else finance.columns
-    return {"demography": population.summary, "labour": economy.labour_summary, "macro": economy.macro_columns,
-            "pension": pension.columns, "financing": financing}
+    return {"demography": population.summary_columns, "labour": economy.labour_columns,
+            "macro": economy.macro_columns, "pension": pension.columns, "financing": financing}
 
 
-def _matrix(columns) -> tuple[list, np.ndarray]:
-    """(column names, (columns, n) float values) of a yearly table (a DataFrame or a dict whose values are
-    (n,) arrays or scalars, as the GAP's column of the financing table)."""
-    if isinstance(columns, pd.DataFrame):
-        return list(columns.columns), columns.to_numpy(dtype=float).T
+def _matrix(columns: dict) -> tuple[list, np.ndarray]:
+    """(column names, (columns, n) float values) of a yearly table."""
     n = len(columns["year"])
     return list(columns), np.array([np.broadcast_to(v, (n,)) if np.ndim(v) == 0 else v for v in columns.values()],
                                    dtype=float)
