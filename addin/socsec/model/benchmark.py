@@ -7,7 +7,6 @@ as interpolation and the pandas result tables, is the same for both engines).  S
 ratios and absolute figures, never from timed tests.
 """
 
-import logging
 import statistics
 import time
 
@@ -151,14 +150,12 @@ def _run_by_block(inputs, processes, repeats: int) -> list:
 def _dask_lines(inputs, processes, runs: int, workers: int, here: float) -> list:
     """The same runs on a LocalCluster of ``workers`` processes (numba): time with and without starting the
     cluster, and the peak memory of each worker."""
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
 
-    from socsec.model.stochastic import DEFAULT_CHUNK, chunks_on, run_seeds
+    from socsec.model.stochastic import DEFAULT_CHUNK, chunks_on, local_cluster, run_seeds
 
     start = time.perf_counter()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=logging.CRITICAL) as cluster, \
-            Client(cluster) as client:
+    with local_cluster(workers) as cluster, Client(cluster) as client:
         started = time.perf_counter()
         shared = client.scatter(inputs, broadcast=True, hash=False)
         list(chunks_on(client, shared, processes, run_seeds(2, 2 * workers), 1, "numba"))  # warm every worker
