@@ -548,29 +548,34 @@ class PensionBuffers:
 
     def __init__(self, n: int, A: int, stock_rows: int = 3, exit_cells: int | None = None):
         self.shape = (n, A)
-        S = A  # service 0 .. omega
-        cells = n * 2 * A * S if exit_cells is None else exit_cells
-        self._insured = (np.empty((stock_rows, 2, A, S)), np.empty((stock_rows, 2, A, S)),
-                         np.empty((cells, len(kp.Exit))), np.empty((n, 2, A), dtype=np.int64),
-                         np.empty((n + 1, len(kp.Flow), 2, A)), np.empty((n + 1, len(kp.Total))))
-        self._benefits = (np.empty((A + n + 1, 2, A)), np.empty((n + 1, len(kp.Money), 4, 2, A)),
-                          np.empty((n, len(kp.Money), 4, 2, A)), np.empty((n, len(kp.Leaving), 4, 2, A)),
-                          np.empty((n, len(kp.Wage), 2, A)), np.empty((n, 2)))
+        self._stock_rows = stock_rows
+        self._exit_cells = n * 2 * A * A if exit_cells is None else exit_cells
+        self._insured = self._benefits = None  # each set allocated when first asked for
 
-    def _checked(self, n: int, A: int, arrays: tuple) -> tuple:
+    def _checked(self, n: int, A: int) -> None:
         if (n, A) != self.shape:
             raise ValueError(f"pension buffers made for {self.shape[0]} years and {self.shape[1]} ages, "
                              f"not {n} and {A}")
-        return arrays
 
     def insured_arrays(self, n: int, A: int) -> tuple:
         """(actives, inactive, exits, tops, by_age, totals) of ``core.pension.project_insured_kernel``."""
-        return self._checked(n, A, self._insured)
+        self._checked(n, A)
+        if self._insured is None:
+            S = A  # service 0 .. omega
+            self._insured = (np.empty((self._stock_rows, 2, A, S)), np.empty((self._stock_rows, 2, A, S)),
+                             np.empty((self._exit_cells, len(kp.Exit))), np.empty((n, 2, A), dtype=np.int64),
+                             np.empty((n + 1, len(kp.Flow), 2, A)), np.empty((n + 1, len(kp.Total))))
+        return self._insured
 
     def benefit_arrays(self, n: int, A: int) -> tuple:
         """(diag, in_payment, awards, leaving, wages, grants) of ``core.pension.project_benefits_kernel``
         (diag with A rows of history)."""
-        return self._checked(n, A, self._benefits)
+        self._checked(n, A)
+        if self._benefits is None:
+            self._benefits = (np.empty((A + n + 1, 2, A)), np.empty((n + 1, len(kp.Money), 4, 2, A)),
+                              np.empty((n, len(kp.Money), 4, 2, A)), np.empty((n, len(kp.Leaving), 4, 2, A)),
+                              np.empty((n, len(kp.Wage), 2, A)), np.empty((n, 2)))
+        return self._benefits
 
 
 def project_pension(inputs: PensionInputs, population, economy, engine: str = "numba", detail: bool = False,
@@ -691,13 +696,13 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     in_payment[0, kp.Money.NUMBER] = base_number
     in_payment[0, kp.Money.AMOUNT] = base_number * base_average
     driver = kp.project_benefits_kernel if engine == "numba" else kp.project_benefits_reference
-    driver(year, year_sex, age_rates(assume), sex, death_probabilities(population, assume),
+    q = death_probabilities(population, assume)
+    driver(year, year_sex, age_rates(assume), sex, q,
            pensioner_exit_rates(rules, assume, A), history, insured.actives_by_age, insured.exits, insured.tops, diag,
            in_payment, wages, awards, leaving, grants)
 
     by_age = dict(insured.by_age)
     by_age["awards_amount"] = awards[:, kp.Money.AMOUNT]  # (n, 4, 2, A) annual amount of the year's awards
-    q = death_probabilities(population, assume)
     return _projection(inputs, years, insured, in_payment, wages, by_age, awards, leaving, grants,
                        lambda: accrued_pensions(rules, diag, H, service, ages, float(revaluation_index[0])), q,
                        engine)
