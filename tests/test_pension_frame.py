@@ -279,3 +279,24 @@ def test_spreading_kernel_equals_its_numpy_twin_on_the_example_and_random_groups
         want = spread_insured(ages, service, counts, 100, 15, weights, "numpy")
         np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-12)
         assert got.sum() == pytest.approx(np.sum(counts), rel=1e-12)
+
+
+def test_worst_share_kernel_equals_its_twin_and_hand_values():
+    """core.checks.worst_share_kernel against its numpy twin on random stocks with zero limits, NaN and ties,
+    and by hand: shares 0.5, 2 (the first of two), infinite (persons against a zero limit), NaN first."""
+    from socsec.core.checks import worst_share_kernel, worst_share_reference
+
+    tol = 1e-9
+    assert worst_share_kernel(np.array([1.0, 4.0, 2.0]), np.array([2.0, 2.0, 1.0]), tol) == (2.0, 1, 2)
+    assert worst_share_kernel(np.array([0.0, 3.0]), np.array([0.0, 0.0]), tol) == (np.inf, 1, 1)
+    assert worst_share_kernel(np.array([1.0, 1.0 + 1e-10]), np.array([1.0, 1.0]), tol) == (1.0 + 1e-10, 1, 0)
+    best, where, over = worst_share_kernel(np.array([1.0, np.nan, 5.0]), np.array([1.0, 1.0, 1.0]), tol)
+    assert np.isnan(best) and where == 1 and over == 1
+    assert worst_share_kernel(np.zeros(0), np.zeros(0), tol) == (0.0, -1, 0)
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        shape = (int(rng.integers(1, 5)), 2, int(rng.integers(1, 7)))
+        persons = rng.choice([0.0, 1.0, 2.5, 7.0, np.nan, -1.0], shape, p=[0.3, 0.2, 0.2, 0.2, 0.05, 0.05])
+        limit = rng.choice([0.0, 1.0, 2.5, 7.0, np.nan], shape, p=[0.3, 0.3, 0.2, 0.15, 0.05])
+        got, want = worst_share_kernel(persons, limit, tol), worst_share_reference(persons, limit, tol)
+        np.testing.assert_equal(got, want)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from socsec.core.checks import worst_share_kernel
 from socsec.model.economy import EconomyProjection
 from socsec.model.finance import FinanceProjection
 from socsec.model.inputs import ModelInputs
@@ -108,15 +109,16 @@ def worst_cell(excess, first_year: int) -> tuple[float, str]:
 def bounded_by(name: str, persons, limit, first_year: int, description: str) -> Check:
     """Check that ``persons`` <= ``limit`` in every cell (years, 2, A), up to ACCOUNTING_TOLERANCE of the
     limit.  The value is the largest share of its limit a cell reaches (persons / limit; infinite where
-    the limit is 0 and persons are not), so 1 is the bound; ``where`` names that cell with both numbers."""
-    persons, limit = np.asarray(persons, dtype=np.float64), np.asarray(limit, dtype=np.float64)
-    used = np.divide(persons, limit, out=np.where(persons > 0, np.inf, 0.0), where=limit > 0)
-    value, where = worst_cell(used, first_year)
-    ok = not np.any(persons > limit + ACCOUNTING_TOLERANCE * np.maximum(limit, 1.0))
-    if where:
-        t, g, x = np.unravel_index(int(np.argmax(used)), used.shape)
-        where += f": {persons[t, g, x]:,.1f} against {limit[t, g, x]:,.1f}"
-    return Check(name, value, 1.0, ok, description, where)
+    the limit is 0 and persons are not), so 1 is the bound; ``where`` names that cell with both numbers
+    (in one pass over the cells: ``core.checks.worst_share_kernel``)."""
+    persons, limit = (np.ascontiguousarray(a, dtype=np.float64) for a in np.broadcast_arrays(persons, limit))
+    value, cell, over = worst_share_kernel(persons, limit, ACCOUNTING_TOLERANCE)
+    where = ""
+    if cell >= 0:
+        t, g, x = np.unravel_index(cell, persons.shape)
+        where = (f"{first_year + t}, {SEXES[g]}, age {x}: {persons[t, g, x]:,.1f} against "
+                 f"{limit[t, g, x]:,.1f}")
+    return Check(name, float(value), 1.0, over == 0, description, where)
 
 
 def economy_checks(economy: EconomyProjection) -> tuple:
