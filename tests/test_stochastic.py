@@ -1,6 +1,7 @@
 """`socsec stochastic`: the AR(1) sampler against its closed forms, reproducibility whatever the chunking
 or the number of Dask workers, zero volatility = the deterministic valuation, the command's files."""
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -120,6 +121,22 @@ def test_one_or_two_dask_workers_give_the_results_of_this_process():
         there = run_stochastic(inputs, processes, runs=6, seed=5, chunk=2, workers=workers)
         np.testing.assert_array_equal(there.series, here.series)
         np.testing.assert_array_equal(there.summary, here.summary)
+
+
+def test_local_workers_keep_glibcs_own_memory_thresholds():
+    """The LocalCluster's workers start without Dask's default MALLOC_TRIM_THRESHOLD_ (which fixes glibc's
+    mmap threshold: every large array of a run mapped afresh) and with its other settings."""
+    import dask
+    from dask.distributed import Client
+
+    from socsec.model.stochastic import local_cluster
+
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        seen = client.run(lambda: {key: os.environ.get(key) for key in ("MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS")})
+    (environ,) = seen.values()
+    assert environ["MALLOC_TRIM_THRESHOLD_"] is None
+    assert environ["OMP_NUM_THREADS"] == str(dask.config.get("distributed.nanny.pre-spawn-environ")["OMP_NUM_THREADS"])
+    assert "MALLOC_TRIM_THRESHOLD_" in dask.config.get("distributed.nanny.pre-spawn-environ")  # Dask's own, untouched
 
 
 def run_example(tmp_path, runs: int, *extra) -> tuple[pd.DataFrame, pd.DataFrame, Path]:
