@@ -653,13 +653,14 @@ def project_insured_reference(year_sex, target, rates, q, actives, inactive, exi
         total[Total.SERVICE] = ((a + m) * service).sum()
         total[Total.LOWEST] = min(a.min(), m.min())
 
+    first = 0  # the first packed exit cell of the year
     for t in range(n):
         a0, n0 = actives[stock_row(t, keep_all)], inactive[stock_row(t, keep_all)]
         tops[t] = highest_service(a0, n0)
         a1, n1, cells, by_exit, credited = insured_step_reference(a0, n0, q[t], rates, year_sex[t])
         occupied = service[None, None, :] < exit_cells(tops[t])[:, :, None]
-        first = exit_starts(tops[:t + 1])[t]
         exits[first:first + occupied.sum()] = by_exit[occupied]
+        first += occupied.sum()
         by_age[t] = 0.0
         by_age[t, :len(FLOW_NAMES)] = cells.sum(axis=3)
         stayers = a0 - cells[Flow.DEAD_ACTIVE] - cells[Flow.INVALID] - cells[Flow.RETIRED_ACTIVE] - cells[Flow.LAPSED]
@@ -1193,6 +1194,7 @@ def project_benefits_reference(year, year_sex, rates, sex, q, other_exits, histo
     n, h0 = year.shape[0], history.shape[0]
     A = tops.shape[2]
     service = np.arange(A)
+    starts = exit_starts(tops)
     for t in range(n):
         y = year[t]
         wages[t] = insurable_wage_reference(actives_by_age[t], rates["salary"], y["average_wage"], y["earnings_cv"],
@@ -1206,10 +1208,8 @@ def project_benefits_reference(year, year_sex, rates, sex, q, other_exits, histo
         if y["reference_period"] > 0:
             periods = np.minimum(periods, y["reference_period"])
         old_n, old_amt, inv_n, inv_amt, deaths_n, deaths_base, grants[t] = awards_reference(
-            exits_by_cell(exits[exit_starts(tops[:t + 1])[t]:], tops[t]), diag, h0 + t + 1, periods,
-            y["revaluation_index"],
-            wages[t, Wage.INSURABLE],
-            year_sex[t]["normal_age"], y)
+            exits_by_cell(exits[starts[t]:], tops[t]), diag, h0 + t + 1, periods, y["revaluation_index"],
+            wages[t, Wage.INSURABLE], year_sex[t]["normal_age"], y)
         awards[t] = 0.0
         awards[t, :, 0] = old_n, old_amt
         awards[t, :, 1] = inv_n, inv_amt

@@ -126,7 +126,7 @@ def _run_by_block(inputs, processes, repeats: int) -> list:
     from socsec.model.stochastic import deviations, run_seeds, stochastic_inputs
 
     n = len(inputs.population.years)
-    buffers = PensionBuffers(n, np.shape(inputs.population.base_population)[-1])
+    buffers = PensionBuffers.for_inputs(inputs)
     parts = ("draws and inputs", *STEPS, "checks")
     times = {part: [] for part in parts}
     for k, seed in enumerate(run_seeds(2, repeats + 1)):

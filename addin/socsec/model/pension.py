@@ -552,6 +552,11 @@ class PensionBuffers:
         self._exit_cells = n * 2 * A * A if exit_cells is None else exit_cells
         self._insured = self._benefits = None  # each set allocated when first asked for
 
+    @classmethod
+    def for_inputs(cls, inputs) -> "PensionBuffers":
+        """Buffers for valuations of the model inputs ``inputs`` (its projection years and ages)."""
+        return cls(len(inputs.population.years), np.shape(inputs.population.base_population)[-1])
+
     def _checked(self, n: int, A: int) -> None:
         if (n, A) != self.shape:
             raise ValueError(f"pension buffers made for {self.shape[0]} years and {self.shape[1]} ages, "

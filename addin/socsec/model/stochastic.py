@@ -174,18 +174,17 @@ def value_chunk(inputs, processes: Processes, seeds, engine: str = "numba") -> t
     one run after another with the arrays of the pension projection allocated once for the chunk
     (:class:`~socsec.model.pension.PensionBuffers`; each run's key results are taken before the next
     run): (runs, S, n) series and (runs, K) summaries."""
-    from socsec.model.chain import LazyValuation
     from socsec.model.pension import PensionBuffers
+    from socsec.model.valuation import run_valuation
 
     n = len(inputs.population.years)
-    buffers = PensionBuffers(n, np.shape(inputs.population.base_population)[-1])
+    buffers = PensionBuffers.for_inputs(inputs)
     series = np.empty((len(seeds), len(SERIES), n))
     summary = np.empty((len(seeds), len(summary_names(n))))
     with np.errstate(all="ignore"):  # overflowing or undefined results are failed checks
         for k, seed in enumerate(seeds):
             e = deviations(np.random.default_rng(seed), processes, n)
-            run = LazyValuation(stochastic_inputs(inputs, e), engine=engine, buffers=buffers).full()
-            series[k], summary[k] = key_results(run)
+            series[k], summary[k] = key_results(run_valuation(stochastic_inputs(inputs, e), engine, buffers=buffers))
     return series, summary
 
 

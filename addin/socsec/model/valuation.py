@@ -54,14 +54,16 @@ class Valuation:
 
 
 def run_valuation(inputs: ModelInputs, engine: str = "numba", detail: bool = False,
-                  every_result: bool = False) -> Valuation:
+                  every_result: bool = False, buffers=None) -> Valuation:
     """Run every block of the chain on ``inputs`` (the steps of :data:`socsec.model.chain.STEPS`, in their
     order) and check the results (``detail``: keep the pension flows by age and service, see
     :func:`socsec.model.pension.project_pension`; ``every_result``: check the capital values of pensions
-    too, made now, for a run that writes them)."""
+    too, made now, for a run that writes them; ``buffers``: the
+    :class:`~socsec.model.pension.PensionBuffers` of a batch, the valuation then valid until the next one
+    made with them)."""
     from socsec.model.chain import LazyValuation  # the chain builds on this module's checks
 
-    return LazyValuation(inputs, engine=engine, detail=detail).full(every_result)
+    return LazyValuation(inputs, engine=engine, detail=detail, buffers=buffers).full(every_result)
 
 
 def checked_valuation(inputs, population, economy, pension, finance, every_result: bool = False) -> Valuation:
@@ -96,14 +98,19 @@ def population_checks(projection: PopulationProjection) -> tuple:
     )
 
 
+def cell_name(t: int, g: int, x: int, first_year: int) -> str:
+    """"year, sex, age x" of cell (t, g, x) of an array by year from ``first_year``, sex and age."""
+    return f"{first_year + t}, {SEXES[g]}, age {x}"
+
+
 def worst_cell(excess, first_year: int) -> tuple[float, str]:
     """The largest value of ``excess`` (years, 2, A), by year from ``first_year``, sex and age, and where
-    it is: "year, sex, age x"; (0, "") when the array is empty."""
+    it is (:func:`cell_name`); (0, "") when the array is empty."""
     excess = np.asarray(excess, dtype=np.float64)
     if excess.size == 0:
         return 0.0, ""
     t, g, x = np.unravel_index(int(np.argmax(excess)), excess.shape)
-    return float(excess[t, g, x]), f"{first_year + t}, {SEXES[g]}, age {x}"
+    return float(excess[t, g, x]), cell_name(t, g, x, first_year)
 
 
 def bounded_by(name: str, persons, limit, first_year: int, description: str) -> Check:
@@ -116,8 +123,7 @@ def bounded_by(name: str, persons, limit, first_year: int, description: str) -> 
     where = ""
     if cell >= 0:
         t, g, x = np.unravel_index(cell, persons.shape)
-        where = (f"{first_year + t}, {SEXES[g]}, age {x}: {persons[t, g, x]:,.1f} against "
-                 f"{limit[t, g, x]:,.1f}")
+        where = f"{cell_name(t, g, x, first_year)}: {persons[t, g, x]:,.1f} against {limit[t, g, x]:,.1f}"
     return Check(name, float(value), 1.0, over == 0, description, where)
 
 
