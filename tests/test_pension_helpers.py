@@ -11,39 +11,95 @@ RATES = st.floats(0.0, 1.0)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.floats(0.0, 1e6), RATES, RATES, RATES, RATES)
-def test_active_decrements_equal_twin_and_conserve_persons(a, q, invalidity, retire, lapse):
-    got = kp.active_decrements(a, q, invalidity, retire, lapse)
-    want = kp.active_decrements_reference(np.array([a]), q, invalidity, retire, lapse)
-    np.testing.assert_allclose(got, [w[0] for w in want], rtol=1e-12, atol=1e-9)
-    assert sum(got) == pytest.approx(a, rel=1e-12, abs=1e-9)
-    assert min(got) >= -1e-9
+@given(RATES, RATES, RATES, RATES)
+def test_active_shares_equal_twin_and_add_up_to_one(q, invalidity, retire, lapse):
+    got = kp.active_shares(q, invalidity, retire, lapse)
+    want = kp.active_decrements_reference(np.array([1.0]), q, invalidity, retire, lapse)
+    np.testing.assert_allclose(got, [w[0] for w in want], rtol=1e-12, atol=1e-15)
+    assert sum(got) == pytest.approx(1.0, rel=1e-12)
+    assert min(got) >= 0.0
 
 
-def test_active_decrements_by_hand():
+def test_active_shares_by_hand():
     # 1000 actives, q 0.01, invalidity 0.02, retirement 0.5, lapse 0.1, one after another
-    d, i, r, lp, stay = kp.active_decrements(1000.0, 0.01, 0.02, 0.5, 0.1)
-    assert (d, i, r, lp, stay) == pytest.approx((10.0, 19.8, 485.1, 48.51, 436.59), rel=1e-12)
+    shares = kp.active_shares(0.01, 0.02, 0.5, 0.1)
+    assert tuple(1000.0 * v for v in shares) == pytest.approx((10.0, 19.8, 485.1, 48.51, 436.59), rel=1e-12)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.floats(0.0, 1e6), RATES, RATES, st.booleans())
-def test_inactive_decrements_equal_twin(m, q, reentry, claims):
-    got = kp.inactive_decrements(m, q, reentry, claims)
-    want = kp.inactive_decrements_reference(np.array([m]), q, reentry, np.array([claims]))
-    np.testing.assert_allclose(got, [w[0] for w in want], rtol=1e-12, atol=1e-9)
-    assert sum(got) == pytest.approx(m, rel=1e-12, abs=1e-9)
+@given(RATES, RATES, st.booleans())
+def test_inactive_shares_equal_twin(q, reentry, claims):
+    got = kp.inactive_shares(q, reentry, claims)
+    want = kp.inactive_decrements_reference(np.array([1.0]), q, reentry, np.array([claims]))
+    np.testing.assert_allclose(got, [w[0] for w in want], rtol=1e-12, atol=1e-15)
+    assert sum(got) == pytest.approx(1.0, rel=1e-12)
+
+
+DESTINATIONS = dict(q=0.01, invalidity=0.02, retire=0.5, lapse=0.1, reentry=0.2, claims=False, stay_gain=0.8,
+                    move_gain=0.4)
+
+
+def test_cell_destinations_by_hand():
+    """One active: dies 0.01, invalid 0.0198, retires 0.4851, lapses 0.04851, stays 0.43659 (as above); a
+    stayer gains a year with probability 0.8, the others 0.4.  One inactive: dies 0.01, re-enters 0.198
+    (gains a year with 0.4), remains 0.792 with the same service."""
+    keep_active, keep_inactive, gain_active, gain_inactive = kp.cell_destinations(**DESTINATIONS)
+    # destinations: actives, inactive, retired, claimed, invalid, dead
+    assert keep_active == pytest.approx((0.43659 * 0.2, 0.04851 * 0.6, 0.4851 * 0.6, 0.0, 0.0198 * 0.6,
+                                         0.01 * 0.6), rel=1e-12)
+    assert gain_active == pytest.approx((0.43659 * 0.8, 0.04851 * 0.4, 0.4851 * 0.4, 0.0, 0.0198 * 0.4,
+                                         0.01 * 0.4), rel=1e-12)
+    assert keep_inactive == pytest.approx((0.198 * 0.6, 0.792, 0.0, 0.0, 0.0, 0.01), rel=1e-12)
+    assert gain_inactive == pytest.approx((0.198 * 0.4, 0.0, 0.0, 0.0, 0.0, 0.0), rel=1e-12)
+    claiming = kp.cell_destinations(**{**DESTINATIONS, "claims": True})[1]
+    assert claiming == pytest.approx((0.0, 0.0, 0.0, 0.99, 0.0, 0.01), rel=1e-12)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.floats(0.0, 1e6), RATES)
-def test_credit_split_equals_twin(persons, probability):
-    gain, keep = kp.credit_split(persons, probability)
-    stock = np.zeros((2, 3, 4))
-    stock[0, 1, 2] = persons
-    moved = kp.gain_a_year(stock, np.full((2, 3), probability))
-    assert moved[0, 1, 3] == pytest.approx(gain, rel=1e-12, abs=1e-12)
-    assert moved[0, 1, 2] == pytest.approx(keep, rel=1e-12, abs=1e-12)
+@given(RATES, RATES, RATES, RATES, RATES, st.booleans(), RATES)
+def test_cell_destinations_keep_everyone_and_credit_the_density(q, invalidity, retire, lapse, reentry, claims,
+                                                                density):
+    keep_active, keep_inactive, gain_active, gain_inactive = kp.cell_destinations(
+        q, invalidity, retire, lapse, reentry, claims, density, 0.5 * density)
+    assert sum(keep_active) + sum(gain_active) == pytest.approx(1.0, rel=1e-12)
+    assert sum(keep_inactive) + sum(gain_inactive) == pytest.approx(1.0, rel=1e-12)
+    dead, invalid, retired, lapsed, stayers = kp.active_shares(q, invalidity, retire, lapse)
+    back = kp.inactive_shares(q, reentry, claims)[2]
+    assert sum(gain_active) == pytest.approx(stayers * density + (dead + invalid + retired + lapsed) * 0.5 * density,
+                                             rel=1e-12, abs=1e-15)
+    assert sum(gain_inactive) == pytest.approx(back * 0.5 * density, rel=1e-12, abs=1e-15)
+    everyone = kp.cell_destinations(q, invalidity, retire, lapse, reentry, claims, 0.0, 0.0)
+    assert sum(everyone[2]) == sum(everyone[3]) == 0.0
+
+
+def test_spread_cells_and_load_row_by_hand():
+    """A row with 10 actives of service 0 and 20 of service 2 (none of service 1), 5 inactive of service 0,
+    entitled to retire from service 2: cells 0 .. 3 of 1 January next get, by the destinations above, the
+    persons of the cell who keep their service and those of the cell below who gain a year."""
+    other = kp.cell_destinations(**DESTINATIONS)
+    entitled = kp.cell_destinations(**{**DESTINATIONS, "retire": 0.9})
+    active, inactive = np.array([10.0, 0.0, 20.0]), np.array([5.0, 0.0, 0.0])
+    padded_active, padded_inactive = np.full(5, np.nan), np.full(5, np.nan)
+    sums = kp.load_row(active, inactive, 2, 2, padded_active, padded_inactive)
+    assert sums == (10.0, 20.0, 5.0, 40.0, 0.0)  # below 2, from 2, inactive, years 2 x 20, smallest cell
+    assert padded_active.tolist() == [0.0, 10.0, 0.0, 20.0, 0.0]
+    assert padded_inactive.tolist() == [0.0, 5.0, 0.0, 0.0, 0.0]
+    active_next, inactive_next, exits = np.zeros(4), np.zeros(4), np.full((4, 4), np.nan)
+    years = kp.spread_cells(0, 2, other[0], other[1], other[2], other[3], padded_active, padded_inactive,
+                            active_next, inactive_next, exits)
+    years += kp.spread_cells(2, 3, entitled[0], entitled[1], other[2], other[3], padded_active, padded_inactive,
+                             active_next, inactive_next, exits)
+    years += kp.spread_cells(3, 4, entitled[0], entitled[1], entitled[2], entitled[3], padded_active,
+                             padded_inactive, active_next, inactive_next, exits)
+    keep_a, keep_n, gain_a, gain_n = (np.array(v) for v in other)
+    keep_e, gain_e = np.array(entitled[0]), np.array(entitled[2])
+    want = np.array([10 * keep_a + 5 * keep_n, 10 * gain_a + 5 * gain_n, 20 * keep_e, 20 * gain_e])
+    np.testing.assert_allclose(active_next, want[:, 0], rtol=1e-14)
+    np.testing.assert_allclose(inactive_next, want[:, 1], rtol=1e-14)
+    np.testing.assert_allclose(exits, want[:, 2:], rtol=1e-14, atol=1e-15)
+    assert years == pytest.approx((want[:, 2:].sum(axis=1) * np.arange(4)).sum(), rel=1e-14)
+    assert kp.highest_written(padded_active, padded_inactive, 2, 2, other, entitled, 101) == 3
+    assert kp.highest_written(padded_active, padded_inactive, 2, 2, other, entitled, 3) == 2  # the last year
 
 
 def year_sex(early=55, normal=60, exit_age=70, retire_early=0.3, retire_normal=0.9, min_service=15.0,

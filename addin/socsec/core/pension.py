@@ -30,7 +30,7 @@ on average at mid-year):
 * **service**: an active who stays the whole year is credited ``density`` years on average, one
   who leaves or re-enters during the year half of it (``density / 2``); as service is counted in
   whole years, a stayer gains one year with probability ``density`` and a leaver or re-entrant with
-  probability ``density / 2`` (:func:`credit_split`), so contributor-years paid equal service
+  probability ``density / 2`` (:func:`cell_destinations`), so contributor-years paid equal service
   credited in every cell;
 * **balancing** on 31 December, age by age (:func:`balance_age`): actives of age y on 1 January t + 1
   are brought to their target (coverage x employed of age y): below it, at the ages where entry is
@@ -108,6 +108,12 @@ AGE_DTYPE = np.dtype([  # (2, A): by sex and age, the same every year
 ])
 
 
+# fastmath flags of the loops that add up non-negative products: the sums may be taken in any order
+# (so that LLVM vectorizes them; the results differ from the written order by rounding only); no
+# assumption on NaN or infinity
+ANY_ORDER = {"reassoc", "nsz", "contract"}
+
+
 @njit(cache=True)
 def stock_row(t, keep_all):
     """Row of the stock arrays holding 1 January of projection year t (t = 0: the base year): row t
@@ -135,35 +141,105 @@ def retirement_rates(x, ys, density):
 
 
 @njit(cache=True)
-def active_decrements(a, q, invalidity, retire, lapse):
-    """Decrements of ``a`` actives in one year, each applied to what is left, in the order death,
-    invalidity, retirement, lapse: d = a q, i = (a - d) invalidity, r = (a - d - i) retire,
-    l = (a - d - i - r) lapse; returns (d, i, r, l, stayers a - d - i - r - l)."""
-    d = a * q
-    i = (a - d) * invalidity
-    r = (a - d - i) * retire
-    lp = (a - d - i - r) * lapse
-    return d, i, r, lp, a - d - i - r - lp
+def active_shares(q, invalidity, retire, lapse):
+    """Shares of the actives of a cell who, in one year, die, become invalid, retire, lapse and stay,
+    the decrements applied one after the other, each to what is left, in that order:
+    q, (1 - q) i, (1 - q)(1 - i) r, (1 - q)(1 - i)(1 - r) l, (1 - q)(1 - i)(1 - r)(1 - l) (they add up to 1)."""
+    alive = 1.0 - q
+    valid = alive * (1.0 - invalidity)
+    staying = valid * (1.0 - retire)
+    return q, alive * invalidity, valid * retire, staying * lapse, staying * (1.0 - lapse)
 
 
 @njit(cache=True)
-def inactive_decrements(m, q, reentry, claims):
-    """Decrements of ``m`` inactive insured in one year: deaths m q; the survivors all claim (a deferred
-    pension or a grant) when ``claims`` (they reach the normal age), else a share ``reentry`` becomes
-    active again; returns (deaths, claims, re-entrants, remaining inactive)."""
-    dn = m * q
+def inactive_shares(q, reentry, claims):
+    """Shares of the inactive insured of a cell who, in one year, die, claim, re-enter and remain: q; the
+    survivors 1 - q all claim when ``claims`` (they reach the normal age), else (1 - q) reentry become active
+    again and (1 - q)(1 - reentry) remain (they add up to 1)."""
+    alive = 1.0 - q
     if claims:
-        return dn, m - dn, 0.0, 0.0
-    back = (m - dn) * reentry
-    return dn, 0.0, back, m - dn - back
+        return q, alive, 0.0, 0.0
+    return q, 0.0, alive * reentry, alive * (1.0 - reentry)
 
 
 @njit(cache=True)
-def credit_split(persons, probability):
-    """Persons of one service cell who gain a year of service with ``probability`` and those who do
-    not: (persons x probability, persons x (1 - probability)); the expected credit is ``probability``."""
-    gain = persons * probability
-    return gain, persons - gain
+def cell_destinations(q, invalidity, retire, lapse, reentry, claims, stay_gain, move_gain):
+    """Where one active and one inactive insured of a cell go in one year: four 6-tuples (actives and
+    inactive of 1 January next, then the exits by :class:`Exit`): (active, same service), (inactive, same
+    service), (active, one year more), (inactive, one year more).
+
+    Shares as :func:`active_shares` and :func:`inactive_shares`; an active who stays gains a year of
+    service with probability ``stay_gain`` (the density), one who leaves or re-enters during the year
+    with ``move_gain`` (half the density); lapses join the inactive insured, re-entrants the actives;
+    deaths and claims of inactive insured keep their service.  Expected service credited = stayers x
+    stay_gain + (deaths, invalidity, retirements and lapses of actives, re-entries) x move_gain.  With both
+    probabilities 0 everyone keeps their service (the last service year, which keeps its gains)."""
+    dead, invalid, retired, lapsed, stayers = active_shares(q, invalidity, retire, lapse)
+    dead_inactive, claimed, back, remain = inactive_shares(q, reentry, claims)
+    keep, move = 1.0 - stay_gain, 1.0 - move_gain
+    active_keep = (stayers * keep, lapsed * move, retired * move, 0.0, invalid * move, dead * move)
+    inactive_keep = (back * move, remain, 0.0, claimed, 0.0, dead_inactive)
+    active_gain = (stayers * stay_gain, lapsed * move_gain, retired * move_gain, 0.0, invalid * move_gain,
+                   dead * move_gain)
+    inactive_gain = (back * move_gain, 0.0, 0.0, 0.0, 0.0, 0.0)
+    return active_keep, inactive_keep, active_gain, inactive_gain
+
+
+@njit(cache=True, fastmath=ANY_ORDER)
+def spread_cells(lo, hi, keep_active, keep_inactive, gain_active, gain_inactive, active, inactive, active_next,
+                 inactive_next, exits):
+    """Service years lo .. hi - 1 of one row (sex, age) for one year: into year s of the actives and inactive
+    of 1 January next (added) and of the exits (written) come the persons of cell s who keep their service
+    and those of cell s - 1 who gain a year, by the destinations of :func:`cell_destinations` (the same for
+    every cell of lo .. hi - 1, and for every cell s - 1).  ``active``, ``inactive``: the row's persons of
+    1 January padded by one empty cell at each end (cell s at s + 1).  Returns sum s x exits of cell s."""
+    ka, kn, kr, kl, ki, kd = keep_active
+    ma, mn, mr, ml, mi, md = keep_inactive
+    ga, gn, gr, gl, gi, gd = gain_active
+    ba, bn, br, bl, bi, bd = gain_inactive
+    exit_years = 0.0
+    for s in range(lo, hi):
+        a, m, a_up, m_up = active[s + 1], inactive[s + 1], active[s], inactive[s]
+        active_next[s] += a * ka + m * ma + a_up * ga + m_up * ba
+        inactive_next[s] += a * kn + m * mn + a_up * gn + m_up * bn
+        retired = a * kr + m * mr + a_up * gr + m_up * br
+        left = a * kl + m * ml + a_up * gl + m_up * bl
+        invalid = a * ki + m * mi + a_up * gi + m_up * bi
+        dead = a * kd + m * md + a_up * gd + m_up * bd
+        exits[s, Exit.RETIRED_ACTIVE] = retired
+        exits[s, Exit.LEFT_INACTIVE] = left
+        exits[s, Exit.INVALID] = invalid
+        exits[s, Exit.DEAD] = dead
+        exit_years += s * (retired + left + invalid + dead)
+    return exit_years
+
+
+@njit(cache=True, fastmath=ANY_ORDER)
+def load_row(active, inactive, top, entitled_from, active_out, inactive_out):
+    """Copy the service years 0 .. top of one row (sex, age) of 1 January, ``active`` and ``inactive``, into
+    ``active_out`` and ``inactive_out`` padded by an empty cell at each end (cell s at s + 1, as
+    :func:`spread_cells` reads them); return their sums: (actives of service below ``entitled_from``, actives
+    of service ``entitled_from`` or more, inactive insured, years of service sum s (A + N), smallest cell)."""
+    active_out[0] = inactive_out[0] = 0.0
+    active_out[top + 2] = inactive_out[top + 2] = 0.0
+    split = min(max(entitled_from, 0), top + 1)
+    below = above = waiting = years = 0.0
+    low = np.inf
+    for s in range(split):
+        a, m = active[s], inactive[s]
+        active_out[s + 1], inactive_out[s + 1] = a, m
+        below += a
+        waiting += m
+        years += s * (a + m)
+        low = min(low, min(a, m))
+    for s in range(split, top + 1):
+        a, m = active[s], inactive[s]
+        active_out[s + 1], inactive_out[s + 1] = a, m
+        above += a
+        waiting += m
+        years += s * (a + m)
+        low = min(low, min(a, m))
+    return below, above, waiting, years, low
 
 
 @njit(cache=True)
@@ -200,21 +276,6 @@ def balance_age(active, inactive, top, target, entry_open):
         active[s] -= excess
         inactive[s] += excess
     return 0.0, moved, 0.0
-
-
-@njit(cache=True)
-def land_gains(s, exit_row, active_next, inactive_next, active, inactive, retired, invalid, dead):
-    """Place in service year s the persons of year s - 1 who gained a year of service (into an empty
-    cell s, or the cell above the highest occupied one): actives and inactive insured of 1 January
-    next, and the exits of the year by their service at the exit (``exit_row`` by :class:`Exit`, no
-    claim of inactive insured there).  Returns the years of service of those exits."""
-    exit_row[Exit.RETIRED_ACTIVE] = retired
-    exit_row[Exit.LEFT_INACTIVE] = 0.0
-    exit_row[Exit.INVALID] = invalid
-    exit_row[Exit.DEAD] = dead
-    active_next[s] += active
-    inactive_next[s] += inactive
-    return s * (retired + invalid + dead)
 
 
 def exit_cells(tops):
@@ -324,6 +385,38 @@ def spread_insured_reference(age_starts, service_starts, counts, min_age, weight
 
 
 @njit(cache=True)
+def highest_written(active, inactive, top, entitled_from, other, entitled, S):
+    """Highest service year of 1 January next that :func:`spread_cells` gave someone from one row with
+    cells 0 .. ``top`` (padded): the highest occupied cell h, or h + 1 when some of h gain a year (below
+    the last service year); -1 for an empty row.  ``other``, ``entitled``: the destinations of the cells
+    below and from ``entitled_from``."""
+    h = top
+    while h >= 0 and active[h + 1] == 0.0 and inactive[h + 1] == 0.0:
+        h -= 1
+    if h < 0 or h == S - 1:
+        return h
+    gain = entitled[2] if h >= entitled_from else other[2]
+    a, m = active[h + 1], inactive[h + 1]
+    if a * gain[0] + m * other[3][0] != 0.0 or a * gain[1] != 0.0:
+        return h + 1
+    return h
+
+
+@njit(cache=True)
+def cell_flows(active, inactive, top, entitled_from, q, rates, retire_other, retire_entitled, claims, out):
+    """The flows of FLOW_NAMES of one row (sex, age), cells 0 .. ``top`` (padded as in :func:`spread_cells`)
+    into ``out`` (7, S): the cell's persons times the shares of :func:`active_shares` and
+    :func:`inactive_shares`."""
+    for s in range(top + 1):
+        a, m = active[s + 1], inactive[s + 1]
+        retire = retire_entitled if s >= entitled_from else retire_other
+        d, i, ret, lp, _ = active_shares(q, rates.invalidity, retire, rates.lapse)
+        dn, left, back, _ = inactive_shares(q, rates.reentry, claims)
+        out[0, s], out[1, s], out[2, s], out[3, s] = a * d, m * dn, a * i, a * ret
+        out[4, s], out[5, s], out[6, s] = m * left, a * lp, m * back
+
+
+@njit(cache=True)
 def _year_exit_cells(top, S):
     """The packed exit cells of one year whose tops are ``top`` (2, A), service 0 .. S - 1: :func:`exit_cells`
     summed."""
@@ -341,10 +434,13 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
     :func:`project_insured_reference`): the first of the two passes of the projection, which the
     rules of benefits do not enter (:func:`project_benefits_kernel` is the second).
 
-    Each year t, in one pass over the occupied (age, service) cells of 1 January: the decrements
-    (:func:`retirement_rates`, :func:`active_decrements`, :func:`inactive_decrements`), the service
-    credits (:func:`credit_split`), the ageing to 1 January t + 1 and the exits by service at the
-    exit; then the balancing of every age to ``target[t]`` (:func:`balance_age`).
+    Each year t, row (sex, age) after row of 1 January: the shares of a person of the row who die,
+    become invalid, retire, lapse, claim, re-enter or stay and gain a year of service or not
+    (:func:`retirement_rates`, :func:`active_shares`, :func:`inactive_shares`, :func:`cell_destinations`:
+    the same for every service year of the row but for the entitlement to early retirement and the last
+    service year); the row's persons by service times those shares, aged to 1 January t + 1, and the
+    exits by service at the exit (:func:`load_row`, :func:`spread_cells`); its flows by age from its sums
+    times the shares; then the balancing of every age to ``target[t]`` (:func:`balance_age`).
 
     Inputs: year_sex (n, 2) YEAR_SEX_DTYPE; target (n, 2, A) actives wanted on 1 January t + 1;
     rates (2, A) AGE_DTYPE; q (n, 2, A) the insured's death probabilities.  Stocks hold the base
@@ -372,6 +468,8 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
                 if actives[0, g, x, s] != 0.0 or inactive[0, g, x, s] != 0.0:
                     top[g, x] = s
     top_next = np.empty((2, A), np.int64)
+    row_active = np.zeros(S + 2)  # one row of 1 January, padded by an empty cell at each end
+    row_inactive = np.zeros(S + 2)
     cell = 0  # the first packed exit cell of the row (g, x), year after year
     for t in range(n):
         now, after = stock_row(t, keep_all), stock_row(t + 1, keep_all)
@@ -400,6 +498,9 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
         for g in range(2):
             ys = year_sex[t, g]
             for x in range(A):
+                last = top[g, x]
+                if last < 0:  # nobody of this sex and age on 1 January
+                    continue
                 x1 = x + 1 if x < omega else omega
                 r = rates[g, x]
                 qx = q[t, g, x]
@@ -407,86 +508,55 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
                 half = 0.5 * density  # credit of a leaver or re-entrant (half a year at the density)
                 retire_other, retire_entitled, entitled_from = retirement_rates(x, ys, density)
                 claims = x + 1 >= ys.normal_age  # inactive insured claim at the birthday
-                a_row, n_row, a_next, n_next = a0[g, x], n0[g, x], a1[g, x1], n1[g, x1]
-                last = top[g, x]
-                width = min(last + 2, S) if last >= 0 else 0
-                cell_exits = exits[cell:cell + width]
+                width = min(last + 2, S)
+                row_exits = exits[cell:cell + width]
                 cell += width
-                high = -1  # highest service written in a_next / n_next
-                # persons of cell s - 1 who gain a year this year and land on s
-                carry_active = carry_inactive = carry_retired = carry_invalid = carry_dead = 0.0
-                # the row's totals (kept in registers, written once)
-                persons_active = persons_inactive = dead_active = dead_inactive = invalid = retired = 0.0
-                claimed = lapsed = reentered = stayers = 0.0
-                for s in range(last + 1):
-                    a = a_row[s]
-                    m0 = n_row[s]
-                    if a == 0.0 and m0 == 0.0:
-                        exit_years += land_gains(s, cell_exits[s], a_next, n_next, carry_active, carry_inactive,
-                                                 carry_retired, carry_invalid, carry_dead)
-                        if carry_active != 0.0 or carry_inactive != 0.0:
-                            high = s
-                        carry_active = carry_inactive = carry_retired = carry_invalid = carry_dead = 0.0
-                        continue
-                    persons_active += a
-                    persons_inactive += m0
-                    years += s * (a + m0)
-                    low = min(low, a, m0)
-                    rr = retire_entitled if s >= entitled_from else retire_other
-                    d, i, ret, lp, stay = active_decrements(a, qx, r.invalidity, rr, r.lapse)
-                    dn, left, back, remain = inactive_decrements(m0, qx, r.reentry, claims)
-                    stay_gain, stay_keep = credit_split(stay, density)
-                    back_gain, back_keep = credit_split(back, half)
-                    lp_gain, lp_keep = credit_split(lp, half)
-                    ret_gain, ret_keep = credit_split(ret, half)
-                    i_gain, i_keep = credit_split(i, half)
-                    d_gain, d_keep = credit_split(d, half)
-                    if s == S - 1:  # the last service year keeps every gain
-                        stay_keep, back_keep, lp_keep = stay, back, lp
-                        ret_keep, i_keep, d_keep = ret, i, d
-                        stay_gain = back_gain = lp_gain = ret_gain = i_gain = d_gain = 0.0
-                    a_next[s] += carry_active + stay_keep + back_keep
-                    n_next[s] += carry_inactive + remain + lp_keep
-                    high = s
-                    retired_here = carry_retired + ret_keep
-                    invalid_here = carry_invalid + i_keep
-                    dead_here = carry_dead + d_keep + dn
-                    cell_exits[s, Exit.RETIRED_ACTIVE] = retired_here
-                    cell_exits[s, Exit.LEFT_INACTIVE] = left
-                    cell_exits[s, Exit.INVALID] = invalid_here
-                    cell_exits[s, Exit.DEAD] = dead_here
-                    exit_years += s * (retired_here + left + invalid_here + dead_here)
-                    carry_active, carry_inactive = stay_gain + back_gain, lp_gain
-                    carry_retired, carry_invalid, carry_dead = ret_gain, i_gain, d_gain
-                    dead_active += d
-                    dead_inactive += dn
-                    invalid += i
-                    retired += ret
-                    claimed += left
-                    lapsed += lp
-                    reentered += back
-                    stayers += stay
-                    if keep_flows:
-                        flows[t, 0, g, x, s] = d
-                        flows[t, 1, g, x, s] = dn
-                        flows[t, 2, g, x, s] = i
-                        flows[t, 3, g, x, s] = ret
-                        flows[t, 4, g, x, s] = left
-                        flows[t, 5, g, x, s] = lp
-                        flows[t, 6, g, x, s] = back
-                if width > last + 1:  # the cell above the top receives the gains of the top
-                    exit_years += land_gains(last + 1, cell_exits[last + 1], a_next, n_next, carry_active,
-                                             carry_inactive, carry_retired, carry_invalid, carry_dead)
-                    if carry_active != 0.0 or carry_inactive != 0.0:
-                        high = last + 1
-                top_next[g, x1] = max(top_next[g, x1], high)
+                below, above, waiting, row_years, row_low = load_row(a0[g, x], n0[g, x], last, entitled_from,
+                                                                     row_active, row_inactive)
+                years += row_years
+                low = min(low, row_low)
+                other = cell_destinations(qx, r.invalidity, retire_other, r.lapse, r.reentry, claims, density, half)
+                entitled = cell_destinations(qx, r.invalidity, retire_entitled, r.lapse, r.reentry, claims, density,
+                                             half)
+                a_next, n_next = a1[g, x1], n1[g, x1]
+                # service years of one kind of cell s and of cell s - 1: below the entitlement to early
+                # retirement, the first year entitled, the years entitled, the last service year
+                first, second = min(entitled_from, S - 1), min(entitled_from + 1, S - 1)
+                for lo, hi, keep, gain in ((0, first, other, other), (first, second, entitled, other),
+                                           (second, S - 1, entitled, entitled)):
+                    if min(lo, width) < min(hi, width):
+                        exit_years += spread_cells(min(lo, width), min(hi, width), keep[0], keep[1], gain[2],
+                                                   gain[3], row_active, row_inactive, a_next, n_next, row_exits)
+                if width == S:  # the last service year keeps its gains
+                    keep = cell_destinations(qx, r.invalidity, retire_entitled if S - 1 >= entitled_from
+                                             else retire_other, r.lapse, r.reentry, claims, 0.0, 0.0)
+                    gain = entitled if S - 2 >= entitled_from else other
+                    exit_years += spread_cells(S - 1, S, keep[0], keep[1], gain[2], gain[3], row_active, row_inactive,
+                                               a_next, n_next, row_exits)
+                top_next[g, x1] = max(top_next[g, x1], highest_written(row_active, row_inactive, last, entitled_from,
+                                                                       other, entitled, S))
+                if keep_flows:
+                    cell_flows(row_active, row_inactive, last, entitled_from, qx, r, retire_other, retire_entitled,
+                               claims, flows[t, :, g, x])
+                dead, invalid, retired_other, lapsed_other, stay_other = active_shares(
+                    qx, r.invalidity, retire_other, r.lapse)
+                _, _, retired_entitled, lapsed_entitled, stay_entitled = active_shares(
+                    qx, r.invalidity, retire_entitled, r.lapse)
+                _, claim, back, _ = inactive_shares(qx, r.reentry, claims)
+                persons = below + above
                 out = by_age[t, :, g, x]
-                out[Flow.ACTIVES], out[Flow.INACTIVE] = persons_active, persons_inactive
-                out[Flow.DEAD_ACTIVE], out[Flow.DEAD_INACTIVE], out[Flow.INVALID] = dead_active, dead_inactive, invalid
-                out[Flow.RETIRED_ACTIVE], out[Flow.LEFT_INACTIVE] = retired, claimed
-                out[Flow.LAPSED], out[Flow.REENTERED] = lapsed, reentered
-                out[Flow.ACTIVES_END] = stayers + reentered
-                out[Flow.CREDITED] = stayers * density + (dead_active + invalid + retired + lapsed + reentered) * half
+                out[Flow.ACTIVES], out[Flow.INACTIVE] = persons, waiting
+                out[Flow.DEAD_ACTIVE], out[Flow.DEAD_INACTIVE] = persons * dead, waiting * qx
+                out[Flow.INVALID] = persons * invalid
+                out[Flow.RETIRED_ACTIVE] = below * retired_other + above * retired_entitled
+                out[Flow.LEFT_INACTIVE] = waiting * claim
+                out[Flow.LAPSED] = below * lapsed_other + above * lapsed_entitled
+                out[Flow.REENTERED] = waiting * back
+                stayers = below * stay_other + above * stay_entitled
+                out[Flow.ACTIVES_END] = stayers + out[Flow.REENTERED]
+                out[Flow.CREDITED] = stayers * density + (out[Flow.DEAD_ACTIVE] + out[Flow.INVALID]
+                                                          + out[Flow.RETIRED_ACTIVE] + out[Flow.LAPSED]
+                                                          + out[Flow.REENTERED]) * half
         totals[t, Total.SERVICE] = years
         totals[t, Total.EXIT_SERVICE] = exit_years
         totals[t, Total.LOWEST] = low
@@ -546,7 +616,7 @@ def retirement_rates_reference(year_sex, density, A, S):
 
 
 def gain_a_year(persons, probability):
-    """Numpy twin of the service credit of :func:`credit_split` over a whole stock (2, A, S): the
+    """Numpy twin of the service credit of :func:`cell_destinations` over a whole stock (2, A, S): the
     stock by service after a share ``probability`` (2, A) of every cell gained a year (the last
     service year keeps its gains)."""
     gain = persons * probability[:, :, None]
@@ -565,7 +635,7 @@ def age_one_year(stock):
 
 
 def active_decrements_reference(a, q, invalidity, retire, lapse):
-    """Numpy twin of :func:`active_decrements` over arrays (broadcast): (deaths, invalidity, retirements,
+    """Numpy twin of :func:`active_shares` times the actives, over arrays (broadcast): (deaths, invalidity, retirements,
     lapses, stayers)."""
     survivors = a * (1.0 - q)
     valid = survivors * (1.0 - invalidity)
@@ -575,8 +645,8 @@ def active_decrements_reference(a, q, invalidity, retire, lapse):
 
 
 def inactive_decrements_reference(m, q, reentry, claims):
-    """Numpy twin of :func:`inactive_decrements` over arrays (``claims`` a boolean array broadcast with
-    ``m``): (deaths, claims, re-entrants, remaining)."""
+    """Numpy twin of :func:`inactive_shares` times the inactive insured, over arrays (``claims`` a boolean
+    array broadcast with ``m``): (deaths, claims, re-entrants, remaining)."""
     dead = m * q
     survivors = m - dead
     back = np.where(claims, 0.0, survivors * reentry)
