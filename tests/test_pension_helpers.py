@@ -206,3 +206,43 @@ def test_cell_awards_by_hand():
     got = kp.cell_awards(10.0, 2.0, 3.0, 4.0, 15, 5000.0, 6000.0, 900.0, y)
     # old-age 10 + 2 entitled; invalidity 3 not (a grant); deaths 4 entitled, each 6000; grants 3 x 900
     assert got == (12.0, 0.0, 4.0, 24000.0, 3.0, 2700.0)
+
+
+def test_reference_earnings_along_the_cohort_diagonal():
+    """Insurable wages 100, 200, 300 in three years at every age: the cohort aged 40 in the third year earned
+    100 at 38, 200 at 39 and 300 at 40.  Its reference earnings over the last m years: 300 (m = 1, service 0
+    or 1), 250 (m = 2), 200 (m = 3); a cohort aged 1 has no wage before age 0: (300 + 200) / 5 with 5 years."""
+    A = 50
+    diag = np.zeros((4, 2, A))
+    for h, wage in enumerate((100.0, 200.0, 300.0)):
+        kp.push_cohort_sums(diag, h, np.full((2, A), wage))
+    out = np.full(4, np.nan)
+    kp.reference_earnings(diag, 3, 1, 40, 4, 0, 1.0, out)
+    assert out.tolist() == [300.0, 300.0, 250.0, 200.0]
+    kp.reference_earnings(diag, 3, 1, 40, 4, 2, 2.0, out)  # at most 2 years, revaluation index 2
+    assert out.tolist() == [600.0, 600.0, 500.0, 500.0]
+    kp.reference_earnings(diag, 3, 0, 1, 6, 0, 1.0, out := np.full(6, np.nan))
+    assert out[5] == pytest.approx(100.0, rel=1e-15)
+
+
+def test_row_awards_by_hand():
+    """Exits of one row with service 0, 1 and 2 years; reference earnings 1,000; 10% a year of service; minimum
+    service 2 years for an old-age pension, 1 for invalidity and survivors; a grant of 5% of the wage 800 a year
+    of service to the others; early-retirement factor 0.9, deferred 1.0; 1 year of service credited."""
+    y = np.zeros(1, dtype=kp.YEAR_DTYPE)[0]
+    for name, value in dict(accrual_rate=0.1, min_service_old_age=2.0, min_service_invalidity=1.0,
+                            min_service_survivors=1.0, grant_per_year=0.05).items():
+        y[name] = value
+    exits = np.array([[1.0, 0.0, 2.0, 3.0],  # retired, claimed, invalid, dead: service 0
+                      [4.0, 1.0, 5.0, 6.0],  # service 1
+                      [7.0, 2.0, 8.0, 9.0]])  # service 2
+    ref = np.full(3, 1000.0)
+    share = np.array([0.0, 0.1, 0.2])
+    got = kp.row_awards(exits, ref, share, 1.0, 0.9, 1.0, 800.0, y)
+    old_number, old_amount = 7.0 + 2.0, 200.0 * (7.0 * 0.9 + 2.0)
+    invalid_number, invalid_amount = 5.0 + 8.0, 5.0 * 200.0 + 8.0 * 300.0  # potential: service + 1
+    dead_number, dead_pension = 6.0 + 9.0, 6.0 * 200.0 + 9.0 * 300.0
+    grants = 1.0 + 2.0 + 3.0 + 4.0 + 1.0  # service 0: all; service 1: the old-age exits
+    grant_amount = (4.0 + 1.0) * 0.05 * 1 * 800.0  # service 0 earns no grant
+    assert got == pytest.approx((old_number, old_amount, invalid_number, invalid_amount, dead_number, dead_pension,
+                                 grants, grant_amount), rel=1e-14)

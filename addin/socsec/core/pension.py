@@ -926,8 +926,53 @@ def cell_awards(retired, claimed, invalid, dead, service, pension, potential, gr
     old = retired + claimed if service >= y.min_service_old_age else 0.0
     disabled = invalid if service >= y.min_service_invalidity else 0.0
     entitled = dead if service >= y.min_service_survivors else 0.0
-    without = retired + claimed + invalid + dead - old - disabled - entitled
+    without = (retired + claimed - old) + (invalid - disabled) + (dead - entitled)  # each term 0 or the exits
     return old, disabled, entitled, entitled * potential, without, without * grant
+
+
+@njit(cache=True)
+def reference_earnings(diag, h_now, g, x, width, period, revaluation, out):
+    """Reference earnings of the exits of sex g and age x with service s = 0 .. width - 1 into ``out``:
+    revaluation x (diag[h_now, g, x] - diag[h_now - m, g, x - m]) / m, the average revalued insurable
+    wage of the last m = max(s, 1) years (at most ``period`` when > 0) along the cohort's diagonal of
+    ``diag`` (:func:`project_benefits_kernel`; 0 before age 0)."""
+    now = diag[h_now, g, x]
+    for s in range(width):
+        m = max(s, 1)
+        if period > 0:
+            m = min(m, period)
+        past = diag[max(h_now - m, 0), g, x - m] if x - m >= 0 else 0.0
+        out[s] = revaluation * (now - past) / m
+
+
+@njit(cache=True, fastmath=ANY_ORDER)
+def row_awards(exits, ref, share, credit, adjust, deferred, wage, y):
+    """Awards of the exits of one row (sex, age) by service at the exit, ``exits`` (width, 4) by :class:`Exit`,
+    with the reference earnings ``ref`` (:func:`reference_earnings`) and the accrued share by whole years
+    ``share``: each cell's awards by :func:`cell_awards` (pension ``clamp_pension(share[s] x ref[s])``,
+    potential pension with the service ``credit`` added, grant ``grant_per_year x s x wage``), summed over
+    the row: (old-age number, amount x ``adjust`` for actives and x ``deferred`` for inactive insured,
+    invalidity number, amount, entitled deaths, their potential pensions, grants number, amount)."""
+    old_number = old_amount = invalid_number = invalid_amount = 0.0
+    dead_number = dead_pension = grant_number = grant_amount = 0.0
+    for s in range(exits.shape[0]):
+        retired, left = exits[s, Exit.RETIRED_ACTIVE], exits[s, Exit.LEFT_INACTIVE]
+        invalid, dead = exits[s, Exit.INVALID], exits[s, Exit.DEAD]
+        pension = clamp_pension(share[s] * ref[s], y.min_pension, y.max_pension)
+        potential = clamp_pension(accrued_share(s + credit, y.accrual_rate, y.accrual_base_percent,
+                                                y.accrual_base_years) * ref[s], y.min_pension, y.max_pension)
+        old, disabled, entitled, entitled_pension, without, lump = cell_awards(
+            retired, left, invalid, dead, s, pension, potential, y.grant_per_year * s * wage, y)
+        old_number += old
+        old_amount += pension * (retired * adjust + left * deferred) if old > 0.0 else 0.0
+        invalid_number += disabled
+        invalid_amount += disabled * potential
+        dead_number += entitled
+        dead_pension += entitled_pension
+        grant_number += without
+        grant_amount += lump
+    return (old_number, old_amount, invalid_number, invalid_amount, dead_number, dead_pension, grant_number,
+            grant_amount)
 
 
 def award_adjustments_reference(ages, normal_age, y):
@@ -1147,6 +1192,7 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
     death_number = np.empty((2, A))
     death_pension = np.empty((2, A))
     share = np.empty(A)  # accrued share of reference earnings by whole years of service
+    ref = np.empty(A)  # reference earnings of one row (sex, age) by service at the exit
     cell = 0  # the first packed exit cell of the row (g, x), year after year
     for t in range(n):
         y = year[t]
@@ -1197,32 +1243,11 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
                 width = min(last + 2, A) if last >= 0 else 0
                 cell_exits = exits[cell:cell + width]
                 cell += width
-                old_number = old_amount = invalid_number = invalid_amount = 0.0
-                dead_number = dead_pension = grant_number = grant_amount = 0.0
-                for s in range(width):
-                    ret, left = cell_exits[s, Exit.RETIRED_ACTIVE], cell_exits[s, Exit.LEFT_INACTIVE]
-                    i, dead = cell_exits[s, Exit.INVALID], cell_exits[s, Exit.DEAD]
-                    if ret == 0.0 and left == 0.0 and i == 0.0 and dead == 0.0:
-                        continue
-                    m = max(s, 1)
-                    if y.reference_period > 0:
-                        m = min(m, y.reference_period)
-                    past = diag[max(h_now - m, 0), g, x - m] if x - m >= 0 else 0.0
-                    ref = revaluation * (diag[h_now, g, x] - past) / m
-                    base_pension = clamp_pension(share[s] * ref, y.min_pension, y.max_pension)
-                    potential = clamp_pension(accrued_share(s + credit, rate, base_percent, base_years) * ref,
-                                              y.min_pension, y.max_pension)
-                    old, disabled, entitled, entitled_pension, without, lump = cell_awards(
-                        ret, left, i, dead, s, base_pension, potential, y.grant_per_year * s * wage, y)
-                    old_number += old
-                    if old > 0.0:
-                        old_amount += base_pension * (ret * adjust + left * deferred)
-                    invalid_number += disabled
-                    invalid_amount += disabled * potential
-                    dead_number += entitled
-                    dead_pension += entitled_pension
-                    grant_number += without
-                    grant_amount += lump
+                if width == 0:
+                    continue
+                reference_earnings(diag, h_now, g, x, width, y.reference_period, revaluation, ref)
+                (old_number, old_amount, invalid_number, invalid_amount, dead_number, dead_pension, grant_number,
+                 grant_amount) = row_awards(cell_exits, ref, share, credit, adjust, deferred, wage, y)
                 awards[t, Money.NUMBER, 0, g, x1] += old_number
                 awards[t, Money.AMOUNT, 0, g, x1] += old_amount
                 awards[t, Money.NUMBER, 1, g, x1] += invalid_number
@@ -1316,23 +1341,33 @@ def type_totals_kernel(in_payment, awards, leaving, out):
     average number of pensioners (the same, by persons).
     """
     n, _, types, _, A = awards.shape
-    out[:] = 0.0
     for t in range(n):
         for k in range(types):
             o = out[t, k]
-            for g in range(2):
-                for x in range(A):
-                    p, m = in_payment[t, Money.NUMBER, k, g, x], in_payment[t, Money.AMOUNT, k, g, x]
-                    gone = leaving[t, Leaving.DEATHS, k, g, x] + leaving[t, Leaving.EXITS, k, g, x]
-                    o[0] += p
-                    o[1] += m
-                    o[2] += awards[t, Money.NUMBER, k, g, x]
-                    o[3] += awards[t, Money.AMOUNT, k, g, x]
-                    o[4] += leaving[t, Leaving.DEATHS, k, g, x]
-                    o[5] += leaving[t, Leaving.EXITS, k, g, x]
-                    o[6] += m - 0.5 * gone * m / p if p > 0.0 else m
+            (o[0], o[1], o[2], o[3], o[4], o[5], o[6]) = _type_sums(
+                in_payment[t, Money.NUMBER, k], in_payment[t, Money.AMOUNT, k], awards[t, Money.NUMBER, k],
+                awards[t, Money.AMOUNT, k], leaving[t, Leaving.DEATHS, k], leaving[t, Leaving.EXITS, k])
             o[6] += 0.5 * o[3]
             o[7] = o[0] - 0.5 * (o[4] + o[5]) + 0.5 * o[2]
+
+
+@njit(cache=True, fastmath=ANY_ORDER)
+def _type_sums(number, amount, given, awarded, died, left):
+    """Sums over sex and age (2, A) of one type and year for :func:`type_totals_kernel`: pensioners, amounts,
+    awards, their amount, deaths, other exits, amounts less half a year of those who die or leave."""
+    p_sum = m_sum = a_sum = w_sum = d_sum = e_sum = paid = 0.0
+    for g in range(2):
+        for x in range(number.shape[1]):
+            p, m = number[g, x], amount[g, x]
+            gone = died[g, x] + left[g, x]
+            p_sum += p
+            m_sum += m
+            a_sum += given[g, x]
+            w_sum += awarded[g, x]
+            d_sum += died[g, x]
+            e_sum += left[g, x]
+            paid += m - 0.5 * gone * m / p if p > 0.0 else m
+    return p_sum, m_sum, a_sum, w_sum, d_sum, e_sum, paid
 
 
 def type_totals_reference(in_payment, awards, leaving):
