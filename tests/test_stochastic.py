@@ -123,20 +123,28 @@ def test_one_or_two_dask_workers_give_the_results_of_this_process():
         np.testing.assert_array_equal(there.summary, here.summary)
 
 
-def test_local_workers_keep_glibcs_own_memory_thresholds():
+def test_local_workers_keep_glibcs_own_memory_thresholds_and_run_without_dasks_profiler():
     """The LocalCluster's workers start without Dask's default MALLOC_TRIM_THRESHOLD_ (which fixes glibc's
-    mmap threshold: every large array of a run mapped afresh) and with its other settings."""
+    mmap threshold: every large array of a run mapped afresh), without Dask's statistical profiler and with a
+    slower event-loop health check (WORKER_SETTINGS), and with Dask's other settings; this process keeps
+    Dask's own."""
     import dask
     from dask.distributed import Client
 
-    from socsec.model.stochastic import local_cluster
+    from socsec.model.stochastic import WORKER_SETTINGS, local_cluster
+
+    def worker_view():  # what a worker process sees (a closure: sent to the worker by value)
+        return ({key: os.environ.get(key) for key in ("MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS")},
+                {key: dask.config.get(key) for key in WORKER_SETTINGS})
 
     with local_cluster(1) as cluster, Client(cluster) as client:
-        seen = client.run(lambda: {key: os.environ.get(key) for key in ("MALLOC_TRIM_THRESHOLD_", "OMP_NUM_THREADS")})
-    (environ,) = seen.values()
+        seen = client.run(worker_view)
+    ((environ, settings),) = seen.values()
     assert environ["MALLOC_TRIM_THRESHOLD_"] is None
     assert environ["OMP_NUM_THREADS"] == str(dask.config.get("distributed.nanny.pre-spawn-environ")["OMP_NUM_THREADS"])
     assert "MALLOC_TRIM_THRESHOLD_" in dask.config.get("distributed.nanny.pre-spawn-environ")  # Dask's own, untouched
+    assert settings == {"distributed.worker.profile.enabled": False, "distributed.admin.tick.interval": "1s"}
+    assert dask.config.get("distributed.worker.profile.enabled") is True  # this process: Dask's default
 
 
 def run_example(tmp_path, runs: int, *extra) -> tuple[pd.DataFrame, pd.DataFrame, Path]:
