@@ -599,6 +599,10 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     return project_benefits(insured, inputs, population, economy, engine)
 
 
+# the rows of the insured kernel's by_age that are flows of a year (not stocks of 1 January), by name
+FLOWS_OF_THE_YEAR = tuple((f.name.lower(), int(f)) for f in kp.Flow if f not in (kp.Flow.ACTIVES, kp.Flow.INACTIVE))
+
+
 def project_insured(inputs: PensionInputs, population, economy, engine: str = "numba", detail: bool = False,
                     service_stocks: bool = False, buffers: "PensionBuffers | None" = None) -> InsuredProjection:
     """The insured persons of the scheme: stocks, flows and exits by sex, age and service
@@ -631,7 +635,7 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
     driver(insured_year_sex(rules, assume, min_age), target, age_rates(assume), np.ascontiguousarray(q[:, 0]),
            stocks_A, stocks_N, exits, tops, by_age, totals, flow_cells)
 
-    flows_by_age = {f.name.lower(): by_age[:n, f] for f in kp.Flow if f not in (kp.Flow.ACTIVES, kp.Flow.INACTIVE)}
+    flows_by_age = {name: by_age[:n, f] for name, f in FLOWS_OF_THE_YEAR}
     flows_by_age["exit_service"] = totals[:n, kp.Total.EXIT_SERVICE]
     flows = {name: flow_cells[:, k] for k, name in enumerate(FLOW_NAMES)} if detail else {}
     kept = slice(None) if rows == n + 1 else slice(0, 1)
