@@ -215,6 +215,23 @@ def spread_cells(lo, hi, keep_active, keep_inactive, gain_active, gain_inactive,
 
 
 @njit(cache=True, fastmath=ANY_ORDER)
+def copy_cells(active, inactive, lo, hi, active_out, inactive_out):
+    """Copy service years lo .. hi - 1 of one row into ``active_out`` and ``inactive_out`` one cell up
+    (cell s at s + 1); return (actives, inactive insured, years of service sum s (A + N), smallest cell) of
+    those years (np.inf: none)."""
+    actives = waiting = years = 0.0
+    low = np.inf
+    for s in range(lo, hi):
+        a, m = active[s], inactive[s]
+        active_out[s + 1], inactive_out[s + 1] = a, m
+        actives += a
+        waiting += m
+        years += s * (a + m)
+        low = min(low, min(a, m))
+    return actives, waiting, years, low
+
+
+@njit(cache=True)
 def load_row(active, inactive, top, entitled_from, active_out, inactive_out):
     """Copy the service years 0 .. top of one row (sex, age) of 1 January, ``active`` and ``inactive``, into
     ``active_out`` and ``inactive_out`` padded by an empty cell at each end (cell s at s + 1, as
@@ -223,23 +240,9 @@ def load_row(active, inactive, top, entitled_from, active_out, inactive_out):
     active_out[0] = inactive_out[0] = 0.0
     active_out[top + 2] = inactive_out[top + 2] = 0.0
     split = min(max(entitled_from, 0), top + 1)
-    below = above = waiting = years = 0.0
-    low = np.inf
-    for s in range(split):
-        a, m = active[s], inactive[s]
-        active_out[s + 1], inactive_out[s + 1] = a, m
-        below += a
-        waiting += m
-        years += s * (a + m)
-        low = min(low, min(a, m))
-    for s in range(split, top + 1):
-        a, m = active[s], inactive[s]
-        active_out[s + 1], inactive_out[s + 1] = a, m
-        above += a
-        waiting += m
-        years += s * (a + m)
-        low = min(low, min(a, m))
-    return below, above, waiting, years, low
+    below, waiting_below, years_below, low_below = copy_cells(active, inactive, 0, split, active_out, inactive_out)
+    above, waiting, years, low = copy_cells(active, inactive, split, top + 1, active_out, inactive_out)
+    return below, above, waiting_below + waiting, years_below + years, min(low_below, low)
 
 
 @njit(cache=True)
