@@ -281,9 +281,16 @@ def balance_age(active, inactive, top, target, entry_open):
     return 0.0, moved, 0.0
 
 
+@njit(cache=True)
+def row_exit_cells(top, S):
+    """Number of packed exit cells of one row (sex, age) whose highest service on 1 January is ``top``:
+    service at the exit runs from 0 to top + 1 (a leaver may gain a year), at most S - 1 = omega; 0 for an
+    empty row (top -1)."""
+    return min(top + 2, S) if top >= 0 else 0
+
+
 def exit_cells(tops):
-    """Number of packed exit cells of each (sex, age) row (2, A): service at the exit runs from 0 to
-    top + 1 (a leaver may gain a year), at most omega; 0 for an empty row."""
+    """:func:`row_exit_cells` of each (sex, age) row (2, A) (numpy)."""
     S = tops.shape[-1]
     return np.where(tops >= 0, np.minimum(tops + 2, S), 0)
 
@@ -421,13 +428,12 @@ def cell_flows(active, inactive, top, entitled_from, q, rates, retire_other, ret
 
 @njit(cache=True)
 def _year_exit_cells(top, S):
-    """The packed exit cells of one year whose tops are ``top`` (2, A), service 0 .. S - 1: :func:`exit_cells`
+    """The packed exit cells of one year whose tops are ``top`` (2, A), service 0 .. S - 1: :func:`row_exit_cells`
     summed."""
     cells = 0
     for g in range(2):
         for x in range(top.shape[1]):
-            if top[g, x] >= 0:
-                cells += min(top[g, x] + 2, S)
+            cells += row_exit_cells(top[g, x], S)
     return cells
 
 
@@ -511,7 +517,7 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
                 half = 0.5 * density  # credit of a leaver or re-entrant (half a year at the density)
                 retire_other, retire_entitled, entitled_from = retirement_rates(x, ys, density)
                 claims = x + 1 >= ys.normal_age  # inactive insured claim at the birthday
-                width = min(last + 2, S)
+                width = row_exit_cells(last, S)
                 row_exits = exits[cell:cell + width]
                 cell += width
                 below, above, waiting, row_years, row_low = load_row(a0[g, x], n0[g, x], last, entitled_from,
@@ -1243,7 +1249,7 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
                 adjust, deferred, credit = award_adjustments(x, nra, y, y.service_credit)
                 wage = insurable[g, x]
                 last = tops[t, g, x]
-                width = min(last + 2, A) if last >= 0 else 0
+                width = row_exit_cells(last, A)
                 cell_exits = exits[cell:cell + width]
                 cell += width
                 if width == 0:
