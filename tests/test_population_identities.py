@@ -262,3 +262,24 @@ def test_births_do_not_read_uninitialised_memory(engine):
         freed_memory.fill_freed_memory(0.0, shapes=[(2, A)])
     assert np.isfinite(model.births).all() and np.isfinite(model.population).all()
     np.testing.assert_allclose(births[0].sum(), expected_births, rtol=1e-12)
+
+
+# ---------------------------------------------------------------- interpolation of anchor years
+
+def test_anchor_years_interpolation_by_hand():
+    """Death rates log-linear between anchors (0.01 in 2000, 0.04 in 2010: 0.02 in 2005, the geometric
+    mean), held before the first and after the last; other inputs linear (1 and 3: 2 in 2005); anchors
+    for exactly the projection years come back as typed, bit for bit (no exp(log m) round trip), as copies."""
+    from socsec.model.population import interpolate_linear, interpolate_log_mortality
+
+    years = np.array([1998, 2000, 2005, 2010, 2012])
+    m = interpolate_log_mortality([2000, 2010], np.array([[0.01], [0.04]]), years)
+    np.testing.assert_allclose(m[:, 0], [0.01, 0.01, 0.02, 0.04, 0.04], rtol=1e-14)
+    np.testing.assert_allclose(interpolate_linear([2000, 2010], np.array([1.0, 3.0]), years),
+                               [1.0, 1.0, 2.0, 3.0, 3.0], rtol=1e-14)
+    every = np.arange(2000, 2003)
+    typed = np.array([[0.1, 0.3], [0.7, 0.011], [0.2, 0.9]])
+    for interpolate in (interpolate_log_mortality, interpolate_linear):
+        out = interpolate(every, typed, every)
+        np.testing.assert_array_equal(out, typed)
+        assert out is not typed and not np.shares_memory(out, typed)

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from socsec.cli import main
 from socsec.model.pension import PensionBuffers
-from socsec.model.stochastic import (PERCENTILES, SERIES, VARIABLES, Processes, default_processes, deviations,
+from socsec.model.stochastic import (PERCENTILES, SERIES, VARIABLES, Processes, autoregressive_paths,
+                                     chunk_deviations, default_processes, deterministic_death_rates, deviations,
                                      key_results, run_seeds, run_stochastic, stochastic_inputs, value_chunk)
 from socsec.model.valuation import run_valuation
 from socsec.workbook.contract import STOCHASTIC_RESULT_SHEET, STOCHASTIC_TABLES
@@ -47,6 +48,40 @@ def test_the_ar1_draws_have_the_closed_form_moments():
     cross = -0.6 * sigma[3] * sigma[6]
     sample_cross = np.mean((e[:, 3, 0] - mean[3, 0]) * (e[:, 6, 0] - mean[6, 0]))
     assert abs(sample_cross - cross) < 4.5 * np.sqrt((var[3, 0] * var[6, 0] + cross ** 2) / draws)
+
+
+def test_the_recursion_by_hand_and_a_chunk_of_runs_draws_each_runs_numbers():
+    """e(t) = phi e(t-1) + shock(t) by hand: phi 0.5 and -1/2 on the shocks 1, 0, 0, 2 give 1, 0.5, 0.25,
+    2.125 and 1, -0.5, 0.25, 1.875; a chunk's deviations are, bit for bit, those of each run alone."""
+    shocks = np.array([[1.0, 1.0], [0.0, 0.0], [0.0, 0.0], [2.0, 2.0]])  # (n, V)
+    np.testing.assert_array_equal(autoregressive_paths([0.5, -0.5], shocks),
+                                  [[1.0, 0.5, 0.25, 2.125], [1.0, -0.5, 0.25, 1.875]])
+    processes = default_processes()
+    seeds = run_seeds(11, 4)
+    chunk = chunk_deviations(seeds, processes, 9)
+    assert chunk.shape == (4, len(VARIABLES), 9)
+    for k, seed in enumerate(seeds):
+        np.testing.assert_array_equal(chunk[k], deviations(np.random.default_rng(seed), processes, 9))
+
+
+def test_a_runs_mortality_starts_from_the_interpolated_deterministic_rates():
+    """Given or not, the deterministic death rates are the anchors interpolated log-linearly (anchors 2030
+    and 2035: the rates of 2030 as typed, those of 2031 m_2030^0.8 m_2035^0.2), and a run with deviations e
+    moves them by exp(-(e(0) + ... + e(t)))."""
+    inputs = small_inputs()
+    pop = inputs.population
+    assert list(pop.mortality_years) == [2030, 2035] and pop.years[0] == 2030
+    rates = deterministic_death_rates(inputs)
+    np.testing.assert_allclose(rates[0], pop.mortality[0], rtol=1e-14)
+    np.testing.assert_allclose(rates[1], pop.mortality[0] ** 0.8 * pop.mortality[1] ** 0.2, rtol=1e-13)
+    n = len(pop.years)
+    e = np.zeros((len(VARIABLES), n))
+    e[VARIABLES.index("mortality_improvement")] = 0.01
+    moved = stochastic_inputs(inputs, e, rates).population
+    assert list(moved.mortality_years) == list(pop.years)
+    np.testing.assert_allclose(moved.mortality, rates * np.exp(-0.01 * np.arange(1, n + 1))[:, None, None],
+                               rtol=1e-14)
+    np.testing.assert_array_equal(stochastic_inputs(inputs, e).population.mortality, moved.mortality)
 
 
 def test_zero_volatility_gives_the_deterministic_valuation():

@@ -120,19 +120,21 @@ def run_stochastic_benchmark(runs: int = 100, workers: int | None = None, repeat
 def _run_by_block(inputs, processes, repeats: int) -> list:
     """Where the time of one stochastic run goes, numba engine, median over ``repeats`` runs: the draws and
     the run's inputs, then each step of the chain (:data:`socsec.model.chain.STEPS`, computed in their
-    order, the pension arrays shared as in a chunk) and the checks."""
+    order) and the checks; as in a chunk, the deterministic death rates and the pension arrays are made
+    once for all the runs."""
     from socsec.model.chain import STEPS, LazyValuation
     from socsec.model.pension import PensionBuffers
-    from socsec.model.stochastic import deviations, run_seeds, stochastic_inputs
+    from socsec.model.stochastic import deterministic_death_rates, deviations, run_seeds, stochastic_inputs
 
     n = len(inputs.population.years)
     buffers = PensionBuffers.for_inputs(inputs)
+    death_rates = deterministic_death_rates(inputs)
     parts = ("draws and inputs", *STEPS, "checks")
     times = {part: [] for part in parts}
     for k, seed in enumerate(run_seeds(2, repeats + 1)):
         start = time.perf_counter()
-        run = LazyValuation(stochastic_inputs(inputs, deviations(np.random.default_rng(seed), processes, n)),
-                            buffers=buffers)
+        e = deviations(np.random.default_rng(seed), processes, n)
+        run = LazyValuation(stochastic_inputs(inputs, e, death_rates), buffers=buffers)
         stamps = [start, time.perf_counter()]
         for name in STEPS:
             run.block(name)

@@ -88,13 +88,21 @@ class PopulationAssumptions:
         return np.stack([lt.infant_separation_factor(self.mx[:, s, 0], s) for s in (0, 1)], axis=1)
 
 
+def _every_year(anchor_years, years) -> bool:
+    """Whether the anchor years are the projection years themselves, in order."""
+    return len(anchor_years) == len(years) and bool(np.all(np.asarray(anchor_years) == np.asarray(years)))
+
+
 def interpolate_log_mortality(anchor_years, mx_anchors, years):
     """Death rates for every year from tables given for anchor years.
 
     ``log m_{x,t}`` is interpolated linearly between the two surrounding anchor years and
-    held constant before the first and after the last anchor (docs/methodology.md section 4).
+    held constant before the first and after the last anchor (docs/methodology.md section 4);
+    anchors given for exactly the projection years are those years' rates, as typed (a copy).
     anchor_years: (k,) increasing; mx_anchors: (k, ...) positive; returns (len(years), ...).
     """
+    if _every_year(anchor_years, years):
+        return np.array(mx_anchors, dtype=np.float64)
     anchor_years = np.asarray(anchor_years, dtype=np.float64)
     log_m = np.log(np.asarray(mx_anchors, dtype=np.float64))
     years = np.asarray(years, dtype=np.float64)
@@ -107,7 +115,10 @@ def interpolate_log_mortality(anchor_years, mx_anchors, years):
 
 
 def interpolate_linear(anchor_years, values, years):
-    """Values for every year, linear between anchor years, constant outside them."""
+    """Values for every year, linear between anchor years, constant outside them (anchors given for
+    exactly the projection years are returned as they are, a copy)."""
+    if _every_year(anchor_years, years):
+        return np.array(values, dtype=np.float64)
     anchor_years = np.asarray(anchor_years, dtype=np.float64)
     values = np.asarray(values, dtype=np.float64)
     years = np.asarray(years, dtype=np.float64)

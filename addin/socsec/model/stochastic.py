@@ -93,28 +93,59 @@ def default_processes() -> Processes:
                      np.array([DEFAULT_PARAMETERS[v][1] for v in VARIABLES]), correlation)
 
 
-def deviations(rng: np.random.Generator, processes: Processes, n: int) -> np.ndarray:
-    """(V, n) deviations e_v(t) of one run (the recursion of the module docstring)."""
-    phi = np.asarray(processes.autoregression, dtype=np.float64)
+def innovations(rng: np.random.Generator, processes: Processes, n: int, loadings: np.ndarray | None = None):
+    """(n, V) sigma_v z_v(t) of one run, z(t) = L u(t) with u(t) drawn from ``rng`` (n x V standard normal
+    numbers, year after year); ``loadings``: ``processes.loadings()`` (computed when not given)."""
+    if loadings is None:
+        loadings = processes.loadings()
     sigma = np.asarray(processes.innovation_sd, dtype=np.float64)
-    shocks = (rng.standard_normal((n, len(phi))) @ processes.loadings().T) * sigma  # (n, V): sigma z(t)
-    e = np.empty((len(phi), n))
-    previous = np.zeros(len(phi))
-    for t in range(n):
-        previous = phi * previous + shocks[t]
-        e[:, t] = previous
+    return (rng.standard_normal((n, len(sigma))) @ loadings.T) * sigma
+
+
+def autoregressive_paths(phi, shocks: np.ndarray) -> np.ndarray:
+    """(..., V, n) e_v(t) = phi_v e_v(t-1) + shock_v(t), e_v(-1) = 0, from ``shocks`` (..., n, V): one run's
+    or a chunk's (leading run axis), the recursion taken once over the years for all of them."""
+    phi = np.asarray(phi, dtype=np.float64)
+    e = np.empty(shocks.shape[:-2] + (shocks.shape[-1], shocks.shape[-2]))
+    previous = np.zeros(shocks.shape[:-2] + (shocks.shape[-1],))
+    for t in range(shocks.shape[-2]):
+        previous = phi * previous + shocks[..., t, :]
+        e[..., t] = previous
     return e
 
 
-def stochastic_inputs(inputs, e: np.ndarray):
+def deviations(rng: np.random.Generator, processes: Processes, n: int) -> np.ndarray:
+    """(V, n) deviations e_v(t) of one run (the recursion of the module docstring)."""
+    return autoregressive_paths(processes.autoregression, innovations(rng, processes, n))
+
+
+def chunk_deviations(seeds, processes: Processes, n: int) -> np.ndarray:
+    """(runs, V, n): :func:`deviations` of the run of each SeedSequence of ``seeds`` (the same numbers),
+    the loadings and the recursion computed once for the chunk."""
+    loadings = processes.loadings()
+    shocks = np.stack([innovations(np.random.default_rng(seed), processes, n, loadings) for seed in seeds])
+    return autoregressive_paths(processes.autoregression, shocks)
+
+
+def deterministic_death_rates(inputs) -> np.ndarray:
+    """The deterministic mortality input (m_x or q_x, as typed) of every projection year (n, 2, A): its
+    anchor years interpolated (:func:`~socsec.model.population.interpolate_log_mortality`).  The same for
+    every run: a chunk computes it once."""
+    pop = inputs.population
+    return interpolate_log_mortality(pop.mortality_years, pop.mortality, pop.years)
+
+
+def stochastic_inputs(inputs, e: np.ndarray, death_rates: np.ndarray | None = None):
     """The inputs of one run: each assumption moved by its deviation path ``e`` (V, n) as the module
-    docstring says.  Zero deviations give back the deterministic values (up to rounding of the mortality
+    docstring says; ``death_rates``: :func:`deterministic_death_rates` of ``inputs`` (computed when not
+    given).  Zero deviations give back the deterministic values (up to rounding of the mortality
     interpolation)."""
     fertility, mortality, migration, productivity, inflation, real_return, unemployment = e
     pop, eco = inputs.population, inputs.economy
     years = pop.years
-    rates = interpolate_log_mortality(pop.mortality_years, pop.mortality, years)
-    rates = rates * np.exp(-np.cumsum(mortality))[:, None, None]
+    if death_rates is None:
+        death_rates = deterministic_death_rates(inputs)
+    rates = death_rates * np.exp(-np.cumsum(mortality))[:, None, None]
     if pop.mortality_kind == "qx":
         rates = np.minimum(rates, 1.0)
     if pop.fertility_input == "asfr":
@@ -171,7 +202,8 @@ def key_results(valuation) -> tuple[np.ndarray, np.ndarray]:
 
 def value_chunk(inputs, processes: Processes, seeds, engine: str = "numba") -> tuple[np.ndarray, np.ndarray]:
     """Value the runs of ``seeds`` (one SeedSequence each), every block and check of a full valuation,
-    one run after another with the arrays of the pension projection allocated once for the chunk
+    one run after another, with the draws (:func:`chunk_deviations`), the deterministic death rates and the
+    arrays of the pension projection made once for the chunk
     (:class:`~socsec.model.pension.PensionBuffers`; each run's key results are taken before the next
     run): (runs, S, n) series and (runs, K) summaries."""
     from socsec.model.pension import PensionBuffers
@@ -179,12 +211,13 @@ def value_chunk(inputs, processes: Processes, seeds, engine: str = "numba") -> t
 
     n = len(inputs.population.years)
     buffers = PensionBuffers.for_inputs(inputs)
+    death_rates = deterministic_death_rates(inputs)
     series = np.empty((len(seeds), len(SERIES), n))
     summary = np.empty((len(seeds), len(summary_names(n))))
     with np.errstate(all="ignore"):  # overflowing or undefined results are failed checks
-        for k, seed in enumerate(seeds):
-            e = deviations(np.random.default_rng(seed), processes, n)
-            series[k], summary[k] = key_results(run_valuation(stochastic_inputs(inputs, e), engine, buffers=buffers))
+        for k, e in enumerate(chunk_deviations(seeds, processes, n)):
+            run = stochastic_inputs(inputs, e, death_rates)
+            series[k], summary[k] = key_results(run_valuation(run, engine, buffers=buffers))
     return series, summary
 
 
