@@ -258,12 +258,12 @@ def test_bad_options_are_usage_errors(capsys):
 
 
 def test_the_benchmark_times_every_step_of_a_run():
-    """`socsec bench --stochastic` shows where one run's time goes: the draws, each step of the chain in its
-    order and the checks, each with a time of at least 0 (no timing is asserted)."""
+    """`socsec bench --stochastic` shows where one run's time goes: the draws, the run's inputs, each step of
+    the chain in its order and the checks, each with a time of at least 0 (no timing is asserted)."""
     from socsec.model.benchmark import _run_by_block
     from socsec.model.chain import STEPS
 
     lines = _run_by_block(small_inputs(), default_processes(), 2)
     parts = [line.split() for line in lines[1:]]
-    assert [" ".join(p[:-1]) for p in parts] == ["draws and inputs", *STEPS, "checks"]
+    assert [" ".join(p[:-1]) for p in parts] == ["draws (a chunk's, per run)", "inputs", *STEPS, "checks"]
     assert all(float(p[-1]) >= 0.0 for p in parts)

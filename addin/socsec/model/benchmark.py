@@ -118,24 +118,27 @@ def run_stochastic_benchmark(runs: int = 100, workers: int | None = None, repeat
 
 
 def _run_by_block(inputs, processes, repeats: int) -> list:
-    """Where the time of one stochastic run goes, numba engine, median over ``repeats`` runs: the draws and
-    the run's inputs, then each step of the chain (:data:`socsec.model.chain.STEPS`, computed in their
-    order) and the checks; as in a chunk, the deterministic death rates and the pension arrays are made
-    once for all the runs."""
+    """Where the time of one stochastic run goes, numba engine: the draws (those of a chunk of ``repeats``
+    runs, per run), then, median over the runs, the run's inputs, each step of the chain
+    (:data:`socsec.model.chain.STEPS`, computed in their order) and the checks; as in a chunk, the
+    deterministic death rates and the pension arrays are made once for all the runs."""
     from socsec.model.chain import STEPS, LazyValuation
     from socsec.model.pension import PensionBuffers
-    from socsec.model.stochastic import deterministic_death_rates, deviations, run_seeds, stochastic_inputs
+    from socsec.model.stochastic import chunk_deviations, deterministic_death_rates, run_seeds, stochastic_inputs
 
     n = len(inputs.population.years)
     buffers = PensionBuffers.for_inputs(inputs)
     death_rates = deterministic_death_rates(inputs)
-    parts = ("draws and inputs", *STEPS, "checks")
+    seeds = run_seeds(2, repeats + 1)
+    start = time.perf_counter()
+    draws = chunk_deviations(seeds, processes, n)
+    medians = {"draws (a chunk's, per run)": (time.perf_counter() - start) / len(seeds) * 1e3}
+    parts = ("inputs", *STEPS, "checks")
     times = {part: [] for part in parts}
-    for k, seed in enumerate(run_seeds(2, repeats + 1)):
-        start = time.perf_counter()
-        e = deviations(np.random.default_rng(seed), processes, n)
+    for k, e in enumerate(draws):
+        stamps = [time.perf_counter()]
         run = LazyValuation(stochastic_inputs(inputs, e, death_rates), buffers=buffers)
-        stamps = [start, time.perf_counter()]
+        stamps.append(time.perf_counter())
         for name in STEPS:
             run.block(name)
             stamps.append(time.perf_counter())
@@ -144,7 +147,7 @@ def _run_by_block(inputs, processes, repeats: int) -> list:
         if k > 0:  # the first run touches the shared arrays for the first time
             for part, begin, end in zip(parts, stamps, stamps[1:]):
                 times[part].append(end - begin)
-    medians = {part: statistics.median(values) * 1e3 for part, values in times.items()}
+    medians.update({part: statistics.median(values) * 1e3 for part, values in times.items()})
     return ([f"one run by step (numba, ms, median of {repeats} runs): total {sum(medians.values()):.1f}"]
             + [f"  {part:50s} {ms:10.2f}" for part, ms in medians.items()])
 
