@@ -138,8 +138,8 @@ def deterministic_death_rates(inputs) -> np.ndarray:
 def stochastic_inputs(inputs, e: np.ndarray, death_rates: np.ndarray | None = None):
     """The inputs of one run: each assumption moved by its deviation path ``e`` (V, n) as the module
     docstring says; ``death_rates``: :func:`deterministic_death_rates` of ``inputs`` (computed when not
-    given).  Zero deviations give back the deterministic values (up to rounding of the mortality
-    interpolation)."""
+    given).  Zero deviations give back the deterministic values (up to rounding of a nominal investment
+    return, split into its real part and inflation and put together again)."""
     fertility, mortality, migration, productivity, inflation, real_return, unemployment = e
     pop, eco = inputs.population, inputs.economy
     years = pop.years
