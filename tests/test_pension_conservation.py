@@ -319,10 +319,10 @@ def kernel_arguments(inputs, detail, service_stocks, rng=None):
 
     with pytest.MonkeyPatch.context() as patch:
         for name in ("insured", "benefits"):
-            attr = f"project_{name}_kernel"
-            patch.setattr(kp, attr, spy(name, getattr(kp, attr)))
+            for attr in (f"project_{name}_kernel", f"project_{name}_serial"):  # whichever numba's threads choose
+                patch.setattr(kp, attr, spy(name, getattr(kp, attr)))
         if rng is not None:  # the base year is replaced after the room for the exits is set: room for any base
-            patch.setattr(kp, "exit_capacity", lambda n, tops: n * 2 * tops.shape[1] ** 2)
+            patch.setattr(kp, "exit_capacity", lambda n, tops: n * tops.shape[1] ** 2)
         project_pension(inputs.pension, population, economy, detail=detail, service_stocks=service_stocks)
     return seen["insured"], seen["benefits"]
 
@@ -362,10 +362,11 @@ def test_insured_kernel_writes_every_output_and_equals_twin(seed, detail, servic
                           (INSURED_OUTPUTS, INSURED_OUTPUTS + 1))
     assert (got["tops"] >= want["tops"]).all() and (got["tops"] >= -1).all()
     starts, want_starts = kp.exit_starts(got["tops"]), kp.exit_starts(want["tops"])
-    assert not np.isnan(got["exits"][:starts[-1]]).any(), "exits: cells left unwritten"
+    for g in range(2):
+        assert not np.isnan(got["exits"][g, :starts[g, -1]]).any(), "exits: cells left unwritten"
     for t in range(len(got["tops"])):
-        assert_close(kp.exits_by_cell(got["exits"][starts[t]:], got["tops"][t]),
-                     kp.exits_by_cell(want["exits"][want_starts[t]:], want["tops"][t]), "exits")
+        assert_close(kp.exits_by_cell(got["exits"], got["tops"][t], starts[:, t]),
+                     kp.exits_by_cell(want["exits"], want["tops"][t], want_starts[:, t]), "exits")
     if not (detail or service_stocks):  # rows 1 and 2 are working rows: the totals below hold what they held
         for name in ("actives", "inactive"):
             got[name], want[name] = got[name][:1], want[name][:1]
@@ -385,12 +386,32 @@ def test_benefits_kernel_writes_every_output_and_equals_twin(seed, dense):
     _, args = kernel_arguments(small_inputs(pension=random_scheme(rng)), False, False, rng if dense else None)
     names = list(inspect.signature(kp.project_benefits_kernel).parameters)
     exits, tops = args[names.index("exits")], args[names.index("tops")]
-    exits[kp.exit_starts(tops)[-1]:] = np.nan
+    for g, written in enumerate(kp.exit_starts(tops)[:, -1]):
+        exits[g, written:] = np.nan
     got, want = run_twins(kp.project_benefits_kernel, kp.project_benefits_reference, args, BENEFITS_OUTPUTS,
                           (BENEFITS_OUTPUTS + 1,))
     for name in names[BENEFITS_OUTPUTS:]:
         assert not np.isnan(got[name]).any(), f"{name}: cells left unwritten"
         assert_close(got[name], want[name], name)
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans(), st.booleans())
+def test_one_thread_kernels_equal_the_parallel_ones_bit_for_bit(seed, detail, dense):
+    """The kernels that project the two sexes side by side on numba's threads and their one-thread versions
+    (used by the runs of a stochastic chunk) write the same cells with the same numbers, bit for bit, so that
+    a run's results do not depend on where it runs; the sexes are split whether or not numba has threads."""
+    rng = np.random.default_rng(seed)
+    insured, benefits = kernel_arguments(small_inputs(pension=random_scheme(rng)), detail, detail,
+                                         rng if dense else None)
+    for (parallel, serial), args, first, based in (
+            ((kp.project_insured_kernel, kp.project_insured_serial), insured, INSURED_OUTPUTS,
+             (INSURED_OUTPUTS, INSURED_OUTPUTS + 1)),
+            ((kp.project_benefits_kernel, kp.project_benefits_serial), benefits, BENEFITS_OUTPUTS,
+             (BENEFITS_OUTPUTS + 1,))):
+        got, want = run_twins(parallel, serial, args, first, based)
+        for name in list(got)[first:]:
+            np.testing.assert_array_equal(got[name], want[name], err_msg=f"{parallel.__name__}: {name}")
 
 
 def test_stocks_by_service_kept_or_not_give_the_same_projection():
@@ -455,16 +476,17 @@ def test_report_worst_residuals():
 
 def test_room_for_the_packed_exits():
     """exit_capacity by hand: a row (g, x) holds at most min(x + M + 2, S) exit cells a year, M the largest
-    excess of service over age in the base year (at least 0); the kernel refuses too small an array
-    rather than write past it."""
+    excess of service over age in the base year (at least 0), each sex's rows in their own block; the
+    kernels refuse too small an array rather than write past it."""
     tops = np.array([[-1, 0, 1, 2], [-1, -1, 0, 0]])  # no service above age: M = 0
-    assert kp.exit_capacity(1, tops) == 2 * (2 + 3 + 4 + 4)
-    assert kp.exit_capacity(3, tops) == 3 * 26
+    assert kp.exit_capacity(1, tops) == 2 + 3 + 4 + 4
+    assert kp.exit_capacity(3, tops) == 3 * 13
     tops[0, 0] = 3  # 3 years of service at age 0: M = 3, every row may reach S = 4 cells
-    assert kp.exit_capacity(1, tops) == 2 * 16
+    assert kp.exit_capacity(1, tops) == 16
     args, _ = kernel_arguments(small_inputs(), False, False)
     args = list(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args)
     names = list(inspect.signature(kp.project_insured_kernel).parameters)
-    args[names.index("exits")] = np.empty((10, len(kp.Exit)))
-    with pytest.raises(ValueError, match="too few packed cells"):
-        kp.project_insured_kernel(*args)
+    args[names.index("exits")] = np.empty((2, 10, len(kp.Exit)))
+    for kernel in (kp.project_insured_kernel, kp.project_insured_serial):
+        with pytest.raises(ValueError, match="too few packed cells"):
+            kernel(*args)

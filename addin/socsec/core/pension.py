@@ -49,7 +49,7 @@ import math
 from enum import IntEnum
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 
 class Flow(IntEnum):
@@ -296,31 +296,34 @@ def exit_cells(tops):
 
 
 def exit_starts(tops):
-    """(n + 1,) the first packed exit cell of each year and, last, the number of cells written, from the
-    ``tops`` (n, 2, A) of the years: the exits are packed year after year, each year's rows (g, x) one
-    after another with :func:`exit_cells` cells."""
-    return np.concatenate([[0], np.cumsum(exit_cells(tops).sum(axis=(1, 2)))])
+    """(2, n + 1) the first packed exit cell of each sex and year and, last, the number of cells written for
+    that sex, from the ``tops`` (n, 2, A) of the years: each sex's exits are packed year after year, each
+    year's rows x one after another with :func:`exit_cells` cells."""
+    by_year = exit_cells(tops).sum(axis=2).T  # (2, n)
+    return np.concatenate([np.zeros((2, 1), np.int64), np.cumsum(by_year, axis=1)], axis=1)
 
 
 def exit_capacity(n, base_tops):
-    """Packed exit cells enough for ``n`` years from the base year's ``base_tops`` (2, A): a row (g, x) has
-    at most min(x + M + 2, S) cells in any year, M = the largest excess of service over age in the base
-    year (at least 0), as service grows by at most one year a year with age and new entrants start at 0
-    (at the open age omega = S - 1 the bound is S)."""
+    """Packed exit cells of one sex enough for ``n`` years from the base year's ``base_tops`` (2, A): a row
+    (g, x) has at most min(x + M + 2, S) cells in any year, M = the largest excess of service over age in
+    the base year (at least 0), as service grows by at most one year a year with age and new entrants start
+    at 0 (at the open age omega = S - 1 the bound is S)."""
     A = base_tops.shape[1]
     ages = np.arange(A)
     excess = max(int((base_tops - ages[None, :]).max()), 0)
-    return n * 2 * int(np.minimum(ages + excess + 2, A).sum())
+    return n * int(np.minimum(ages + excess + 2, A).sum())
 
 
-def exits_by_cell(exits, tops):
+def exits_by_cell(exits, tops, first):
     """Exits of one year by sex, age and service at the exit (2, A, S, 4) from the packed ``exits``
-    starting at that year's first cell (:func:`exit_starts`) and its ``tops`` (2, A): the rows (g, x) one
-    after another, each with the service years 0 .. min(tops[g, x] + 1, omega); other cells are 0."""
+    (2, cells, 4), that year's ``tops`` (2, A) and first cell of each sex ``first`` (2,)
+    (:func:`exit_starts`): each sex's rows x one after another, each with the service years
+    0 .. min(tops[g, x] + 1, omega); other cells are 0."""
     A = tops.shape[1]
     out = np.zeros((2, A, A, exits.shape[-1]))
     occupied = np.arange(A)[None, None, :] < exit_cells(tops)[:, :, None]
-    out[occupied] = exits[:occupied.sum()]
+    for g in range(2):
+        out[g][occupied[g]] = exits[g, first[g]:first[g] + occupied[g].sum()]
     return out
 
 
@@ -427,29 +430,25 @@ def cell_flows(active, inactive, top, entitled_from, q, rates, retire_other, ret
 
 
 @njit(cache=True)
-def _year_exit_cells(top, S):
-    """The packed exit cells of one year whose tops are ``top`` (2, A), service 0 .. S - 1: :func:`row_exit_cells`
-    summed."""
+def _sex_exit_cells(top, S):
+    """The packed exit cells of one sex and year whose tops are ``top`` (A,), service 0 .. S - 1:
+    :func:`row_exit_cells` summed."""
     cells = 0
-    for g in range(2):
-        for x in range(top.shape[1]):
-            cells += row_exit_cells(top[g, x], S)
+    for x in range(top.shape[0]):
+        cells += row_exit_cells(top[x], S)
     return cells
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits, tops, by_age, totals, flows):
     """The insured persons of the scheme, year after year (numba kernel; twin
     :func:`project_insured_reference`): the first of the two passes of the projection, which the
     rules of benefits do not enter (:func:`project_benefits_kernel` is the second).
 
-    Each year t, row (sex, age) after row of 1 January: the shares of a person of the row who die,
-    become invalid, retire, lapse, claim, re-enter or stay and gain a year of service or not
-    (:func:`retirement_rates`, :func:`active_shares`, :func:`inactive_shares`, :func:`cell_destinations`:
-    the same for every service year of the row but for the entitlement to early retirement and the last
-    service year); the row's persons by service times those shares, aged to 1 January t + 1, and the
-    exits by service at the exit (:func:`load_row`, :func:`spread_cells`); its flows by age from its sums
-    times the shares; then the balancing of every age to ``target[t]`` (:func:`balance_age`).
+    The two sexes are projected side by side, on numba's threads (:func:`project_insured_sex`, which
+    says what a year does; the sexes share nothing in this pass), then the yearly totals added up
+    (:func:`insured_totals`).  :func:`project_insured_serial` does the same on the calling thread only,
+    with the same results bit for bit.
 
     Inputs: year_sex (n, 2) YEAR_SEX_DTYPE; target (n, 2, A) actives wanted on 1 January t + 1;
     rates (2, A) AGE_DTYPE; q (n, 2, A) the insured's death probabilities.  Stocks hold the base
@@ -457,12 +456,69 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
     two working rows (:func:`stock_row`), whose cells above the tops hold anything.
 
     Outputs (every cell written): tops (n, 2, A) a bound on the highest service with someone of sex
-    g and age x on 1 January t (-1: nobody; cells above are empty); exits (cells, 4) by
-    :class:`Exit`, of the cells of 1 January t by service at the exit, packed year after year, each
-    year's rows (g, x) one after another with :func:`exit_cells` cells (:func:`exit_starts`,
+    g and age x on 1 January t (-1: nobody; cells above are empty); exits (2, cells, 4) by
+    :class:`Exit`, of the cells of 1 January t by service at the exit, each sex's packed year after
+    year, each year's rows x one after another with :func:`exit_cells` cells (:func:`exit_starts`,
     :func:`exits_by_cell`), the rest unwritten (at least :func:`exit_capacity` cells; fewer: ValueError);
     by_age (n + 1, len(Flow), 2, A) by :class:`Flow`; totals (n + 1, len(Total)) by :class:`Total`;
     flows (n, 7, 2, A, S) the flows of FLOW_NAMES by service at 1 January, or 0 rows to skip them.
+    """
+    n = year_sex.shape[0]
+    by_sex = np.empty((2, n, totals.shape[1]))
+    top_end = np.empty((2, actives.shape[2]), np.int64)
+    enough = np.empty(2, np.bool_)
+    for g in prange(2):
+        enough[g] = project_insured_sex(g, year_sex, target, rates, q, actives, inactive, exits[g], tops, by_age,
+                                        by_sex[g], top_end[g], flows)
+    insured_totals(enough, by_sex, top_end, actives, inactive, by_age, totals)
+
+
+@njit(cache=True)
+def project_insured_serial(year_sex, target, rates, q, actives, inactive, exits, tops, by_age, totals, flows):
+    """:func:`project_insured_kernel` on the calling thread only, one sex after the other (for the runs of
+    a stochastic chunk, whose parallelism is the runs): the same arguments and results, bit for bit."""
+    n = year_sex.shape[0]
+    by_sex = np.empty((2, n, totals.shape[1]))
+    top_end = np.empty((2, actives.shape[2]), np.int64)
+    enough = np.empty(2, np.bool_)
+    for g in range(2):
+        enough[g] = project_insured_sex(g, year_sex, target, rates, q, actives, inactive, exits[g], tops, by_age,
+                                        by_sex[g], top_end[g], flows)
+    insured_totals(enough, by_sex, top_end, actives, inactive, by_age, totals)
+
+
+@njit(cache=True)
+def insured_totals(enough, by_sex, top_end, actives, inactive, by_age, totals):
+    """The yearly totals of :func:`project_insured_kernel` from those of each sex ``by_sex`` (2, n, len(Total)):
+    service and service of the exits added, the smallest cell the smaller; the last 1 January's from its
+    stocks (:func:`_stock_totals`, ``top_end`` (2, A) their tops).  ValueError if a sex's exits found too
+    few packed cells (``enough`` false)."""
+    if not (enough[0] and enough[1]):
+        raise ValueError("exits: too few packed cells (core.pension.exit_capacity)")
+    n = by_sex.shape[1]
+    for t in range(n):
+        totals[t, Total.SERVICE] = by_sex[0, t, Total.SERVICE] + by_sex[1, t, Total.SERVICE]
+        totals[t, Total.EXIT_SERVICE] = by_sex[0, t, Total.EXIT_SERVICE] + by_sex[1, t, Total.EXIT_SERVICE]
+        totals[t, Total.LOWEST] = min(by_sex[0, t, Total.LOWEST], by_sex[1, t, Total.LOWEST])
+    last = stock_row(n, actives.shape[0] == n + 1)
+    by_age[n] = 0.0
+    _stock_totals(actives[last], inactive[last], top_end, by_age[n], totals[n])
+
+
+@njit(cache=True)
+def project_insured_sex(g, year_sex, target, rates, q, actives, inactive, exits, tops, by_age, totals, top_end,
+                        flows):
+    """The insured persons of sex ``g``, year after year, for :func:`project_insured_kernel` (arguments as
+    there but ``exits`` (cells, 4) this sex's, ``totals`` (n, len(Total)) this sex's and ``top_end`` (A,) its
+    tops of the last 1 January); writes only sex g's cells.  Returns False if ``exits`` has too few cells.
+
+    Each year t, row (age) after row of 1 January: the shares of a person of the row who die,
+    become invalid, retire, lapse, claim, re-enter or stay and gain a year of service or not
+    (:func:`retirement_rates`, :func:`active_shares`, :func:`inactive_shares`, :func:`cell_destinations`:
+    the same for every service year of the row but for the entitlement to early retirement and the last
+    service year); the row's persons by service times those shares, aged to 1 January t + 1, and the
+    exits by service at the exit (:func:`load_row`, :func:`spread_cells`); its flows by age from its sums
+    times the shares; then the balancing of every age to ``target[t]`` (:func:`balance_age`).
     """
     n = year_sex.shape[0]
     A = actives.shape[2]
@@ -470,124 +526,117 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
     omega = A - 1
     keep_flows = flows.shape[0] == n
     keep_all = actives.shape[0] == n + 1
-    top = np.full((2, A), -1, np.int64)
-    for g in range(2):
-        for x in range(A):
-            for s in range(S):
-                if actives[0, g, x, s] != 0.0 or inactive[0, g, x, s] != 0.0:
-                    top[g, x] = s
-    top_next = np.empty((2, A), np.int64)
+    top = np.full(A, -1, np.int64)
+    for x in range(A):
+        for s in range(S):
+            if actives[0, g, x, s] != 0.0 or inactive[0, g, x, s] != 0.0:
+                top[x] = s
+    top_next = np.empty(A, np.int64)
     row_active = np.zeros(S + 2)  # one row of 1 January, padded by an empty cell at each end
     row_inactive = np.zeros(S + 2)
-    cell = 0  # the first packed exit cell of the row (g, x), year after year
+    cell = 0  # the first packed exit cell of the row x, year after year
     for t in range(n):
         now, after = stock_row(t, keep_all), stock_row(t + 1, keep_all)
-        a0, n0, a1, n1 = actives[now], inactive[now], actives[after], inactive[after]
+        a0, n0, a1, n1 = actives[now, g], inactive[now, g], actives[after, g], inactive[after, g]
         if keep_all:
             a1[:] = 0.0
             n1[:] = 0.0
         else:  # a working row: zero the cells this year writes, service up to top + 1 of the age before
-            for g in range(2):
-                for x in range(A):
-                    extent = top[g, x - 1] + 2 if x > 0 else 1
-                    if x == omega:
-                        extent = max(extent, top[g, x] + 2)
-                    for s in range(min(max(extent, 1), S)):
-                        a1[g, x, s] = 0.0
-                        n1[g, x, s] = 0.0
+            for x in range(A):
+                extent = top[x - 1] + 2 if x > 0 else 1
+                if x == omega:
+                    extent = max(extent, top[x] + 2)
+                for s in range(min(max(extent, 1), S)):
+                    a1[x, s] = 0.0
+                    n1[x, s] = 0.0
         if keep_flows:
-            flows[t] = 0.0
-        tops[t] = top
-        if cell + _year_exit_cells(top, S) > exits.shape[0]:
-            raise ValueError("exits: too few packed cells (core.pension.exit_capacity)")
+            flows[t, :, g] = 0.0
+        tops[t, g] = top
+        if cell + _sex_exit_cells(top, S) > exits.shape[0]:
+            return False
         top_next[:] = -1
-        by_age[t] = 0.0
+        by_age[t, :, g] = 0.0
         years = exit_years = 0.0
         low = 0.0 if top.min() < S - 1 else np.inf  # cells above the tops are 0
-        for g in range(2):
-            ys = year_sex[t, g]
-            for x in range(A):
-                last = top[g, x]
-                if last < 0:  # nobody of this sex and age on 1 January
-                    continue
-                x1 = x + 1 if x < omega else omega
-                r = rates[g, x]
-                qx = q[t, g, x]
-                density = r.density
-                half = 0.5 * density  # credit of a leaver or re-entrant (half a year at the density)
-                retire_other, retire_entitled, entitled_from = retirement_rates(x, ys, density)
-                claims = x + 1 >= ys.normal_age  # inactive insured claim at the birthday
-                width = row_exit_cells(last, S)
-                row_exits = exits[cell:cell + width]
-                cell += width
-                below, above, waiting, row_years, row_low = load_row(a0[g, x], n0[g, x], last, entitled_from,
-                                                                     row_active, row_inactive)
-                years += row_years
-                low = min(low, row_low)
-                other = cell_destinations(qx, r.invalidity, retire_other, r.lapse, r.reentry, claims, density, half)
-                entitled = cell_destinations(qx, r.invalidity, retire_entitled, r.lapse, r.reentry, claims, density,
-                                             half)
-                a_next, n_next = a1[g, x1], n1[g, x1]
-                # service years of one kind of cell s and of cell s - 1: below the entitlement to early
-                # retirement, the first year entitled, the years entitled, the last service year
-                first, second = min(entitled_from, S - 1), min(entitled_from + 1, S - 1)
-                for lo, hi, keep, gain in ((0, first, other, other), (first, second, entitled, other),
-                                           (second, S - 1, entitled, entitled)):
-                    if min(lo, width) < min(hi, width):
-                        exit_years += spread_cells(min(lo, width), min(hi, width), keep[0], keep[1], gain[2],
-                                                   gain[3], row_active, row_inactive, a_next, n_next, row_exits)
-                if width == S:  # the last service year keeps its gains
-                    keep = cell_destinations(qx, r.invalidity, retire_entitled if S - 1 >= entitled_from
-                                             else retire_other, r.lapse, r.reentry, claims, 0.0, 0.0)
-                    gain = entitled if S - 2 >= entitled_from else other
-                    exit_years += spread_cells(S - 1, S, keep[0], keep[1], gain[2], gain[3], row_active, row_inactive,
-                                               a_next, n_next, row_exits)
-                top_next[g, x1] = max(top_next[g, x1], highest_written(row_active, row_inactive, last, entitled_from,
-                                                                       other, entitled, S))
-                if keep_flows:
-                    cell_flows(row_active, row_inactive, last, entitled_from, qx, r, retire_other, retire_entitled,
-                               claims, flows[t, :, g, x])
-                dead, invalid, retired_other, lapsed_other, stay_other = active_shares(
-                    qx, r.invalidity, retire_other, r.lapse)
-                _, _, retired_entitled, lapsed_entitled, stay_entitled = active_shares(
-                    qx, r.invalidity, retire_entitled, r.lapse)
-                _, claim, back, _ = inactive_shares(qx, r.reentry, claims)
-                persons = below + above
-                out = by_age[t, :, g, x]
-                out[Flow.ACTIVES], out[Flow.INACTIVE] = persons, waiting
-                out[Flow.DEAD_ACTIVE], out[Flow.DEAD_INACTIVE] = persons * dead, waiting * qx
-                out[Flow.INVALID] = persons * invalid
-                out[Flow.RETIRED_ACTIVE] = below * retired_other + above * retired_entitled
-                out[Flow.LEFT_INACTIVE] = waiting * claim
-                out[Flow.LAPSED] = below * lapsed_other + above * lapsed_entitled
-                out[Flow.REENTERED] = waiting * back
-                stayers = below * stay_other + above * stay_entitled
-                out[Flow.ACTIVES_END] = stayers + out[Flow.REENTERED]
-                out[Flow.CREDITED] = stayers * density + (out[Flow.DEAD_ACTIVE] + out[Flow.INVALID]
-                                                          + out[Flow.RETIRED_ACTIVE] + out[Flow.LAPSED]
-                                                          + out[Flow.REENTERED]) * half
+        ys = year_sex[t, g]
+        for x in range(A):
+            last = top[x]
+            if last < 0:  # nobody of this sex and age on 1 January
+                continue
+            x1 = x + 1 if x < omega else omega
+            r = rates[g, x]
+            qx = q[t, g, x]
+            density = r.density
+            half = 0.5 * density  # credit of a leaver or re-entrant (half a year at the density)
+            retire_other, retire_entitled, entitled_from = retirement_rates(x, ys, density)
+            claims = x + 1 >= ys.normal_age  # inactive insured claim at the birthday
+            width = row_exit_cells(last, S)
+            row_exits = exits[cell:cell + width]
+            cell += width
+            below, above, waiting, row_years, row_low = load_row(a0[x], n0[x], last, entitled_from,
+                                                                 row_active, row_inactive)
+            years += row_years
+            low = min(low, row_low)
+            other = cell_destinations(qx, r.invalidity, retire_other, r.lapse, r.reentry, claims, density, half)
+            entitled = cell_destinations(qx, r.invalidity, retire_entitled, r.lapse, r.reentry, claims, density,
+                                         half)
+            a_next, n_next = a1[x1], n1[x1]
+            # service years of one kind of cell s and of cell s - 1: below the entitlement to early
+            # retirement, the first year entitled, the years entitled, the last service year
+            first, second = min(entitled_from, S - 1), min(entitled_from + 1, S - 1)
+            for lo, hi, keep, gain in ((0, first, other, other), (first, second, entitled, other),
+                                       (second, S - 1, entitled, entitled)):
+                if min(lo, width) < min(hi, width):
+                    exit_years += spread_cells(min(lo, width), min(hi, width), keep[0], keep[1], gain[2],
+                                               gain[3], row_active, row_inactive, a_next, n_next, row_exits)
+            if width == S:  # the last service year keeps its gains
+                keep = cell_destinations(qx, r.invalidity, retire_entitled if S - 1 >= entitled_from
+                                         else retire_other, r.lapse, r.reentry, claims, 0.0, 0.0)
+                gain = entitled if S - 2 >= entitled_from else other
+                exit_years += spread_cells(S - 1, S, keep[0], keep[1], gain[2], gain[3], row_active, row_inactive,
+                                           a_next, n_next, row_exits)
+            top_next[x1] = max(top_next[x1], highest_written(row_active, row_inactive, last, entitled_from,
+                                                             other, entitled, S))
+            if keep_flows:
+                cell_flows(row_active, row_inactive, last, entitled_from, qx, r, retire_other, retire_entitled,
+                           claims, flows[t, :, g, x])
+            dead, invalid, retired_other, lapsed_other, stay_other = active_shares(
+                qx, r.invalidity, retire_other, r.lapse)
+            _, _, retired_entitled, lapsed_entitled, stay_entitled = active_shares(
+                qx, r.invalidity, retire_entitled, r.lapse)
+            _, claim, back, _ = inactive_shares(qx, r.reentry, claims)
+            persons = below + above
+            out = by_age[t, :, g, x]
+            out[Flow.ACTIVES], out[Flow.INACTIVE] = persons, waiting
+            out[Flow.DEAD_ACTIVE], out[Flow.DEAD_INACTIVE] = persons * dead, waiting * qx
+            out[Flow.INVALID] = persons * invalid
+            out[Flow.RETIRED_ACTIVE] = below * retired_other + above * retired_entitled
+            out[Flow.LEFT_INACTIVE] = waiting * claim
+            out[Flow.LAPSED] = below * lapsed_other + above * lapsed_entitled
+            out[Flow.REENTERED] = waiting * back
+            stayers = below * stay_other + above * stay_entitled
+            out[Flow.ACTIVES_END] = stayers + out[Flow.REENTERED]
+            out[Flow.CREDITED] = stayers * density + (out[Flow.DEAD_ACTIVE] + out[Flow.INVALID]
+                                                      + out[Flow.RETIRED_ACTIVE] + out[Flow.LAPSED]
+                                                      + out[Flow.REENTERED]) * half
         totals[t, Total.SERVICE] = years
         totals[t, Total.EXIT_SERVICE] = exit_years
         totals[t, Total.LOWEST] = low
 
         # 31 December: every age brought to its target of 1 January t + 1
-        for g in range(2):
-            ys = year_sex[t, g]
-            for y in range(A):
-                entry_open = ys.entry_from <= y < ys.entry_to
-                if top_next[g, y] < 0 and not (entry_open and target[t, g, y] > 0.0):
-                    continue
-                entrants, moved, back = balance_age(a1[g, y], n1[g, y], max(top_next[g, y], 0), target[t, g, y],
-                                                    entry_open)
-                by_age[t, Flow.ENTRANTS, g, y] = entrants
-                by_age[t, Flow.TO_INACTIVE, g, y] = moved
-                by_age[t, Flow.REACTIVATED, g, y] = back
-                if entrants > 0.0:
-                    top_next[g, y] = max(top_next[g, y], 0)
+        for y in range(A):
+            entry_open = ys.entry_from <= y < ys.entry_to
+            if top_next[y] < 0 and not (entry_open and target[t, g, y] > 0.0):
+                continue
+            entrants, moved, back = balance_age(a1[y], n1[y], max(top_next[y], 0), target[t, g, y], entry_open)
+            by_age[t, Flow.ENTRANTS, g, y] = entrants
+            by_age[t, Flow.TO_INACTIVE, g, y] = moved
+            by_age[t, Flow.REACTIVATED, g, y] = back
+            if entrants > 0.0:
+                top_next[y] = max(top_next[y], 0)
         top[:] = top_next
-    last = stock_row(n, keep_all)
-    by_age[n] = 0.0
-    _stock_totals(actives[last], inactive[last], top, by_age[n], totals[n])
+    top_end[:] = top
+    return True
 
 
 @njit(cache=True)
@@ -732,14 +781,15 @@ def project_insured_reference(year_sex, target, rates, q, actives, inactive, exi
         total[Total.SERVICE] = ((a + m) * service).sum()
         total[Total.LOWEST] = min(a.min(), m.min())
 
-    first = 0  # the first packed exit cell of the year
+    first = np.zeros(2, np.int64)  # the first packed exit cell of each sex in the year
     for t in range(n):
         a0, n0 = actives[stock_row(t, keep_all)], inactive[stock_row(t, keep_all)]
         tops[t] = highest_service(a0, n0)
         a1, n1, cells, by_exit, credited = insured_step_reference(a0, n0, q[t], rates, year_sex[t])
         occupied = service[None, None, :] < exit_cells(tops[t])[:, :, None]
-        exits[first:first + occupied.sum()] = by_exit[occupied]
-        first += occupied.sum()
+        for g in range(2):
+            exits[g, first[g]:first[g] + occupied[g].sum()] = by_exit[g][occupied[g]]
+            first[g] += occupied[g].sum()
         by_age[t] = 0.0
         by_age[t, :len(FLOW_NAMES)] = cells.sum(axis=3)
         stayers = a0 - cells[Flow.DEAD_ACTIVE] - cells[Flow.INVALID] - cells[Flow.RETIRED_ACTIVE] - cells[Flow.LAPSED]
@@ -1160,7 +1210,7 @@ def pensioners_step_reference(number, amount, q, exit_rate, new_number, new_amou
             deaths, exits)
 
 
-@njit(cache=True)
+@njit(cache=True, parallel=True)
 def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history, actives_by_age, exits, tops, diag,
                             in_payment, wages, awards, leaving, grants):
     """Wages, awards and pensioners of the scheme, year after year, from the insured persons of
@@ -1175,42 +1225,61 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
     history rows first when t = 0); the awards, entitled deaths and grants (:func:`awards_reference`,
     :func:`award_adjustments`) of the exits of the year, in one pass over the packed cells; survivors'
     awards from the entitled deaths of the insured and of old-age and invalidity pensioners
-    (:func:`survivors_kernel`); the pensioners of each type (:func:`pensioners_step_kernel`).
+    (:func:`survivors_kernel`); the pensioners of each type (:func:`pensioners_step_kernel`).  The wages
+    and the awards of the insured who leave are made for the two sexes side by side, on numba's threads
+    (:func:`project_awards_sex`: the sexes share only the average salary scale of the actives of the year,
+    :func:`salary_scale_norms`, taken first), then the survivors and pensioners year after year
+    (:func:`project_pensioners`: survivors are of the other sex).  :func:`project_benefits_serial` does the
+    same on the calling thread only, with the same results bit for bit.
 
     Inputs: year (n,) YEAR_DTYPE, year_sex (n, 2) YEAR_SEX_DTYPE (the normal age is read), rates (2, A)
     AGE_DTYPE, sex (2,) SEX_DTYPE, q (n, 4, 2, A), other_exits (n, 4, 2, A) exit rates of the surviving
     pensioners other than death (remarriage, orphans reaching the age limit), history (H,), and from
     :func:`project_insured_kernel`: actives_by_age (at least n, 2, A) actives on 1 January, tops
-    (n, 2, A) and the packed exits (cells, 4) (:func:`exit_starts`).  Outputs (every cell written; in_payment's row 0,
-    the base year, is an input): diag (H + n + 1, 2, A) (row 0 is 0); in_payment (n + 1, 2, 4, 2, A)
-    pensioners on 1 January and their annual pensions by :class:`Money`, type, sex and age; wages
-    (n, 2, 2, A) by :class:`Wage`; awards (n, 2, 4, 2, A) by :class:`Money`; leaving (n, 2, 4, 2, A) by
-    :class:`Leaving`;
-    grants (n, 2) number and amount.
+    (n, 2, A) and the packed exits (2, cells, 4) (:func:`exit_starts`).  Outputs (every cell written;
+    in_payment's row 0, the base year, is an input): diag (H + n + 1, 2, A) (row 0 is 0); in_payment
+    (n + 1, 2, 4, 2, A) pensioners on 1 January and their annual pensions by :class:`Money`, type, sex and
+    age; wages (n, 2, 2, A) by :class:`Wage`; awards (n, 2, 4, 2, A) by :class:`Money`; leaving
+    (n, 2, 4, 2, A) by :class:`Leaving`; grants (n, 2) number and amount.
     """
-    n = year.shape[0]
-    A = tops.shape[2]
-    omega = A - 1
-    h0 = history.shape[0]
-    salary = rates.salary
+    n, A = year.shape[0], tops.shape[2]
+    norms = salary_scale_norms(rates.salary, actives_by_age, n)
+    deaths = np.empty((n, 2, 2, A))  # entitled deaths of the insured: number and pensions, by sex and age
+    grants_by_sex = np.empty((2, n, 2))
+    for g in prange(2):
+        project_awards_sex(g, year, year_sex, rates.salary, norms, history, exits[g], tops, diag, wages, awards,
+                           deaths, grants_by_sex[g])
+    project_pensioners(year, rates, sex, q, other_exits, deaths, grants_by_sex, in_payment, awards, leaving, grants)
+
+
+@njit(cache=True)
+def project_benefits_serial(year, year_sex, rates, sex, q, other_exits, history, actives_by_age, exits, tops, diag,
+                            in_payment, wages, awards, leaving, grants):
+    """:func:`project_benefits_kernel` on the calling thread only, one sex after the other (for the runs of
+    a stochastic chunk, whose parallelism is the runs): the same arguments and results, bit for bit."""
+    n, A = year.shape[0], tops.shape[2]
+    norms = salary_scale_norms(rates.salary, actives_by_age, n)
+    deaths = np.empty((n, 2, 2, A))
+    grants_by_sex = np.empty((2, n, 2))
+    for g in range(2):
+        project_awards_sex(g, year, year_sex, rates.salary, norms, history, exits[g], tops, diag, wages, awards,
+                           deaths, grants_by_sex[g])
+    project_pensioners(year, rates, sex, q, other_exits, deaths, grants_by_sex, in_payment, awards, leaving, grants)
+
+
+@njit(cache=True)
+def salary_scale_norms(salary, actives_by_age, n):
+    """(n,) the average of the salary scale ``salary`` (2, A) over the actives on 1 January of each year
+    (``actives_by_age`` (at least n, 2, A)), sum salary x actives / sum actives: the scale's value of a
+    wage equal to the average wage; the plain average of the scale in a year without actives."""
+    A = salary.shape[1]
     mean_salary = 0.0
     for g in range(2):
         for x in range(A):
             mean_salary += salary[g, x]
     mean_salary /= 2 * A
-    death_number = np.empty((2, A))
-    death_pension = np.empty((2, A))
-    share = np.empty(A)  # accrued share of reference earnings by whole years of service
-    ref = np.empty(A)  # reference earnings of one row (sex, age) by service at the exit
-    cell = 0  # the first packed exit cell of the row (g, x), year after year
+    norms = np.empty(n)
     for t in range(n):
-        y = year[t]
-        awards[t] = 0.0
-        grants[t] = 0.0
-        death_number[:] = 0.0
-        death_pension[:] = 0.0
-
-        # insurable wages, and the cohort-diagonal sums of wage / revaluation index
         total = 0.0
         weighted = 0.0
         for g in range(2):
@@ -1218,60 +1287,96 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
                 c = actives_by_age[t, g, x]
                 total += c
                 weighted += c * salary[g, x]
-        norm = weighted / total if total > 0.0 else mean_salary
-        gross, insurable = wages[t, Wage.GROSS], wages[t, Wage.INSURABLE]
-        for g in range(2):
-            for x in range(A):
-                gross[g, x] = y.average_wage * salary[g, x] / norm
-        clipped_lognormal_mean_kernel(gross, y.earnings_cv, y.earnings_floor, y.earnings_ceiling, insurable)
+        norms[t] = weighted / total if total > 0.0 else mean_salary
+    return norms
+
+
+@njit(cache=True)
+def project_awards_sex(g, year, year_sex, salary, norms, history, exits, tops, diag, wages, awards, deaths, grants):
+    """For :func:`project_benefits_kernel`, sex ``g``'s share, year after year: its gross and insurable wages
+    (the average wage x salary scale / ``norms[t]``; :func:`clipped_lognormal_mean_kernel`), its cohort
+    diagonals of ``diag``, and the awards of its insured who leave (``exits`` (cells, 4): this sex's packed
+    exits): old-age and invalidity awards into ``awards`` (types 0 and 1 at the age at the end of the year;
+    every type of sex g is zeroed first), the number and pensions of the entitled deaths into ``deaths``
+    (n, 2, 2, A), the grants (number, amount) into ``grants`` (n, 2).  Writes only sex g's cells."""
+    n = year.shape[0]
+    A = tops.shape[2]
+    omega = A - 1
+    h0 = history.shape[0]
+    share = np.empty(A)  # accrued share of reference earnings by whole years of service
+    ref = np.empty(A)  # reference earnings of one row (age) by service at the exit
+    cell = 0  # the first packed exit cell of the row x, year after year
+    for t in range(n):
+        y = year[t]
+        awards[t, :, :, g] = 0.0
+        deaths[t, :, g] = 0.0
+        grants[t] = 0.0
+
+        # insurable wages, and the cohort-diagonal sums of wage / revaluation index
+        gross, insurable = wages[t, Wage.GROSS, g], wages[t, Wage.INSURABLE, g]
+        for x in range(A):
+            gross[x] = y.average_wage * salary[g, x] / norms[t]
+        clipped_lognormal_mean_kernel(wages[t, Wage.GROSS, g:g + 1], y.earnings_cv, y.earnings_floor,
+                                      y.earnings_ceiling, wages[t, Wage.INSURABLE, g:g + 1])
         if t == 0:
-            diag[0] = 0.0
+            diag[0, g] = 0.0
             for h in range(h0):
-                for g in range(2):
-                    diag[h + 1, g, 0] = wages[0, Wage.INSURABLE, g, 0] * history[h]
-                    for x in range(1, A):
-                        diag[h + 1, g, x] = wages[0, Wage.INSURABLE, g, x] * history[h] + diag[h, g, x - 1]
+                diag[h + 1, g, 0] = insurable[0] * history[h]
+                for x in range(1, A):
+                    diag[h + 1, g, x] = insurable[x] * history[h] + diag[h, g, x - 1]
         h_now = h0 + t + 1
         revaluation = y.revaluation_index
-        for g in range(2):
-            diag[h_now, g, 0] = insurable[g, 0] / revaluation
-            for x in range(1, A):
-                diag[h_now, g, x] = insurable[g, x] / revaluation + diag[h_now - 1, g, x - 1]
+        diag[h_now, g, 0] = insurable[0] / revaluation
+        for x in range(1, A):
+            diag[h_now, g, x] = insurable[x] / revaluation + diag[h_now - 1, g, x - 1]
 
         # the awards of the insured who leave, by service at the exit
         rate, base_percent, base_years = y.accrual_rate, y.accrual_base_percent, y.accrual_base_years
         for k in range(A):
             share[k] = accrued_share(k, rate, base_percent, base_years)
-        for g in range(2):
-            nra = float(year_sex[t, g].normal_age)
-            for x in range(A):
-                x1 = x + 1 if x < omega else omega
-                adjust, deferred, credit = award_adjustments(x, nra, y, y.service_credit)
-                wage = insurable[g, x]
-                last = tops[t, g, x]
-                width = row_exit_cells(last, A)
-                cell_exits = exits[cell:cell + width]
-                cell += width
-                if width == 0:
-                    continue
-                reference_earnings(diag, h_now, g, x, width, y.reference_period, revaluation, ref)
-                (old_number, old_amount, invalid_number, invalid_amount, dead_number, dead_pension, grant_number,
-                 grant_amount) = row_awards(cell_exits, ref, share, credit, adjust, deferred, wage, y)
-                awards[t, Money.NUMBER, 0, g, x1] += old_number
-                awards[t, Money.AMOUNT, 0, g, x1] += old_amount
-                awards[t, Money.NUMBER, 1, g, x1] += invalid_number
-                awards[t, Money.AMOUNT, 1, g, x1] += invalid_amount
-                death_number[g, x] += dead_number
-                death_pension[g, x] += dead_pension
-                grants[t, 0] += grant_number
-                grants[t, 1] += grant_amount
+        nra = float(year_sex[t, g].normal_age)
+        for x in range(A):
+            x1 = x + 1 if x < omega else omega
+            adjust, deferred, credit = award_adjustments(x, nra, y, y.service_credit)
+            last = tops[t, g, x]
+            width = row_exit_cells(last, A)
+            cell_exits = exits[cell:cell + width]
+            cell += width
+            if width == 0:
+                continue
+            reference_earnings(diag, h_now, g, x, width, y.reference_period, revaluation, ref)
+            (old_number, old_amount, invalid_number, invalid_amount, dead_number, dead_pension, grant_number,
+             grant_amount) = row_awards(cell_exits, ref, share, credit, adjust, deferred, insurable[x], y)
+            awards[t, Money.NUMBER, 0, g, x1] += old_number
+            awards[t, Money.AMOUNT, 0, g, x1] += old_amount
+            awards[t, Money.NUMBER, 1, g, x1] += invalid_number
+            awards[t, Money.AMOUNT, 1, g, x1] += invalid_amount
+            deaths[t, Money.NUMBER, g, x] += dead_number
+            deaths[t, Money.AMOUNT, g, x] += dead_pension
+            grants[t, 0] += grant_number
+            grants[t, 1] += grant_amount
 
-        # survivors of entitled insured and of old-age and invalidity pensioners; pensioners
+
+@njit(cache=True)
+def project_pensioners(year, rates, sex, q, other_exits, deaths, grants_by_sex, in_payment, awards, leaving, grants):
+    """For :func:`project_benefits_kernel`, after the awards of the insured who leave (:func:`project_awards_sex`),
+    year after year: the grants of the two sexes added up; survivors' awards from the entitled deaths of the
+    insured (``deaths`` (n, 2, 2, A)) and of old-age and invalidity pensioners (:func:`survivors_kernel`); the
+    pensioners of each type (:func:`pensioners_step_kernel`)."""
+    n, A = year.shape[0], deaths.shape[3]
+    death_number = np.empty((2, A))
+    death_pension = np.empty((2, A))
+    for t in range(n):
+        y = year[t]
+        grants[t, 0] = grants_by_sex[0, t, 0] + grants_by_sex[1, t, 0]
+        grants[t, 1] = grants_by_sex[0, t, 1] + grants_by_sex[1, t, 1]
         number, amount = in_payment[t, Money.NUMBER], in_payment[t, Money.AMOUNT]
         for g in range(2):
             for x in range(A):
-                death_number[g, x] += number[0, g, x] * q[t, 1, g, x] + number[1, g, x] * q[t, 2, g, x]
-                death_pension[g, x] += amount[0, g, x] * q[t, 1, g, x] + amount[1, g, x] * q[t, 2, g, x]
+                death_number[g, x] = deaths[t, Money.NUMBER, g, x] + (number[0, g, x] * q[t, 1, g, x]
+                                                                      + number[1, g, x] * q[t, 2, g, x])
+                death_pension[g, x] = deaths[t, Money.AMOUNT, g, x] + (amount[0, g, x] * q[t, 1, g, x]
+                                                                       + amount[1, g, x] * q[t, 2, g, x])
         survivors_kernel(death_number, death_pension, rates.spouse_probability, rates.orphans_per_death,
                          sex.spouse_age_difference, sex.orphan_age_gap, y.widow_share, y.orphan_share,
                          y.full_orphan_share, y.survivors_cap, y.orphan_age_limit,
@@ -1312,7 +1417,7 @@ def project_benefits_reference(year, year_sex, rates, sex, q, other_exits, histo
         if y["reference_period"] > 0:
             periods = np.minimum(periods, y["reference_period"])
         old_n, old_amt, inv_n, inv_amt, deaths_n, deaths_base, grants[t] = awards_reference(
-            exits_by_cell(exits[starts[t]:], tops[t]), diag, h0 + t + 1, periods, y["revaluation_index"],
+            exits_by_cell(exits, tops[t], starts[:, t]), diag, h0 + t + 1, periods, y["revaluation_index"],
             wages[t, Wage.INSURABLE], year_sex[t]["normal_age"], y)
         awards[t] = 0.0
         awards[t, :, 0] = old_n, old_amt

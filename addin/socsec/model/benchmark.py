@@ -10,12 +10,13 @@ ratios and absolute figures, never from timed tests.
 import statistics
 import time
 
+import numba
 import numpy as np
 
 from socsec.core import lifetable as lt
 from socsec.core import population as cp
 from socsec.model.horizon import extend_horizon
-from socsec.model.pension import project_pension
+from socsec.model.pension import one_thread, project_pension
 from socsec.model.population import compute_life_tables, project_population
 from socsec.model.valuation import run_valuation
 
@@ -94,6 +95,8 @@ def run_stochastic_benchmark(runs: int = 100, workers: int | None = None, repeat
     n = len(inputs.population.years)
     single = {engine: _median_seconds(lambda e=engine: run_valuation(inputs, e), repeats)
               for engine in ("numba", "numpy")}
+    with one_thread():
+        single_one_thread = _median_seconds(lambda: run_valuation(inputs), repeats)
     batch = {}
     for engine in ("numba", "numpy"):
         run_stochastic(inputs, processes, 2, 1, engine=engine)  # compile and warm outside the timing
@@ -104,6 +107,9 @@ def run_stochastic_benchmark(runs: int = 100, workers: int | None = None, repeat
              f"{'what':52s} {'numba':>10s} {'numpy':>10s} {'speed-up':>9s}",
              f"{'single full valuation (ms, median of ' + str(repeats) + ')':52s} {single['numba'] * 1e3:10.1f} "
              f"{single['numpy'] * 1e3:10.1f} {single['numpy'] / single['numba']:8.1f}x",
+             f"{'  the same, pension kernels on one thread (ms)':52s} {single_one_thread * 1e3:10.1f} {'':10s} "
+             f"{single['numpy'] / single_one_thread:8.1f}x   (numba threads: {numba.get_num_threads()}, "
+             f"{numba.threading_layer()} layer)",
              f"{f'{runs} runs in this process (s)':52s} {batch['numba']:10.2f} {batch['numpy']:10.2f} "
              f"{batch['numpy'] / batch['numba']:8.1f}x",
              f"{'runs per minute, this process':52s} {60 * runs / batch['numba']:10.0f} "

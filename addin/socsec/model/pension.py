@@ -17,10 +17,12 @@ contributions are paid for the time spent active in the year times the density, 
 service in the same measure.
 """
 
+import contextlib
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 
+import numba
 import numpy as np
 import pandas as pd
 
@@ -318,8 +320,8 @@ class InsuredProjection:
     inactive_by_age: np.ndarray  # (n + 1, 2, A)
     service_years: np.ndarray  # (n + 1,) years of credited service of the actives and inactive
     lowest_insured: float  # smallest cell of actives or inactive in any year (negative = a bug)
-    exits: np.ndarray = field(repr=False)  # (cells, 4) exits of the occupied cells, year after year
-    #                                        (core.pension.exit_starts, core.pension.exits_by_cell)
+    exits: np.ndarray = field(repr=False)  # (2, cells, 4) exits of the occupied cells, each sex's year after
+    #                                        year (core.pension.exit_starts, core.pension.exits_by_cell)
     tops: np.ndarray = field(repr=False)  # (n, 2, A) bound on the highest service occupied on 1 January
     by_age: dict = field(repr=False, default_factory=dict)  # each flow of core.pension.Flow but the stocks
     #                                  (n, 2, A); exit_service (n,) years of service of the exits
@@ -536,8 +538,8 @@ def insured_year_sex(rules: SchemeRules, assume: SchemeAssumptions, min_working_
 class PensionBuffers:
     """The arrays the two passes of the pension projection write, for projections of ``n`` years and ages
     0 .. A - 1 (``stock_rows``: n + 1 to keep the insured by service of every year, else 3, the base year
-    and two working rows; ``exit_cells``: room for the packed exits, by default enough for any base data,
-    n x 2 x A x A; ``core.pension.exit_capacity`` is enough for given base data).
+    and two working rows; ``exit_cells``: room for the packed exits of each sex, by default enough for any
+    base data, n x A x A; ``core.pension.exit_capacity`` is enough for given base data).
 
     A projection allocates its own, with just enough room for the exits (only the cells written are ever
     touched, year after year in one block); the valuations of a batch (the runs of a stochastic chunk,
@@ -549,7 +551,7 @@ class PensionBuffers:
     def __init__(self, n: int, A: int, stock_rows: int = 3, exit_cells: int | None = None):
         self.shape = (n, A)
         self._stock_rows = stock_rows
-        self._exit_cells = n * 2 * A * A if exit_cells is None else exit_cells
+        self._exit_cells = n * A * A if exit_cells is None else exit_cells
         self._insured = self._benefits = None  # each set allocated when first asked for
 
     @classmethod
@@ -568,7 +570,7 @@ class PensionBuffers:
         if self._insured is None:
             S = A  # service 0 .. omega
             self._insured = (np.empty((self._stock_rows, 2, A, S)), np.empty((self._stock_rows, 2, A, S)),
-                             np.empty((self._exit_cells, len(kp.Exit))), np.empty((n, 2, A), dtype=np.int64),
+                             np.empty((2, self._exit_cells, len(kp.Exit))), np.empty((n, 2, A), dtype=np.int64),
                              np.empty((n + 1, len(kp.Flow), 2, A)), np.empty((n + 1, len(kp.Total))))
         return self._insured
 
@@ -597,6 +599,30 @@ def project_pension(inputs: PensionInputs, population, economy, engine: str = "n
     """
     insured = project_insured(inputs, population, economy, engine, detail, service_stocks)
     return project_benefits(insured, inputs, population, economy, engine)
+
+
+def pension_drivers(engine: str) -> tuple:
+    """(insured, benefits) functions of the two passes for ``engine``: the numpy twins; or the numba kernels,
+    which project the two sexes side by side when numba gives this thread two threads or more
+    (``numba.get_num_threads``: the cores, or NUMBA_NUM_THREADS, or ``numba.set_num_threads``), else their
+    one-thread versions (the same results, bit for bit; the runs of a stochastic chunk use those)."""
+    if engine != "numba":
+        return kp.project_insured_reference, kp.project_benefits_reference
+    if numba.get_num_threads() > 1:
+        return kp.project_insured_kernel, kp.project_benefits_kernel
+    return kp.project_insured_serial, kp.project_benefits_serial
+
+
+@contextlib.contextmanager
+def one_thread():
+    """Inside the block, numba gives this thread one thread (``numba.set_num_threads(1)``, restored after): the
+    pension kernels run their one-thread versions (:func:`pension_drivers`)."""
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(threads)
 
 
 # the rows of the insured kernel's by_age that are flows of a year (not stocks of 1 January), by name
@@ -630,7 +656,7 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
     stocks_A, stocks_N, exits, tops, by_age, totals = buffers.insured_arrays(n, A)
     stocks_A[0], stocks_N[0] = base_actives, base_inactive
     flow_cells = np.empty((n if detail else 0, len(FLOW_NAMES), 2, A, S))
-    driver = kp.project_insured_kernel if engine == "numba" else kp.project_insured_reference
+    driver = pension_drivers(engine)[0]
     q = death_probabilities(population, assume)
     driver(insured_year_sex(rules, assume, min_age), target, age_rates(assume), np.ascontiguousarray(q[:, 0]),
            stocks_A, stocks_N, exits, tops, by_age, totals, flow_cells)
@@ -704,7 +730,7 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     diag, in_payment, awards, leaving, wages, grants = (buffers or PensionBuffers(n, A)).benefit_arrays(n, A)
     in_payment[0, kp.Money.NUMBER] = base_number
     in_payment[0, kp.Money.AMOUNT] = base_number * base_average
-    driver = kp.project_benefits_kernel if engine == "numba" else kp.project_benefits_reference
+    driver = pension_drivers(engine)[1]
     q = death_probabilities(population, assume)
     driver(year, year_sex, age_rates(assume), sex, q,
            pensioner_exit_rates(rules, assume, A), history, insured.actives_by_age, insured.exits, insured.tops, diag,
