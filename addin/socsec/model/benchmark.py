@@ -124,8 +124,9 @@ def run_stochastic_benchmark(runs: int = 100, workers: int | None = None, repeat
 
 
 def _run_by_block(inputs, processes, repeats: int) -> list:
-    """Where the time of one stochastic run goes, numba engine: the draws (those of a chunk of ``repeats``
-    runs, per run), then, median over the runs, the run's inputs, each step of the chain
+    """Where the time of one stochastic run goes, numba engine, as on a Dask worker (the pension kernels on one
+    thread, :func:`socsec.model.pension.one_thread`): the draws (those of a chunk of ``repeats`` runs, per
+    run), then, median over the runs, the run's inputs, each step of the chain
     (:data:`socsec.model.chain.STEPS`, computed in their order) and the checks; as in a chunk, the
     deterministic death rates and the pension arrays are made once for all the runs."""
     from socsec.model.chain import STEPS, LazyValuation
@@ -141,20 +142,22 @@ def _run_by_block(inputs, processes, repeats: int) -> list:
     medians = {"draws (a chunk's, per run)": (time.perf_counter() - start) / len(seeds) * 1e3}
     parts = ("inputs", *STEPS, "checks")
     times = {part: [] for part in parts}
-    for k, e in enumerate(draws):
-        stamps = [time.perf_counter()]
-        run = LazyValuation(stochastic_inputs(inputs, e, death_rates), buffers=buffers)
-        stamps.append(time.perf_counter())
-        for name in STEPS:
-            run.block(name)
+    with one_thread():
+        for k, e in enumerate(draws):
+            stamps = [time.perf_counter()]
+            run = LazyValuation(stochastic_inputs(inputs, e, death_rates), buffers=buffers)
             stamps.append(time.perf_counter())
-        run.full()
-        stamps.append(time.perf_counter())
-        if k > 0:  # the first run touches the shared arrays for the first time
-            for part, begin, end in zip(parts, stamps, stamps[1:]):
-                times[part].append(end - begin)
+            for name in STEPS:
+                run.block(name)
+                stamps.append(time.perf_counter())
+            run.full()
+            stamps.append(time.perf_counter())
+            if k > 0:  # the first run touches the shared arrays for the first time
+                for part, begin, end in zip(parts, stamps, stamps[1:]):
+                    times[part].append(end - begin)
     medians.update({part: statistics.median(values) * 1e3 for part, values in times.items()})
-    return ([f"one run by step (numba, ms, median of {repeats} runs): total {sum(medians.values()):.1f}"]
+    return ([f"one run by step as on a Dask worker (numba, kernels on one thread, ms, median of {repeats} runs): "
+             f"total {sum(medians.values()):.1f}"]
             + [f"  {part:50s} {ms:10.2f}" for part, ms in medians.items()])
 
 
