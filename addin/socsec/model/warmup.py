@@ -2,13 +2,19 @@
 
 Kernels are compiled with ``cache=True``: the compiled code is stored next to the package
 (numba's cache, keyed by the source file) and reused by later processes.  The installer runs
-``socsec warmup`` once.  The warm-up values the example country with both engines' numba path,
-so every kernel is compiled with the argument types of a real run.
+``socsec warmup`` once.  The warm-up values the example country with the numba engine, so every
+kernel is compiled with the argument types of a real run: once with the pension kernels on numba's
+threads and once with their one-thread versions (which the runs of a stochastic chunk on Dask use,
+:func:`socsec.model.pension.pension_drivers`).
 """
 
 
 def warm_up():
     from socsec.model.example_jordan import jordan_inputs
+    from socsec.model.pension import one_thread
     from socsec.model.valuation import run_valuation
 
-    run_valuation(jordan_inputs(), engine="numba")
+    inputs = jordan_inputs()
+    run_valuation(inputs, engine="numba")
+    with one_thread():
+        run_valuation(inputs, engine="numba")
