@@ -10,8 +10,9 @@ accrual rate reuses the insured persons and re-projects wages, awards and pensio
 re-projects both).
 
 What is timed is the Python side of the function (``socsec.excel.udfs.indicator_value`` on the
-example workbook, as called by the UDF), one call after the other on one core, as Excel calls
-them; Excel's own call overhead (COM, xlwings' conversion, about a millisecond a call) comes on
+example workbook, as called by the UDF), one call after the other, as Excel calls them (the pension
+kernels of a call project the two sexes on numba's threads, :func:`socsec.model.pension.pension_drivers`;
+the header says how many); Excel's own call overhead (COM, xlwings' conversion, about a millisecond a call) comes on
 top.  ``through_xlwings=True`` also times one grid through xlwings' own calling code
 (``socsec.excel.xlcall``).
 """
@@ -19,6 +20,7 @@ top.  ``through_xlwings=True`` also times one grid through xlwings' own calling 
 import time
 import types
 
+import numba
 import numpy as np
 
 from socsec.excel import udfs
@@ -53,7 +55,8 @@ def run_udf_benchmark(path, size: int = 20, through_xlwings: bool = False, round
     is timed that many times from cold caches (warmed again each time) and the report gives the
     fastest round (the one other work on the machine slowed least) and every round."""
     calls = size * size
-    lines = [f"SOCSEC_INDICATOR benchmark: {path}, {size} x {size} = {calls} calls per grid, warm caches, one core"
+    lines = [f"SOCSEC_INDICATOR benchmark: {path}, {size} x {size} = {calls} calls per grid, warm caches, calls one "
+             f"after the other (numba threads: {numba.get_num_threads()})"
              + (f", fastest of {rounds} rounds" if rounds > 1 else "")]
     for label, name, horizon, first, second in GRIDS:
         results = []
