@@ -463,10 +463,7 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
     by_age (n + 1, len(Flow), 2, A) by :class:`Flow`; totals (n + 1, len(Total)) by :class:`Total`;
     flows (n, 7, 2, A, S) the flows of FLOW_NAMES by service at 1 January, or 0 rows to skip them.
     """
-    n = year_sex.shape[0]
-    by_sex = np.empty((2, n, totals.shape[1]))
-    top_end = np.empty((2, actives.shape[2]), np.int64)
-    enough = np.empty(2, np.bool_)
+    by_sex, top_end, enough = insured_by_sex(year_sex.shape[0], actives.shape[2], totals.shape[1])
     for g in prange(2):
         enough[g] = project_insured_sex(g, year_sex, target, rates, q, actives, inactive, exits[g], tops, by_age,
                                         by_sex[g], top_end[g], flows)
@@ -476,15 +473,21 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
 @njit(cache=True)
 def project_insured_serial(year_sex, target, rates, q, actives, inactive, exits, tops, by_age, totals, flows):
     """:func:`project_insured_kernel` on the calling thread only, one sex after the other (for the runs of
-    a stochastic chunk, whose parallelism is the runs): the same arguments and results, bit for bit."""
-    n = year_sex.shape[0]
-    by_sex = np.empty((2, n, totals.shape[1]))
-    top_end = np.empty((2, actives.shape[2]), np.int64)
-    enough = np.empty(2, np.bool_)
+    a stochastic chunk, whose parallelism is the runs): the same arguments and results, bit for bit.  A
+    function of its own, not the kernel's code compiled without ``parallel``: numba's on-disk cache keys
+    compiled code by the function's source, not by that option."""
+    by_sex, top_end, enough = insured_by_sex(year_sex.shape[0], actives.shape[2], totals.shape[1])
     for g in range(2):
         enough[g] = project_insured_sex(g, year_sex, target, rates, q, actives, inactive, exits[g], tops, by_age,
                                         by_sex[g], top_end[g], flows)
     insured_totals(enough, by_sex, top_end, actives, inactive, by_age, totals)
+
+
+@njit(cache=True)
+def insured_by_sex(n, A, columns):
+    """What :func:`project_insured_sex` returns for each sex to :func:`insured_totals`: its yearly totals
+    (2, n, columns), its tops of the last 1 January (2, A) and whether its exits had room (2,)."""
+    return np.empty((2, n, columns)), np.empty((2, A), np.int64), np.empty(2, np.bool_)
 
 
 @njit(cache=True)
@@ -1242,10 +1245,7 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
     age; wages (n, 2, 2, A) by :class:`Wage`; awards (n, 2, 4, 2, A) by :class:`Money`; leaving
     (n, 2, 4, 2, A) by :class:`Leaving`; grants (n, 2) number and amount.
     """
-    n, A = year.shape[0], tops.shape[2]
-    norms = salary_scale_norms(rates.salary, actives_by_age, n)
-    deaths = np.empty((n, 2, 2, A))  # entitled deaths of the insured: number and pensions, by sex and age
-    grants_by_sex = np.empty((2, n, 2))
+    norms, deaths, grants_by_sex = awards_by_sex(rates.salary, actives_by_age, year.shape[0])
     for g in prange(2):
         project_awards_sex(g, year, year_sex, rates.salary, norms, history, exits[g], tops, diag, wages, awards,
                            deaths, grants_by_sex[g])
@@ -1257,14 +1257,21 @@ def project_benefits_serial(year, year_sex, rates, sex, q, other_exits, history,
                             in_payment, wages, awards, leaving, grants):
     """:func:`project_benefits_kernel` on the calling thread only, one sex after the other (for the runs of
     a stochastic chunk, whose parallelism is the runs): the same arguments and results, bit for bit."""
-    n, A = year.shape[0], tops.shape[2]
-    norms = salary_scale_norms(rates.salary, actives_by_age, n)
-    deaths = np.empty((n, 2, 2, A))
-    grants_by_sex = np.empty((2, n, 2))
+    norms, deaths, grants_by_sex = awards_by_sex(rates.salary, actives_by_age, year.shape[0])
     for g in range(2):
         project_awards_sex(g, year, year_sex, rates.salary, norms, history, exits[g], tops, diag, wages, awards,
                            deaths, grants_by_sex[g])
     project_pensioners(year, rates, sex, q, other_exits, deaths, grants_by_sex, in_payment, awards, leaving, grants)
+
+
+@njit(cache=True)
+def awards_by_sex(salary, actives_by_age, n):
+    """What :func:`project_awards_sex` reads and writes for each sex of :func:`project_benefits_kernel`: the
+    yearly averages of the salary scale over the actives (n,) (:func:`salary_scale_norms`), and for
+    :func:`project_pensioners` the entitled deaths of the insured (n, 2, 2, A: number and pensions, by sex and
+    age) and the grants of each sex (2, n, 2)."""
+    return (salary_scale_norms(salary, actives_by_age, n), np.empty((n, 2, 2, salary.shape[1])),
+            np.empty((2, n, 2)))
 
 
 @njit(cache=True)
