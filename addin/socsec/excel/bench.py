@@ -12,8 +12,8 @@ re-projects both).
 What is timed is the Python side of the function (``socsec.excel.udfs.indicator_value`` on the
 example workbook, as called by the UDF), one call after the other, as Excel calls them (the pension
 kernels of a call project the two sexes on numba's threads, :func:`socsec.model.pension.pension_drivers`;
-the header says how many); Excel's own call overhead (COM, xlwings' conversion, about a millisecond a call) comes on
-top.  ``through_xlwings=True`` also times one grid through xlwings' own calling code
+the header says how many); Excel's own call overhead (COM, xlwings' conversion, about a millisecond a
+call) comes on top.  ``through_xlwings=True`` also times one grid through xlwings' own calling code
 (``socsec.excel.xlcall``).
 """
 

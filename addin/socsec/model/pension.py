@@ -542,7 +542,7 @@ class PensionBuffers:
     base data, n x A x A; ``core.pension.exit_capacity`` is enough for given base data).
 
     A projection allocates its own, with just enough room for the exits (only the cells written are ever
-    touched, year after year in one block); the valuations of a batch (the runs of a stochastic chunk,
+    touched, each sex's year after year in its own block); the valuations of a batch (the runs of a stochastic chunk,
     :mod:`socsec.model.stochastic`) share one set, allocated outside the kernels, so that the memory is
     not requested and first touched again for every run.  A projection made with shared buffers holds
     views of them: it is valid only until the next projection made with the same buffers.
