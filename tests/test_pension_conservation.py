@@ -397,10 +397,11 @@ def test_benefits_kernel_writes_every_output_and_equals_twin(seed, dense):
 
 @settings(max_examples=10, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.booleans(), st.booleans())
-def test_one_thread_kernels_equal_the_parallel_ones_bit_for_bit(seed, detail, dense):
+def test_one_thread_kernels_equal_the_parallel_ones(seed, detail, dense):
     """The kernels that project the two sexes side by side on numba's threads and their one-thread versions
-    (used by the runs of a stochastic chunk) write the same cells with the same numbers, bit for bit, so that
-    a run's results do not depend on where it runs; the sexes are split whether or not numba has threads."""
+    (used by the runs of a stochastic chunk) write the same cells (the NaN-prefilled cells they leave are the
+    same) with the same numbers up to rounding: the sums of their ``fastmath`` loops may be taken in another
+    order, so not bit for bit (seen: 2e-16 relative on the service of the exits)."""
     rng = np.random.default_rng(seed)
     insured, benefits = kernel_arguments(small_inputs(pension=random_scheme(rng)), detail, detail,
                                          rng if dense else None)
@@ -411,7 +412,11 @@ def test_one_thread_kernels_equal_the_parallel_ones_bit_for_bit(seed, detail, de
              (BENEFITS_OUTPUTS + 1,))):
         got, want = run_twins(parallel, serial, args, first, based)
         for name in list(got)[first:]:
-            np.testing.assert_array_equal(got[name], want[name], err_msg=f"{parallel.__name__}: {name}")
+            if got[name].dtype.kind == "f":
+                assert (np.isnan(got[name]) == np.isnan(want[name])).all(), f"{name}: other cells written"
+                assert_close(np.nan_to_num(got[name]), np.nan_to_num(want[name]), f"{parallel.__name__}: {name}")
+            else:
+                np.testing.assert_array_equal(got[name], want[name], err_msg=f"{parallel.__name__}: {name}")
 
 
 def test_stocks_by_service_kept_or_not_give_the_same_projection():

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from socsec.cli import main
-from socsec.model.pension import PensionBuffers
+from socsec.model.pension import PensionBuffers, one_thread
 from socsec.model.stochastic import (PERCENTILES, SERIES, VARIABLES, Processes, autoregressive_paths,
                                      chunk_deviations, default_processes, deterministic_death_rates, deviations,
                                      key_results, run_seeds, run_stochastic, stochastic_inputs, value_chunk)
@@ -130,16 +130,18 @@ def test_chunking_does_not_change_the_results():
 
 def test_runs_sharing_the_pension_buffers_equal_valuations_of_their_own():
     """A chunk values its runs one after another in the same pension arrays (PensionBuffers): each run's
-    results equal, bit for bit, those of a valuation that allocates its own, with both engines; the runs
-    differ from one another, so nothing of an earlier run is left in the shared arrays."""
+    results equal, bit for bit, those of a valuation that allocates its own (the pension kernels on one thread
+    as in a chunk), with both engines; the runs differ from one another, so nothing of an earlier run is left
+    in the shared arrays."""
     inputs, processes = small_inputs(), default_processes()
     n = len(inputs.population.years)
     seeds = run_seeds(9, 4)
     for engine in ("numba", "numpy"):
         series, summary = value_chunk(inputs, processes, seeds, engine)
         for k, seed in enumerate(seeds):
-            own = run_valuation(stochastic_inputs(inputs, deviations(np.random.default_rng(seed), processes, n)),
-                                engine)
+            with one_thread():
+                own = run_valuation(stochastic_inputs(inputs, deviations(np.random.default_rng(seed), processes, n)),
+                                    engine)
             alone_series, alone_summary = key_results(own)
             np.testing.assert_array_equal(series[k], alone_series)
             np.testing.assert_array_equal(summary[k], alone_summary)

@@ -448,7 +448,8 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
     The two sexes are projected side by side, on numba's threads (:func:`project_insured_sex`, which
     says what a year does; the sexes share nothing in this pass), then the yearly totals added up
     (:func:`insured_totals`).  :func:`project_insured_serial` does the same on the calling thread only,
-    with the same results bit for bit.
+    with the same results up to rounding (the compiler may take the sums of the ``fastmath`` loops in
+    another order in the two).
 
     Inputs: year_sex (n, 2) YEAR_SEX_DTYPE; target (n, 2, A) actives wanted on 1 January t + 1;
     rates (2, A) AGE_DTYPE; q (n, 2, A) the insured's death probabilities.  Stocks hold the base
@@ -473,8 +474,8 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
 @njit(cache=True)
 def project_insured_serial(year_sex, target, rates, q, actives, inactive, exits, tops, by_age, totals, flows):
     """:func:`project_insured_kernel` on the calling thread only, one sex after the other (for the runs of
-    a stochastic chunk, whose parallelism is the runs): the same arguments and results, bit for bit.  A
-    function of its own, not the kernel's code compiled without ``parallel``: numba's on-disk cache keys
+    a stochastic chunk, whose parallelism is the runs): the same arguments, and results up to rounding.
+    A function of its own, not the kernel's code compiled without ``parallel``: numba's on-disk cache keys
     compiled code by the function's source, not by that option."""
     by_sex, top_end, enough = insured_by_sex(year_sex.shape[0], actives.shape[2], totals.shape[1])
     for g in range(2):
@@ -1233,7 +1234,7 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
     (:func:`project_awards_sex`: the sexes share only the average salary scale of the actives of the year,
     :func:`salary_scale_norms`, taken first), then the survivors and pensioners year after year
     (:func:`project_pensioners`: survivors are of the other sex).  :func:`project_benefits_serial` does the
-    same on the calling thread only, with the same results bit for bit.
+    same on the calling thread only, with the same results up to rounding.
 
     Inputs: year (n,) YEAR_DTYPE, year_sex (n, 2) YEAR_SEX_DTYPE (the normal age is read), rates (2, A)
     AGE_DTYPE, sex (2,) SEX_DTYPE, q (n, 4, 2, A), other_exits (n, 4, 2, A) exit rates of the surviving
@@ -1256,7 +1257,7 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
 def project_benefits_serial(year, year_sex, rates, sex, q, other_exits, history, actives_by_age, exits, tops, diag,
                             in_payment, wages, awards, leaving, grants):
     """:func:`project_benefits_kernel` on the calling thread only, one sex after the other (for the runs of
-    a stochastic chunk, whose parallelism is the runs): the same arguments and results, bit for bit."""
+    a stochastic chunk, whose parallelism is the runs): the same arguments, and results up to rounding."""
     norms, deaths, grants_by_sex = awards_by_sex(rates.salary, actives_by_age, year.shape[0])
     for g in range(2):
         project_awards_sex(g, year, year_sex, rates.salary, norms, history, exits[g], tops, diag, wages, awards,

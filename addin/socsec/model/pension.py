@@ -605,7 +605,8 @@ def pension_drivers(engine: str) -> tuple:
     """(insured, benefits) functions of the two passes for ``engine``: the numpy twins; or the numba kernels,
     which project the two sexes side by side when numba gives this thread two threads or more
     (``numba.get_num_threads``: the cores, or NUMBA_NUM_THREADS, or ``numba.set_num_threads``), else their
-    one-thread versions (the same results, bit for bit; the runs of a stochastic chunk use those)."""
+    one-thread versions (the same results up to rounding; the runs of a stochastic chunk use those,
+    :func:`one_thread`)."""
     if engine != "numba":
         return kp.project_insured_reference, kp.project_benefits_reference
     if numba.get_num_threads() > 1:

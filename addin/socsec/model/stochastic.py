@@ -33,7 +33,6 @@ key series and indicators of its runs (:data:`SERIES`, :func:`summary_names`), a
 76-year projection, never the full tables.
 """
 
-import contextlib
 import logging
 from dataclasses import dataclass, replace
 
@@ -201,18 +200,16 @@ def key_results(valuation) -> tuple[np.ndarray, np.ndarray]:
     return series, np.array(values)
 
 
-def value_chunk(inputs, processes: Processes, seeds, engine: str = "numba",
-                one_thread: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def value_chunk(inputs, processes: Processes, seeds, engine: str = "numba") -> tuple[np.ndarray, np.ndarray]:
     """Value the runs of ``seeds`` (one SeedSequence each), every block and check of a full valuation,
     one run after another, with the draws (:func:`chunk_deviations`), the deterministic death rates and the
     arrays of the pension projection made once for the chunk
     (:class:`~socsec.model.pension.PensionBuffers`; each run's key results are taken before the next
-    run): (runs, S, n) series and (runs, K) summaries.  ``one_thread``: the pension kernels on the calling
-    thread only (:func:`socsec.model.pension.one_thread` while the chunk runs), for a Dask worker,
-    whose parallelism is the runs; the results are the same bit for bit
-    (:func:`socsec.model.pension.pension_drivers`)."""
-    from socsec.model.pension import PensionBuffers
-    from socsec.model.pension import one_thread as pension_one_thread
+    run): (runs, S, n) series and (runs, K) summaries.  The pension kernels run on the calling thread only
+    (:func:`socsec.model.pension.one_thread`), in this process as on a Dask worker: the parallelism of
+    the runs is the chunks, and a run's numbers come from the same compiled code wherever it is valued
+    (the kernels on numba's threads agree with them up to rounding only)."""
+    from socsec.model.pension import PensionBuffers, one_thread
     from socsec.model.valuation import run_valuation
 
     n = len(inputs.population.years)
@@ -220,7 +217,7 @@ def value_chunk(inputs, processes: Processes, seeds, engine: str = "numba",
     death_rates = deterministic_death_rates(inputs)
     series = np.empty((len(seeds), len(SERIES), n))
     summary = np.empty((len(seeds), len(summary_names(n))))
-    with np.errstate(all="ignore"), (pension_one_thread() if one_thread else contextlib.nullcontext()):
+    with np.errstate(all="ignore"), one_thread():
         for k, e in enumerate(chunk_deviations(seeds, processes, n)):  # overflows, NaN: failed checks
             run = stochastic_inputs(inputs, e, death_rates)
             series[k], summary[k] = key_results(run_valuation(run, engine, buffers=buffers))
@@ -347,7 +344,7 @@ def chunks_on(client, shared, processes, seeds, chunk, engine):
     as they complete; ``shared``: the inputs scattered to the workers."""
     from dask.distributed import as_completed
 
-    futures = {client.submit(value_chunk, shared, processes, seeds[start:start + chunk], engine, one_thread=True,
-                             pure=False): start for start in range(0, len(seeds), chunk)}
+    futures = {client.submit(value_chunk, shared, processes, seeds[start:start + chunk], engine, pure=False): start
+               for start in range(0, len(seeds), chunk)}
     for future, result in as_completed(futures, with_results=True):
         yield futures[future], result
