@@ -124,7 +124,7 @@ def run_stochastic_benchmark(runs: int = 100, workers: int | None = None, repeat
 
 
 def _run_by_block(inputs, processes, repeats: int) -> list:
-    """Where the time of one stochastic run goes, numba engine, as on a Dask worker (the pension kernels on one
+    """Where the time of one stochastic run goes, numba engine, as in a chunk (the pension kernels on one
     thread, :func:`socsec.model.pension.one_thread`): the draws (those of a chunk of ``repeats`` runs, per
     run), then, median over the runs, the run's inputs, each step of the chain
     (:data:`socsec.model.chain.STEPS`, computed in their order) and the checks; as in a chunk, the
@@ -156,7 +156,7 @@ def _run_by_block(inputs, processes, repeats: int) -> list:
                 for part, begin, end in zip(parts, stamps, stamps[1:]):
                     times[part].append(end - begin)
     medians.update({part: statistics.median(values) * 1e3 for part, values in times.items()})
-    return ([f"one run by step as on a Dask worker (numba, kernels on one thread, ms, median of {repeats} runs): "
+    return ([f"one stochastic run by step (numba, pension kernels on one thread, ms, median of {repeats} runs): "
              f"total {sum(medians.values()):.1f}"]
             + [f"  {part:50s} {ms:10.2f}" for part, ms in medians.items()])
 

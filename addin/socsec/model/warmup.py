@@ -4,8 +4,8 @@ Kernels are compiled with ``cache=True``: the compiled code is stored next to th
 (numba's cache, keyed by the source file) and reused by later processes.  The installer runs
 ``socsec warmup`` once.  The warm-up values the example country with the numba engine, so every
 kernel is compiled with the argument types of a real run: once with the pension kernels on numba's
-threads and once with their one-thread versions (which the runs of a stochastic chunk on Dask use,
-:func:`socsec.model.pension.pension_drivers`).
+threads and once with their one-thread versions (which every run of a stochastic valuation uses,
+:func:`socsec.model.stochastic.value_chunk`).
 """
 
 
