@@ -128,6 +128,34 @@ def test_chunking_does_not_change_the_results():
     assert not np.array_equal(other.series, whole.series)
 
 
+def test_stochastic_runs_use_the_one_thread_pension_kernels(monkeypatch):
+    """Every run of a chunk uses the one-thread pension kernels, so that a run's numbers come from the same
+    code in this process and on any Dask worker (the kernels on numba's threads agree with them up to
+    rounding only); numba's threads are given back after the chunk.  A single valuation uses the kernels
+    on numba's threads when numba has two or more, the one-thread ones inside ``one_thread``."""
+    import numba
+
+    from socsec.core import pension as kp
+    from socsec.model.pension import pension_drivers
+
+    def refuse(*args):
+        raise AssertionError("a stochastic run called a pension kernel on numba's threads")
+
+    inputs, processes = small_inputs(), default_processes()
+    threads = numba.get_num_threads()
+    with monkeypatch.context() as patch:
+        patch.setattr(kp, "project_insured_kernel", refuse)
+        patch.setattr(kp, "project_benefits_kernel", refuse)
+        series, _ = value_chunk(inputs, processes, run_seeds(3, 2))
+    assert np.isfinite(series).all() and numba.get_num_threads() == threads
+    with one_thread():
+        assert pension_drivers("numba") == (kp.project_insured_serial, kp.project_benefits_serial)
+    assert numba.get_num_threads() == threads
+    if threads > 1:
+        assert pension_drivers("numba") == (kp.project_insured_kernel, kp.project_benefits_kernel)
+    assert pension_drivers("numpy") == (kp.project_insured_reference, kp.project_benefits_reference)
+
+
 def test_runs_sharing_the_pension_buffers_equal_valuations_of_their_own():
     """A chunk values its runs one after another in the same pension arrays (PensionBuffers): each run's
     results equal, bit for bit, those of a valuation that allocates its own (the pension kernels on one thread
