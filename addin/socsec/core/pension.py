@@ -1231,10 +1231,11 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
     awards from the entitled deaths of the insured and of old-age and invalidity pensioners
     (:func:`survivors_kernel`); the pensioners of each type (:func:`pensioners_step_kernel`).  The wages
     and the awards of the insured who leave are made for the two sexes side by side, on numba's threads
-    (:func:`project_awards_sex`: the sexes share only the average salary scale of the actives of the year,
-    :func:`salary_scale_norms`, taken first), then the survivors and pensioners year after year
-    (:func:`project_pensioners`: survivors are of the other sex).  :func:`project_benefits_serial` does the
-    same on the calling thread only, with the same results up to rounding.
+    (:func:`project_awards_sex`; the sexes share only what :func:`awards_by_sex` makes first for both: the
+    year's average salary scale over the actives and the accrued shares), then the survivors and
+    pensioners year after year (:func:`project_pensioners`: survivors are of the other sex).
+    :func:`project_benefits_serial` does the same on the calling thread only, with the same results up to
+    rounding.
 
     Inputs: year (n,) YEAR_DTYPE, year_sex (n, 2) YEAR_SEX_DTYPE (the normal age is read), rates (2, A)
     AGE_DTYPE, sex (2,) SEX_DTYPE, q (n, 4, 2, A), other_exits (n, 4, 2, A) exit rates of the surviving
@@ -1246,10 +1247,10 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
     age; wages (n, 2, 2, A) by :class:`Wage`; awards (n, 2, 4, 2, A) by :class:`Money`; leaving
     (n, 2, 4, 2, A) by :class:`Leaving`; grants (n, 2) number and amount.
     """
-    norms, deaths, grants_by_sex = awards_by_sex(rates.salary, actives_by_age, year.shape[0])
+    norms, shares, deaths, grants_by_sex = awards_by_sex(year, rates.salary, actives_by_age)
     for g in prange(2):
-        project_awards_sex(g, year, year_sex, rates.salary, norms, history, exits[g], tops, diag, wages, awards,
-                           deaths, grants_by_sex[g])
+        project_awards_sex(g, year, year_sex, rates.salary, norms, shares, history, exits[g], tops, diag, wages,
+                           awards, deaths, grants_by_sex[g])
     project_pensioners(year, rates, sex, q, other_exits, deaths, grants_by_sex, in_payment, awards, leaving, grants)
 
 
@@ -1258,21 +1259,27 @@ def project_benefits_serial(year, year_sex, rates, sex, q, other_exits, history,
                             in_payment, wages, awards, leaving, grants):
     """:func:`project_benefits_kernel` on the calling thread only, one sex after the other (for the runs of
     a stochastic chunk, whose parallelism is the runs): the same arguments, and results up to rounding."""
-    norms, deaths, grants_by_sex = awards_by_sex(rates.salary, actives_by_age, year.shape[0])
+    norms, shares, deaths, grants_by_sex = awards_by_sex(year, rates.salary, actives_by_age)
     for g in range(2):
-        project_awards_sex(g, year, year_sex, rates.salary, norms, history, exits[g], tops, diag, wages, awards,
-                           deaths, grants_by_sex[g])
+        project_awards_sex(g, year, year_sex, rates.salary, norms, shares, history, exits[g], tops, diag, wages,
+                           awards, deaths, grants_by_sex[g])
     project_pensioners(year, rates, sex, q, other_exits, deaths, grants_by_sex, in_payment, awards, leaving, grants)
 
 
 @njit(cache=True)
-def awards_by_sex(salary, actives_by_age, n):
-    """What :func:`project_awards_sex` reads and writes for each sex of :func:`project_benefits_kernel`: the
-    yearly averages of the salary scale over the actives (n,) (:func:`salary_scale_norms`), and for
-    :func:`project_pensioners` the entitled deaths of the insured (n, 2, 2, A: number and pensions, by sex and
-    age) and the grants of each sex (2, n, 2)."""
-    return (salary_scale_norms(salary, actives_by_age, n), np.empty((n, 2, 2, salary.shape[1])),
-            np.empty((2, n, 2)))
+def awards_by_sex(year, salary, actives_by_age):
+    """What :func:`project_awards_sex` reads and writes for each sex of :func:`project_benefits_kernel`, the
+    same for both sexes made once: the yearly averages of the salary scale over the actives (n,)
+    (:func:`salary_scale_norms`) and the accrued share of reference earnings of each year by whole years of
+    service (n, A) (:func:`accrued_share`); and for :func:`project_pensioners` the entitled deaths of the
+    insured (n, 2, 2, A: number and pensions, by sex and age) and the grants of each sex (2, n, 2)."""
+    n, A = year.shape[0], salary.shape[1]
+    shares = np.empty((n, A))
+    for t in range(n):
+        y = year[t]
+        for k in range(A):
+            shares[t, k] = accrued_share(k, y.accrual_rate, y.accrual_base_percent, y.accrual_base_years)
+    return salary_scale_norms(salary, actives_by_age, n), shares, np.empty((n, 2, 2, A)), np.empty((2, n, 2))
 
 
 @njit(cache=True)
@@ -1300,18 +1307,19 @@ def salary_scale_norms(salary, actives_by_age, n):
 
 
 @njit(cache=True)
-def project_awards_sex(g, year, year_sex, salary, norms, history, exits, tops, diag, wages, awards, deaths, grants):
+def project_awards_sex(g, year, year_sex, salary, norms, shares, history, exits, tops, diag, wages, awards, deaths,
+                       grants):
     """For :func:`project_benefits_kernel`, sex ``g``'s share, year after year: its gross and insurable wages
     (the average wage x salary scale / ``norms[t]``; :func:`clipped_lognormal_mean_kernel`), its cohort
     diagonals of ``diag``, and the awards of its insured who leave (``exits`` (cells, 4): this sex's packed
-    exits): old-age and invalidity awards into ``awards`` (types 0 and 1 at the age at the end of the year;
-    every type of sex g is zeroed first), the number and pensions of the entitled deaths into ``deaths``
-    (n, 2, 2, A), the grants (number, amount) into ``grants`` (n, 2).  Writes only sex g's cells."""
+    exits; ``shares[t]`` the accrued share by years of service, :func:`awards_by_sex`): old-age and
+    invalidity awards into ``awards`` (types 0 and 1 at the age at the end of the year; every type of sex g
+    is zeroed first), the number and pensions of the entitled deaths into ``deaths`` (n, 2, 2, A), the
+    grants (number, amount) into ``grants`` (n, 2).  Writes only sex g's cells."""
     n = year.shape[0]
     A = tops.shape[2]
     omega = A - 1
     h0 = history.shape[0]
-    share = np.empty(A)  # accrued share of reference earnings by whole years of service
     ref = np.empty(A)  # reference earnings of one row (age) by service at the exit
     cell = 0  # the first packed exit cell of the row x, year after year
     for t in range(n):
@@ -1339,9 +1347,6 @@ def project_awards_sex(g, year, year_sex, salary, norms, history, exits, tops, d
             diag[h_now, g, x] = insurable[x] / revaluation + diag[h_now - 1, g, x - 1]
 
         # the awards of the insured who leave, by service at the exit
-        rate, base_percent, base_years = y.accrual_rate, y.accrual_base_percent, y.accrual_base_years
-        for k in range(A):
-            share[k] = accrued_share(k, rate, base_percent, base_years)
         nra = float(year_sex[t, g].normal_age)
         for x in range(A):
             x1 = x + 1 if x < omega else omega
@@ -1354,7 +1359,7 @@ def project_awards_sex(g, year, year_sex, salary, norms, history, exits, tops, d
                 continue
             reference_earnings(diag, h_now, g, x, width, y.reference_period, revaluation, ref)
             (old_number, old_amount, invalid_number, invalid_amount, dead_number, dead_pension, grant_number,
-             grant_amount) = row_awards(cell_exits, ref, share, credit, adjust, deferred, insurable[x], y)
+             grant_amount) = row_awards(cell_exits, ref, shares[t], credit, adjust, deferred, insurable[x], y)
             awards[t, Money.NUMBER, 0, g, x1] += old_number
             awards[t, Money.AMOUNT, 0, g, x1] += old_amount
             awards[t, Money.NUMBER, 1, g, x1] += invalid_number
