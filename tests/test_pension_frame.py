@@ -281,22 +281,65 @@ def test_spreading_kernel_equals_its_numpy_twin_on_the_example_and_random_groups
         assert got.sum() == pytest.approx(np.sum(counts), rel=1e-12)
 
 
-def test_worst_share_kernel_equals_its_twin_and_hand_values():
-    """core.checks.worst_share_kernel against its numpy twin on random stocks with zero limits, NaN and ties,
-    and by hand: shares 0.5, 2 (the first of two), infinite (persons against a zero limit), NaN first."""
-    from socsec.core.checks import worst_share_kernel, worst_share_reference
+def _frame(kernel: bool, actives, inactive, pensioners, amounts, people, employed, resident, min_age):
+    from socsec.core.checks import Frame, scheme_frame_kernel, scheme_frame_reference
 
-    tol = 1e-9
-    assert worst_share_kernel(np.array([1.0, 4.0, 2.0]), np.array([2.0, 2.0, 1.0]), tol) == (2.0, 1, 2)
-    assert worst_share_kernel(np.array([0.0, 3.0]), np.array([0.0, 0.0]), tol) == (np.inf, 1, 1)
-    assert worst_share_kernel(np.array([1.0, 1.0 + 1e-10]), np.array([1.0, 1.0]), tol) == (1.0 + 1e-10, 1, 0)
-    best, where, over = worst_share_kernel(np.array([1.0, np.nan, 5.0]), np.array([1.0, 1.0, 1.0]), tol)
-    assert np.isnan(best) and where == 1 and over == 1
-    assert worst_share_kernel(np.zeros(0), np.zeros(0), tol) == (0.0, -1, 0)
-    rng = np.random.default_rng(7)
-    for _ in range(200):
-        shape = (int(rng.integers(1, 5)), 2, int(rng.integers(1, 7)))
-        persons = rng.choice([0.0, 1.0, 2.5, 7.0, np.nan, -1.0], shape, p=[0.3, 0.2, 0.2, 0.2, 0.05, 0.05])
-        limit = rng.choice([0.0, 1.0, 2.5, 7.0, np.nan], shape, p=[0.3, 0.3, 0.2, 0.15, 0.05])
-        got, want = worst_share_kernel(persons, limit, tol), worst_share_reference(persons, limit, tol)
+    if not kernel:
+        return scheme_frame_reference(actives, inactive, pensioners, amounts, people, employed, resident, min_age, 1e-9)
+    worst, cells, over = np.empty((len(Frame), 3)), np.empty(len(Frame), np.int64), np.empty(len(Frame), np.int64)
+    lowest = scheme_frame_kernel(actives, inactive, pensioners, amounts, people, employed, resident, min_age, 1e-9,
+                                 worst, cells, over)
+    return worst, cells, over, lowest
+
+
+def test_scheme_frame_kernel_by_hand():
+    """core.checks.scheme_frame_kernel on two years, ages 0-2, minimum working age 1, every cell inside its
+    bounds but for these, made by hand: 4 actives against 2 employed (share 2, the first of two such cells),
+    3 survivors of whom a third live abroad against a population of 0 (infinite share), 5 inactive insured
+    aged 0 (4 persons in another cell aged 0 come later), a negative amount of -1, and a pensioner share
+    of 1 + 1e-10 (within the tolerance: not over)."""
+    from socsec.core.checks import LIMIT, PERSONS, WORST, Frame
+
+    shape = (2, 2, 3)
+    actives, inactive, people = np.zeros(shape), np.zeros(shape), np.full(shape, 10.0)
+    pensioners, amounts = np.zeros((2, 4, 2, 3)), np.zeros((2, 4, 2, 3))
+    employed = np.full((1, 2, 3), 2.0)
+    actives[0, 1, 2] = actives[0, 0, 1] = 4.0  # (year 0, female, 2) comes after (year 0, male, 1)
+    pensioners[1, 2, 0, 2], people[1, 0, 2] = 3.0, 0.0
+    inactive[0, 1, 0], inactive[1, 0, 0] = 5.0, 4.0
+    amounts[1, 3, 1, 1] = -1.0
+    pensioners[0, 1, 1, 1], people[0, 1, 1] = 10.0 + 1e-9, 10.0
+    resident = np.array([2.0 / 3.0, 1.0])
+    worst, cells, over, lowest = _frame(True, actives, inactive, pensioners, amounts, people, employed, resident, 1)
+    assert tuple(worst[Frame.ACTIVES_IN_EMPLOYMENT]) == (2.0, 4.0, 2.0)
+    assert cells[Frame.ACTIVES_IN_EMPLOYMENT] == 1 and over[Frame.ACTIVES_IN_EMPLOYMENT] == 2  # (0, male, 1)
+    assert worst[Frame.SURVIVORS, WORST] == np.inf and worst[Frame.SURVIVORS, PERSONS] == 2.0
+    assert cells[Frame.SURVIVORS] == 3 * 2 + 2 and over[Frame.SURVIVORS] == 1  # (1, male, 2)
+    assert worst[Frame.INVALIDITY, WORST] == pytest.approx(1.0 + 1e-10, rel=1e-15) and over[Frame.INVALIDITY] == 0
+    assert tuple(worst[Frame.YOUNG_INSURED]) == (5.0, 5.0, 0.0)
+    assert cells[Frame.YOUNG_INSURED] == 1 and over[Frame.YOUNG_INSURED] == 2  # (0, female, 0) in (2, 2, 1)
+    # the invalidity pensioners fill (0, female, 1); the survivors, not own pensioners, are not counted there
+    for j in (Frame.OWN_PENSIONERS, Frame.INSURED_AND_OWN):
+        assert worst[j, WORST] == pytest.approx(1.0 + 1e-10, rel=1e-15) and worst[j, LIMIT] == 10.0
+        assert cells[j] == 1 * 3 + 1 and over[j] == 0
+    assert worst[Frame.OLD_AGE, WORST] == 0.0 and cells[Frame.OLD_AGE] == 0 and over[Frame.OLD_AGE] == 0
+    assert lowest == -1.0
+
+
+def test_scheme_frame_kernel_equals_its_twin_on_the_example_and_random_stocks(example):
+    """core.checks.scheme_frame_kernel against its numpy twin: on the example's arrays, and on random stocks
+    with zero limits, NaN, negative cells and ties (every output equal, NaN where NaN)."""
+    p, e = example.pension, example.economy
+    args = (p.actives_by_age, p.inactive_by_age, p.pensioners, p.pension_amount, example.population.population,
+            e.employed, np.array([0.97, 0.99]), e.min_working_age)
+    for got, want in zip(_frame(True, *args), _frame(False, *args)):
         np.testing.assert_equal(got, want)
+    rng = np.random.default_rng(7)
+    values, chances = [0.0, 1.0, 2.5, 7.0, np.nan, -1.0], [0.3, 0.2, 0.2, 0.2, 0.05, 0.05]
+    for _ in range(200):
+        n, A = int(rng.integers(1, 4)), int(rng.integers(1, 6))
+        stock = lambda *shape: rng.choice(values, shape, p=chances)  # noqa: E731
+        args = (stock(n + 1, 2, A), stock(n + 1, 2, A), stock(n + 1, 4, 2, A), stock(n + 1, 4, 2, A),
+                stock(n + 1, 2, A), stock(n, 2, A), rng.uniform(0.5, 1.0, 2), int(rng.integers(0, A + 1)))
+        for got, want in zip(_frame(True, *args), _frame(False, *args)):
+            np.testing.assert_equal(got, want)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from socsec.core.checks import worst_share_kernel
+from socsec.core.checks import LIMIT, PERSONS, WORST, Frame, scheme_frame_kernel
 from socsec.model.economy import EconomyProjection
 from socsec.model.finance import FinanceProjection
 from socsec.model.inputs import ModelInputs
@@ -103,6 +103,11 @@ def cell_name(t: int, g: int, x: int, first_year: int) -> str:
     return f"{first_year + t}, {SEXES[g]}, age {x}"
 
 
+def flat_cell_name(cell: int, A: int, first_year: int) -> str:
+    """:func:`cell_name` of flat index ``cell`` of an array (years, 2, A)."""
+    return cell_name(cell // (2 * A), cell // A % 2, cell % A, first_year)
+
+
 def worst_cell(excess, first_year: int) -> tuple[float, str]:
     """The largest value of ``excess`` (years, 2, A), by year from ``first_year``, sex and age, and where
     it is (:func:`cell_name`); (0, "") when the array is empty."""
@@ -113,18 +118,51 @@ def worst_cell(excess, first_year: int) -> tuple[float, str]:
     return float(excess[t, g, x]), cell_name(t, g, x, first_year)
 
 
-def bounded_by(name: str, persons, limit, first_year: int, description: str) -> Check:
-    """Check that ``persons`` <= ``limit`` in every cell (years, 2, A), up to ACCOUNTING_TOLERANCE of the
-    limit.  The value is the largest share of its limit a cell reaches (persons / limit; infinite where
-    the limit is 0 and persons are not), so 1 is the bound; ``where`` names that cell with both numbers
-    (in one pass over the cells: ``core.checks.worst_share_kernel``)."""
-    persons, limit = (np.ascontiguousarray(a, dtype=np.float64) for a in np.broadcast_arrays(persons, limit))
-    value, cell, over = worst_share_kernel(persons, limit, ACCOUNTING_TOLERANCE)
-    where = ""
-    if cell >= 0:
-        t, g, x = np.unravel_index(cell, persons.shape)
-        where = f"{cell_name(t, g, x, first_year)}: {persons[t, g, x]:,.1f} against {limit[t, g, x]:,.1f}"
-    return Check(name, float(value), 1.0, over == 0, description, where)
+def frame_checks(pension: PensionProjection, economy: EconomyProjection, population: PopulationProjection,
+                 assumptions) -> tuple:
+    """The checks of ``core.checks.Frame``, cell by cell (year, sex, age) in one pass
+    (``scheme_frame_kernel``): actives within the employed, pensioners of each type, old-age and invalidity
+    pensioners, and actives with inactive insured and those pensioners within the population (inactive
+    insured and pensioners abroad, ``assumptions.abroad_share`` by sex, left out), nobody insured below
+    the minimum working age.  A bound's value is the largest share of its limit a cell reaches (persons /
+    limit; infinite where the limit is 0 and persons are not), so 1 is the bound, and ``where`` names that
+    cell with both numbers; (checks, lowest number or amount of pensioners in any cell)."""
+    first = int(pension.years[0])
+    min_age, A = economy.min_working_age, pension.actives_by_age.shape[2]
+    resident = 1.0 - np.asarray(assumptions.abroad_share, dtype=np.float64)  # living in the country
+    worst = np.empty((len(Frame), 3))
+    cells, over = np.empty(len(Frame), dtype=np.int64), np.empty(len(Frame), dtype=np.int64)
+    lowest = scheme_frame_kernel(pension.actives_by_age, pension.inactive_by_age, pension.pensioners,
+                                 pension.pension_amount, population.population, economy.employed, resident, min_age,
+                                 ACCOUNTING_TOLERANCE, worst, cells, over)
+
+    def bound(j: Frame, name: str, description: str) -> Check:
+        where = ""
+        if cells[j] >= 0:
+            where = (f"{flat_cell_name(int(cells[j]), A, first)}: {worst[j, PERSONS]:,.1f} against "
+                     f"{worst[j, LIMIT]:,.1f}")
+        return Check(name, float(worst[j, WORST]), 1.0, over[j] == 0, description, where)
+
+    young, young_where = float(worst[Frame.YOUNG_INSURED, WORST]), ""
+    if over[Frame.YOUNG_INSURED]:
+        young_where = flat_cell_name(int(cells[Frame.YOUNG_INSURED]), min_age, first)
+    pensioner_bounds = [bound(Frame.OLD_AGE + k, f"Pensioners within the population: {kind.replace('_', '-')}",
+                              "pensioners of this type living in the country / population on 1 January in the "
+                              "worst year, sex and age (at most 1)") for k, kind in enumerate(PENSION_TYPES)]
+    return (
+        bound(Frame.ACTIVES_IN_EMPLOYMENT, "Actives within employment",
+              "active insured / employed in the worst year, sex and age (at most 1): above it, the base "
+              "data or the coverage put more contributors than workers at that age"),
+        Check("Nobody insured below the minimum working age", young, 0.0, young <= 0.0,
+              f"largest number of active or inactive insured at one age below {min_age} (persons)", young_where),
+        *pensioner_bounds,
+        bound(Frame.OWN_PENSIONERS, "Old-age and invalidity pensioners within the population",
+              "old-age plus invalidity pensioners (one person holds at most one) living in the country / "
+              "population, worst year, sex and age (at most 1)"),
+        bound(Frame.INSURED_AND_OWN, "Insured and own pensioners within the population",
+              "active and inactive insured plus old-age and invalidity pensioners living in the country (each "
+              "person in one state) / population, worst year, sex and age (at most 1)"),
+    ), lowest
 
 
 def economy_checks(economy: EconomyProjection) -> tuple:
@@ -157,13 +195,15 @@ def pension_checks(pension: PensionProjection, economy: EconomyProjection, popul
     (docs/methodology.md section 14.1)."""
     f = pension.by_age
     first = int(pension.years[0])
-    exits = sum(f[k] for k in ("dead_active", "dead_inactive", "invalid", "retired_active", "left_inactive"))
+    total = pension.insured.columns  # the flows of each year summed over sexes and ages
+    exits = sum(total[k] for k in ("deaths_actives", "deaths_inactive", "invalidity_exits", "retirements_actives",
+                                   "retirements_inactive"))
     insured = pension.actives_by_age.sum(axis=(1, 2)) + pension.inactive_by_age.sum(axis=(1, 2))
-    start = insured[:-1] + f["entrants"].sum(axis=(1, 2))
-    end = insured[1:] + exits.sum(axis=(1, 2))
+    start = insured[:-1] + total["new_entrants"]
+    end = insured[1:] + exits
     persons = float(np.max(np.abs(end - start) / np.maximum(start, 1.0)))
     in_service = pension.service_years  # years of service at each 1 January
-    service_start = in_service[:-1] + f["credited"].sum(axis=(1, 2))
+    service_start = in_service[:-1] + total["service_credited"]
     service_end = in_service[1:] + f["exit_service"]
     service = float(np.max(np.abs(service_end - service_start) / np.maximum(service_start, 1.0)))
     paid = contributor_years(pension.insured, assumptions.density)
@@ -175,16 +215,9 @@ def pension_checks(pension: PensionProjection, economy: EconomyProjection, popul
         expected = number[:-1, k] - column(f"deaths_{kind}") - column(f"other_exits_{kind}") + column(f"awards_{kind}")
         got = number[1:, k]
         worst_pensioners = max(worst_pensioners, float(np.max(np.abs(got - expected) / np.maximum(got, 1.0))))
-    negative = float(max(0.0, -min(pension.lowest_insured, pension.pensioners.min(), pension.pension_amount.min())))
-    n = len(pension.years)
-    resident = 1.0 - np.asarray(assumptions.abroad_share, dtype=np.float64)[None, :, None]  # living in the country
-    people = population.population  # (n + 1, 2, A) on 1 January
-    actives, inactive = pension.actives_by_age, pension.inactive_by_age
-    own_pension = pension.pensioners[:, 0] + pension.pensioners[:, 1]  # old-age and invalidity: one each at most
-    min_age = economy.min_working_age
-    young = (actives + inactive)[:, :, :min_age]
-    young_worst, young_where = worst_cell(young, first)
-    checks = [
+    frame, lowest_pensioners = frame_checks(pension, economy, population, assumptions)
+    negative = float(max(0.0, -min(pension.lowest_insured, lowest_pensioners)))
+    return (
         Check("Insured persons conserved", persons, ACCOUNTING_TOLERANCE, persons <= ACCOUNTING_TOLERANCE,
               "stock + entrants vs next stock + exits (deaths, invalidity, retirements), max relative residual"),
         Check("Credited service conserved", service, ACCOUNTING_TOLERANCE, service <= ACCOUNTING_TOLERANCE,
@@ -197,23 +230,5 @@ def pension_checks(pension: PensionProjection, economy: EconomyProjection, popul
               "pensioners + awards - deaths - other exits vs next stock, each type, max relative residual"),
         Check("No negative scheme stock", negative, 0.0, negative == 0.0,
               "most negative number of insured or pensioners, or pension amount, in any cell"),
-        bounded_by("Actives within employment", actives[:n], economy.employed, first,
-                   "active insured / employed in the worst year, sex and age (at most 1): above it, the base "
-                   "data or the coverage put more contributors than workers at that age"),
-        Check("Nobody insured below the minimum working age", young_worst, 0.0, young_worst <= 0.0,
-              f"largest number of active or inactive insured at one age below {min_age} (persons)",
-              young_where if young_worst > 0.0 else ""),
-    ]
-    for k, kind in enumerate(PENSION_TYPES):
-        checks.append(bounded_by(f"Pensioners within the population: {kind.replace('_', '-')}",
-                                 pension.pensioners[:, k] * resident, people, first,
-                                 "pensioners of this type living in the country / population on 1 January in the "
-                                 "worst year, sex and age (at most 1)"))
-    checks.append(bounded_by("Old-age and invalidity pensioners within the population", own_pension * resident,
-                             people, first, "old-age plus invalidity pensioners (one person holds at most one) "
-                             "living in the country / population, worst year, sex and age (at most 1)"))
-    checks.append(bounded_by("Insured and own pensioners within the population",
-                             actives + (inactive + own_pension) * resident, people, first,
-                             "active and inactive insured plus old-age and invalidity pensioners living in the "
-                             "country (each person in one state) / population, worst year, sex and age (at most 1)"))
-    return tuple(checks)
+        *frame,
+    )
