@@ -18,6 +18,7 @@ stored value is never used for other inputs.  Input arrays are read-only
 """
 
 import dataclasses
+import functools
 import hashlib
 import weakref
 from collections.abc import Mapping
@@ -76,6 +77,12 @@ def clear():
     _LAST.clear()
 
 
+@functools.lru_cache(maxsize=64)
+def _dtype_name(dtype) -> str:
+    """str(dtype), made once per dtype (numpy builds the name anew on every call)."""
+    return str(dtype)
+
+
 def digest(*parts) -> str:
     """SHA-256 (hex) of ``parts``: arrays by dtype, shape and bytes; dataclass instances field by
     field; mappings by sorted items; lists and tuples item by item; anything else by type and repr."""
@@ -85,7 +92,7 @@ def digest(*parts) -> str:
         if isinstance(value, np.ndarray) and value.dtype == object:  # cells as Excel gives them
             feed(value.tolist())
         elif isinstance(value, np.ndarray):
-            h.update(f"A{value.dtype}{value.shape}".encode())
+            h.update(f"A{_dtype_name(value.dtype)}{value.shape}".encode())
             h.update(np.ascontiguousarray(value).tobytes())
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             h.update(f"D{type(value).__name__}(".encode())

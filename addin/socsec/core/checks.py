@@ -72,8 +72,8 @@ def scheme_frame_kernel(actives, inactive, pensioners, amounts, people, employed
     the most persons below the minimum working age) and the persons and limit (0) of that cell;
     ``cells[j]``, its flat index in (years, 2, A) (in (n + 1, 2, min_age) for the young insured; -1 for no
     cell); ``over[j]``, the cells beyond the limit: persons > limit + tolerance x max(limit, 1), or
-    persons > 0 below the minimum working age.  Returns the lowest number or amount of pensioners in any cell (NaN cells left out;
-    infinite for none)."""
+    persons > 0 below the minimum working age.  Returns the lowest number or amount of pensioners in any
+    cell (NaN cells left out; infinite for none)."""
     n1, _, A = actives.shape
     worst[:, :] = 0.0
     cells[:] = -1

@@ -261,10 +261,20 @@ def discounted_premium(B, S, D, D_mid, initial_reserve: float, target_reserve: f
     """The GAP formula of :func:`general_average_premium` for checked series B and S of length h and
     discount factors D (h + 1 values) and D_mid (h values) of :func:`discount_factors` (their first
     h + 1 and h values are those of any longer horizon with the same first rates)."""
-    earnings = float(np.sum(D_mid * S))
-    if earnings <= 0.0:
+    if not np.sum(D_mid * S) > 0.0:
         raise ValueError("insurable_earnings must not all be zero")
-    return (float(np.sum(D_mid * B)) - initial_reserve + D[len(B)] * target_reserve) / earnings
+    return float(premiums_by_horizon(B, S, D, D_mid, [len(B)], initial_reserve, target_reserve)[0])
+
+
+def premiums_by_horizon(B, S, D, D_mid, horizons, initial_reserve: float, target_reserves=0.0) -> np.ndarray:
+    """The GAP formula of :func:`general_average_premium` over the first h years of B and S, for each h of
+    ``horizons`` at once (the present values are running sums: ``PV_h(B) = sum_{t<h} D_t v_t^(1/2) B_t``):
+    ``(PV_h(B) - F_0 + D_h F*_h) / PV_h(S)``, NaN where PV_h(S) is not positive.  D and D_mid as in
+    :func:`discounted_premium`; ``target_reserves``: F* of each horizon, or one for all."""
+    last = np.asarray(horizons, dtype=np.int64) - 1
+    pv_b, pv_s = np.cumsum(D_mid * B)[last], np.cumsum(D_mid * S)[last]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(pv_s > 0.0, (pv_b - initial_reserve + D[last + 1] * target_reserves) / pv_s, np.nan)
 
 
 def reserve_roll_forward(contributions, expenditure, interest, initial_reserve=0.0) -> np.ndarray:

@@ -195,13 +195,13 @@ def project_economy(inputs: EconomyInputs, population: PopulationProjection,
         "employees": employees_total,
         "formal_employment": formal.sum(axis=(1, 2)),
     }
-    employment_growth = np.r_[np.nan, employment[1:] / employment[:-1] - 1.0]
+    employment_growth = np.concatenate(([np.nan], employment[1:] / employment[:-1] - 1.0))
     cpi = np.asarray(inputs.cpi_inflation, dtype=np.float64)
     macro = {
         "year": years,
         "productivity_growth": inputs.productivity_growth,
         "employment_growth": employment_growth,
-        "real_gdp_growth": np.r_[np.nan, real_gdp[1:] / real_gdp[:-1] - 1.0],
+        "real_gdp_growth": np.concatenate(([np.nan], real_gdp[1:] / real_gdp[:-1] - 1.0)),
         "real_gdp": real_gdp,
         "nominal_gdp": nominal_gdp,
         "gdp_deflator_inflation": inputs.deflator_inflation,

@@ -18,7 +18,7 @@ Every indicator is a share of insurable earnings (0.12 = 12%) unless stated.
   (:func:`socsec.model.actuarial.general_average_premium`); the subsidy counts as income.
 * The same on the legislated basis (:class:`LegislatedBasis`): the contribution rate in force that
   balances the GAP equation once the collection, subsidy and expense rules apply to it
-  (:func:`equivalent_rate`, what ``socsec solve --target gap_equilibrium`` finds).
+  (:func:`equivalent_rates`, what ``socsec solve --target gap_equilibrium`` finds).
 * Scaled premiums by periods (:func:`socsec.model.actuarial.scaled_premiums`), and their legislated
   equivalents (:func:`equivalent_scaled_premiums`).
 * Summarised income and cost rates over 25, 50 and 75 years (US Social Security Trustees style):
@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from socsec.core import lifetable as lt
-from socsec.model.actuarial import discount_factors, discounted_premium, scaled_premiums
+from socsec.model.actuarial import discount_factors, premiums_by_horizon, scaled_premiums
 from socsec.cache import memoised
 from socsec.core.pension import PENSIONER_MORTALITY
 from socsec.model.pension import CONTRIBUTION_RULES, PENSION_TYPES, pension_indexation, pensioner_exit_rates
@@ -238,10 +238,10 @@ def accrued_rights_value(pension, economy, scheme, factors) -> float:
         values = np.asarray(values, dtype=float)
         extra = np.arange(1, longest + 1)
         tail = values[-1] * (1.0 + growth) ** extra if growth is not None else np.full(longest, values[-1])
-        return np.r_[values, tail]
+        return np.concatenate((values, tail))
 
     rates = extended(i)
-    D = np.r_[1.0, np.cumprod(1.0 / (1.0 + rates))]  # D_k: 1 January of year k
+    D = np.concatenate(([1.0], np.cumprod(1.0 / (1.0 + rates))))  # D_k: 1 January of year k
     D_mid = D[:-1] / np.sqrt(1.0 + rates)
     last_growth = lambda series: series[-1] / series[-2] - 1.0 if n > 1 else 0.0  # noqa: E731
     RI = extended(revaluation, last_growth(revaluation))
@@ -299,14 +299,13 @@ def legislated_basis(inputs: FinanceInputs, rules, S, B) -> LegislatedBasis:
                            expenditure_slope=rules.admin_share_contributions * S)
 
 
-def equivalent_rate(basis: LegislatedBasis, h: int, D, D_mid, initial_reserve: float) -> float:
-    """The legislated contribution rate equivalent to the GAP over the first h years: the constant rate c
-    with F_0 + PV(C + G) = PV(X) under the legislated collection, subsidy and expense rules,
-    c = (PV(B') - F_0) / PV(S') (:class:`LegislatedBasis`; the GAP formula on B' and S').  It is the
-    rate ``socsec solve --target gap_equilibrium --horizon h`` finds; NaN where PV(S') <= 0."""
-    if np.sum(D_mid[:h] * basis.earnings[:h]) <= 0.0:
-        return math.nan
-    return discounted_premium(basis.cost[:h], basis.earnings[:h], D[:h + 1], D_mid[:h], initial_reserve, 0.0)
+def equivalent_rates(basis: LegislatedBasis, horizons, D, D_mid, initial_reserve: float) -> np.ndarray:
+    """The legislated contribution rate equivalent to the GAP over the first h years, for each h of
+    ``horizons``: the constant rate c with F_0 + PV(C + G) = PV(X) under the legislated collection,
+    subsidy and expense rules, c = (PV(B') - F_0) / PV(S') (:class:`LegislatedBasis`; the GAP formula on
+    B' and S').  It is the rate ``socsec solve --target gap_equilibrium --horizon h`` finds; NaN where
+    PV(S') <= 0."""
+    return premiums_by_horizon(basis.cost, basis.earnings, D, D_mid, horizons, initial_reserve)
 
 
 def equivalent_scaled_premiums(basis: LegislatedBasis, interest, period: int, initial_reserve: float,
@@ -399,25 +398,26 @@ def _project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: st
         "nominal_return": i,
         "expenditure_percent_gdp": X / gdp,
         "contributions_percent_gdp": C / gdp,
-        # the GAP of the full horizon, and the legislated rate equivalent to it, for comparison by year
-        "general_average_premium": computable(discounted_premium, X - G, S, D, D_mid, inputs.initial_reserve, 0.0),
-        "gap_equivalent_contribution_rate": computable(equivalent_rate, basis, n, D, D_mid, inputs.initial_reserve),
     }
+    horizons = np.array(tuple(h for h in HORIZONS if h < n) + (n,))
+    cost = X - G  # the subsidy is income that lowers what contributions must pay
+    gaps = premiums_by_horizon(cost, S, D, D_mid, horizons, inputs.initial_reserve)
+    gaps_with_target = premiums_by_horizon(cost, S, D, D_mid, horizons, inputs.initial_reserve,
+                                           inputs.target_ratio * X[horizons - 1])
+    equivalents = equivalent_rates(basis, horizons, D, D_mid, inputs.initial_reserve)
+    # the GAP of the full horizon, and the legislated rate equivalent to it, for comparison by year
+    columns["general_average_premium"], columns["gap_equivalent_contribution_rate"] = gaps[-1], equivalents[-1]
     rows = IndicatorRows()
     add = rows.add
     add("depletion_year", n, first_year(years, F[1:] < 0.0), "calendar year")
     add("crossover_year", n, first_year(years, C + G < X), "calendar year")
     add("paygo_cost_rate_first_year", 1, X[0] / S[0])
     add("paygo_cost_rate_last_year", n, X[-1] / S[-1])
-    for h in tuple(hh for hh in HORIZONS if hh < n) + (n,):  # general_average_premium over h years
-        cost = X[:h] - G[:h]  # the subsidy is income that lowers what contributions must pay
-        add("gap", h, computable(discounted_premium, cost, S[:h], D[:h + 1], D_mid[:h], inputs.initial_reserve, 0.0),
-            first_years=True)
-        add("gap_with_target", h, computable(discounted_premium, cost, S[:h], D[:h + 1], D_mid[:h],
-                                             inputs.initial_reserve, inputs.target_ratio * X[h - 1]), first_years=True)
-        add("gap_equivalent_contribution_rate", h, computable(equivalent_rate, basis, h, D, D_mid,
-                                                              inputs.initial_reserve), first_years=True)
-    premiums = computable(scaled_premiums, X - G, S, i, inputs.scaled_period, inputs.initial_reserve,
+    for h, gap, gap_with_target, equivalent in zip(horizons.tolist(), gaps, gaps_with_target, equivalents):
+        add("gap", h, gap, first_years=True)  # general_average_premium over h years
+        add("gap_with_target", h, gap_with_target, first_years=True)
+        add("gap_equivalent_contribution_rate", h, equivalent, first_years=True)
+    premiums = computable(scaled_premiums, cost, S, i, inputs.scaled_period, inputs.initial_reserve,
                           inputs.target_ratio if inputs.scaled_variant == "reserve_ratio" else None, "nan",
                           count=-(-n // inputs.scaled_period))
     for k, premium in enumerate(premiums):
@@ -606,7 +606,7 @@ def replacement_rates(rules, assumptions, economy, pension, years, offsets=(0, 2
     index_growth = {"wages": growth, "prices": macro["cpi_inflation"], "none": np.zeros(n)}[rules.revaluation]
     ceiling_index = macro["wage_index" if rules.ceiling_indexation == "wages" else "cpi_index"]
     indexation = pension_indexation(rules, growth, macro["cpi_inflation"])
-    pension_index = np.cumprod(np.r_[1.0, 1.0 + indexation[1:]])
+    pension_index = np.cumprod(np.concatenate(([1.0], 1.0 + indexation[1:])))
     insured_wage = pension.columns["insurable_earnings"] / pension.columns["service_credited"]
     A = pension.gross_wage.shape[2]
 

@@ -10,6 +10,7 @@ either.
 """
 
 import dataclasses
+import functools
 
 import numpy as np
 
@@ -26,11 +27,17 @@ def freeze_arrays(instance) -> None:
             object.__setattr__(instance, field.name, value)
 
 
+@functools.cache
+def field_names(cls) -> tuple:
+    """The names of the fields of dataclass ``cls`` (looked up once per class)."""
+    return tuple(field.name for field in dataclasses.fields(cls))
+
+
 def lock_arrays(instance) -> None:
     """Make every numpy array field of the (frozen) dataclass ``instance``, and every array value of its
     dict fields, read-only in place (results: made for this instance, so no copy is needed)."""
-    for field in dataclasses.fields(instance):
-        value = getattr(instance, field.name)
+    for name in field_names(type(instance)):
+        value = getattr(instance, name)
         for array in (value.values() if isinstance(value, dict) else (value,)):
             if isinstance(array, np.ndarray):
-                array.flags.writeable = False
+                array.setflags(write=False)

@@ -690,7 +690,7 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     wage_index, cpi_index = economy.column("wage_index"), economy.column("cpi_index")
     wage_growth, cpi = economy.column("average_wage_growth"), economy.column("cpi_inflation")
     pension_index_rate = pension_indexation(rules, wage_growth, cpi)
-    pension_index = np.cumprod(np.r_[1.0, 1.0 + pension_index_rate[1:]])
+    pension_index = np.cumprod(np.concatenate(([1.0], 1.0 + pension_index_rate[1:])))
     ceiling_index = wage_index if rules.ceiling_indexation == "wages" else cpi_index
 
     # Reference earnings: prefix sums along cohort diagonals of insurable wage / revaluation index,
@@ -720,7 +720,7 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     year["max_pension"] = rules.max_pension * pension_index
     year["survivors_cap"] = rules.survivors_cap
     year["orphan_age_limit"] = rules.orphan_age_limit.astype(np.int64)
-    year["indexation_next"] = np.r_[pension_index_rate[1:], pension_index_rate[-1]]
+    year["indexation_next"] = np.concatenate((pension_index_rate[1:], pension_index_rate[-1:]))
     sex = np.zeros(2, dtype=kp.SEX_DTYPE)
     sex["spouse_age_difference"] = assume.spouse_age_difference
     sex["orphan_age_gap"] = assume.orphan_age_gap

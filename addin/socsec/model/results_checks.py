@@ -10,6 +10,8 @@ before it) and the depletion and crossover years of a reserve that is never depl
 crosses over (shown as "never").
 """
 
+import math
+
 import numpy as np
 
 from socsec.model.valuation import Check
@@ -35,9 +37,10 @@ def yearly_tables(population, economy, pension, finance, every_result: bool) -> 
 
 def _matrix(columns: dict) -> tuple[list, np.ndarray]:
     """(column names, (columns, n) float values) of a yearly table."""
-    n = len(columns["year"])
-    return list(columns), np.array([np.broadcast_to(v, (n,)) if np.ndim(v) == 0 else v for v in columns.values()],
-                                   dtype=float)
+    values = np.empty((len(columns), len(columns["year"])))
+    for row, column in zip(values, columns.values()):
+        row[:] = column  # a scalar fills its row
+    return list(columns), values
 
 
 def non_finite_results(population, economy, pension, finance, every_result: bool = True) -> list[str]:
@@ -58,7 +61,7 @@ def non_finite_results(population, economy, pension, finance, every_result: bool
             found += [f"{table}: {names[c]} {int(years[k])}" for k in np.flatnonzero(bad)]
     indicators = finance.indicators if every_result or "capital_values" in finance.__dict__ else finance.rows
     for name, horizon, value in zip(indicators["indicator"], indicators["horizon"], indicators["value"]):
-        if not np.isfinite(value) and not (name in NEVER and np.isnan(value)):
+        if not math.isfinite(value) and not (name in NEVER and math.isnan(value)):
             found.append(f"indicators: {name}, {int(horizon)} years")
     if every_result or "replacement" in finance.__dict__:
         rates = finance.replacement["replacement_rate"].to_numpy(dtype=float)
