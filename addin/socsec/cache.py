@@ -122,16 +122,23 @@ _MODEL = Store(24)  # computations of the model chain, by (name, digest of their
 _LAST: dict = {}  # name -> (the input objects of the last call, value)
 
 
+def _same_source(a, b) -> bool:
+    """``a`` is ``b``, or both are numpy arrays of the same dtype, shape and values (a block recomputed on
+    the same inputs gives equal arrays that are new objects: comparing them is cheaper than a digest)."""
+    return a is b or (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype
+                      and a.shape == b.shape and bool(np.array_equal(a, b)))
+
+
 def memoised(name: str, sources: tuple, parts, compute):
     """``compute()``, or its value for the same input values computed before.
 
     ``sources``: the objects the computation reads; called again with the very same objects (inputs
-    are read-only), the last value comes back at once.  ``parts()``: the values it reads (arrays,
-    numbers, text, the engine), whose :func:`digest` is the key otherwise.  Values are shared:
-    callers do not modify them.
+    are read-only) or arrays equal to the last call's, the last value comes back at once.  ``parts()``:
+    the values it reads (arrays, numbers, text, the engine), whose :func:`digest` is the key otherwise.
+    Values are shared: callers do not modify them.
     """
     last = _LAST.get(name)
-    if last is not None and len(last[0]) == len(sources) and all(a is b for a, b in zip(last[0], sources)):
+    if last is not None and len(last[0]) == len(sources) and all(map(_same_source, last[0], sources)):
         return last[1]
     value = _MODEL.get((name, digest(*parts())), compute)
     _LAST[name] = (sources, value)
