@@ -326,6 +326,8 @@ class InsuredProjection:
     by_age: dict = field(repr=False, default_factory=dict)  # each flow of core.pension.Flow but the stocks
     #                                  (n, 2, A); exit_service (n,) years of service of the exits
     flows: dict = field(repr=False, default_factory=dict)  # detail=True: flow name -> (n, 2, A, S)
+    flow_totals: np.ndarray = field(repr=False, default=None)  # (n + 1, len(Flow)): each flow of the
+    #                                  kernel's by_age (and the stocks) summed over sexes and ages
 
     def __post_init__(self):
         lock_arrays(self)  # shared by the valuations that reuse this block
@@ -340,12 +342,12 @@ class InsuredProjection:
     @functools.cached_property
     def columns(self) -> dict:
         """The insured's columns of the yearly summary: column name -> (n,) values."""
-        by_age = self.by_age
-        total = lambda name: by_age[name].sum(axis=(1, 2))  # noqa: E731
+        n = len(self.flow_totals) - 1
+        total = lambda name: self.flow_totals[:n, kp.Flow[name.upper()]]  # noqa: E731
         actives = self.actives_by_age[:-1]
         return {
-            "actives": actives.sum(axis=(1, 2)), "actives_male": actives[:, 0].sum(axis=1),
-            "actives_female": actives[:, 1].sum(axis=1), "inactive": self.inactive_by_age[:-1].sum(axis=(1, 2)),
+            "actives": total("actives"), "actives_male": actives[:, 0].sum(axis=1),
+            "actives_female": actives[:, 1].sum(axis=1), "inactive": total("inactive"),
             "new_entrants": total("entrants"), "moved_to_inactive": total("to_inactive"),
             "reactivated": total("reactivated"),
             "lapses": total("lapsed"), "reentries": total("reentered"),
@@ -669,7 +671,7 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
     return InsuredProjection(actives=stocks_A[kept], inactive=stocks_N[kept], actives_by_age=by_age[:, kp.Flow.ACTIVES],
                              inactive_by_age=by_age[:, kp.Flow.INACTIVE], service_years=totals[:, kp.Total.SERVICE],
                              lowest_insured=float(totals[:, kp.Total.LOWEST].min()), exits=exits[...],
-                             tops=tops[...], by_age=flows_by_age, flows=flows)
+                             tops=tops[...], by_age=flows_by_age, flows=flows, flow_totals=by_age.sum(axis=(2, 3)))
 
 
 def project_benefits(insured: InsuredProjection, inputs: PensionInputs, population, economy,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from socsec.core.checks import LIMIT, PERSONS, WORST, Frame, scheme_frame_kernel
+from socsec.core.pension import Flow
 from socsec.model.economy import EconomyProjection
 from socsec.model.finance import FinanceProjection
 from socsec.model.inputs import ModelInputs
@@ -198,7 +199,8 @@ def pension_checks(pension: PensionProjection, economy: EconomyProjection, popul
     total = pension.insured.columns  # the flows of each year summed over sexes and ages
     exits = sum(total[k] for k in ("deaths_actives", "deaths_inactive", "invalidity_exits", "retirements_actives",
                                    "retirements_inactive"))
-    insured = pension.actives_by_age.sum(axis=(1, 2)) + pension.inactive_by_age.sum(axis=(1, 2))
+    stocks = pension.insured.flow_totals  # (n + 1, len(Flow)): the stocks of each 1 January in two columns
+    insured = stocks[:, Flow.ACTIVES] + stocks[:, Flow.INACTIVE]
     start = insured[:-1] + total["new_entrants"]
     end = insured[1:] + exits
     persons = float(np.max(np.abs(end - start) / np.maximum(start, 1.0)))
