@@ -283,3 +283,22 @@ def test_anchor_years_interpolation_by_hand():
         out = interpolate(every, typed, every)
         np.testing.assert_array_equal(out, typed)
         assert out is not typed and not np.shares_memory(out, typed)
+
+
+def test_anchor_rows_kernel_equals_its_twin_and_the_weights_by_hand():
+    """core.anchors: the weights of years before, between, at and after anchors 2000, 2004, 2010 by hand,
+    and interpolate_rows_kernel against its numpy twin (bit for bit) on random rows, with one anchor,
+    anchors a year apart and years out of order."""
+    from socsec.core.anchors import anchor_weights, interpolate_rows_kernel, interpolate_rows_reference
+
+    lower, upper, weight = anchor_weights([2000, 2004, 2010], [1999, 2000, 2001, 2004, 2007, 2010, 2011])
+    np.testing.assert_array_equal(lower, [0, 0, 0, 1, 1, 2, 2])
+    np.testing.assert_array_equal(upper, [1, 1, 1, 2, 2, 2, 2])
+    np.testing.assert_array_equal(weight, [0.0, 0.0, 0.25, 0.0, 0.5, 0.0, 0.0])
+    rng = np.random.default_rng(3)
+    for anchors in ([2030.0], [2000.0, 2050.0], [2000.0, 2001.0, 2020.0, 2100.0]):
+        years = rng.permutation(np.arange(1995, 2110)).astype(np.float64)
+        rows = rng.uniform(-2.0, 2.0, (len(anchors), 7))
+        out = np.empty((len(years), 7))
+        interpolate_rows_kernel(np.array(anchors), years, rows, out)
+        np.testing.assert_array_equal(out, interpolate_rows_reference(anchors, years, rows))

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from socsec.core import lifetable as lt
+from socsec.core.anchors import interpolate_rows
 from socsec.core import population as cp
 from socsec.model.fields import declare
 from socsec.model.frozen import freeze_arrays, lock_arrays
@@ -97,41 +98,21 @@ def interpolate_log_mortality(anchor_years, mx_anchors, years):
     """Death rates for every year from tables given for anchor years.
 
     ``log m_{x,t}`` is interpolated linearly between the two surrounding anchor years and
-    held constant before the first and after the last anchor (docs/methodology.md section 4);
-    anchors given for exactly the projection years are those years' rates, as typed (a copy).
-    anchor_years: (k,) increasing; mx_anchors: (k, ...) positive; returns (len(years), ...).
+    held constant before the first and after the last anchor (docs/methodology.md section 4;
+    ``core.anchors``); anchors given for exactly the projection years are those years' rates, as
+    typed (a copy).  anchor_years: (k,) increasing; mx_anchors: (k, ...) positive; returns (len(years), ...).
     """
     if _every_year(anchor_years, years):
         return np.array(mx_anchors, dtype=np.float64)
-    anchor_years = np.asarray(anchor_years, dtype=np.float64)
-    log_m = np.log(np.asarray(mx_anchors, dtype=np.float64))
-    years = np.asarray(years, dtype=np.float64)
-    pos = np.clip(np.searchsorted(anchor_years, years, side="right") - 1, 0, len(anchor_years) - 1)
-    nxt = np.minimum(pos + 1, len(anchor_years) - 1)
-    span = anchor_years[nxt] - anchor_years[pos]
-    w = np.where(span > 0, (years - anchor_years[pos]) / np.where(span > 0, span, 1.0), 0.0)
-    w = np.clip(w, 0.0, 1.0).reshape((-1,) + (1,) * (log_m.ndim - 1))
-    return np.exp((1.0 - w) * log_m[pos] + w * log_m[nxt])
+    return np.exp(interpolate_rows(anchor_years, np.log(np.asarray(mx_anchors, dtype=np.float64)), years))
 
 
 def interpolate_linear(anchor_years, values, years):
-    """Values for every year, linear between anchor years, constant outside them (anchors given for
-    exactly the projection years are returned as they are, a copy)."""
+    """Values for every year, linear between anchor years, constant outside them (``core.anchors``;
+    anchors given for exactly the projection years are returned as they are, a copy)."""
     if _every_year(anchor_years, years):
         return np.array(values, dtype=np.float64)
-    anchor_years = np.asarray(anchor_years, dtype=np.float64)
-    values = np.asarray(values, dtype=np.float64)
-    years = np.asarray(years, dtype=np.float64)
-    if len(anchor_years) == 1:
-        return np.repeat(values, len(years), axis=0)
-    # the anchors around each year (as np.interp): value = v[j] + slope x (year - anchor[j])
-    j = np.clip(np.searchsorted(anchor_years, years, side="right") - 1, 0, len(anchor_years) - 2)
-    shape = (-1,) + (1,) * (values.ndim - 1)
-    slope = (values[j + 1] - values[j]) / (anchor_years[j + 1] - anchor_years[j]).reshape(shape)
-    out = values[j] + slope * (years - anchor_years[j]).reshape(shape)
-    out[years <= anchor_years[0]] = values[0]
-    out[years >= anchor_years[-1]] = values[-1]
-    return out
+    return interpolate_rows(anchor_years, values, years)
 
 
 def asfr_from_tfr_and_pattern(tfr, pattern_years, pattern, years):
