@@ -330,14 +330,12 @@ def demographic_summary(a: PopulationAssumptions, pop, births, deaths, tables: L
     """
     n = a.n_years
     ages = np.arange(a.omega + 1)
-    start = pop[:-1]
-    total = start.sum(axis=(1, 2))
-    mid = 0.5 * (pop[:-1] + pop[1:]).sum(axis=(1, 2))
-    both = start.sum(axis=1)
-    young = both[:, ages < 20].sum(axis=1)
-    old = both[:, ages >= 65].sum(axis=1)
-    work_20_64 = both[:, (ages >= 20) & (ages < 65)].sum(axis=1)
-    work_15_64 = both[:, (ages >= 15) & (ages < 65)].sum(axis=1)
+    by_sex = pop.sum(axis=2)  # (n + 1, 2) on each 1 January
+    every = by_sex.sum(axis=1)
+    total, mid = every[:-1], 0.5 * (every[:-1] + every[1:])
+    both = pop[:-1].sum(axis=1)  # (n, A) both sexes
+    young, old = both[:, :20].sum(axis=1), both[:, 65:].sum(axis=1)
+    work_20_64, work_15_64 = both[:, 20:65].sum(axis=1), both[:, 15:65].sum(axis=1)
     tfr = a.asfr.sum(axis=1)
     nrr = (a.asfr * tables.Lx[:, 1, :]).sum(axis=1) / (1.0 + a.srb)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -347,8 +345,8 @@ def demographic_summary(a: PopulationAssumptions, pop, births, deaths, tables: L
     return {
         "year": a.years,
         "population": total,
-        "population_male": start[:, 0].sum(axis=1),
-        "population_female": start[:, 1].sum(axis=1),
+        "population_male": by_sex[:-1, 0],
+        "population_female": by_sex[:-1, 1],
         "population_midyear": mid,
         "births": births.sum(axis=1),
         "births_male": births[:, 0],
