@@ -160,7 +160,8 @@ def project_economy(inputs: EconomyInputs, population: PopulationProjection,
     labour_force, unemployed, employed, employees, formal = stocks
 
     wage_growth = inputs.average_wage_growth()
-    employment = employed.sum(axis=(1, 2))
+    emp_sex = employed.sum(axis=2)
+    employment = emp_sex.sum(axis=1)
     args = (np.asarray(inputs.productivity_growth, dtype=np.float64),
             np.asarray(inputs.cpi_inflation, dtype=np.float64),
             np.asarray(inputs.deflator_inflation, dtype=np.float64), wage_growth, employment,
@@ -172,10 +173,8 @@ def project_economy(inputs: EconomyInputs, population: PopulationProjection,
         levels = ce.macro_reference(*args)
     cpi_index, deflator_index, wage_index, real_gdp, nominal_gdp, average_wage = levels
 
-    ages = np.arange(A)
-    working = (ages >= 15) & (ages < 65)
     lf_sex = labour_force.sum(axis=2)
-    emp_sex = employed.sum(axis=2)
+    lf_15_64, average_15_64 = labour_force[:, :, 15:65].sum(axis=2), average[:, :, 15:65].sum(axis=2)
     employees_total = employees.sum(axis=(1, 2))
     labour_summary = {
         "year": years,
@@ -183,15 +182,13 @@ def project_economy(inputs: EconomyInputs, population: PopulationProjection,
         "labour_force": lf_sex.sum(axis=1),
         "labour_force_male": lf_sex[:, 0],
         "labour_force_female": lf_sex[:, 1],
-        "employed": emp_sex.sum(axis=1),
+        "employed": employment,
         "employed_male": emp_sex[:, 0],
         "employed_female": emp_sex[:, 1],
         "unemployed": unemployed.sum(axis=(1, 2)),
         "unemployment_rate": unemployed.sum(axis=(1, 2)) / lf_sex.sum(axis=1),
-        "participation_15_64_male": (labour_force[:, 0, working].sum(axis=1)
-                                     / average[:, 0, working].sum(axis=1)),
-        "participation_15_64_female": (labour_force[:, 1, working].sum(axis=1)
-                                       / average[:, 1, working].sum(axis=1)),
+        "participation_15_64_male": lf_15_64[:, 0] / average_15_64[:, 0],
+        "participation_15_64_female": lf_15_64[:, 1] / average_15_64[:, 1],
         "employees": employees_total,
         "formal_employment": formal.sum(axis=(1, 2)),
     }
