@@ -41,7 +41,7 @@ Every indicator is a share of insurable earnings (0.12 = 12%) unless stated.
 import functools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -52,7 +52,7 @@ from socsec.cache import memoised
 from socsec.core.pension import PENSIONER_MORTALITY
 from socsec.model.pension import CONTRIBUTION_RULES, PENSION_TYPES, pension_indexation, pensioner_exit_rates
 from socsec.model.fields import declare
-from socsec.model.frozen import freeze_arrays, lock_arrays
+from socsec.model.frozen import field_names, freeze_arrays, lock_arrays
 
 HORIZONS = (10, 25, 50, 75)
 SUMMARISED_HORIZONS = (25, 50, 75)
@@ -442,7 +442,7 @@ def _project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: st
     sustainability_rows(add, F, C + G - X, S, X, rules.contribution_rate)
     balance = {"assets": inputs.initial_reserve + np.sum(D_mid * (C + G)), "liabilities": np.sum(D_mid * X),
                "discount_end": D[n]}
-    rule_values = tuple(getattr(rules, f.name) for f in fields(rules) if f.name not in CONTRIBUTION_RULES)
+    rule_values = tuple(getattr(rules, name) for name in field_names(type(rules)) if name not in CONTRIBUTION_RULES)
     return FinanceProjection(
         columns, rows.table, lambda: capital_values(pension, economy, scheme, F[:-1], S, balance, engine),
         lambda: memoised("replacement", (economy, pension.gross_wage, scheme.assumptions.density, *rule_values),
@@ -463,8 +463,11 @@ class IndicatorRows:
         self.first_years: set = set()
 
     def add(self, name, horizon, value, units="share of insurable earnings", first_years=False):
-        for column, item in zip(self.table.values(), (name, horizon, float(value), units)):
-            column.append(item)
+        table = self.table
+        table["indicator"].append(name)
+        table["horizon"].append(horizon)
+        table["value"].append(float(value))
+        table["units"].append(units)
         if first_years:
             self.first_years.add(name)
 
