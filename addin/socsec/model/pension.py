@@ -485,12 +485,14 @@ def pensioner_exit_rates(rules: SchemeRules, assumptions: SchemeAssumptions, A: 
     """(n, 4, 2, A) rates at which the pensioners of each type, sex and age on 1 January leave during the
     year other than by death (of the survivors): widow(er)s the remarriage rate of their sex; orphans all
     of those who reach the orphan age limit L_t during the year (aged L_t - 1 or more on 1 January);
-    none for old-age and invalidity pensioners."""
-    n = len(rules.orphan_age_limit)
-    out = np.zeros((n, 4, 2, A))
-    out[:, 2] = np.asarray(assumptions.remarriage, dtype=np.float64)[None, :, None]
-    out[:, 3] = (np.arange(A)[None, None, :] >= np.asarray(rules.orphan_age_limit)[:, None, None] - 1)
-    return out
+    none for old-age and invalidity pensioners; memoised (the same for every valuation of these rules)."""
+    def compute():
+        out = np.zeros((len(rules.orphan_age_limit), 4, 2, A))
+        out[:, 2] = np.asarray(assumptions.remarriage, dtype=np.float64)[None, :, None]
+        out[:, 3] = (np.arange(A)[None, None, :] >= np.asarray(rules.orphan_age_limit)[:, None, None] - 1)
+        return out
+    sources = (rules.orphan_age_limit, assumptions.remarriage, A)
+    return memoised("pensioner_exit_rates", sources, lambda: sources, compute)
 
 
 def age_rates(assumptions: SchemeAssumptions) -> np.ndarray:
