@@ -20,7 +20,7 @@ Every indicator is a share of insurable earnings (0.12 = 12%) unless stated.
   balances the GAP equation once the collection, subsidy and expense rules apply to it
   (:func:`equivalent_rates`, what ``socsec solve --target gap_equilibrium`` finds).
 * Scaled premiums by periods (:func:`socsec.model.actuarial.scaled_premiums`), and their legislated
-  equivalents (:func:`equivalent_scaled_premiums`).
+  equivalents, both by :func:`scaled_rates`.
 * Summarised income and cost rates over 25, 50 and 75 years (US Social Security Trustees style):
   income rate ``(F_0 + PV(C + G)) / PV(S)``, cost rate ``(PV(X) + PV(target fund = X of the last
   year, at the end)) / PV(S)``, actuarial balance = income rate - cost rate.
@@ -47,7 +47,8 @@ import numpy as np
 import pandas as pd
 
 from socsec.core import lifetable as lt
-from socsec.model.actuarial import discount_factors, premiums_by_horizon, scaled_premiums
+from socsec.core.finance import scaled_rates_kernel
+from socsec.model.actuarial import discount_factors, premiums_by_horizon
 from socsec.cache import memoised
 from socsec.core.pension import PENSIONER_MORTALITY
 from socsec.model.pension import CONTRIBUTION_RULES, PENSION_TYPES, pension_indexation, pensioner_exit_rates
@@ -308,35 +309,23 @@ def equivalent_rates(basis: LegislatedBasis, horizons, D, D_mid, initial_reserve
     return premiums_by_horizon(basis.cost, basis.earnings, D, D_mid, horizons, initial_reserve)
 
 
-def equivalent_scaled_premiums(basis: LegislatedBasis, interest, period: int, initial_reserve: float,
-                               target_ratio: float | None) -> list:
-    """Scaled premiums on the legislated basis: for each period of ``period`` years in turn, the
-    contribution rate c (constant in the period) such that, with the legislated collection, subsidy and
-    expense rules (:class:`LegislatedBasis`) and mid-year flows, the reserve stays level over the
-    period's last year b (``F_{b+1} = F_b``), or with ``target_ratio`` k ends the period at
-    ``k X_b(c)``.  The reserve is affine in c, F_t = alpha + beta c, so each condition is solved
-    exactly; the next period starts from the reserve so reached.  A period whose condition fixes no rate
-    (slope <= 0) and the periods after it are NaN."""
-    growth, half = 1.0 + np.asarray(interest, dtype=float), np.sqrt(1.0 + np.asarray(interest, dtype=float))
-    n = len(basis.earnings)
-    F, out = float(initial_reserve), []
-    for start in range(0, n, period):
-        last = min(start + period, n) - 1
-        alpha, beta = F, 0.0
-        for t in range(start, last):
-            alpha, beta = alpha * growth[t] - basis.cost[t] * half[t], beta * growth[t] + basis.earnings[t] * half[t]
-        end_alpha = alpha * growth[last] - basis.cost[last] * half[last]
-        end_beta = beta * growth[last] + basis.earnings[last] * half[last]
-        if target_ratio is None:
-            slope, level = end_beta - beta, alpha - end_alpha
-        else:
-            slope = end_beta - target_ratio * basis.expenditure_slope[last]
-            level = target_ratio * basis.expenditure[last] - end_alpha
-        c = level / slope if slope > 0.0 else math.nan
-        out.append(c)
-        if not math.isfinite(c):  # the periods after start from an unknown reserve
-            return out + [math.nan] * (len(range(0, n, period)) - len(out))
-        F = end_alpha + end_beta * c
+def scaled_rates(cost, earnings, interest, period: int, initial_reserve: float, target_ratio: float | None,
+                 expenditure=None, expenditure_slope=None) -> np.ndarray:
+    """The scaled premium of each period of ``period`` years (``core.finance.scaled_rates_kernel``): the rate,
+    constant in the period, that keeps the reserve level over its last year, or with ``target_ratio`` k ends
+    it at k x the expenditure of that year (``expenditure``, and ``expenditure_slope`` its change per unit of
+    the rate; by default the cost and 0); NaN for a period whose condition fixes no rate and the periods
+    after it.  On insurable earnings (cost = expenditure less subsidy) these are the scaled premiums of
+    :func:`socsec.model.actuarial.scaled_premiums`; on the legislated basis (:class:`LegislatedBasis`) the
+    contribution rates in force equivalent to them."""
+    n = len(cost)
+    out = np.empty(-(-n // period))
+    scaled_rates_kernel(np.asarray(cost, dtype=np.float64), np.asarray(earnings, dtype=np.float64),
+                        np.asarray(interest, dtype=np.float64), int(period), float(initial_reserve),
+                        math.nan if target_ratio is None else float(target_ratio),
+                        np.asarray(cost if expenditure is None else expenditure, dtype=np.float64),
+                        np.zeros(n) if expenditure_slope is None else np.asarray(expenditure_slope, dtype=np.float64),
+                        out)
     return out
 
 
@@ -417,14 +406,13 @@ def _project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: st
         add("gap", h, gap, first_years=True)  # general_average_premium over h years
         add("gap_with_target", h, gap_with_target, first_years=True)
         add("gap_equivalent_contribution_rate", h, equivalent, first_years=True)
-    premiums = computable(scaled_premiums, cost, S, i, inputs.scaled_period, inputs.initial_reserve,
-                          inputs.target_ratio if inputs.scaled_variant == "reserve_ratio" else None, "nan",
-                          count=-(-n // inputs.scaled_period))
+    ratio = inputs.target_ratio if inputs.scaled_variant == "reserve_ratio" else None
+    premiums = scaled_rates(cost, S, i, inputs.scaled_period, inputs.initial_reserve, ratio)
     for k, premium in enumerate(premiums):
         start = k * inputs.scaled_period
         add(f"scaled_premium_{years[0] + start}", min(inputs.scaled_period, n - start), premium)
-    equivalents = equivalent_scaled_premiums(basis, i, inputs.scaled_period, inputs.initial_reserve,
-                                             inputs.target_ratio if inputs.scaled_variant == "reserve_ratio" else None)
+    equivalents = scaled_rates(basis.cost, basis.earnings, i, inputs.scaled_period, inputs.initial_reserve, ratio,
+                               basis.expenditure, basis.expenditure_slope)
     for k, premium in enumerate(equivalents):
         start = k * inputs.scaled_period
         add(f"scaled_premium_equivalent_{years[0] + start}", min(inputs.scaled_period, n - start), premium)
