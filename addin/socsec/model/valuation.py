@@ -80,11 +80,12 @@ def checked_valuation(inputs, population, economy, pension, finance, every_resul
 def population_checks(projection: PopulationProjection) -> tuple:
     """Accounting identity, non-negative stocks and births (docs/methodology.md section 6.3)."""
     pop = projection.population
-    start, end = pop[:-1].sum(axis=2), pop[1:].sum(axis=2)
+    by_sex = pop.sum(axis=2)  # (n + 1, 2) on each 1 January
+    start, end = by_sex[:-1], by_sex[1:]
     residual = end - (start + projection.births - projection.deaths + projection.net_migrants)
     accounting = float(np.max(np.abs(residual) / np.maximum(np.abs(end), 1.0)))
     negative = float(max(0.0, -pop.min()))
-    n_negative = int((pop < 0).sum())
+    n_negative = int(np.count_nonzero(pop < 0))
     births_negative = float(max(0.0, -projection.births.min()))
     return (
         Check("Population accounting identity", accounting, ACCOUNTING_TOLERANCE,
@@ -210,13 +211,10 @@ def pension_checks(pension: PensionProjection, economy: EconomyProjection, popul
     service = float(np.max(np.abs(service_end - service_start) / np.maximum(service_start, 1.0)))
     paid = contributor_years(pension.insured, assumptions.density)
     credit_gap, credit_where = worst_cell(np.abs(paid - f["credited"]) / np.maximum(paid, 1.0), first)
-    column = pension.columns.__getitem__  # the yearly summary
-    worst_pensioners = 0.0
-    number = pension.pensioners.sum(axis=(2, 3))  # (n + 1, 4)
-    for k, kind in enumerate(PENSION_TYPES):
-        expected = number[:-1, k] - column(f"deaths_{kind}") - column(f"other_exits_{kind}") + column(f"awards_{kind}")
-        got = number[1:, k]
-        worst_pensioners = max(worst_pensioners, float(np.max(np.abs(got - expected) / np.maximum(got, 1.0))))
+    by_type = lambda name: np.column_stack([pension.columns[f"{name}_{kind}"] for kind in PENSION_TYPES])  # noqa: E731
+    number = pension.pensioners.sum(axis=(2, 3))  # (n + 1, 4) on each 1 January, by type
+    expected = number[:-1] - by_type("deaths") - by_type("other_exits") + by_type("awards")
+    worst_pensioners = float(np.max(np.abs(number[1:] - expected) / np.maximum(number[1:], 1.0)))
     frame, lowest_pensioners = frame_checks(pension, economy, population, assumptions)
     negative = float(max(0.0, -min(pension.lowest_insured, lowest_pensioners)))
     return (
