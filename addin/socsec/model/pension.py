@@ -780,6 +780,8 @@ def _projection(inputs, years, insured, in_payment, wages, by_age, awards, leavi
         **contribution_columns(rules, earnings, benefits),
     }
     with np.errstate(divide="ignore", invalid="ignore"):
+        average_pension = np.where(number > 0, in_pay / number, np.nan)  # (n, 4)
+        average_award = np.where(given > 0, awarded / given, np.nan)
         for k, kind in enumerate(PENSION_TYPES):
             columns[f"deaths_{kind}"] = deaths[:, k]
             columns[f"other_exits_{kind}"] = exits[:, k]
@@ -787,8 +789,8 @@ def _projection(inputs, years, insured, in_payment, wages, by_age, awards, leavi
             columns[f"awards_{kind}"] = given[:, k]
             columns[f"expenditure_{kind}"] = paid[:, k]
             columns[f"average_pensioners_{kind}"] = average_number[:, k]
-            columns[f"average_pension_{kind}"] = np.where(number[:, k] > 0, in_pay[:, k] / number[:, k], np.nan)
-            columns[f"average_award_{kind}"] = np.where(given[:, k] > 0, awarded[:, k] / given[:, k], np.nan)
+            columns[f"average_pension_{kind}"] = average_pension[:, k]
+            columns[f"average_award_{kind}"] = average_award[:, k]
         pensioners_all = number.sum(axis=1)
         columns["pensioners"] = pensioners_all
         columns["demographic_ratio"] = pensioners_all / columns["actives"]
