@@ -311,13 +311,15 @@ def project_population(assumptions: PopulationAssumptions, engine: str = "numba"
 
 def median_age(pop_by_age):
     """Median age of single-age counts (…, A), linear within each year of age."""
-    cum = np.cumsum(pop_by_age, axis=-1)
-    half = cum[..., -1:] / 2.0
-    idx = np.argmax(cum >= half, axis=-1)
-    below = np.take_along_axis(np.concatenate([np.zeros_like(cum[..., :1]), cum], axis=-1),
-                               idx[..., None], axis=-1)[..., 0]
-    inside = np.take_along_axis(pop_by_age, idx[..., None], axis=-1)[..., 0]
-    return idx + (half[..., 0] - below) / np.where(inside > 0, inside, 1.0)
+    counts = np.asarray(pop_by_age, dtype=np.float64)
+    flat = counts.reshape(-1, counts.shape[-1])
+    cum = np.cumsum(flat, axis=1)
+    half = cum[:, -1] / 2.0
+    idx = np.argmax(cum >= half[:, None], axis=1)  # the age group holding the median
+    rows = np.arange(len(flat))
+    below = np.where(idx > 0, cum[rows, idx - 1], 0.0)  # persons younger than that age
+    inside = flat[rows, idx]
+    return (idx + (half - below) / np.where(inside > 0, inside, 1.0)).reshape(counts.shape[:-1])
 
 
 def demographic_summary(a: PopulationAssumptions, pop, births, deaths, tables: LifeTables) -> dict:
