@@ -531,7 +531,7 @@ def cmd_bench(args) -> int:
         return 0
     if args.stochastic:
         from socsec.model.benchmark import run_stochastic_benchmark
-        print(run_stochastic_benchmark(runs=args.runs, workers=args.workers))
+        print(run_stochastic_benchmark(runs=args.runs, workers=args.workers, repeats=args.repeats))
         return 0
     from socsec.model.benchmark import run_benchmark
     print(run_benchmark(repeats=args.repeats))
@@ -674,7 +674,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="time the numba core against the numpy reference, side by side; "
                                          "--udf: SOCSEC_INDICATOR in a 20 x 20 Data Table")
-    bench.add_argument("--repeats", type=int, default=20, help="runs of each step, whose median is shown (default 20)")
+    bench.add_argument("--repeats", type=int, default=20,
+                       help="runs of each step (--stochastic: of the single valuation and of the run by step), whose "
+                            "median is shown (default 20)")
     bench.add_argument("--udf", action="store_true", help="time 400 SOCSEC_INDICATOR calls with different overrides")
     bench.add_argument("--workbook", default=str(EXAMPLE_PATH), help=f"workbook for --udf (default {EXAMPLE_PATH})")
     bench.add_argument("--size", type=int, default=20, help="Data Table size for --udf (default 20: 400 calls)")

@@ -55,9 +55,8 @@ def interpolate_rows_reference(anchor_years, years, rows) -> np.ndarray:
 
 def interpolate_rows(anchor_years, values, years) -> np.ndarray:
     """``values`` (anchors, ...) interpolated to one row per year of ``years``: (len(years), ...)."""
-    values = np.asarray(values, dtype=np.float64)
-    rows = np.ascontiguousarray(values).reshape(len(values), -1)
-    out = np.empty((len(years), rows.shape[1]))
-    interpolate_rows_kernel(np.asarray(anchor_years, dtype=np.float64), np.asarray(years, dtype=np.float64), rows,
-                            out)
+    values = np.array(values, dtype=np.float64)  # copies: writable arrays, one signature of the kernel
+    out = np.empty((len(years), values[0].size))
+    interpolate_rows_kernel(np.array(anchor_years, dtype=np.float64), np.array(years, dtype=np.float64),
+                            values.reshape(len(values), -1), out)
     return out.reshape((len(years),) + values.shape[1:])

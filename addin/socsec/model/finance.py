@@ -320,12 +320,11 @@ def scaled_rates(cost, earnings, interest, period: int, initial_reserve: float, 
     contribution rates in force equivalent to them."""
     n = len(cost)
     out = np.empty(-(-n // period))
-    scaled_rates_kernel(np.asarray(cost, dtype=np.float64), np.asarray(earnings, dtype=np.float64),
-                        np.asarray(interest, dtype=np.float64), int(period), float(initial_reserve),
+    series = lambda values: np.array(values, dtype=np.float64)  # noqa: E731 (writable copies: one kernel signature)
+    scaled_rates_kernel(series(cost), series(earnings), series(interest), int(period), float(initial_reserve),
                         math.nan if target_ratio is None else float(target_ratio),
-                        np.asarray(cost if expenditure is None else expenditure, dtype=np.float64),
-                        np.zeros(n) if expenditure_slope is None else np.asarray(expenditure_slope, dtype=np.float64),
-                        out)
+                        series(cost if expenditure is None else expenditure),
+                        np.zeros(n) if expenditure_slope is None else series(expenditure_slope), out)
     return out
 
 
