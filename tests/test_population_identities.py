@@ -302,3 +302,38 @@ def test_anchor_rows_kernel_equals_its_twin_and_the_weights_by_hand():
         out = np.empty((len(years), 7))
         interpolate_rows_kernel(np.array(anchors), years, rows, out)
         np.testing.assert_array_equal(out, interpolate_rows_reference(anchors, years, rows))
+
+
+def test_summary_kernel_by_hand_and_against_its_twin():
+    """core.population.summary_kernel on a toy population by hand (ages 0-70 in steps of one, persons only at
+    10, 30 and 70: young, working and old; median age inside the age-30 group), and against its numpy twin on
+    the example (every row to rounding)."""
+    from socsec.core.population import Summary, summary_kernel, summary_reference
+    from socsec.model.example_jordan import jordan_inputs
+    from socsec.model.valuation import run_valuation
+
+    A = 71
+    pop = np.zeros((2, 2, A))
+    pop[0, 0, 10], pop[0, 1, 30], pop[0, 1, 70] = 100.0, 300.0, 100.0  # 1 January of year 0
+    pop[1, 0, 11], pop[1, 1, 31] = 50.0, 250.0
+    asfr = np.zeros((1, A))
+    asfr[0, 30] = 2.0  # TFR 2, all births at 30: mean age 30.5
+    female_Lx = np.full((1, A), 0.9)
+    migrants = np.zeros((1, 2, A))
+    migrants[0, 0, 5], migrants[0, 1, 6] = 7.0, -3.0
+    out = np.empty((len(Summary), 1))
+    summary_kernel(pop, asfr, female_Lx, np.array([1.05]), migrants, out)
+    want = {Summary.POPULATION: 500.0, Summary.MALE: 100.0, Summary.FEMALE: 400.0, Summary.MIDYEAR: 400.0,
+            Summary.YOUNG: 100.0, Summary.OLD: 100.0, Summary.AGED_20_64: 300.0, Summary.AGED_15_64: 300.0,
+            Summary.NET_MIGRANTS_MALE: 7.0, Summary.NET_MIGRANTS_FEMALE: -3.0, Summary.TFR: 2.0,
+            Summary.NRR: 2.0 * 0.9 / 2.05, Summary.MEAN_AGE_CHILDBEARING: 30.5,
+            Summary.MEDIAN_AGE: 30.0 + (250.0 - 100.0) / 300.0}  # half of 500 reached within age 30
+    for row, value in want.items():
+        assert out[row, 0] == pytest.approx(value, rel=1e-15), row.name
+    v = run_valuation(jordan_inputs())
+    a, tables = v.population.assumptions, v.population.life_tables
+    args = (v.population.population, np.ascontiguousarray(a.asfr), np.ascontiguousarray(tables.Lx[:, 1, :]),
+            np.asarray(a.srb, dtype=np.float64), np.ascontiguousarray(a.net_migrants))
+    out = np.empty((len(Summary), len(a.years)))
+    summary_kernel(*args, out)
+    np.testing.assert_allclose(out, summary_reference(*args), rtol=1e-13)

@@ -19,6 +19,8 @@ UN ccmppWPP conventions):
    Hence ``P_{t+1} = P_t + B - D + M`` exactly.
 """
 
+from enum import IntEnum
+
 import numpy as np
 from numba import njit
 
@@ -99,3 +101,104 @@ def project_population_reference(base_pop, asfr, srb, surv, net_migrants, even_m
         deaths[t] = entering + start.sum(axis=1) - survivors.sum(axis=1)
         pop[t + 1] = survivors + (1.0 - share) * mig
     return pop, births, deaths
+
+
+class Summary(IntEnum):
+    """Rows of :func:`summary_kernel`'s output (len(Summary), n): the sums of the demographic summary, by year."""
+
+    POPULATION = 0  # persons on 1 January, both sexes
+    MALE = 1
+    FEMALE = 2
+    MIDYEAR = 3  # mean of 1 January t and t + 1
+    YOUNG = 4  # below 20 on 1 January
+    OLD = 5  # 65 and over
+    AGED_20_64 = 6
+    AGED_15_64 = 7
+    NET_MIGRANTS_MALE = 8
+    NET_MIGRANTS_FEMALE = 9
+    TFR = 10  # sum of f_x
+    NRR = 11  # sum f_x L^F_x / (1 + SRB)
+    MEAN_AGE_CHILDBEARING = 12  # sum (x + 0.5) f_x / TFR, NaN without births
+    MEDIAN_AGE = 13  # on 1 January, linear within each year of age
+
+
+@njit(cache=True)
+def summary_kernel(pop, asfr, female_Lx, srb, net_migrants, out):
+    """The sums of :class:`Summary` for each year t of ``pop`` (n + 1, 2, A) into ``out`` (len(Summary), n)
+    (numba kernel; twin :func:`summary_reference`): ``asfr`` (n, A) f_x, ``female_Lx`` (n, A) the female
+    person-years L^F_x (radix 1), ``srb`` (n,), ``net_migrants`` (n, 2, A).  Median age: the age x where
+    the running sum over ages first reaches half the population, plus (half - persons below x) / persons
+    at x (persons at x taken as 1 when 0)."""
+    n, A = asfr.shape[0], pop.shape[2]
+    for t in range(n):
+        male = female = young = old = aged_20_64 = aged_15_64 = 0.0
+        for x in range(A):
+            both = pop[t, 0, x] + pop[t, 1, x]
+            male += pop[t, 0, x]
+            female += pop[t, 1, x]
+            if x < 20:
+                young += both
+            if x >= 65:
+                old += both
+            if 20 <= x < 65:
+                aged_20_64 += both
+            if 15 <= x < 65:
+                aged_15_64 += both
+        next_male = next_female = mig_male = mig_female = tfr = nrr = weighted = 0.0
+        for x in range(A):
+            next_male += pop[t + 1, 0, x]
+            next_female += pop[t + 1, 1, x]
+            mig_male += net_migrants[t, 0, x]
+            mig_female += net_migrants[t, 1, x]
+            tfr += asfr[t, x]
+            nrr += asfr[t, x] * female_Lx[t, x]
+            weighted += asfr[t, x] * (x + 0.5)
+        out[Summary.POPULATION, t] = male + female
+        out[Summary.MALE, t], out[Summary.FEMALE, t] = male, female
+        out[Summary.MIDYEAR, t] = 0.5 * (male + female + next_male + next_female)
+        out[Summary.YOUNG, t], out[Summary.OLD, t] = young, old
+        out[Summary.AGED_20_64, t], out[Summary.AGED_15_64, t] = aged_20_64, aged_15_64
+        out[Summary.NET_MIGRANTS_MALE, t], out[Summary.NET_MIGRANTS_FEMALE, t] = mig_male, mig_female
+        out[Summary.TFR, t], out[Summary.NRR, t] = tfr, nrr / (1.0 + srb[t])
+        out[Summary.MEAN_AGE_CHILDBEARING, t] = weighted / tfr if tfr > 0.0 else np.nan
+        total, below, x = 0.0, 0.0, 0
+        for k in range(A):
+            total += pop[t, 0, k] + pop[t, 1, k]
+        half = total / 2.0
+        running = 0.0
+        for x in range(A):
+            below = running
+            running += pop[t, 0, x] + pop[t, 1, x]
+            if running >= half:
+                break
+        inside = pop[t, 0, x] + pop[t, 1, x]
+        out[Summary.MEDIAN_AGE, t] = x + (half - below) / (inside if inside > 0.0 else 1.0)
+
+
+def summary_reference(pop, asfr, female_Lx, srb, net_migrants) -> np.ndarray:
+    """Numpy twin of :func:`summary_kernel`; returns ``out``."""
+    n = len(asfr)
+    ages = np.arange(asfr.shape[1])
+    by_sex = pop.sum(axis=2)  # (n + 1, 2)
+    every = by_sex.sum(axis=1)
+    both = pop[:-1].sum(axis=1)  # (n, A)
+    mig = net_migrants.sum(axis=2)
+    tfr = asfr.sum(axis=1)
+    out = np.empty((len(Summary), n))
+    out[Summary.POPULATION], out[Summary.MALE], out[Summary.FEMALE] = every[:-1], by_sex[:-1, 0], by_sex[:-1, 1]
+    out[Summary.MIDYEAR] = 0.5 * (every[:-1] + every[1:])
+    out[Summary.YOUNG], out[Summary.OLD] = both[:, :20].sum(axis=1), both[:, 65:].sum(axis=1)
+    out[Summary.AGED_20_64], out[Summary.AGED_15_64] = both[:, 20:65].sum(axis=1), both[:, 15:65].sum(axis=1)
+    out[Summary.NET_MIGRANTS_MALE], out[Summary.NET_MIGRANTS_FEMALE] = mig[:, 0], mig[:, 1]
+    out[Summary.TFR] = tfr
+    out[Summary.NRR] = (asfr * female_Lx).sum(axis=1) / (1.0 + srb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[Summary.MEAN_AGE_CHILDBEARING] = np.where(tfr > 0, (asfr * (ages + 0.5)).sum(axis=1) / tfr, np.nan)
+    cum = np.cumsum(both, axis=1)
+    half = cum[:, -1] / 2.0
+    idx = np.argmax(cum >= half[:, None], axis=1)  # the age holding the median
+    rows = np.arange(n)
+    below = np.where(idx > 0, cum[rows, idx - 1], 0.0)  # persons younger than that age
+    inside = both[rows, idx]
+    out[Summary.MEDIAN_AGE] = idx + (half - below) / np.where(inside > 0, inside, 1.0)
+    return out

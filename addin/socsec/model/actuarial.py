@@ -261,7 +261,7 @@ def discounted_premium(B, S, D, D_mid, initial_reserve: float, target_reserve: f
     """The GAP formula of :func:`general_average_premium` for checked series B and S of length h and
     discount factors D (h + 1 values) and D_mid (h values) of :func:`discount_factors` (their first
     h + 1 and h values are those of any longer horizon with the same first rates)."""
-    if not np.sum(D_mid * S) > 0.0:
+    if np.sum(D_mid * S) <= 0.0:
         raise ValueError("insurable_earnings must not all be zero")
     return float(premiums_by_horizon(B, S, D, D_mid, [len(B)], initial_reserve, target_reserve)[0])
 

@@ -15,6 +15,7 @@ import pandas as pd
 from socsec.core import lifetable as lt
 from socsec.core.anchors import interpolate_rows
 from socsec.core import population as cp
+from socsec.core.population import Summary
 from socsec.model.fields import declare
 from socsec.model.frozen import freeze_arrays, lock_arrays
 
@@ -305,72 +306,58 @@ def project_population(assumptions: PopulationAssumptions, engine: str = "numba"
         cp.project_population_kernel(*args, pop, births, deaths)
     else:
         pop, births, deaths = cp.project_population_reference(*args)
-    summary = demographic_summary(a, pop, births, deaths, tables)
+    summary = demographic_summary(a, pop, births, deaths, tables, engine)
     return PopulationProjection(a, pop, births, deaths, tables, summary)
 
 
-def median_age(pop_by_age):
-    """Median age of single-age counts (…, A), linear within each year of age."""
-    counts = np.asarray(pop_by_age, dtype=np.float64)
-    flat = counts.reshape(-1, counts.shape[-1])
-    cum = np.cumsum(flat, axis=1)
-    half = cum[:, -1] / 2.0
-    idx = np.argmax(cum >= half[:, None], axis=1)  # the age group holding the median
-    rows = np.arange(len(flat))
-    below = np.where(idx > 0, cum[rows, idx - 1], 0.0)  # persons younger than that age
-    inside = flat[rows, idx]
-    return (idx + (half - below) / np.where(inside > 0, inside, 1.0)).reshape(counts.shape[:-1])
-
-
-def demographic_summary(a: PopulationAssumptions, pop, births, deaths, tables: LifeTables) -> dict:
+def demographic_summary(a: PopulationAssumptions, pop, births, deaths, tables: LifeTables,
+                        engine: str = "numba") -> dict:
     """One row per projection year, as column name -> (n,) values: stocks at 1 January, flows and
-    indicators of the year.
+    indicators of the year (the sums over ages: ``core.population.summary_kernel``, or its twin
+    ``summary_reference`` with the numpy engine).
 
     Crude rates are per 1000 of the mid-year population (mean of 1 January t and t+1).
     Dependency ratios and median age refer to 1 January.  TFR = sum f_x; NRR =
     sum f_x L^F_x / (1 + SRB) (radix 1); mean age at childbearing = sum (x + 0.5) f_x / TFR.
     """
     n = a.n_years
-    ages = np.arange(a.omega + 1)
-    by_sex = pop.sum(axis=2)  # (n + 1, 2) on each 1 January
-    every = by_sex.sum(axis=1)
-    total, mid = every[:-1], 0.5 * (every[:-1] + every[1:])
-    both = pop[:-1].sum(axis=1)  # (n, A) both sexes
-    young, old = both[:, :20].sum(axis=1), both[:, 65:].sum(axis=1)
-    work_20_64, work_15_64 = both[:, 20:65].sum(axis=1), both[:, 15:65].sum(axis=1)
-    tfr = a.asfr.sum(axis=1)
-    nrr = (a.asfr * tables.Lx[:, 1, :]).sum(axis=1) / (1.0 + a.srb)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mac = np.where(tfr > 0, (a.asfr * (ages + 0.5)).sum(axis=1) / tfr, np.nan)
-    mig = a.net_migrants.sum(axis=2)
+    args = (pop, np.ascontiguousarray(a.asfr, dtype=np.float64), np.ascontiguousarray(tables.Lx[:, 1, :]),
+            np.asarray(a.srb, dtype=np.float64), np.ascontiguousarray(a.net_migrants, dtype=np.float64))
+    if engine == "numba":
+        sums = np.empty((len(Summary), n))
+        cp.summary_kernel(*args, sums)
+    else:
+        sums = cp.summary_reference(*args)
+    mid, old = sums[Summary.MIDYEAR], sums[Summary.OLD]
+    born, died = births.sum(axis=1), deaths.sum(axis=1)
     e65 = tables.ex[:, :, 65] if a.omega > 65 else np.full((n, 2), np.nan)  # undefined in an open group
     return {
         "year": a.years,
-        "population": total,
-        "population_male": by_sex[:-1, 0],
-        "population_female": by_sex[:-1, 1],
+        "population": sums[Summary.POPULATION],
+        "population_male": sums[Summary.MALE],
+        "population_female": sums[Summary.FEMALE],
         "population_midyear": mid,
-        "births": births.sum(axis=1),
+        "births": born,
         "births_male": births[:, 0],
         "births_female": births[:, 1],
-        "deaths": deaths.sum(axis=1),
+        "deaths": died,
         "deaths_male": deaths[:, 0],
         "deaths_female": deaths[:, 1],
-        "net_migration": mig.sum(axis=1),
-        "net_migration_male": mig[:, 0],
-        "net_migration_female": mig[:, 1],
+        "net_migration": sums[Summary.NET_MIGRANTS_MALE] + sums[Summary.NET_MIGRANTS_FEMALE],
+        "net_migration_male": sums[Summary.NET_MIGRANTS_MALE],
+        "net_migration_female": sums[Summary.NET_MIGRANTS_FEMALE],
         "e0_male": tables.ex[:, 0, 0],
         "e0_female": tables.ex[:, 1, 0],
         "e65_male": e65[:, 0],
         "e65_female": e65[:, 1],
-        "tfr": tfr,
-        "nrr": nrr,
-        "mean_age_childbearing": mac,
+        "tfr": sums[Summary.TFR],
+        "nrr": sums[Summary.NRR],
+        "mean_age_childbearing": sums[Summary.MEAN_AGE_CHILDBEARING],
         "srb": a.srb,
-        "old_age_dependency_65_20_64": old / work_20_64,
-        "old_age_dependency_65_15_64": old / work_15_64,
-        "total_dependency_20_64": (young + old) / work_20_64,
-        "median_age": median_age(both),
-        "crude_birth_rate": 1000.0 * births.sum(axis=1) / mid,
-        "crude_death_rate": 1000.0 * deaths.sum(axis=1) / mid,
+        "old_age_dependency_65_20_64": old / sums[Summary.AGED_20_64],
+        "old_age_dependency_65_15_64": old / sums[Summary.AGED_15_64],
+        "total_dependency_20_64": (sums[Summary.YOUNG] + old) / sums[Summary.AGED_20_64],
+        "median_age": sums[Summary.MEDIAN_AGE],
+        "crude_birth_rate": 1000.0 * born / mid,
+        "crude_death_rate": 1000.0 * died / mid,
     }
