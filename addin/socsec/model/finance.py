@@ -410,9 +410,9 @@ def _project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: st
     for k, premium in enumerate(premiums):
         start = k * inputs.scaled_period
         add(f"scaled_premium_{years[0] + start}", min(inputs.scaled_period, n - start), premium)
-    equivalents = scaled_rates(basis.cost, basis.earnings, i, inputs.scaled_period, inputs.initial_reserve, ratio,
-                               basis.expenditure, basis.expenditure_slope)
-    for k, premium in enumerate(equivalents):
+    scaled_equivalents = scaled_rates(basis.cost, basis.earnings, i, inputs.scaled_period, inputs.initial_reserve,
+                                      ratio, basis.expenditure, basis.expenditure_slope)
+    for k, premium in enumerate(scaled_equivalents):
         start = k * inputs.scaled_period
         add(f"scaled_premium_equivalent_{years[0] + start}", min(inputs.scaled_period, n - start), premium)
     for h in SUMMARISED_HORIZONS:
