@@ -342,17 +342,15 @@ def test_one_indicator_is_read_without_the_capital_values_unless_it_is_one(base)
         finance.indicator("gap", n + 1)
 
 
-def test_scaled_rates_kernel_equals_its_twin_and_the_public_scaled_premiums():
-    """core.finance.scaled_rates_kernel against its twin (the reserve rolled forward at rates 0 and 1) on
-    random series, both conditions, a legislated expenditure slope, periods that fix no rate (no earnings;
-    an interest rate near -100% in a last year) and NaN inputs; and the finance block's scaled premiums
-    (model.finance.scaled_rates) against model.actuarial.scaled_premiums, the public function, on the same
-    cash flows."""
+def test_scaled_rates_kernel_equals_its_twin():
+    """core.finance.scaled_rates_kernel (behind model.actuarial.scaled_premiums and the finance block's scaled
+    premiums and their legislated equivalents) against its twin, which rolls the reserve forward at rates 0
+    and 1, on random series: both conditions, a legislated expenditure slope, periods that fix no rate (no
+    earnings; an interest rate near -100% in a last year) and NaN inputs."""
     from socsec.core.finance import scaled_rates_kernel, scaled_rates_reference
-    from socsec.model.actuarial import scaled_premiums
-    from socsec.model.finance import scaled_rates
 
     rng = np.random.default_rng(11)
+    undefined = 0
     for case in range(300):
         n, period = int(rng.integers(1, 40)), int(rng.integers(1, 12))
         cost, earnings = rng.uniform(50, 150, n), rng.uniform(500, 1500, n)
@@ -371,7 +369,5 @@ def test_scaled_rates_kernel_equals_its_twin_and_the_public_scaled_premiums():
         np.testing.assert_allclose(out, want, rtol=1e-9, atol=1e-12)
         if not np.isnan(cost).any():  # with NaN inputs, which period is reported is not defined
             assert first == want_first
-            public = scaled_premiums(cost, earnings, interest, period, 700.0, None if np.isnan(ratio) else ratio,
-                                     undefined="nan")
-            np.testing.assert_allclose(scaled_rates(cost, earnings, interest, period, 700.0,
-                                                    None if np.isnan(ratio) else ratio), public, rtol=1e-9, atol=1e-12)
+            undefined += first >= 0
+    assert undefined >= 20  # the cases without a rate are exercised

@@ -22,6 +22,7 @@ import numbers
 import numpy as np
 
 from socsec.core import lifetable as lt
+from socsec.core.finance import scaled_rates_kernel
 
 TIMINGS = ("mid", "start", "end")
 RATE_KINDS = ("qx", "mx")
@@ -335,42 +336,32 @@ def scaled_premiums(expenditure, insurable_earnings, interest, period_years, ini
     n = len(B)
     rates = _rates(interest, n)
     length = _whole(period_years, "period_years", 1)
-    F = _scalar(initial_reserve, "initial_reserve")
-    growth, half = (1.0 + rates).tolist(), np.sqrt(1.0 + rates).tolist()  # Python floats for the loops
-    B, S, rates = B.tolist(), S.tolist(), rates.tolist()
-    premiums = []
-    for start in range(0, n, length):
-        if undefined == "nan" and premiums and not math.isfinite(premiums[-1]):
-            premiums.append(math.nan)
-            continue
+    target = None if target_ratio is None else _scalar(target_ratio, "target_ratio")
+    premiums, first = scaled_rates(B, S, rates, length, _scalar(initial_reserve, "initial_reserve"), target)
+    if first >= 0 and undefined != "nan":
+        start = first * length
         last = min(start + length, n) - 1
-        alpha, beta = F, 0.0  # F_t = alpha + beta * pi at the start of year t
-        for t in range(start, last):
-            alpha = alpha * growth[t] - B[t] * half[t]
-            beta = beta * growth[t] + S[t] * half[t]
-        if target_ratio is not None:
-            end_alpha = alpha * growth[last] - B[last] * half[last]
-            end_beta = beta * growth[last] + S[last] * half[last]
-            if end_beta <= 0.0:
-                if undefined == "nan":
-                    premiums.append(math.nan)
-                    continue
-                raise ValueError(_undefined_premium(len(premiums) + 1, start, last, S[start:last + 1], rates[last],
-                                                    "in the period"))
-            pi = (_scalar(target_ratio, "target_ratio") * B[last] - end_alpha) / end_beta
-            for t in range(start, last + 1):
-                F = F * growth[t] + (pi * S[t] - B[t]) * half[t]
-            premiums.append(pi)
-            continue
-        denominator = S[last] * half[last] + rates[last] * beta
-        if denominator <= 0.0:
-            if undefined == "nan":
-                premiums.append(math.nan)
-                continue
-            raise ValueError(_undefined_premium(len(premiums) + 1, start, last, S[last:last + 1], rates[last],
-                                                "in its last year"))
-        pi = (B[last] * half[last] - rates[last] * alpha) / denominator
-        for t in range(start, last + 1):
-            F = F * growth[t] + (pi * S[t] - B[t]) * half[t]
-        premiums.append(pi)
-    return np.array(premiums)
+        raise ValueError(_undefined_premium(first + 1, start, last, S[start:last + 1], rates[last], "in the period")
+                         if target is not None else
+                         _undefined_premium(first + 1, start, last, S[last:last + 1], rates[last], "in its last year"))
+    return premiums
+
+
+def scaled_rates(cost, earnings, interest, period: int, initial_reserve: float, target_ratio: float | None,
+                 expenditure=None, expenditure_slope=None) -> tuple[np.ndarray, int]:
+    """The scaled rate of each period of ``period`` years (``core.finance.scaled_rates_kernel``): constant in
+    the period, it keeps the reserve level over the period's last year, or with ``target_ratio`` k ends the
+    period at k x the expenditure of that year (``expenditure``, and ``expenditure_slope`` its change per
+    unit of the rate; by default the cost and 0); NaN for a period whose condition fixes no rate and the
+    periods after it.  Returns (rates, index of the first period whose condition fixes no rate, -1 for
+    none).  On insurable earnings these are the scaled premiums (:func:`scaled_premiums`); on the
+    legislated basis (``model.finance.LegislatedBasis``) the contribution rates in force equivalent to
+    them."""
+    n = len(cost)
+    out = np.empty(-(-n // period))
+    series = lambda values: np.array(values, dtype=np.float64)  # noqa: E731 (writable copies: one kernel signature)
+    first = scaled_rates_kernel(series(cost), series(earnings), series(interest), int(period), float(initial_reserve),
+                                math.nan if target_ratio is None else float(target_ratio),
+                                series(cost if expenditure is None else expenditure),
+                                np.zeros(n) if expenditure_slope is None else series(expenditure_slope), out)
+    return out, int(first)

@@ -20,7 +20,7 @@ Every indicator is a share of insurable earnings (0.12 = 12%) unless stated.
   balances the GAP equation once the collection, subsidy and expense rules apply to it
   (:func:`equivalent_rates`, what ``socsec solve --target gap_equilibrium`` finds).
 * Scaled premiums by periods (:func:`socsec.model.actuarial.scaled_premiums`), and their legislated
-  equivalents, both by :func:`scaled_rates`.
+  equivalents, both by :func:`socsec.model.actuarial.scaled_rates`.
 * Summarised income and cost rates over 25, 50 and 75 years (US Social Security Trustees style):
   income rate ``(F_0 + PV(C + G)) / PV(S)``, cost rate ``(PV(X) + PV(target fund = X of the last
   year, at the end)) / PV(S)``, actuarial balance = income rate - cost rate.
@@ -47,8 +47,7 @@ import numpy as np
 import pandas as pd
 
 from socsec.core import lifetable as lt
-from socsec.core.finance import scaled_rates_kernel
-from socsec.model.actuarial import discount_factors, premiums_by_horizon
+from socsec.model.actuarial import discount_factors, premiums_by_horizon, scaled_rates
 from socsec.cache import memoised
 from socsec.core.pension import PENSIONER_MORTALITY
 from socsec.model.pension import CONTRIBUTION_RULES, PENSION_TYPES, pension_indexation, pensioner_exit_rates
@@ -309,25 +308,6 @@ def equivalent_rates(basis: LegislatedBasis, horizons, D, D_mid, initial_reserve
     return premiums_by_horizon(basis.cost, basis.earnings, D, D_mid, horizons, initial_reserve)
 
 
-def scaled_rates(cost, earnings, interest, period: int, initial_reserve: float, target_ratio: float | None,
-                 expenditure=None, expenditure_slope=None) -> np.ndarray:
-    """The scaled premium of each period of ``period`` years (``core.finance.scaled_rates_kernel``): the rate,
-    constant in the period, that keeps the reserve level over its last year, or with ``target_ratio`` k ends
-    it at k x the expenditure of that year (``expenditure``, and ``expenditure_slope`` its change per unit of
-    the rate; by default the cost and 0); NaN for a period whose condition fixes no rate and the periods
-    after it.  On insurable earnings (cost = expenditure less subsidy) these are the scaled premiums of
-    :func:`socsec.model.actuarial.scaled_premiums`; on the legislated basis (:class:`LegislatedBasis`) the
-    contribution rates in force equivalent to them."""
-    n = len(cost)
-    out = np.empty(-(-n // period))
-    series = lambda values: np.array(values, dtype=np.float64)  # noqa: E731 (writable copies: one kernel signature)
-    scaled_rates_kernel(series(cost), series(earnings), series(interest), int(period), float(initial_reserve),
-                        math.nan if target_ratio is None else float(target_ratio),
-                        series(cost if expenditure is None else expenditure),
-                        np.zeros(n) if expenditure_slope is None else series(expenditure_slope), out)
-    return out
-
-
 def computable(compute, *args, count: int = 1):
     """``compute(*args)``, or NaN (``count`` of them) when it is not defined for these series (e.g. no
     insurable earnings left to carry a premium): the indicator is then "not computable" and the results
@@ -406,12 +386,12 @@ def _project_finance(inputs: FinanceInputs, pension, economy, scheme, engine: st
         add("gap_with_target", h, gap_with_target, first_years=True)
         add("gap_equivalent_contribution_rate", h, equivalent, first_years=True)
     ratio = inputs.target_ratio if inputs.scaled_variant == "reserve_ratio" else None
-    premiums = scaled_rates(cost, S, i, inputs.scaled_period, inputs.initial_reserve, ratio)
+    premiums, _ = scaled_rates(cost, S, i, inputs.scaled_period, inputs.initial_reserve, ratio)
     for k, premium in enumerate(premiums):
         start = k * inputs.scaled_period
         add(f"scaled_premium_{years[0] + start}", min(inputs.scaled_period, n - start), premium)
-    scaled_equivalents = scaled_rates(basis.cost, basis.earnings, i, inputs.scaled_period, inputs.initial_reserve,
-                                      ratio, basis.expenditure, basis.expenditure_slope)
+    scaled_equivalents, _ = scaled_rates(basis.cost, basis.earnings, i, inputs.scaled_period,
+                                         inputs.initial_reserve, ratio, basis.expenditure, basis.expenditure_slope)
     for k, premium in enumerate(scaled_equivalents):
         start = k * inputs.scaled_period
         add(f"scaled_premium_equivalent_{years[0] + start}", min(inputs.scaled_period, n - start), premium)
