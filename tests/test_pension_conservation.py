@@ -285,6 +285,37 @@ def test_pensioners_kernel_equals_twin(args):
         assert_close(got, ref, name)
 
 
+def test_death_probabilities_by_hand():
+    """One year, ages 0-2 (2 the open group): survival ratios S_1 = 0.99, S_2 = 0.5 (T_2 / T_1) for
+    males; the person aged 0 dies with 1 - S_1 = 0.01, aged 1 with 1 - S_2 = 0.5, the open group with
+    1 - S_2 = 0.5; insured x 2, old-age pensioners x 3 (1.5 capped at 1), invalidity x 1; females: a
+    ratio above 1 (rounding of a table) gives 0, NaN stays NaN."""
+    survival = np.array([[[1.0, 0.99, 0.5], [1.0, 1.0000001, np.nan]]])
+    factor = np.array([[2.0, 1.0], [3.0, 1.0], [1.0, 1.0]])
+    q = np.full((1, 4, 2, 3), -1.0)
+    kp.death_probabilities_kernel(survival, factor, q)
+    males = q[0, :, 0]
+    np.testing.assert_allclose(males[3], [0.01, 0.5, 0.5], rtol=1e-13)  # the population's
+    np.testing.assert_allclose(males[0], [0.02, 1.0, 1.0], rtol=1e-13)  # insured: 2 x, at most 1
+    np.testing.assert_allclose(males[1], [0.03, 1.0, 1.0], rtol=1e-13)  # old-age: 3 x, at most 1
+    np.testing.assert_allclose(males[2], males[3], rtol=0)
+    assert q[0, 3, 1, 0] == 0.0 and np.isnan(q[0, :, 1, 1]).all() and np.isnan(q[0, :, 1, 2]).all()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(2, 30))
+def test_death_probabilities_kernel_equals_twin(seed, n, A):
+    """Random survival ratios (some above 1, some 0, some NaN) and mortality factors (some above 1)."""
+    rng = np.random.default_rng(seed)
+    survival = rng.uniform(0.0, 1.05, (n, 2, A))
+    survival[rng.random((n, 2, A)) < 0.05] = np.nan
+    survival[rng.random((n, 2, A)) < 0.05] = 0.0
+    factor = rng.uniform(0.5, 3.0, (3, 2))
+    q = np.full((n, 4, 2, A), -1.0)
+    kp.death_probabilities_kernel(survival, factor, q)
+    np.testing.assert_array_equal(q, kp.death_probabilities_reference(survival, factor))
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 6), st.integers(2, 30))
 def test_type_totals_kernel_equals_twin(seed, n, A):

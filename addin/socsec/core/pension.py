@@ -838,6 +838,41 @@ SEX_DTYPE = np.dtype([  # (2,): by sex
 PENSIONER_MORTALITY = (1, 2, 3, 3)
 
 
+@njit(cache=True)
+def death_probabilities_kernel(survival, factor, out):
+    """The death probabilities q (n, 4, 2, A) into ``out`` (numba kernel; twin
+    :func:`death_probabilities_reference`), from the population block's survival ratios ``survival``
+    (n, 2, A): S_x = L_x / L_{x-1} for x < omega, S_omega = T_omega / T_{omega-1}) and the mortality
+    factors ``factor`` (3, 2) of the insured, old-age and invalidity pensioners, by sex.
+
+    The population's q^P = 1 - S_{x+1} (x < omega) and 1 - S_omega for the open group, kept within 0 - 1;
+    q[:, k] = min(factor[k, g] x q^P, 1) for k < 3 and q[:, 3] = q^P (widow(er)s and orphans).  An
+    undefined ratio (NaN) gives NaN, which the checks of the valuation report."""
+    n, _, A = survival.shape
+    for t in range(n):
+        for g in range(2):
+            for x in range(A):
+                q = 1.0 - survival[t, g, min(x + 1, A - 1)]
+                if q < 0.0:
+                    q = 0.0
+                elif q > 1.0:
+                    q = 1.0
+                for k in range(3):
+                    scaled = factor[k, g] * q
+                    out[t, k, g, x] = 1.0 if scaled > 1.0 else scaled
+                out[t, 3, g, x] = q
+
+
+def death_probabilities_reference(survival, factor) -> np.ndarray:
+    """Numpy twin of :func:`death_probabilities_kernel`; returns q (n, 4, 2, A)."""
+    q_population = np.empty_like(survival)
+    q_population[..., :-1] = 1.0 - survival[..., 1:]
+    q_population[..., -1] = 1.0 - survival[..., -1]
+    q_population = np.clip(q_population, 0.0, 1.0)
+    scaled = [np.minimum(q_population * factor[k][None, :, None], 1.0) for k in range(3)]
+    return np.stack(scaled + [q_population], axis=1)
+
+
 class Money(IntEnum):
     """Axis of the pensioners in payment and of the awards: persons and their total annual pension."""
 

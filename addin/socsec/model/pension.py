@@ -455,30 +455,20 @@ def pension_indexation(rules: SchemeRules, wage_growth, cpi_inflation) -> np.nda
     return rules.indexation_wage_weight * wage_growth + (1.0 - rules.indexation_wage_weight) * cpi_inflation
 
 
-def population_death_probabilities(survival) -> np.ndarray:
-    """(n, 2, A) probability that a person aged x on 1 January of year t dies before 1 January t + 1,
-    on the basis of the population block: 1 - S_{x+1} for x < omega and 1 - S_omega for the open
-    group, S the survival ratios of year t's life table (L_{x+1} / L_x, and T_omega / T_{omega-1}
-    for the open group; core.lifetable).  The cohort-component step survives the same persons with
-    the same ratios, so the insured and pensioners die as the population of their age does."""
-    q = np.empty_like(survival)
-    q[..., :-1] = 1.0 - survival[..., 1:]
-    q[..., -1] = 1.0 - survival[..., -1]
-    return np.clip(q, 0.0, 1.0)
-
-
-def death_probabilities(population, assumptions: SchemeAssumptions) -> np.ndarray:
-    """(n, 4, 2, A) death probabilities of the insured, old-age and invalidity pensioners (the
-    population's, :func:`population_death_probabilities`, times the mortality factors, at most 1) and
-    of the population (widow(er)s and orphans); memoised (:mod:`socsec.cache`: what-if tables
-    project the scheme many times on one population)."""
-    survival, f = population.life_tables.survival, assumptions.mortality_factor
-
-    def compute():
-        q_pop = population_death_probabilities(survival)  # (n, 2, A)
-        scaled = [np.minimum(q_pop * f[k][None, :, None], 1.0) for k in range(3)]
-        return np.ascontiguousarray(np.stack(scaled + [q_pop], axis=1))
-    return memoised("death_probabilities", (survival, f), lambda: (survival, f), compute)
+def death_probabilities(population, assumptions: SchemeAssumptions, engine: str = "numba") -> np.ndarray:
+    """(n, 4, 2, A) death probabilities of the insured, old-age and invalidity pensioners and of the
+    population (widow(er)s and orphans) from the survival ratios of the population block's life tables
+    and the mortality factors (``core.pension.death_probabilities_kernel``, or its numpy twin): a person
+    aged x on 1 January of year t dies before 1 January t + 1 with 1 - S_{x+1} (1 - S_omega in the open
+    group), the ratios with which the cohort-component step survives the same persons, so the insured
+    and pensioners die as the population of their age does, times the factor of their type (at most 1)."""
+    survival = population.life_tables.survival
+    factor = np.ascontiguousarray(assumptions.mortality_factor, dtype=np.float64)
+    if engine != "numba":
+        return kp.death_probabilities_reference(survival, factor)
+    q = np.empty((survival.shape[0], 4) + survival.shape[1:])
+    kp.death_probabilities_kernel(np.ascontiguousarray(survival, dtype=np.float64), factor, q)
+    return q
 
 
 def pensioner_exit_rates(rules: SchemeRules, assumptions: SchemeAssumptions, A: int) -> np.ndarray:
@@ -666,7 +656,7 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
     stocks_A[0], stocks_N[0] = base_actives, base_inactive
     flow_cells = np.empty((n if detail else 0, len(FLOW_NAMES), 2, A, S))
     driver = pension_drivers(engine)[0]
-    q = death_probabilities(population, assume)
+    q = death_probabilities(population, assume, engine)
     driver(insured_year_sex(rules, assume, min_age), target, age_rates(assume), np.ascontiguousarray(q[:, 0]),
            stocks_A, stocks_N, exits, tops, by_age, totals, flow_cells)
 
@@ -740,7 +730,7 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     in_payment[0, kp.Money.NUMBER] = base_number
     in_payment[0, kp.Money.AMOUNT] = base_number * base_average
     driver = pension_drivers(engine)[1]
-    q = death_probabilities(population, assume)
+    q = death_probabilities(population, assume, engine)
     driver(year, year_sex, age_rates(assume), sex, q,
            pensioner_exit_rates(rules, assume, A), history, insured.actives_by_age, insured.exits, insured.tops, diag,
            in_payment, wages, awards, leaving, grants)
