@@ -62,3 +62,21 @@ def test_every_result_array_is_read_only():
         valuation.pension.pensioners[0, 0, 0, 0] = 1.0
     with pytest.raises(ValueError, match="read-only"):
         valuation.economy.column("nominal_gdp")[0] = 0.0
+
+
+def test_a_stochastic_runs_inputs_are_read_only_and_its_own_arrays_not_copied():
+    """``read_only`` arrays (made for one stochastic run) are kept by the inputs as they are; the run's inputs
+    are read-only like any others, and the fields a run does not move stay the deterministic objects."""
+    from socsec.model.frozen import read_only
+    from socsec.model.stochastic import default_processes, deviations, stochastic_inputs
+    inputs = small_inputs()
+    mine = read_only(np.linspace(2.4, 2.0, len(inputs.population.years)))
+    assert small_inputs(tfr=mine).population.tfr is mine
+    n = len(inputs.population.years)
+    run = stochastic_inputs(inputs, deviations(np.random.default_rng(3), default_processes(), n))
+    for part in input_parts(run):
+        for f in fields(part):
+            value = getattr(part, f.name)
+            assert not (isinstance(value, np.ndarray) and value.flags.writeable), (type(part).__name__, f.name)
+    assert run.population.tfr is not inputs.population.tfr and run.population.srb is inputs.population.srb
+    assert run.economy.unemployment is not inputs.economy.unemployment and run.pension is inputs.pension

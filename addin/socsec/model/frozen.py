@@ -18,13 +18,21 @@ import numpy as np
 def freeze_arrays(instance) -> None:
     """Replace every writable numpy array field of the (frozen) dataclass ``instance`` by a read-only copy;
     arrays that are read-only already (those of another instance, passed on by ``dataclasses.replace``)
-    are kept as they are, so unchanged fields stay the very same objects."""
-    for field in dataclasses.fields(instance):
-        value = getattr(instance, field.name)
+    are kept as they are, so unchanged fields stay the very same objects (and so do arrays passed through
+    :func:`read_only`)."""
+    for name in field_names(type(instance)):
+        value = getattr(instance, name)
         if isinstance(value, np.ndarray) and value.flags.writeable:
             value = value.copy()
-            value.flags.writeable = False
-            object.__setattr__(instance, field.name, value)
+            value.setflags(write=False)
+            object.__setattr__(instance, name, value)
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    """``array``, made read-only in place: for an array just computed for a new input dataclass and kept by
+    no one else, which :func:`freeze_arrays` then keeps without a copy (the inputs of each stochastic run)."""
+    array.setflags(write=False)
+    return array
 
 
 @functools.cache

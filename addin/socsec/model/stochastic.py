@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from socsec.model.frozen import read_only
 from socsec.model.population import interpolate_log_mortality
 
 VARIABLES = ("fertility", "mortality_improvement", "net_migration", "productivity_growth", "inflation",
@@ -152,20 +153,23 @@ def stochastic_inputs(inputs, e: np.ndarray, death_rates: np.ndarray | None = No
         fertility_fields = {"asfr": np.asarray(pop.asfr, dtype=np.float64) * np.exp(fertility)[:, None]}
     else:
         fertility_fields = {"tfr": np.asarray(pop.tfr, dtype=np.float64) * np.exp(fertility)}
-    population = replace(pop, mortality_years=years, mortality=rates, **fertility_fields,
-                         net_migrants=np.asarray(pop.net_migrants, dtype=np.float64) * (1.0 + migration)[:, None, None])
+    migrants = np.asarray(pop.net_migrants, dtype=np.float64) * (1.0 + migration)[:, None, None]
     cpi = np.asarray(eco.cpi_inflation, dtype=np.float64)
     if eco.return_input == "real":
         investment_return = np.asarray(eco.investment_return, dtype=np.float64) + real_return
     else:
         real = (1.0 + np.asarray(eco.investment_return, dtype=np.float64)) / (1.0 + cpi) - 1.0
         investment_return = (1.0 + real + real_return) * (1.0 + cpi + inflation) - 1.0
-    economy = replace(eco, productivity_growth=np.asarray(eco.productivity_growth, dtype=np.float64) + productivity,
-                      cpi_inflation=cpi + inflation,
-                      deflator_inflation=np.asarray(eco.deflator_inflation, dtype=np.float64) + inflation,
-                      investment_return=investment_return,
-                      unemployment=np.clip(np.asarray(eco.unemployment, dtype=np.float64) + unemployment[:, None],
-                                           0.0, UNEMPLOYMENT_CAP))
+    # every array below is made for this run only: locked in place, not copied by the inputs' freezing
+    population = replace(pop, mortality_years=years, mortality=read_only(rates), net_migrants=read_only(migrants),
+                         **{name: read_only(values) for name, values in fertility_fields.items()})
+    economy = replace(eco, productivity_growth=read_only(np.asarray(eco.productivity_growth, dtype=np.float64)
+                                                         + productivity),
+                      cpi_inflation=read_only(cpi + inflation),
+                      deflator_inflation=read_only(np.asarray(eco.deflator_inflation, dtype=np.float64) + inflation),
+                      investment_return=read_only(investment_return),
+                      unemployment=read_only(np.clip(np.asarray(eco.unemployment, dtype=np.float64)
+                                                     + unemployment[:, None], 0.0, UNEMPLOYMENT_CAP)))
     return replace(inputs, population=population, economy=economy)
 
 
