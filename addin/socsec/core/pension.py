@@ -842,7 +842,7 @@ PENSIONER_MORTALITY = (1, 2, 3, 3)
 def death_probabilities_kernel(survival, factor, out):
     """The death probabilities q (n, 4, 2, A) into ``out`` (numba kernel; twin
     :func:`death_probabilities_reference`), from the population block's survival ratios ``survival``
-    (n, 2, A): S_x = L_x / L_{x-1} for x < omega, S_omega = T_omega / T_{omega-1}) and the mortality
+    (n, 2, A; S_x = L_x / L_{x-1} for x < omega, S_omega = T_omega / T_{omega-1}) and the mortality
     factors ``factor`` (3, 2) of the insured, old-age and invalidity pensioners, by sex.
 
     The population's q^P = 1 - S_{x+1} (x < omega) and 1 - S_omega for the open group, kept within 0 - 1;
