@@ -120,17 +120,21 @@ class SchemeData:
 def base_insured(data: SchemeData, omega: int, min_age: int, employed, population, engine: str = "numba"):
     """(actives, inactive) (2, A, S) on 1 January of the base year by single age and service
     (:func:`spread_insured`): actives in proportion to the employed of the base year (2, A), inactive
-    insured to the population on 1 January (2, A); and the highest service with someone of each sex and
-    age (2, A) (``core.pension.highest_service``); memoised (what-if tables re-project the scheme on the
-    same data many times)."""
-    def compute():
-        actives = spread_insured(data.age_starts, data.service_starts, data.actives, omega, min_age, employed, engine)
-        inactive = spread_insured(data.age_starts, data.service_starts, data.inactive, omega, min_age, population,
-                                  engine)
-        return actives, inactive, kp.highest_service(actives, inactive)
+    insured to the population on 1 January (2, A); memoised (what-if tables re-project the scheme on
+    the same data many times)."""
     parts = lambda: (data.age_starts, data.service_starts, data.actives, data.inactive, omega, min_age,  # noqa: E731
                      employed, population, engine)
-    return memoised("base_insured", (data, omega, min_age, employed, population, engine), parts, compute)
+    return memoised("base_insured", (data, omega, min_age, employed, population, engine), parts, lambda: (
+        spread_insured(data.age_starts, data.service_starts, data.actives, omega, min_age, employed, engine),
+        spread_insured(data.age_starts, data.service_starts, data.inactive, omega, min_age, population, engine)))
+
+
+def base_tops(actives, inactive) -> np.ndarray:
+    """(2, A) the highest service with someone of each sex and age in the base stocks of :func:`base_insured`
+    (``core.pension.highest_service``), which size the exits of a projection that allocates its own arrays;
+    memoised with them (the same objects while the base stocks are reused)."""
+    return memoised("base_tops", (actives, inactive), lambda: (actives, inactive),
+                    lambda: kp.highest_service(actives, inactive))
 
 
 def base_pensioners(data: SchemeData, omega: int, population, orphan_age_limit: int):
@@ -642,8 +646,8 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
     S = A
     min_age = int(economy.min_working_age)
     employed = economy.employed  # (n, 2, A)
-    base_actives, base_inactive, base_tops = base_insured(inputs.data, A - 1, min_age, employed[0],
-                                                          population.population[0], engine)
+    base_actives, base_inactive = base_insured(inputs.data, A - 1, min_age, employed[0], population.population[0],
+                                               engine)
     coverage = coverage_path(assume, years, base_coverage(base_actives.sum(axis=2), employed[0]))
     target = coverage * employed
     target = np.ascontiguousarray(np.concatenate([target[1:], target[-1:]]))  # wanted on 1 January t + 1
@@ -651,7 +655,7 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
 
     rows = n + 1 if service_stocks or detail else 3  # 3: the base year and two working rows
     if buffers is None or rows != 3:
-        buffers = PensionBuffers(n, A, rows, kp.exit_capacity(n, base_tops))
+        buffers = PensionBuffers(n, A, rows, kp.exit_capacity(n, base_tops(base_actives, base_inactive)))
     stocks_A, stocks_N, exits, tops, by_age, totals = buffers.insured_arrays(n, A)
     stocks_A[0], stocks_N[0] = base_actives, base_inactive
     flow_cells = np.empty((n if detail else 0, len(FLOW_NAMES), 2, A, S))
