@@ -70,6 +70,10 @@ def test_cell_destinations_keep_everyone_and_credit_the_density(q, invalidity, r
     assert sum(gain_inactive) == pytest.approx(back * 0.5 * density, rel=1e-12, abs=1e-15)
     everyone = kp.cell_destinations(q, invalidity, retire, lapse, reentry, claims, 0.0, 0.0)
     assert sum(everyone[2]) == sum(everyone[3]) == 0.0
+    # the destinations spread_cells leaves out are 0
+    destinations = (keep_active, keep_inactive, gain_active, gain_inactive)
+    for kind, never in zip(destinations, kp.NEVER, strict=True):
+        assert [kind[k] for k in never] == [0.0] * len(never)
 
 
 def test_spread_cells_and_load_row_by_hand():

@@ -185,27 +185,36 @@ def cell_destinations(q, invalidity, retire, lapse, reentry, claims, stay_gain, 
     return active_keep, inactive_keep, active_gain, inactive_gain
 
 
+# the destinations of :func:`cell_destinations` that are 0 whatever the rates, by tuple (active who keeps
+# the service, inactive who keeps it, active who gains a year, inactive who gains a year), as positions in
+# the 6-tuple: an active never claims as an inactive insured; an inactive insured never retires as an active
+# nor becomes invalid; an inactive who gains a year has re-entered.  :func:`spread_cells` does not multiply
+# them (a third of its products)
+NEVER = ((3,), (2, 4), (3,), (1, 2, 3, 4, 5))
+
+
 @njit(cache=True, fastmath=ANY_ORDER)
 def spread_cells(lo, hi, keep_active, keep_inactive, gain_active, gain_inactive, active, inactive, active_next,
                  inactive_next, exits):
     """Service years lo .. hi - 1 of one row (sex, age) for one year: into year s of the actives and inactive
     of 1 January next (added) and of the exits (written) come the persons of cell s who keep their service
     and those of cell s - 1 who gain a year, by the destinations of :func:`cell_destinations` (the same for
-    every cell of lo .. hi - 1, and for every cell s - 1).  ``active``, ``inactive``: the row's persons of
-    1 January padded by one empty cell at each end (cell s at s + 1).  Returns sum s x exits of cell s."""
-    ka, kn, kr, kl, ki, kd = keep_active
-    ma, mn, mr, ml, mi, md = keep_inactive
-    ga, gn, gr, gl, gi, gd = gain_active
-    ba, bn, br, bl, bi, bd = gain_inactive
+    every cell of lo .. hi - 1, and for every cell s - 1; those of :data:`NEVER`, always 0, are left out).
+    ``active``, ``inactive``: the row's persons of 1 January padded by one empty cell at each end (cell s at
+    s + 1).  Returns sum s x exits of cell s."""
+    ka, kn, kr, _, ki, kd = keep_active
+    ma, mn, _, ml, _, md = keep_inactive
+    ga, gn, gr, _, gi, gd = gain_active
+    ba = gain_inactive[0]
     exit_years = 0.0
     for s in range(lo, hi):
         a, m, a_up, m_up = active[s + 1], inactive[s + 1], active[s], inactive[s]
         active_next[s] += a * ka + m * ma + a_up * ga + m_up * ba
-        inactive_next[s] += a * kn + m * mn + a_up * gn + m_up * bn
-        retired = a * kr + m * mr + a_up * gr + m_up * br
-        left = a * kl + m * ml + a_up * gl + m_up * bl
-        invalid = a * ki + m * mi + a_up * gi + m_up * bi
-        dead = a * kd + m * md + a_up * gd + m_up * bd
+        inactive_next[s] += a * kn + m * mn + a_up * gn
+        retired = a * kr + a_up * gr
+        left = m * ml
+        invalid = a * ki + a_up * gi
+        dead = a * kd + m * md + a_up * gd
         exits[s, Exit.RETIRED_ACTIVE] = retired
         exits[s, Exit.LEFT_INACTIVE] = left
         exits[s, Exit.INVALID] = invalid
