@@ -242,7 +242,8 @@ def test_row_awards_by_hand():
                       [7.0, 2.0, 8.0, 9.0]])  # service 2
     ref = np.full(3, 1000.0)
     share = np.array([0.0, 0.1, 0.2])
-    got = kp.row_awards(exits, ref, share, 1.0, 0.9, 1.0, 800.0, y)
+    pension, potential = np.full(5, np.nan), np.full(5, np.nan)
+    got = kp.row_awards(exits, ref, share, 1.0, 0.9, 1.0, 800.0, y, pension, potential)
     old_number, old_amount = 7.0 + 2.0, 200.0 * (7.0 * 0.9 + 2.0)
     invalid_number, invalid_amount = 5.0 + 8.0, 5.0 * 200.0 + 8.0 * 300.0  # potential: service + 1
     dead_number, dead_pension = 6.0 + 9.0, 6.0 * 200.0 + 9.0 * 300.0
@@ -250,3 +251,5 @@ def test_row_awards_by_hand():
     grant_amount = (4.0 + 1.0) * 0.05 * 1 * 800.0  # service 0 earns no grant
     assert got == pytest.approx((old_number, old_amount, invalid_number, invalid_amount, dead_number, dead_pension,
                                  grants, grant_amount), rel=1e-14)
+    assert pension[:3] == pytest.approx([0.0, 100.0, 200.0], rel=1e-14)  # the row's pensions, kept
+    assert potential[:3] == pytest.approx([100.0, 200.0, 300.0], rel=1e-14)
