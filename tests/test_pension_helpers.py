@@ -154,7 +154,7 @@ def test_balance_age_equals_twin_and_conserves(seed, entry_open):
     for g in range(2):
         for y in range(5):
             a, n = active[g, y].copy(), inactive[g, y].copy()
-            entrants, moved, back = kp.balance_age(a, n, 7, target[g, y], entry_open)
+            entrants, moved, back = kp.balance_age(a, n, 7, target[g, y], entry_open, a.sum(), n.sum())
             np.testing.assert_allclose([entrants, moved, back], [entrants_ref[g, y], moved_ref[g, y], back_ref[g, y]],
                                        rtol=1e-12, atol=1e-9)
             np.testing.assert_allclose(a, a_ref[g, y], rtol=1e-12, atol=1e-9)
@@ -167,16 +167,16 @@ def test_balance_age_equals_twin_and_conserves(seed, entry_open):
 
 def test_balance_age_reactivates_before_admitting_entrants():
     active, inactive = np.array([50.0, 30.0, 0.0]), np.array([0.0, 10.0, 10.0])
-    entrants, moved, back = kp.balance_age(active, inactive, 2, 110.0, True)
+    entrants, moved, back = kp.balance_age(active, inactive, 2, 110.0, True, 80.0, 20.0)
     assert (entrants, moved, back) == (10.0, 0.0, 20.0)
     np.testing.assert_allclose(active, [60.0, 40.0, 10.0])
     np.testing.assert_allclose(inactive, 0.0)
     active, inactive = np.array([50.0, 30.0, 0.0]), np.array([0.0, 10.0, 30.0])
-    entrants, moved, back = kp.balance_age(active, inactive, 2, 100.0, True)  # 20 of the 40 come back
+    entrants, moved, back = kp.balance_age(active, inactive, 2, 100.0, True, 80.0, 40.0)  # 20 of the 40 come back
     assert (entrants, moved, back) == (0.0, 0.0, 20.0)
     np.testing.assert_allclose(active, [50.0, 35.0, 15.0])
     np.testing.assert_allclose(inactive, [0.0, 5.0, 15.0])
-    entrants, moved, back = kp.balance_age(active, inactive, 2, 80.0, False)  # 20% of each cell moves out
+    entrants, moved, back = kp.balance_age(active, inactive, 2, 80.0, False, 100.0, 20.0)  # 20% of each cell out
     assert (entrants, moved, back) == (0.0, pytest.approx(20.0), 0.0)
     np.testing.assert_allclose(active, [40.0, 28.0, 12.0])
 

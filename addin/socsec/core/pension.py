@@ -255,17 +255,14 @@ def load_row(active, inactive, top, entitled_from, active_out, inactive_out):
 
 
 @njit(cache=True)
-def balance_age(active, inactive, top, target, entry_open):
-    """Bring the actives of one sex and age on 1 January (by service, cells 0 .. top) to ``target``.
-    Below it and ``entry_open``: the inactive insured of the age become active again, the same share
-    of every service cell, up to the difference (or all of them), and new entrants with no service
-    make up the rest.  Above it: the same share of every active service cell moves to inactive.
-    Returns (entrants, moved to inactive, reactivated)."""
-    have = 0.0
-    waiting = 0.0
-    for s in range(top + 1):
-        have += active[s]
-        waiting += inactive[s]
+def balance_age(active, inactive, top, target, entry_open, have, waiting):
+    """Bring the actives of one sex and age on 1 January (by service, cells 0 .. top) to ``target``;
+    ``have`` and ``waiting``: the actives and inactive insured of the age (the sums of ``active`` and
+    ``inactive``, up to rounding: :func:`project_insured_sex` knows them from the flows of the year, without
+    adding the cells up again).  Below the target and ``entry_open``: the inactive insured of the age become
+    active again, the same share of every service cell, up to the difference (or all of them), and new
+    entrants with no service make up the rest.  Above it: the same share of every active service cell moves
+    to inactive.  Returns (entrants, moved to inactive, reactivated)."""
     if have < target:
         if not entry_open:
             return 0.0, 0.0, 0.0
@@ -545,6 +542,8 @@ def project_insured_sex(g, year_sex, target, rates, q, actives, inactive, exits,
             if actives[0, g, x, s] != 0.0 or inactive[0, g, x, s] != 0.0:
                 top[x] = s
     top_next = np.empty(A, np.int64)
+    actives_next = np.empty(A)  # by age on 1 January next, before the balancing
+    inactive_next = np.empty(A)
     row_active = np.zeros(S + 2)  # one row of 1 January, padded by an empty cell at each end
     row_inactive = np.zeros(S + 2)
     cell = 0  # the first packed exit cell of the row x, year after year
@@ -568,6 +567,8 @@ def project_insured_sex(g, year_sex, target, rates, q, actives, inactive, exits,
         if cell + _sex_exit_cells(top, S) > exits.shape[0]:
             return False
         top_next[:] = -1
+        actives_next[:] = 0.0
+        inactive_next[:] = 0.0
         by_age[t, :, g] = 0.0
         years = exit_years = 0.0
         low = 0.0 if top.min() < S - 1 else np.inf  # cells above the tops are 0
@@ -617,7 +618,7 @@ def project_insured_sex(g, year_sex, target, rates, q, actives, inactive, exits,
                 qx, r.invalidity, retire_other, r.lapse)
             _, _, retired_entitled, lapsed_entitled, stay_entitled = active_shares(
                 qx, r.invalidity, retire_entitled, r.lapse)
-            _, claim, back, _ = inactive_shares(qx, r.reentry, claims)
+            _, claim, back, remain = inactive_shares(qx, r.reentry, claims)
             persons = below + above
             out = by_age[t, :, g, x]
             out[Flow.ACTIVES], out[Flow.INACTIVE] = persons, waiting
@@ -632,6 +633,8 @@ def project_insured_sex(g, year_sex, target, rates, q, actives, inactive, exits,
             out[Flow.CREDITED] = stayers * density + (out[Flow.DEAD_ACTIVE] + out[Flow.INVALID]
                                                       + out[Flow.RETIRED_ACTIVE] + out[Flow.LAPSED]
                                                       + out[Flow.REENTERED]) * half
+            actives_next[x1] += out[Flow.ACTIVES_END]
+            inactive_next[x1] += out[Flow.LAPSED] + waiting * remain
         totals[t, Total.SERVICE] = years
         totals[t, Total.EXIT_SERVICE] = exit_years
         totals[t, Total.LOWEST] = low
@@ -641,7 +644,8 @@ def project_insured_sex(g, year_sex, target, rates, q, actives, inactive, exits,
             entry_open = ys.entry_from <= y < ys.entry_to
             if top_next[y] < 0 and not (entry_open and target[t, g, y] > 0.0):
                 continue
-            entrants, moved, back = balance_age(a1[y], n1[y], max(top_next[y], 0), target[t, g, y], entry_open)
+            entrants, moved, back = balance_age(a1[y], n1[y], max(top_next[y], 0), target[t, g, y], entry_open,
+                                                actives_next[y], inactive_next[y])
             by_age[t, Flow.ENTRANTS, g, y] = entrants
             by_age[t, Flow.TO_INACTIVE, g, y] = moved
             by_age[t, Flow.REACTIVATED, g, y] = back
