@@ -103,6 +103,15 @@ def test_spread_cells_and_load_row_by_hand():
     np.testing.assert_allclose(exits, want[:, 2:], rtol=1e-14, atol=1e-15)
     assert years == pytest.approx((want[:, 2:].sum(axis=1) * np.arange(4)).sum(), rel=1e-14)
     assert kp.highest_written(padded_active, padded_inactive, 2, 2, other, entitled, 101) == 3
+    # spread_cells reads none of the destinations NEVER: NaN there changes nothing
+    poisoned = [tuple(np.nan if k in never else v for k, v in enumerate(kind)) for kind, never in
+                zip(entitled, kp.NEVER, strict=True)]
+    again_next, again_inactive, again_exits = np.zeros(4), np.zeros(4), np.full((4, 4), np.nan)
+    again = kp.spread_cells(3, 4, *poisoned, padded_active, padded_inactive, again_next, again_inactive, again_exits)
+    assert again == pytest.approx(3 * want[3, 2:].sum(), rel=1e-14)
+    np.testing.assert_allclose(again_next[3], want[3, 0], rtol=1e-14)
+    np.testing.assert_allclose(again_inactive[3], want[3, 1], rtol=1e-14)
+    np.testing.assert_allclose(again_exits[3], want[3, 2:], rtol=1e-14, atol=1e-15)
     assert kp.highest_written(padded_active, padded_inactive, 2, 2, other, entitled, 3) == 2  # the last year
 
 
