@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from socsec.cli import main
 from socsec.model.pension import PensionBuffers, one_thread
 from socsec.model.stochastic import (PERCENTILES, SERIES, VARIABLES, Processes, autoregressive_paths,
-                                     chunk_deviations, default_processes, deterministic_death_rates, deviations,
+                                     chunk_deviations, chunk_size, default_processes, deterministic_death_rates, deviations,
                                      key_results, run_seeds, run_stochastic, stochastic_inputs, value_chunk)
 from socsec.model.valuation import run_valuation
 from socsec.workbook.contract import STOCHASTIC_RESULT_SHEET, STOCHASTIC_TABLES
@@ -182,8 +182,8 @@ def test_runs_sharing_the_pension_buffers_equal_valuations_of_their_own():
 def test_one_or_two_dask_workers_give_the_results_of_this_process():
     inputs, processes = small_inputs(), default_processes()
     here = run_stochastic(inputs, processes, runs=6, seed=5, chunk=2)
-    for workers in (1, 2):
-        there = run_stochastic(inputs, processes, runs=6, seed=5, chunk=2, workers=workers)
+    for workers, chunk in ((1, 2), (2, 2), (2, None)):  # None: chunk_size for the cluster's workers
+        there = run_stochastic(inputs, processes, runs=6, seed=5, chunk=chunk, workers=workers)
         np.testing.assert_array_equal(there.series, here.series)
         np.testing.assert_array_equal(there.summary, here.summary)
 
@@ -285,6 +285,29 @@ def test_bad_options_are_usage_errors(capsys):
     assert main(["stochastic", str(EXAMPLE), "--runs", "0", "--seed", "-1"]) == 2
     err = capsys.readouterr().err
     assert "--runs" in err and "--seed" in err
+
+
+def test_bench_dask_runs_needs_the_workers(capsys):
+    """`socsec bench --dask-runs` means runs on Dask workers: alone, or not a positive number, it is a usage
+    error, not silently ignored."""
+    assert main(["bench", "--stochastic", "--dask-runs", "10"]) == 2
+    assert "--dask-runs" in capsys.readouterr().err
+    assert main(["bench", "--stochastic", "--workers", "2", "--dask-runs", "0"]) == 2
+    assert "--dask-runs" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("runs, workers, chunk", [
+    (10000, 2, 250),  # 10000 / 16 = 625, at most 250
+    (2000, 2, 125),  # 2000 / 16
+    (2001, 2, 126),  # rounded up: no ninth small chunk per worker
+    (400, 2, 25),  # 400 / 16
+    (100, 2, 25),  # 100 / 16 = 6.25, at least 25
+    (3, 1, 25),
+    (100000, 64, 196),  # 100000 / 512 = 195.3
+    (5000, 0, 250),  # a cluster without workers yet counts as one
+])
+def test_default_chunks_are_about_eight_per_worker_of_25_to_250_runs(runs, workers, chunk):
+    assert chunk_size(runs, workers) == chunk
 
 
 def test_the_benchmark_times_every_step_of_a_run():

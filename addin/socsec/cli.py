@@ -522,7 +522,13 @@ def cmd_warmup(args) -> int:
 
 
 def cmd_bench(args) -> int:
+    from socsec.errors import InputError, Problem
+
     require("excel" if args.udf else "prep", f"socsec bench{' --udf' if args.udf else ''}")
+    if args.dask_runs is not None and not (args.stochastic and args.workers):
+        raise InputError([Problem("--dask-runs", "used only with --stochastic --workers K")])
+    if args.dask_runs is not None and args.dask_runs < 1:
+        raise InputError([Problem("--dask-runs", f"expected a whole number of at least 1, found {args.dask_runs}")])
     if args.stochastic and args.workers:
         require("dask", "socsec bench --stochastic --workers")
     if args.udf:
@@ -531,7 +537,8 @@ def cmd_bench(args) -> int:
         return 0
     if args.stochastic:
         from socsec.model.benchmark import run_stochastic_benchmark
-        print(run_stochastic_benchmark(runs=args.runs, workers=args.workers, repeats=args.repeats))
+        print(run_stochastic_benchmark(runs=args.runs, workers=args.workers, repeats=args.repeats,
+                                       dask_runs=args.dask_runs))
         return 0
     from socsec.model.benchmark import run_benchmark
     print(run_benchmark(repeats=args.repeats))
@@ -646,7 +653,8 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--workers", type=int, help="run on a dask.distributed LocalCluster of K worker processes")
     where.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster of this scheduler "
                                                              "(e.g. tcp://10.0.0.5:8786)")
-    stoch.add_argument("--chunk", type=int, default=25, help="runs valued per task (default 25)")
+    stoch.add_argument("--chunk", type=int, help="runs valued per task (default: about 8 tasks per worker, "
+                                                  "25 to 250 runs each)")
     stoch.add_argument("-o", "--output", help="results workbook (default: INPUT_stochastic.xlsx next to the input)")
     stoch.add_argument("--csv", metavar="DIR", help="also write stochastic_percentiles.csv, stochastic_summary.csv "
                                                    "and run_info.csv into DIR")
@@ -688,6 +696,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "side by side (and on Dask with --workers)")
     bench.add_argument("--runs", type=int, default=100, help="--stochastic: runs of each engine (default 100)")
     bench.add_argument("--workers", type=int, help="--stochastic: also time the runs on a LocalCluster of K workers")
+    bench.add_argument("--dask-runs", type=int, help="--stochastic --workers: runs on the LocalCluster (default: "
+                                                     "--runs), e.g. 10000 to time the target itself")
     bench.set_defaults(func=cmd_bench)
 
     doctor = sub.add_parser("doctor", help="check the installation for Excel and the command line; says what to fix")

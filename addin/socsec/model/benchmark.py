@@ -82,12 +82,14 @@ def _peak_mb() -> float:
     return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
-def run_stochastic_benchmark(runs: int = 100, workers: int | None = None, repeats: int = 5) -> str:
+def run_stochastic_benchmark(runs: int = 100, workers: int | None = None, repeats: int = 5,
+                             dask_runs: int | None = None) -> str:
     """``socsec bench --stochastic``: the example (76 years) valued on ``runs`` random paths of the
     assumptions (the Stochastic sheet's defaults, seed 1) in this process with the numba core and with the
-    numpy reference twins, side by side, and with ``workers`` on a dask.distributed LocalCluster; the
-    median single full valuation of each engine; runs per minute, the time 10,000 runs would take at that
-    pace and the peak memory of each process."""
+    numpy reference twins, side by side, and on ``dask_runs`` paths (default ``runs``) with ``workers`` on a
+    dask.distributed LocalCluster, in the chunks ``socsec stochastic`` makes for them; the median single full
+    valuation of each engine; runs per minute, the time 10,000 runs would take at that pace and the peak
+    memory of each process."""
     from socsec.model.example_jordan import jordan_inputs
     from socsec.model.stochastic import default_processes, run_stochastic
 
@@ -119,7 +121,7 @@ def run_stochastic_benchmark(runs: int = 100, workers: int | None = None, repeat
              f"peak memory of this process: {_peak_mb():.0f} MB",
              *_run_by_block(inputs, processes, repeats)]
     if workers:
-        lines += _dask_lines(inputs, processes, runs, workers, batch["numba"])
+        lines += _dask_lines(inputs, processes, dask_runs or runs, workers, batch["numba"] / runs)
     return "\n".join(lines)
 
 
@@ -162,11 +164,12 @@ def _run_by_block(inputs, processes, repeats: int) -> list:
 
 
 def _dask_lines(inputs, processes, runs: int, workers: int, here: float) -> list:
-    """The same runs on a LocalCluster of ``workers`` processes (numba): time with and without starting the
-    cluster, and the peak memory of each worker."""
+    """``runs`` runs on a LocalCluster of ``workers`` processes (numba), in chunks of
+    :func:`~socsec.model.stochastic.chunk_size`: time with and without starting the cluster, against
+    ``here`` seconds a run in this process, and the peak memory of each worker."""
     from dask.distributed import Client
 
-    from socsec.model.stochastic import DEFAULT_CHUNK, chunks_on, local_cluster, run_seeds
+    from socsec.model.stochastic import chunk_size, chunks_on, local_cluster, run_seeds
 
     start = time.perf_counter()
     with local_cluster(workers) as cluster, Client(cluster) as client:
@@ -174,14 +177,15 @@ def _dask_lines(inputs, processes, runs: int, workers: int, here: float) -> list
         shared = client.scatter(inputs, broadcast=True, hash=False)
         list(chunks_on(client, shared, processes, run_seeds(2, 2 * workers), 1, "numba"))  # warm every worker
         warm = time.perf_counter()
-        results = list(chunks_on(client, shared, processes, run_seeds(1, runs), DEFAULT_CHUNK, "numba"))
+        chunk = chunk_size(runs, workers)
+        results = list(chunks_on(client, shared, processes, run_seeds(1, runs), chunk, "numba"))
         done = time.perf_counter()
         assert sum(len(part[0]) for _, part in results) == runs
         peaks = client.run(_peak_mb)
     seconds = done - warm
     return [f"{f'{runs} runs on {workers} Dask workers (s)':52s} {seconds:10.2f}   "
-            f"({here / seconds:.2f}x this process; cluster start {started - start:.1f} s, "
-            f"warm-up {warm - started:.1f} s)",
+            f"({here * runs / seconds:.2f}x this process; chunks of {chunk} runs; cluster start "
+            f"{started - start:.1f} s, warm-up {warm - started:.1f} s)",
             f"{'runs per minute, Dask':52s} {60 * runs / seconds:10.0f}",
             f"{'10,000 runs at that pace (s)':52s} {1e4 * seconds / runs:10.0f}",
             "peak memory of each worker: " + ", ".join(f"{mb:.0f} MB" for mb in peaks.values())]
