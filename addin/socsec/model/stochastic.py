@@ -269,11 +269,12 @@ class StochasticResults:
 
 def chunk_size(runs: int, workers: int = 1) -> int:
     """Runs valued per task when the caller does not say: ``runs`` shared in about :data:`TASKS_PER_WORKER`
-    tasks for each of ``workers``, within :data:`CHUNK_RANGE`.  Every task costs the scheduler, the client and
-    the worker the same whatever its runs (about 8 ms of the two cores on the example, measured as the
-    CPU time of socsec's own process: 0.34 ms a run in chunks of 25, 0.18 in chunks of 200), while the last
-    tasks leave workers idle for up to one task: a few large tasks for many runs, enough of them to keep
-    every worker busy until the end.  The results do not depend on it (each run draws from its own stream)."""
+    tasks for each of ``workers``, within :data:`CHUNK_RANGE`.  Every task costs socsec's own process, which
+    holds Dask's scheduler and client, about the same whatever its runs (on the example, 2 workers: 0.34-0.42 ms
+    of CPU a run in chunks of 25, 0.17-0.28 ms in chunks of 200-400, taken from the cores the workers need),
+    while the last tasks leave workers idle for up to one task: a few large tasks for many runs, enough of
+    them to keep every worker busy until the end (docs/methodology.md section 11.7).  The results do not
+    depend on it (each run draws from its own stream)."""
     low, high = CHUNK_RANGE
     return int(min(high, max(low, math.ceil(runs / (TASKS_PER_WORKER * max(workers, 1))))))
 
