@@ -294,6 +294,9 @@ def test_bench_dask_runs_needs_the_workers(capsys):
     assert "--dask-runs" in capsys.readouterr().err
     assert main(["bench", "--stochastic", "--workers", "2", "--dask-runs", "0"]) == 2
     assert "--dask-runs" in capsys.readouterr().err
+    assert main(["bench", "--dask-runs", "-1"]) == 2  # both problems, at once
+    err = capsys.readouterr().err
+    assert "used only with --stochastic --workers" in err and "at least 1, found -1" in err
 
 
 @pytest.mark.parametrize("runs, workers, chunk", [

@@ -525,10 +525,13 @@ def cmd_bench(args) -> int:
     from socsec.errors import InputError, Problem
 
     require("excel" if args.udf else "prep", f"socsec bench{' --udf' if args.udf else ''}")
+    problems = []  # every problem of the options at once
     if args.dask_runs is not None and not (args.stochastic and args.workers):
-        raise InputError([Problem("--dask-runs", "used only with --stochastic --workers K")])
+        problems.append(Problem("--dask-runs", "used only with --stochastic --workers K"))
     if args.dask_runs is not None and args.dask_runs < 1:
-        raise InputError([Problem("--dask-runs", f"expected a whole number of at least 1, found {args.dask_runs}")])
+        problems.append(Problem("--dask-runs", f"expected a whole number of at least 1, found {args.dask_runs}"))
+    if problems:
+        raise InputError(problems)
     if args.stochastic and args.workers:
         require("dask", "socsec bench --stochastic --workers")
     if args.udf:
