@@ -450,6 +450,69 @@ def test_one_thread_kernels_equal_the_parallel_ones(seed, detail, dense):
                 np.testing.assert_array_equal(got[name], want[name], err_msg=f"{parallel.__name__}: {name}")
 
 
+def year_by_year_arguments(insured, benefits):
+    """The arguments of ``core.pension.project_pension_serial`` from those the two passes were given
+    (:func:`kernel_arguments`, without the stocks of every year): the insured kernel's, its packed exits
+    replaced by room for one year's (A x S cells a sex), then the benefits kernel's but its year_sex, actives
+    by age, exits and tops; and the positions of the outputs (row 0 of actives, inactive and in_payment is
+    the base year, an input)."""
+    names = list(inspect.signature(kp.project_benefits_kernel).parameters)
+    A = insured[4].shape[2]
+    args = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in insured]
+    args[6] = np.empty((2, A * A, len(kp.Exit)))
+    args += [np.array(benefits[names.index(name)], copy=True) for name in
+             ("year", "sex", "q", "other_exits", "history", "diag", "in_payment", "wages", "awards", "leaving",
+              "grants")]
+    outputs = [name for name in inspect.signature(kp.project_pension_serial).parameters][INSURED_OUTPUTS:11]
+    outputs += ["diag", "in_payment", "wages", "awards", "leaving", "grants"]
+    return args, outputs
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans())
+def test_year_by_year_kernel_writes_every_output_and_equals_the_two_passes(seed, dense):
+    """The kernel that projects the two passes year by year (the runs of a stochastic chunk) against its numpy
+    twin and against the one-thread kernels of the two passes run one after the other, on random schemes,
+    every output pre-filled with NaN (so a cell it forgets shows): the same numbers up to rounding.  Its tops
+    bound the twin's; its exits hold one year's only (the last), so only the packed exits of the two-pass
+    kernel are compared with the twin's, in the test of the insured kernel."""
+    rng = np.random.default_rng(seed)
+    insured, benefits = kernel_arguments(small_inputs(pension=random_scheme(rng)), False, False,
+                                         rng if dense else None)
+    args, outputs = year_by_year_arguments(insured, benefits)
+    names = list(inspect.signature(kp.project_pension_serial).parameters)
+    runs = []
+    for driver in (kp.project_pension_serial, kp.project_pension_reference, "two passes"):
+        copied = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
+        for name in outputs:
+            out = copied[names.index(name)]
+            if out.dtype.kind != "f":
+                out[...] = -99
+            else:
+                (out[1:] if name in ("actives", "inactive", "in_payment") else out)[...] = np.nan
+        if driver == "two passes":
+            got = dict(zip(names, copied))
+            packed = np.array(insured[6], copy=True)
+            kp.project_insured_serial(*copied[:6], packed, *copied[7:11])
+            kp.project_benefits_serial(got["year"], got["year_sex"], got["rates"], got["sex"], got["q"],
+                                       got["other_exits"], got["history"], got["by_age"][:, kp.Flow.ACTIVES],
+                                       packed, got["tops"], got["diag"], got["in_payment"], got["wages"],
+                                       got["awards"], got["leaving"], got["grants"])
+        else:
+            driver(*copied)
+        runs.append(dict(zip(names, copied)))
+    got, want, two = runs
+    assert (got["tops"] >= want["tops"]).all()
+    np.testing.assert_array_equal(got["tops"], two["tops"])
+    for name in outputs:
+        if name in ("exits", "tops"):
+            continue
+        kept = slice(0, 1) if name in ("actives", "inactive") else slice(None)  # rows 1, 2: working rows
+        assert not np.isnan(got[name][kept]).any(), f"{name}: cells left unwritten"
+        assert_close(got[name][kept], want[name][kept], f"{name} (twin)")
+        assert_close(got[name][kept], two[name][kept], f"{name} (two passes)")
+
+
 def test_stocks_by_service_kept_or_not_give_the_same_projection():
     """Keeping only the base year and two working rows of the stocks by service changes nothing else."""
     inputs = small_inputs(pension=random_scheme(np.random.default_rng(7)))

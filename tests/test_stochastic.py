@@ -157,26 +157,45 @@ def test_stochastic_runs_use_the_one_thread_pension_kernels(monkeypatch):
 
 
 def test_runs_sharing_the_pension_buffers_equal_valuations_of_their_own():
-    """A chunk values its runs one after another in the same pension arrays (PensionBuffers): each run's
-    results equal, bit for bit, those of a valuation that allocates its own (the pension kernels on one thread
-    as in a chunk), with both engines; the runs differ from one another, so nothing of an earlier run is left
-    in the shared arrays."""
+    """A chunk values its runs one after another in the same pension arrays (PensionBuffers.for_batch, the two
+    passes of the pension projection year by year): each run's results equal, bit for bit, those of a valuation
+    of the run alone with arrays of its own, and up to rounding those of a valuation without them (the two
+    passes one after the other), with both engines (the pension kernels on one thread as in a chunk); the runs
+    differ from one another, so nothing of an earlier run is left in the shared arrays."""
     inputs, processes = small_inputs(), default_processes()
     n = len(inputs.population.years)
     seeds = run_seeds(9, 4)
     for engine in ("numba", "numpy"):
         series, summary = value_chunk(inputs, processes, seeds, engine)
         for k, seed in enumerate(seeds):
+            run = stochastic_inputs(inputs, deviations(np.random.default_rng(seed), processes, n))
             with one_thread():
-                own = run_valuation(stochastic_inputs(inputs, deviations(np.random.default_rng(seed), processes, n)),
-                                    engine)
-            alone_series, alone_summary = key_results(own)
-            np.testing.assert_array_equal(series[k], alone_series)
-            np.testing.assert_array_equal(summary[k], alone_summary)
+                alone = run_valuation(run, engine, buffers=PensionBuffers.for_batch(inputs))
+                two_passes = run_valuation(run, engine)
+            np.testing.assert_array_equal(series[k], key_results(alone)[0])
+            np.testing.assert_array_equal(summary[k], key_results(alone)[1])
+            np.testing.assert_allclose(series[k], key_results(two_passes)[0], rtol=1e-12, atol=0)
+            np.testing.assert_allclose(summary[k], key_results(two_passes)[1], rtol=1e-12, atol=1e-15)
         assert not np.array_equal(series[0], series[1])
     A = np.shape(inputs.population.base_population)[-1]
     with pytest.raises(ValueError, match="buffers made for"):
         PensionBuffers(n + 1, A).insured_arrays(n, A)
+
+
+def test_a_valuation_of_a_batch_projects_the_scheme_year_by_year():
+    """With batch buffers the chain projects the insured with their benefits (project_scheme_batch): the
+    insured block is the scheme's, without the exits of every year, which project_benefits then refuses; the
+    flows by service (detail) are not available in a batch."""
+    from socsec.model.chain import LazyValuation
+    from socsec.model.pension import project_benefits
+
+    inputs = small_inputs()
+    run = LazyValuation(inputs, buffers=PensionBuffers.for_batch(inputs))
+    assert run.insured is run.scheme.insured and run.insured.exits is None
+    with pytest.raises(ValueError, match="year by year"):
+        project_benefits(run.insured, inputs.pension, run.population, run.economy)
+    with pytest.raises(ValueError, match="detail"):
+        LazyValuation(inputs, detail=True, buffers=PensionBuffers.for_batch(inputs))
 
 
 def test_one_or_two_dask_workers_give_the_results_of_this_process():

@@ -521,8 +521,41 @@ def project_insured_sex(g, year_sex, target, rates, q, actives, inactive, exits,
     """The insured persons of sex ``g``, year after year, for :func:`project_insured_kernel` (arguments as
     there but ``exits`` (cells, 4) this sex's, ``totals`` (n, len(Total)) this sex's and ``top_end`` (A,) its
     tops of the last 1 January); writes only sex g's cells.  Returns False if ``exits`` has too few cells.
+    Each year is :func:`insured_year`, its exits packed after those of the year before."""
+    state = insured_state(g, actives, inactive)
+    cell = 0  # the first packed exit cell of the year
+    for t in range(year_sex.shape[0]):
+        cell = insured_year(g, t, cell, year_sex, target, rates, q, actives, inactive, exits, tops, by_age, totals,
+                            flows, state)
+        if cell < 0:
+            return False
+    top_end[:] = state[0]
+    return True
 
-    Each year t, row (age) after row of 1 January: the shares of a person of the row who die,
+
+@njit(cache=True)
+def insured_state(g, actives, inactive):
+    """What :func:`insured_year` carries from one year to the next for sex ``g`` and the rows it works in:
+    (tops (A,) of 1 January, first those of the base year in ``actives[0]``, ``inactive[0]``; the tops of
+    1 January next; the actives and inactive of 1 January next by age before the balancing (A,); one row's
+    actives and inactive of 1 January padded by an empty cell at each end (S + 2,))."""
+    A, S = actives.shape[2], actives.shape[3]
+    top = np.full(A, -1, np.int64)
+    for x in range(A):
+        for s in range(S):
+            if actives[0, g, x, s] != 0.0 or inactive[0, g, x, s] != 0.0:
+                top[x] = s
+    return top, np.empty(A, np.int64), np.empty(A), np.empty(A), np.zeros(S + 2), np.zeros(S + 2)
+
+
+@njit(cache=True)
+def insured_year(g, t, cell, year_sex, target, rates, q, actives, inactive, exits, tops, by_age, totals, flows,
+                 state):
+    """Year t of the insured persons of sex ``g`` (:func:`project_insured_sex`; ``state``: :func:`insured_state`,
+    updated to 1 January t + 1): its exits packed from cell ``cell`` of ``exits``; returns the cell after
+    them, or -1 if ``exits`` has too few cells.
+
+    Row (age) after row of 1 January: the shares of a person of the row who die,
     become invalid, retire, lapse, claim, re-enter or stay and gain a year of service or not
     (:func:`retirement_rates`, :func:`active_shares`, :func:`inactive_shares`, :func:`cell_destinations`:
     the same for every service year of the row but for the entitlement to early retirement and the last
@@ -536,124 +569,112 @@ def project_insured_sex(g, year_sex, target, rates, q, actives, inactive, exits,
     omega = A - 1
     keep_flows = flows.shape[0] == n
     keep_all = actives.shape[0] == n + 1
-    top = np.full(A, -1, np.int64)
-    for x in range(A):
-        for s in range(S):
-            if actives[0, g, x, s] != 0.0 or inactive[0, g, x, s] != 0.0:
-                top[x] = s
-    top_next = np.empty(A, np.int64)
-    actives_next = np.empty(A)  # by age on 1 January next, before the balancing
-    inactive_next = np.empty(A)
-    row_active = np.zeros(S + 2)  # one row of 1 January, padded by an empty cell at each end
-    row_inactive = np.zeros(S + 2)
-    cell = 0  # the first packed exit cell of the row x, year after year
-    for t in range(n):
-        now, after = stock_row(t, keep_all), stock_row(t + 1, keep_all)
-        a0, n0, a1, n1 = actives[now, g], inactive[now, g], actives[after, g], inactive[after, g]
-        if keep_all:
-            a1[:] = 0.0
-            n1[:] = 0.0
-        else:  # a working row: zero the cells this year writes, service up to top + 1 of the age before
-            for x in range(A):
-                extent = top[x - 1] + 2 if x > 0 else 1
-                if x == omega:
-                    extent = max(extent, top[x] + 2)
-                for s in range(min(max(extent, 1), S)):
-                    a1[x, s] = 0.0
-                    n1[x, s] = 0.0
-        if keep_flows:
-            flows[t, :, g] = 0.0
-        tops[t, g] = top
-        if cell + _sex_exit_cells(top, S) > exits.shape[0]:
-            return False
-        top_next[:] = -1
-        actives_next[:] = 0.0
-        inactive_next[:] = 0.0
-        by_age[t, :, g] = 0.0
-        years = exit_years = 0.0
-        low = 0.0 if top.min() < S - 1 else np.inf  # cells above the tops are 0
-        ys = year_sex[t, g]
+    top, top_next, actives_next, inactive_next, row_active, row_inactive = state
+    now, after = stock_row(t, keep_all), stock_row(t + 1, keep_all)
+    a0, n0, a1, n1 = actives[now, g], inactive[now, g], actives[after, g], inactive[after, g]
+    if keep_all:
+        a1[:] = 0.0
+        n1[:] = 0.0
+    else:  # a working row: zero the cells this year writes, service up to top + 1 of the age before
         for x in range(A):
-            last = top[x]
-            if last < 0:  # nobody of this sex and age on 1 January
-                continue
-            x1 = x + 1 if x < omega else omega
-            r = rates[g, x]
-            qx = q[t, g, x]
-            density = r.density
-            half = 0.5 * density  # credit of a leaver or re-entrant (half a year at the density)
-            retire_other, retire_entitled, entitled_from = retirement_rates(x, ys, density)
-            claims = x + 1 >= ys.normal_age  # inactive insured claim at the birthday
-            width = row_exit_cells(last, S)
-            row_exits = exits[cell:cell + width]
-            cell += width
-            below, above, waiting, row_years, row_low = load_row(a0[x], n0[x], last, entitled_from,
-                                                                 row_active, row_inactive)
-            years += row_years
-            low = min(low, row_low)
-            other = cell_destinations(qx, r.invalidity, retire_other, r.lapse, r.reentry, claims, density, half)
-            entitled = cell_destinations(qx, r.invalidity, retire_entitled, r.lapse, r.reentry, claims, density,
-                                         half)
-            a_next, n_next = a1[x1], n1[x1]
-            # service years of one kind of cell s and of cell s - 1: below the entitlement to early
-            # retirement, the first year entitled, the years entitled, the last service year
-            first, second = min(entitled_from, S - 1), min(entitled_from + 1, S - 1)
-            for lo, hi, keep, gain in ((0, first, other, other), (first, second, entitled, other),
-                                       (second, S - 1, entitled, entitled)):
-                if min(lo, width) < min(hi, width):
-                    exit_years += spread_cells(min(lo, width), min(hi, width), keep[0], keep[1], gain[2],
-                                               gain[3], row_active, row_inactive, a_next, n_next, row_exits)
-            if width == S:  # the last service year keeps its gains
-                keep = cell_destinations(qx, r.invalidity, retire_entitled if S - 1 >= entitled_from
-                                         else retire_other, r.lapse, r.reentry, claims, 0.0, 0.0)
-                gain = entitled if S - 2 >= entitled_from else other
-                exit_years += spread_cells(S - 1, S, keep[0], keep[1], gain[2], gain[3], row_active, row_inactive,
-                                           a_next, n_next, row_exits)
-            top_next[x1] = max(top_next[x1], highest_written(row_active, row_inactive, last, entitled_from,
-                                                             other, entitled, S))
-            if keep_flows:
-                cell_flows(row_active, row_inactive, last, entitled_from, qx, r, retire_other, retire_entitled,
-                           claims, flows[t, :, g, x])
-            dead, invalid, retired_other, lapsed_other, stay_other = active_shares(
-                qx, r.invalidity, retire_other, r.lapse)
-            _, _, retired_entitled, lapsed_entitled, stay_entitled = active_shares(
-                qx, r.invalidity, retire_entitled, r.lapse)
-            _, claim, back, remain = inactive_shares(qx, r.reentry, claims)
-            persons = below + above
-            out = by_age[t, :, g, x]
-            out[Flow.ACTIVES], out[Flow.INACTIVE] = persons, waiting
-            out[Flow.DEAD_ACTIVE], out[Flow.DEAD_INACTIVE] = persons * dead, waiting * qx
-            out[Flow.INVALID] = persons * invalid
-            out[Flow.RETIRED_ACTIVE] = below * retired_other + above * retired_entitled
-            out[Flow.LEFT_INACTIVE] = waiting * claim
-            out[Flow.LAPSED] = below * lapsed_other + above * lapsed_entitled
-            out[Flow.REENTERED] = waiting * back
-            stayers = below * stay_other + above * stay_entitled
-            out[Flow.ACTIVES_END] = stayers + out[Flow.REENTERED]
-            out[Flow.CREDITED] = stayers * density + (out[Flow.DEAD_ACTIVE] + out[Flow.INVALID]
-                                                      + out[Flow.RETIRED_ACTIVE] + out[Flow.LAPSED]
-                                                      + out[Flow.REENTERED]) * half
-            actives_next[x1] += out[Flow.ACTIVES_END]
-            inactive_next[x1] += out[Flow.LAPSED] + waiting * remain
-        totals[t, Total.SERVICE] = years
-        totals[t, Total.EXIT_SERVICE] = exit_years
-        totals[t, Total.LOWEST] = low
+            extent = top[x - 1] + 2 if x > 0 else 1
+            if x == omega:
+                extent = max(extent, top[x] + 2)
+            for s in range(min(max(extent, 1), S)):
+                a1[x, s] = 0.0
+                n1[x, s] = 0.0
+    if keep_flows:
+        flows[t, :, g] = 0.0
+    tops[t, g] = top
+    if cell + _sex_exit_cells(top, S) > exits.shape[0]:
+        return -1
+    top_next[:] = -1
+    actives_next[:] = 0.0
+    inactive_next[:] = 0.0
+    by_age[t, :, g] = 0.0
+    years = exit_years = 0.0
+    low = 0.0 if top.min() < S - 1 else np.inf  # cells above the tops are 0
+    ys = year_sex[t, g]
+    for x in range(A):
+        last = top[x]
+        if last < 0:  # nobody of this sex and age on 1 January
+            continue
+        x1 = x + 1 if x < omega else omega
+        r = rates[g, x]
+        qx = q[t, g, x]
+        density = r.density
+        half = 0.5 * density  # credit of a leaver or re-entrant (half a year at the density)
+        retire_other, retire_entitled, entitled_from = retirement_rates(x, ys, density)
+        claims = x + 1 >= ys.normal_age  # inactive insured claim at the birthday
+        width = row_exit_cells(last, S)
+        row_exits = exits[cell:cell + width]
+        cell += width
+        below, above, waiting, row_years, row_low = load_row(a0[x], n0[x], last, entitled_from,
+                                                             row_active, row_inactive)
+        years += row_years
+        low = min(low, row_low)
+        other = cell_destinations(qx, r.invalidity, retire_other, r.lapse, r.reentry, claims, density, half)
+        entitled = cell_destinations(qx, r.invalidity, retire_entitled, r.lapse, r.reentry, claims, density,
+                                     half)
+        a_next, n_next = a1[x1], n1[x1]
+        # service years of one kind of cell s and of cell s - 1: below the entitlement to early
+        # retirement, the first year entitled, the years entitled, the last service year
+        first, second = min(entitled_from, S - 1), min(entitled_from + 1, S - 1)
+        for lo, hi, keep, gain in ((0, first, other, other), (first, second, entitled, other),
+                                   (second, S - 1, entitled, entitled)):
+            if min(lo, width) < min(hi, width):
+                exit_years += spread_cells(min(lo, width), min(hi, width), keep[0], keep[1], gain[2],
+                                           gain[3], row_active, row_inactive, a_next, n_next, row_exits)
+        if width == S:  # the last service year keeps its gains
+            keep = cell_destinations(qx, r.invalidity, retire_entitled if S - 1 >= entitled_from
+                                     else retire_other, r.lapse, r.reentry, claims, 0.0, 0.0)
+            gain = entitled if S - 2 >= entitled_from else other
+            exit_years += spread_cells(S - 1, S, keep[0], keep[1], gain[2], gain[3], row_active, row_inactive,
+                                       a_next, n_next, row_exits)
+        top_next[x1] = max(top_next[x1], highest_written(row_active, row_inactive, last, entitled_from,
+                                                         other, entitled, S))
+        if keep_flows:
+            cell_flows(row_active, row_inactive, last, entitled_from, qx, r, retire_other, retire_entitled,
+                       claims, flows[t, :, g, x])
+        dead, invalid, retired_other, lapsed_other, stay_other = active_shares(
+            qx, r.invalidity, retire_other, r.lapse)
+        _, _, retired_entitled, lapsed_entitled, stay_entitled = active_shares(
+            qx, r.invalidity, retire_entitled, r.lapse)
+        _, claim, back, remain = inactive_shares(qx, r.reentry, claims)
+        persons = below + above
+        out = by_age[t, :, g, x]
+        out[Flow.ACTIVES], out[Flow.INACTIVE] = persons, waiting
+        out[Flow.DEAD_ACTIVE], out[Flow.DEAD_INACTIVE] = persons * dead, waiting * qx
+        out[Flow.INVALID] = persons * invalid
+        out[Flow.RETIRED_ACTIVE] = below * retired_other + above * retired_entitled
+        out[Flow.LEFT_INACTIVE] = waiting * claim
+        out[Flow.LAPSED] = below * lapsed_other + above * lapsed_entitled
+        out[Flow.REENTERED] = waiting * back
+        stayers = below * stay_other + above * stay_entitled
+        out[Flow.ACTIVES_END] = stayers + out[Flow.REENTERED]
+        out[Flow.CREDITED] = stayers * density + (out[Flow.DEAD_ACTIVE] + out[Flow.INVALID]
+                                                  + out[Flow.RETIRED_ACTIVE] + out[Flow.LAPSED]
+                                                  + out[Flow.REENTERED]) * half
+        actives_next[x1] += out[Flow.ACTIVES_END]
+        inactive_next[x1] += out[Flow.LAPSED] + waiting * remain
+    totals[t, Total.SERVICE] = years
+    totals[t, Total.EXIT_SERVICE] = exit_years
+    totals[t, Total.LOWEST] = low
 
-        # 31 December: every age brought to its target of 1 January t + 1
-        for y in range(A):
-            entry_open = ys.entry_from <= y < ys.entry_to
-            if top_next[y] < 0 and not (entry_open and target[t, g, y] > 0.0):
-                continue
-            entrants, moved, back = balance_age(a1[y], n1[y], max(top_next[y], 0), target[t, g, y], entry_open,
-                                                actives_next[y], inactive_next[y])
-            by_age[t, Flow.ENTRANTS, g, y] = entrants
-            by_age[t, Flow.TO_INACTIVE, g, y] = moved
-            by_age[t, Flow.REACTIVATED, g, y] = back
-            if entrants > 0.0:
-                top_next[y] = max(top_next[y], 0)
-        top[:] = top_next
-    top_end[:] = top
-    return True
+    # 31 December: every age brought to its target of 1 January t + 1
+    for y in range(A):
+        entry_open = ys.entry_from <= y < ys.entry_to
+        if top_next[y] < 0 and not (entry_open and target[t, g, y] > 0.0):
+            continue
+        entrants, moved, back = balance_age(a1[y], n1[y], max(top_next[y], 0), target[t, g, y], entry_open,
+                                            actives_next[y], inactive_next[y])
+        by_age[t, Flow.ENTRANTS, g, y] = entrants
+        by_age[t, Flow.TO_INACTIVE, g, y] = moved
+        by_age[t, Flow.REACTIVATED, g, y] = back
+        if entrants > 0.0:
+            top_next[y] = max(top_next[y], 0)
+    top[:] = top_next
+    return cell
 
 
 @njit(cache=True)
@@ -1321,6 +1342,65 @@ def project_benefits_serial(year, year_sex, rates, sex, q, other_exits, history,
 
 
 @njit(cache=True)
+def project_pension_serial(year_sex, target, rates, q_insured, actives, inactive, exits, tops, by_age, totals, flows,
+                           year, sex, q, other_exits, history, diag, in_payment, wages, awards, leaving, grants):
+    """The two passes of the projection year by year on the calling thread, for the valuations of a batch (the
+    runs of a stochastic chunk): each year t the insured of both sexes (:func:`insured_year`), the year's
+    average of the salary scale over the actives of 1 January t (:func:`salary_scale_norm`), then the wages
+    and awards of both sexes (:func:`awards_year`) from the exits of the year just packed; after the last
+    year the pensioners (:func:`project_pensioners`).  The same results as :func:`project_insured_serial`
+    followed by :func:`project_benefits_serial` (up to rounding: the compiler may take the sums of the
+    ``fastmath`` loops in another order), without keeping the exits of every year: ``exits`` (2, cells, 4)
+    holds one year's of each sex (at least A x S cells; fewer: ValueError), about 50 kB a sex for the
+    example, which stay in the core's cache between the two steps of the year instead of 8 MB written by
+    the first pass and read again by the second.
+
+    Arguments: those of :func:`project_insured_kernel` (``q_insured`` its ``q``, the insured's death
+    probabilities (n, 2, A)), then those of :func:`project_benefits_kernel` but ``year_sex`` (the first, whose
+    normal age both read), the actives by age, the exits and the tops (made here).  Twin:
+    :func:`project_pension_reference`.
+    """
+    n = year_sex.shape[0]
+    A = actives.shape[2]
+    salary = rates.salary
+    by_sex, top_end, enough = insured_by_sex(n, A, totals.shape[1])
+    insured = (insured_state(0, actives, inactive), insured_state(1, actives, inactive))
+    norms, shares = np.empty(n), accrued_shares(year, A)
+    deaths, grants_by_sex = np.empty((n, 2, 2, A)), np.empty((2, n, 2))
+    rows = (np.empty(A), np.empty(A), np.empty(A))
+    enough[:] = True
+    for t in range(n):
+        for g in range(2):
+            if insured_year(g, t, 0, year_sex, target, rates, q_insured, actives, inactive, exits[g], tops, by_age,
+                            by_sex[g], flows, insured[g]) < 0:
+                enough[g] = False
+        if not (enough[0] and enough[1]):
+            break
+        norms[t] = salary_scale_norm(salary, by_age[t, Flow.ACTIVES])
+        for g in range(2):
+            awards_year(g, t, 0, year, year_sex, salary, norms, shares, history, exits[g], tops, diag, wages, awards,
+                        deaths, grants_by_sex[g], rows)
+    for g in range(2):
+        top_end[g] = insured[g][0]
+    insured_totals(enough, by_sex, top_end, actives, inactive, by_age, totals)
+    project_pensioners(year, rates, sex, q, other_exits, deaths, grants_by_sex, in_payment, awards, leaving, grants)
+
+
+def project_pension_reference(year_sex, target, rates, q_insured, actives, inactive, exits, tops, by_age, totals,
+                              flows, year, sex, q, other_exits, history, diag, in_payment, wages, awards, leaving,
+                              grants):
+    """Numpy twin of :func:`project_pension_serial`, with the same arguments and outputs:
+    :func:`project_insured_reference` then :func:`project_benefits_reference`, the exits of every year packed
+    in an array of its own (``exits`` is not used)."""
+    n = year_sex.shape[0]
+    packed = np.empty((2, exit_capacity(n, highest_service(actives[0], inactive[0])), len(Exit)))
+    project_insured_reference(year_sex, target, rates, q_insured, actives, inactive, packed, tops, by_age, totals,
+                              flows)
+    project_benefits_reference(year, year_sex, rates, sex, q, other_exits, history, by_age[:, Flow.ACTIVES], packed,
+                               tops, diag, in_payment, wages, awards, leaving, grants)
+
+
+@njit(cache=True)
 def awards_by_sex(year, salary, actives_by_age):
     """What :func:`project_awards_sex` reads and writes for each sex of :func:`project_benefits_kernel`, the
     same for both sexes made once: the yearly averages of the salary scale over the actives (n,)
@@ -1328,36 +1408,53 @@ def awards_by_sex(year, salary, actives_by_age):
     service (n, A) (:func:`accrued_share`); and for :func:`project_pensioners` the entitled deaths of the
     insured (n, 2, 2, A: number and pensions, by sex and age) and the grants of each sex (2, n, 2)."""
     n, A = year.shape[0], salary.shape[1]
+    return (salary_scale_norms(salary, actives_by_age, n), accrued_shares(year, A), np.empty((n, 2, 2, A)),
+            np.empty((2, n, 2)))
+
+
+@njit(cache=True)
+def accrued_shares(year, A):
+    """(n, A) the accrued share of reference earnings of each year by whole years of service 0 .. A - 1
+    (:func:`accrued_share` with the year's accrual rules)."""
+    n = year.shape[0]
     shares = np.empty((n, A))
     for t in range(n):
         y = year[t]
         for k in range(A):
             shares[t, k] = accrued_share(k, y.accrual_rate, y.accrual_base_percent, y.accrual_base_years)
-    return salary_scale_norms(salary, actives_by_age, n), shares, np.empty((n, 2, 2, A)), np.empty((2, n, 2))
+    return shares
 
 
 @njit(cache=True)
 def salary_scale_norms(salary, actives_by_age, n):
     """(n,) the average of the salary scale ``salary`` (2, A) over the actives on 1 January of each year
-    (``actives_by_age`` (at least n, 2, A)), sum salary x actives / sum actives: the scale's value of a
-    wage equal to the average wage; the plain average of the scale in a year without actives."""
+    (``actives_by_age`` (at least n, 2, A)): :func:`salary_scale_norm` of each year."""
+    norms = np.empty(n)
+    for t in range(n):
+        norms[t] = salary_scale_norm(salary, actives_by_age[t])
+    return norms
+
+
+@njit(cache=True)
+def salary_scale_norm(salary, actives):
+    """The average of the salary scale ``salary`` (2, A) over the actives of one 1 January (2, A), sum salary
+    x actives / sum actives: the scale's value of a wage equal to the average wage; the plain average of the
+    scale in a year without actives."""
     A = salary.shape[1]
+    total = 0.0
+    weighted = 0.0
+    for g in range(2):
+        for x in range(A):
+            c = actives[g, x]
+            total += c
+            weighted += c * salary[g, x]
+    if total > 0.0:
+        return weighted / total
     mean_salary = 0.0
     for g in range(2):
         for x in range(A):
             mean_salary += salary[g, x]
-    mean_salary /= 2 * A
-    norms = np.empty(n)
-    for t in range(n):
-        total = 0.0
-        weighted = 0.0
-        for g in range(2):
-            for x in range(A):
-                c = actives_by_age[t, g, x]
-                total += c
-                weighted += c * salary[g, x]
-        norms[t] = weighted / total if total > 0.0 else mean_salary
-    return norms
+    return mean_salary / (2 * A)
 
 
 @njit(cache=True)
@@ -1369,61 +1466,73 @@ def project_awards_sex(g, year, year_sex, salary, norms, shares, history, exits,
     exits; ``shares[t]`` the accrued share by years of service, :func:`awards_by_sex`): old-age and
     invalidity awards into ``awards`` (types 0 and 1 at the age at the end of the year; every type of sex g
     is zeroed first), the number and pensions of the entitled deaths into ``deaths`` (n, 2, 2, A), the
-    grants (number, amount) into ``grants`` (n, 2).  Writes only sex g's cells."""
-    n = year.shape[0]
+    grants (number, amount) into ``grants`` (n, 2).  Writes only sex g's cells.  Each year is
+    :func:`awards_year`, its exits packed after those of the year before."""
+    A = tops.shape[2]
+    rows = (np.empty(A), np.empty(A), np.empty(A))
+    cell = 0  # the first packed exit cell of the year
+    for t in range(year.shape[0]):
+        cell = awards_year(g, t, cell, year, year_sex, salary, norms, shares, history, exits, tops, diag, wages, awards,
+                           deaths, grants, rows)
+
+
+@njit(cache=True)
+def awards_year(g, t, cell, year, year_sex, salary, norms, shares, history, exits, tops, diag, wages, awards, deaths,
+                grants, rows):
+    """Year t of :func:`project_awards_sex` for sex ``g``: its exits packed from cell ``cell`` of ``exits``;
+    ``rows``: three arrays (A,) it works in (a row's reference earnings by service at the exit, and its pensions,
+    :func:`row_awards`).  Returns the cell after the year's exits."""
     A = tops.shape[2]
     omega = A - 1
     h0 = history.shape[0]
-    ref = np.empty(A)  # reference earnings of one row (age) by service at the exit
-    pension, potential = np.empty(A), np.empty(A)  # and its pensions (row_awards)
-    cell = 0  # the first packed exit cell of the row x, year after year
-    for t in range(n):
-        y = year[t]
-        awards[t, :, :, g] = 0.0
-        deaths[t, :, g] = 0.0
-        grants[t] = 0.0
+    ref, pension, potential = rows
+    y = year[t]
+    awards[t, :, :, g] = 0.0
+    deaths[t, :, g] = 0.0
+    grants[t] = 0.0
 
-        # insurable wages, and the cohort-diagonal sums of wage / revaluation index
-        gross, insurable = wages[t, Wage.GROSS, g], wages[t, Wage.INSURABLE, g]
-        for x in range(A):
-            gross[x] = y.average_wage * salary[g, x] / norms[t]
-        clipped_lognormal_mean_kernel(wages[t, Wage.GROSS, g:g + 1], y.earnings_cv, y.earnings_floor,
-                                      y.earnings_ceiling, wages[t, Wage.INSURABLE, g:g + 1])
-        if t == 0:
-            diag[0, g] = 0.0
-            for h in range(h0):
-                diag[h + 1, g, 0] = insurable[0] * history[h]
-                for x in range(1, A):
-                    diag[h + 1, g, x] = insurable[x] * history[h] + diag[h, g, x - 1]
-        h_now = h0 + t + 1
-        revaluation = y.revaluation_index
-        diag[h_now, g, 0] = insurable[0] / revaluation
-        for x in range(1, A):
-            diag[h_now, g, x] = insurable[x] / revaluation + diag[h_now - 1, g, x - 1]
+    # insurable wages, and the cohort-diagonal sums of wage / revaluation index
+    gross, insurable = wages[t, Wage.GROSS, g], wages[t, Wage.INSURABLE, g]
+    for x in range(A):
+        gross[x] = y.average_wage * salary[g, x] / norms[t]
+    clipped_lognormal_mean_kernel(wages[t, Wage.GROSS, g:g + 1], y.earnings_cv, y.earnings_floor,
+                                  y.earnings_ceiling, wages[t, Wage.INSURABLE, g:g + 1])
+    if t == 0:
+        diag[0, g] = 0.0
+        for h in range(h0):
+            diag[h + 1, g, 0] = insurable[0] * history[h]
+            for x in range(1, A):
+                diag[h + 1, g, x] = insurable[x] * history[h] + diag[h, g, x - 1]
+    h_now = h0 + t + 1
+    revaluation = y.revaluation_index
+    diag[h_now, g, 0] = insurable[0] / revaluation
+    for x in range(1, A):
+        diag[h_now, g, x] = insurable[x] / revaluation + diag[h_now - 1, g, x - 1]
 
-        # the awards of the insured who leave, by service at the exit
-        nra = float(year_sex[t, g].normal_age)
-        for x in range(A):
-            x1 = x + 1 if x < omega else omega
-            adjust, deferred, credit = award_adjustments(x, nra, y, y.service_credit)
-            last = tops[t, g, x]
-            width = row_exit_cells(last, A)
-            cell_exits = exits[cell:cell + width]
-            cell += width
-            if width == 0:
-                continue
-            reference_earnings(diag, h_now, g, x, width, y.reference_period, revaluation, ref)
-            (old_number, old_amount, invalid_number, invalid_amount, dead_number, dead_pension, grant_number,
-             grant_amount) = row_awards(cell_exits, ref, shares[t], credit, adjust, deferred, insurable[x], y, pension,
-                                        potential)
-            awards[t, Money.NUMBER, 0, g, x1] += old_number
-            awards[t, Money.AMOUNT, 0, g, x1] += old_amount
-            awards[t, Money.NUMBER, 1, g, x1] += invalid_number
-            awards[t, Money.AMOUNT, 1, g, x1] += invalid_amount
-            deaths[t, Money.NUMBER, g, x] += dead_number
-            deaths[t, Money.AMOUNT, g, x] += dead_pension
-            grants[t, 0] += grant_number
-            grants[t, 1] += grant_amount
+    # the awards of the insured who leave, by service at the exit
+    nra = float(year_sex[t, g].normal_age)
+    for x in range(A):
+        x1 = x + 1 if x < omega else omega
+        adjust, deferred, credit = award_adjustments(x, nra, y, y.service_credit)
+        last = tops[t, g, x]
+        width = row_exit_cells(last, A)
+        cell_exits = exits[cell:cell + width]
+        cell += width
+        if width == 0:
+            continue
+        reference_earnings(diag, h_now, g, x, width, y.reference_period, revaluation, ref)
+        (old_number, old_amount, invalid_number, invalid_amount, dead_number, dead_pension, grant_number,
+         grant_amount) = row_awards(cell_exits, ref, shares[t], credit, adjust, deferred, insurable[x], y, pension,
+                                    potential)
+        awards[t, Money.NUMBER, 0, g, x1] += old_number
+        awards[t, Money.AMOUNT, 0, g, x1] += old_amount
+        awards[t, Money.NUMBER, 1, g, x1] += invalid_number
+        awards[t, Money.AMOUNT, 1, g, x1] += invalid_amount
+        deaths[t, Money.NUMBER, g, x] += dead_number
+        deaths[t, Money.AMOUNT, g, x] += dead_pension
+        grants[t, 0] += grant_number
+        grants[t, 1] += grant_amount
+    return cell
 
 
 @njit(cache=True)

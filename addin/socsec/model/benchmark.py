@@ -136,7 +136,7 @@ def _run_by_block(inputs, processes, repeats: int) -> list:
     from socsec.model.stochastic import chunk_deviations, deterministic_death_rates, run_seeds, stochastic_inputs
 
     n = len(inputs.population.years)
-    buffers = PensionBuffers.for_inputs(inputs)
+    buffers = PensionBuffers.for_batch(inputs)
     death_rates = deterministic_death_rates(inputs)
     seeds = run_seeds(2, repeats + 1)
     start = time.perf_counter()

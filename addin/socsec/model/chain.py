@@ -20,7 +20,7 @@ from socsec.model.economy import EconomyInputs, project_economy, with_investment
 from socsec.model.fields import RETURN, read_by
 from socsec.model.finance import project_finance
 from socsec.model.pension import (BENEFIT_ASSUMPTIONS, BENEFIT_RULES, CONTRIBUTION_RULES, project_benefits,
-                                  project_insured, with_contribution_rules)
+                                  project_insured, project_scheme_batch, with_contribution_rules)
 from socsec.model.population import project_population
 from socsec.model.valuation import checked_valuation
 
@@ -40,16 +40,18 @@ STEPS = {
     # the same with the investment return of this valuation (the frame itself when made for it)
     "economy": (("population", "economy"), lambda v: with_investment_return(v.economy_frame, v.inputs.economy)
                 if v.reused("economy_frame") else v.economy_frame),
-    # the insured persons of the scheme: employment from the economy; no rule of benefits
+    # the insured persons of the scheme: employment from the economy; no rule of benefits (in a valuation of
+    # a batch, made with the scheme, year by year)
     "insured": (("population", ("economy", RETURN_FIELDS),
                  ("pension", (("rules", BENEFIT_RULES), ("assumptions", BENEFIT_ASSUMPTIONS), "actual"))),
-                lambda v: project_insured(v.inputs.pension, v.population, v.economy, engine=v.engine, detail=v.detail,
-                                          buffers=v.buffers)),
+                lambda v: v.scheme.insured if v.buffers is not None else project_insured(
+                    v.inputs.pension, v.population, v.economy, engine=v.engine, detail=v.detail)),
     # wages, awards and pensioners of those insured: wages and prices from the economy, not the
     # investment return; not the contribution rate or the administrative expenses either
     "scheme": (("population", ("economy", RETURN_FIELDS), ("pension", (("rules", CONTRIBUTION_RULES),))),
-               lambda v: project_benefits(v.insured, v.inputs.pension, v.population, v.economy, engine=v.engine,
-                                          buffers=v.buffers)),
+               lambda v: project_scheme_batch(v.inputs.pension, v.population, v.economy, v.engine, v.buffers)
+               if v.buffers is not None else project_benefits(v.insured, v.inputs.pension, v.population, v.economy,
+                                                              engine=v.engine)),
     # the same with the contributions and expenses of this valuation's rules (the scheme itself when
     # projected for them)
     "pension": (("population", ("economy", RETURN_FIELDS), "pension"),
@@ -92,6 +94,8 @@ class LazyValuation:
         self.base = base
         self.engine = engine
         self.detail = detail  # keep the pension flows by age and service (socsec.model.pension.project_pension)
+        if buffers is not None and detail:
+            raise ValueError("a valuation of a batch (buffers) keeps no pension flows by service (detail)")
         self.buffers = buffers
         self._blocks: dict = {}
         self._reused: set = set()  # blocks taken from the base

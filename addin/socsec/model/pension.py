@@ -545,8 +545,9 @@ class PensionBuffers:
 
     A projection allocates its own, with just enough room for the exits (only the cells written are ever
     touched, each sex's year after year in its own block); the valuations of a batch (the runs of a stochastic chunk,
-    :mod:`socsec.model.stochastic`) share one set, allocated outside the kernels, so that the memory is
-    not requested and first touched again for every run.  A projection made with shared buffers holds
+    :mod:`socsec.model.stochastic`) share one set (:meth:`for_batch`, room for one year's exits:
+    :func:`project_scheme_batch`), allocated outside the kernels, so that the memory is not requested and first
+    touched again for every run.  A projection made with shared buffers holds
     views of them: it is valid only until the next projection made with the same buffers.
     """
 
@@ -557,9 +558,11 @@ class PensionBuffers:
         self._insured = self._benefits = None  # each set allocated when first asked for
 
     @classmethod
-    def for_inputs(cls, inputs) -> "PensionBuffers":
-        """Buffers for valuations of the model inputs ``inputs`` (its projection years and ages)."""
-        return cls(len(inputs.population.years), np.shape(inputs.population.base_population)[-1])
+    def for_batch(cls, inputs) -> "PensionBuffers":
+        """Buffers for the valuations of a batch of the model inputs ``inputs`` (its projection years and ages),
+        each made by :func:`project_scheme_batch`: room for the exits of one year of each sex, A x S cells."""
+        A = np.shape(inputs.population.base_population)[-1]
+        return cls(len(inputs.population.years), A, exit_cells=A * A)
 
     def _checked(self, n: int, A: int) -> None:
         if (n, A) != self.shape:
@@ -633,12 +636,22 @@ FLOWS_OF_THE_YEAR = tuple((f.name.lower(), int(f)) for f in kp.Flow if f not in 
 
 
 def project_insured(inputs: PensionInputs, population, economy, engine: str = "numba", detail: bool = False,
-                    service_stocks: bool = False, buffers: "PensionBuffers | None" = None) -> InsuredProjection:
+                    service_stocks: bool = False) -> InsuredProjection:
     """The insured persons of the scheme: stocks, flows and exits by sex, age and service
-    (``core.pension.project_insured_kernel``); arguments as :func:`project_pension` (``buffers``: see
-    :class:`PensionBuffers`; not used with ``detail`` or ``service_stocks``).  It reads
+    (``core.pension.project_insured_kernel``); arguments as :func:`project_pension`.  It reads
     none of :data:`BENEFIT_RULES` and :data:`BENEFIT_ASSUMPTIONS`, and of the economy only the
     employed (coverage targets, spreading of the base data) and the minimum working age."""
+    rows = len(population.years) + 1 if service_stocks or detail else 3  # 3: the base year and two working rows
+    arguments, _ = _insured_arguments(inputs, population, economy, engine, detail, rows, None)
+    pension_drivers(engine)[0](*arguments)
+    return _insured_projection(arguments, rows, detail, kept_exits=True)
+
+
+def _insured_arguments(inputs: PensionInputs, population, economy, engine: str, detail: bool, rows: int,
+                       buffers: "PensionBuffers | None") -> tuple:
+    """(the arguments of ``core.pension.project_insured_kernel``, the death probabilities (n, 4, 2, A) of
+    :func:`death_probabilities`) for :func:`project_insured`: the base stocks spread by service in row 0 of
+    stocks of ``rows`` rows, the targets of actives, the outputs from ``buffers`` or allocated."""
     rules, assume = inputs.rules, inputs.assumptions
     years = population.years
     n = len(years)
@@ -653,34 +666,73 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
     target = np.ascontiguousarray(np.concatenate([target[1:], target[-1:]]))  # wanted on 1 January t + 1
     target[:, :, :min_age] = 0.0
 
-    rows = n + 1 if service_stocks or detail else 3  # 3: the base year and two working rows
     if buffers is None or rows != 3:
         buffers = PensionBuffers(n, A, rows, kp.exit_capacity(n, base_tops(base_actives, base_inactive)))
     stocks_A, stocks_N, exits, tops, by_age, totals = buffers.insured_arrays(n, A)
     stocks_A[0], stocks_N[0] = base_actives, base_inactive
     flow_cells = np.empty((n if detail else 0, len(FLOW_NAMES), 2, A, S))
-    driver = pension_drivers(engine)[0]
     q = death_probabilities(population, assume, engine)
-    driver(insured_year_sex(rules, assume, min_age), target, age_rates(assume), np.ascontiguousarray(q[:, 0]),
-           stocks_A, stocks_N, exits, tops, by_age, totals, flow_cells)
+    return ((insured_year_sex(rules, assume, min_age), target, age_rates(assume), np.ascontiguousarray(q[:, 0]),
+             stocks_A, stocks_N, exits, tops, by_age, totals, flow_cells), q)
 
+
+def _insured_projection(arguments: tuple, rows: int, detail: bool, kept_exits: bool) -> InsuredProjection:
+    """The InsuredProjection of the insured kernel's ``arguments`` once it has run (:func:`_insured_arguments`;
+    ``rows`` of the stocks, ``detail``: the flows by service kept); ``kept_exits``: the exits of every year
+    are in the arguments' exits (else only the last year's are, :func:`project_scheme_batch`)."""
+    _, _, _, _, stocks_A, stocks_N, exits, tops, by_age, totals, flow_cells = arguments
+    n = len(tops)
     flows_by_age = {name: by_age[:n, f] for name, f in FLOWS_OF_THE_YEAR}
     flows_by_age["exit_service"] = totals[:n, kp.Total.EXIT_SERVICE]
     flows = {name: flow_cells[:, k] for k, name in enumerate(FLOW_NAMES)} if detail else {}
     kept = slice(None) if rows == n + 1 else slice(0, 1)
     return InsuredProjection(actives=stocks_A[kept], inactive=stocks_N[kept], actives_by_age=by_age[:, kp.Flow.ACTIVES],
                              inactive_by_age=by_age[:, kp.Flow.INACTIVE], service_years=totals[:, kp.Total.SERVICE],
-                             lowest_insured=float(totals[:, kp.Total.LOWEST].min()), exits=exits[...],
-                             tops=tops[...], by_age=flows_by_age, flows=flows, flow_totals=by_age.sum(axis=(2, 3)))
+                             lowest_insured=float(totals[:, kp.Total.LOWEST].min()),
+                             exits=exits[...] if kept_exits else None, tops=tops[...], by_age=flows_by_age,
+                             flows=flows, flow_totals=by_age.sum(axis=(2, 3)))
 
 
 def project_benefits(insured: InsuredProjection, inputs: PensionInputs, population, economy,
-                     engine: str = "numba", buffers: "PensionBuffers | None" = None) -> PensionProjection:
+                     engine: str = "numba") -> PensionProjection:
     """Wages, awards, pensioners, cash flows and calibration of the scheme from its insured persons
     (``core.pension.project_benefits_kernel``), for ``inputs`` whose rules and assumptions may
     differ from those ``insured`` was projected with in :data:`BENEFIT_RULES` and
-    :data:`BENEFIT_ASSUMPTIONS` (and the economy but for the employed); ``buffers``: see
-    :class:`PensionBuffers`."""
+    :data:`BENEFIT_ASSUMPTIONS` (and the economy but for the employed)."""
+    if insured.exits is None:
+        raise ValueError("these insured were projected year by year with their benefits (project_scheme_batch): "
+                         "the exits of every year, which the benefits of other rules need, were not kept")
+    q = death_probabilities(population, inputs.assumptions, engine)
+    arguments, made = _benefit_arguments(inputs, population, economy, insured.actives[0].sum(axis=2), q, None)
+    year, year_sex, rates, sex, q, other_exits, history, diag, in_payment, wages, awards, leaving, grants = arguments
+    pension_drivers(engine)[1](year, year_sex, rates, sex, q, other_exits, history, insured.actives_by_age,
+                               insured.exits, insured.tops, diag, in_payment, wages, awards, leaving, grants)
+    return _projection(inputs, population.years, insured, arguments, made, engine)
+
+
+def project_scheme_batch(inputs: PensionInputs, population, economy, engine: str, buffers: "PensionBuffers"):
+    """:func:`project_pension` for a valuation of a batch (the runs of a stochastic chunk, ``buffers`` shared by
+    them, the pension kernels on one thread: :func:`one_thread`): with numba the two passes year by year in one
+    kernel (``core.pension.project_pension_serial``: each year's exits stay in the core's cache), with numpy
+    its twin; the same results as :func:`project_insured` then :func:`project_benefits` up to rounding.  The
+    insured projection it holds keeps no exits (no other rules of benefits can be projected from it)."""
+    rows = 3
+    insured_arguments, q = _insured_arguments(inputs, population, economy, engine, False, rows, buffers)
+    base_actives = insured_arguments[4][0]
+    benefit_arguments, made = _benefit_arguments(inputs, population, economy, base_actives.sum(axis=2), q, buffers)
+    year, _, _, sex, q, other_exits, history, diag, in_payment, wages, awards, leaving, grants = benefit_arguments
+    driver = kp.project_pension_serial if engine == "numba" else kp.project_pension_reference
+    driver(*insured_arguments, year, sex, q, other_exits, history, diag, in_payment, wages, awards, leaving, grants)
+    insured = _insured_projection(insured_arguments, rows, False, kept_exits=False)
+    return _projection(inputs, population.years, insured, benefit_arguments, made, engine)
+
+
+def _benefit_arguments(inputs: PensionInputs, population, economy, base_actives, q, buffers) -> tuple:
+    """(the arguments of ``core.pension.project_benefits_kernel`` but the insured's actives by age, exits and
+    tops, the accrued pensions of the base year made on demand (:func:`accrued_pensions`)) for
+    :func:`project_benefits`: ``base_actives`` (2, A) the actives of the base year by sex and age, whose
+    average base earnings are the average wage of the base year; ``q`` the death probabilities of
+    :func:`death_probabilities`; the outputs from ``buffers`` or allocated."""
     rules, assume = inputs.rules, inputs.assumptions
     years = population.years
     n = len(years)
@@ -702,7 +754,6 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     H = A
     back = H - np.arange(H)  # years before the base year of history rows 1 .. H
     history = (1.0 + wage_growth[0]) ** (-back) / (1.0 + revaluation_rate[0]) ** (-back)
-    base_actives = insured.actives_by_age[0]
     base_mean = np.sum(base_earnings * base_actives) / max(base_actives.sum(), 1e-300)
 
     year = np.zeros(n, dtype=kp.YEAR_DTYPE)
@@ -733,22 +784,14 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
     diag, in_payment, awards, leaving, wages, grants = (buffers or PensionBuffers(n, A)).benefit_arrays(n, A)
     in_payment[0, kp.Money.NUMBER] = base_number
     in_payment[0, kp.Money.AMOUNT] = base_number * base_average
-    driver = pension_drivers(engine)[1]
-    q = death_probabilities(population, assume, engine)
-    driver(year, year_sex, age_rates(assume), sex, q,
-           pensioner_exit_rates(rules, assume, A), history, insured.actives_by_age, insured.exits, insured.tops, diag,
-           in_payment, wages, awards, leaving, grants)
-
-    by_age = dict(insured.by_age)
-    by_age["awards_amount"] = awards[:, kp.Money.AMOUNT]  # (n, 4, 2, A) annual amount of the year's awards
-    return _projection(inputs, years, insured, in_payment, wages, by_age, awards, leaving, grants,
-                       lambda: accrued_pensions(rules, diag, H, service, ages, float(revaluation_index[0])), q,
-                       engine)
+    arguments = (year, year_sex, age_rates(assume), sex, q, pensioner_exit_rates(rules, assume, A), history, diag,
+                 in_payment, wages, awards, leaving, grants)
+    return arguments, lambda: accrued_pensions(rules, diag, H, service, ages, float(revaluation_index[0]))
 
 
-def _projection(inputs, years, insured, in_payment, wages, by_age, awards, leaving, grants,
-                make_accrued_pension_base, q, engine) -> PensionProjection:
-    """Yearly summary, cash flows and calibration from the stocks and flows of the projection.
+def _projection(inputs, years, insured, arguments, make_accrued_pension_base, engine) -> PensionProjection:
+    """Yearly summary, cash flows and calibration from the stocks and flows of the projection (``arguments``: those
+    of :func:`_benefit_arguments`, the benefits kernel having run).
 
     Pensions paid in year t: the amounts in payment on 1 January, less half a year for those who
     die or leave during the year, plus half a year of the new awards.  Insurable earnings: the
@@ -756,6 +799,9 @@ def _projection(inputs, years, insured, in_payment, wages, by_age, awards, leavi
     service credited) x the insurable wage of that age.
     """
     rules, assume = inputs.rules, inputs.assumptions
+    _, _, _, _, q, _, _, _, in_payment, wages, awards, leaving, grants = arguments
+    by_age = dict(insured.by_age)
+    by_age["awards_amount"] = awards[:, kp.Money.AMOUNT]  # (n, 4, 2, A) annual amount of the year's awards
     if engine == "numba":
         totals = np.empty((awards.shape[0], 4, len(kp.TYPE_TOTALS)))
         kp.type_totals_kernel(in_payment, awards, leaving, totals)

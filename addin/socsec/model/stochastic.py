@@ -220,7 +220,7 @@ def value_chunk(inputs, processes: Processes, seeds, engine: str = "numba") -> t
     from socsec.model.valuation import run_valuation
 
     n = len(inputs.population.years)
-    buffers = PensionBuffers.for_inputs(inputs)
+    buffers = PensionBuffers.for_batch(inputs)
     death_rates = deterministic_death_rates(inputs)
     series = np.empty((len(seeds), len(SERIES), n))
     summary = np.empty((len(seeds), len(summary_names(n))))
