@@ -334,11 +334,14 @@ def test_default_chunks_are_about_eight_per_worker_of_25_to_250_runs(runs, worke
 
 def test_the_benchmark_times_every_step_of_a_run():
     """`socsec bench --stochastic` shows where one run's time goes: the draws, the run's inputs, each step of
-    the chain in its order and the checks, each with a time of at least 0 (no timing is asserted)."""
+    the chain in its order (the insured made with the scheme, as in a batch) and the checks, each with a time
+    of at least 0 (no timing is asserted)."""
     from socsec.model.benchmark import _run_by_block
     from socsec.model.chain import STEPS
 
     lines = _run_by_block(small_inputs(), default_processes(), 2)
     parts = [line.split() for line in lines[1:]]
-    assert [" ".join(p[:-1]) for p in parts] == ["draws (a chunk's, per run)", "inputs", *STEPS, "checks"]
+    steps = [{"insured": "insured and scheme (one kernel, year by year)",
+              "scheme": "scheme (made with the insured)"}.get(name, name) for name in STEPS]
+    assert [" ".join(p[:-1]) for p in parts] == ["draws (a chunk's, per run)", "inputs", *steps, "checks"]
     assert all(float(p[-1]) >= 0.0 for p in parts)

@@ -129,7 +129,8 @@ def _run_by_block(inputs, processes, repeats: int) -> list:
     """Where the time of one stochastic run goes, numba engine, as in a chunk (the pension kernels on one
     thread, :func:`socsec.model.pension.one_thread`): the draws (those of a chunk of ``repeats`` runs, per
     run), then, median over the runs, the run's inputs, each step of the chain
-    (:data:`socsec.model.chain.STEPS`, computed in their order) and the checks; as in a chunk, the
+    (:data:`socsec.model.chain.STEPS`, computed in their order: a valuation of a batch makes the insured
+    with the scheme, :func:`socsec.model.pension.project_scheme_batch`) and the checks; as in a chunk, the
     deterministic death rates and the pension arrays are made once for all the runs."""
     from socsec.model.chain import STEPS, LazyValuation
     from socsec.model.pension import PensionBuffers
@@ -157,7 +158,8 @@ def _run_by_block(inputs, processes, repeats: int) -> list:
             if k > 0:  # the first run touches the shared arrays for the first time
                 for part, begin, end in zip(parts, stamps, stamps[1:]):
                     times[part].append(end - begin)
-    medians.update({part: statistics.median(values) * 1e3 for part, values in times.items()})
+    labels = {"insured": "insured and scheme (one kernel, year by year)", "scheme": "scheme (made with the insured)"}
+    medians.update({labels.get(part, part): statistics.median(values) * 1e3 for part, values in times.items()})
     return ([f"one stochastic run by step (numba, pension kernels on one thread, ms, median of {repeats} runs): "
              f"total {sum(medians.values()):.1f}"]
             + [f"  {part:50s} {ms:10.2f}" for part, ms in medians.items()])
