@@ -129,10 +129,11 @@ def test_chunking_does_not_change_the_results():
 
 
 def test_stochastic_runs_use_the_one_thread_pension_kernels(monkeypatch):
-    """Every run of a chunk uses the one-thread pension kernels, so that a run's numbers come from the same
-    code in this process and on any Dask worker (the kernels on numba's threads agree with them up to
-    rounding only); numba's threads are given back after the chunk.  A single valuation uses the kernels
-    on numba's threads when numba has two or more, the one-thread ones inside ``one_thread``."""
+    """Every run of a chunk projects its scheme on one thread (the two passes year by year), never with the
+    kernels on numba's threads, so that a run's numbers come from the same code in this process and on any
+    Dask worker (the kernels on numba's threads agree with it up to rounding only); numba's threads are as
+    they were after the chunk.  A single valuation uses the kernels on numba's threads when numba has two or
+    more, the one-thread ones inside ``one_thread``."""
     import numba
 
     from socsec.core import pension as kp

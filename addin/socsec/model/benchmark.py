@@ -126,8 +126,8 @@ def run_stochastic_benchmark(runs: int = 100, workers: int | None = None, repeat
 
 
 def _run_by_block(inputs, processes, repeats: int) -> list:
-    """Where the time of one stochastic run goes, numba engine, as in a chunk (the pension kernels on one
-    thread, :func:`socsec.model.pension.one_thread`): the draws (those of a chunk of ``repeats`` runs, per
+    """Where the time of one stochastic run goes, numba engine, as in a chunk (the pension projection on one
+    thread, :func:`socsec.model.pension.project_scheme_batch`): the draws (those of a chunk of ``repeats`` runs, per
     run), then, median over the runs, the run's inputs, each step of the chain
     (:data:`socsec.model.chain.STEPS`, computed in their order: a valuation of a batch makes the insured
     with the scheme, :func:`socsec.model.pension.project_scheme_batch`) and the checks; as in a chunk, the
@@ -145,19 +145,18 @@ def _run_by_block(inputs, processes, repeats: int) -> list:
     medians = {"draws (a chunk's, per run)": (time.perf_counter() - start) / len(seeds) * 1e3}
     parts = ("inputs", *STEPS, "checks")
     times = {part: [] for part in parts}
-    with one_thread():
-        for k, e in enumerate(draws):
-            stamps = [time.perf_counter()]
-            run = LazyValuation(stochastic_inputs(inputs, e, death_rates), buffers=buffers)
+    for k, e in enumerate(draws):
+        stamps = [time.perf_counter()]
+        run = LazyValuation(stochastic_inputs(inputs, e, death_rates), buffers=buffers)
+        stamps.append(time.perf_counter())
+        for name in STEPS:
+            run.block(name)
             stamps.append(time.perf_counter())
-            for name in STEPS:
-                run.block(name)
-                stamps.append(time.perf_counter())
-            run.full()
-            stamps.append(time.perf_counter())
-            if k > 0:  # the first run touches the shared arrays for the first time
-                for part, begin, end in zip(parts, stamps, stamps[1:]):
-                    times[part].append(end - begin)
+        run.full()
+        stamps.append(time.perf_counter())
+        if k > 0:  # the first run touches the shared arrays for the first time
+            for part, begin, end in zip(parts, stamps, stamps[1:]):
+                times[part].append(end - begin)
     labels = {"insured": "insured and scheme (one kernel, year by year)", "scheme": "scheme (made with the insured)"}
     medians.update({labels.get(part, part): statistics.median(values) * 1e3 for part, values in times.items()})
     return ([f"one stochastic run by step (numba, pension kernels on one thread, ms, median of {repeats} runs): "

@@ -610,8 +610,7 @@ def pension_drivers(engine: str) -> tuple:
     """(insured, benefits) functions of the two passes for ``engine``: the numpy twins; or the numba kernels,
     which project the two sexes side by side when numba gives this thread two threads or more
     (``numba.get_num_threads``: the cores, or NUMBA_NUM_THREADS, or ``numba.set_num_threads``), else their
-    one-thread versions (the same results up to rounding; the runs of a stochastic chunk use those,
-    :func:`one_thread`)."""
+    one-thread versions (the same results up to rounding; :func:`one_thread`)."""
     if engine != "numba":
         return kp.project_insured_reference, kp.project_benefits_reference
     if numba.get_num_threads() > 1:
@@ -712,10 +711,10 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
 
 def project_scheme_batch(inputs: PensionInputs, population, economy, engine: str, buffers: "PensionBuffers"):
     """:func:`project_pension` for a valuation of a batch (the runs of a stochastic chunk, ``buffers`` shared by
-    them, the pension kernels on one thread: :func:`one_thread`): with numba the two passes year by year in one
-    kernel (``core.pension.project_pension_serial``: each year's exits stay in the core's cache), with numpy
-    its twin; the same results as :func:`project_insured` then :func:`project_benefits` up to rounding.  The
-    insured projection it holds keeps no exits (no other rules of benefits can be projected from it)."""
+    them), on the calling thread: with numba the two passes year by year in one kernel
+    (``core.pension.project_pension_serial``: each year's exits stay in the core's cache), with numpy its twin;
+    the same results as :func:`project_insured` then :func:`project_benefits` up to rounding.  The insured
+    projection it holds keeps no exits (no other rules of benefits can be projected from it)."""
     rows = 3
     insured_arguments, q = _insured_arguments(inputs, population, economy, engine, False, rows, buffers)
     base_actives = insured_arguments[4][0]

@@ -211,12 +211,12 @@ def value_chunk(inputs, processes: Processes, seeds, engine: str = "numba") -> t
     """Value the runs of ``seeds`` (one SeedSequence each), every block and check of a full valuation,
     one run after another, with the draws (:func:`chunk_deviations`), the deterministic death rates and the
     arrays of the pension projection made once for the chunk
-    (:class:`~socsec.model.pension.PensionBuffers`; each run's key results are taken before the next
-    run): (runs, S, n) series and (runs, K) summaries.  The pension kernels run on the calling thread only
-    (:func:`socsec.model.pension.one_thread`), in this process as on a Dask worker: the parallelism of
-    the runs is the chunks, and a run's numbers come from the same compiled code wherever it is valued
-    (the kernels on numba's threads agree with them up to rounding only)."""
-    from socsec.model.pension import PensionBuffers, one_thread
+    (:meth:`~socsec.model.pension.PensionBuffers.for_batch`; each run's key results are taken before the next
+    run): (runs, S, n) series and (runs, K) summaries.  The pension projection of a run is one kernel on the
+    calling thread (:func:`socsec.model.pension.project_scheme_batch`), in this process as on a Dask worker:
+    the parallelism of the runs is the chunks, and a run's numbers come from the same compiled code wherever
+    it is valued (the kernels on numba's threads agree with it up to rounding only)."""
+    from socsec.model.pension import PensionBuffers
     from socsec.model.valuation import run_valuation
 
     n = len(inputs.population.years)
@@ -224,7 +224,7 @@ def value_chunk(inputs, processes: Processes, seeds, engine: str = "numba") -> t
     death_rates = deterministic_death_rates(inputs)
     series = np.empty((len(seeds), len(SERIES), n))
     summary = np.empty((len(seeds), len(summary_names(n))))
-    with np.errstate(all="ignore"), one_thread():
+    with np.errstate(all="ignore"):
         for k, e in enumerate(chunk_deviations(seeds, processes, n)):  # overflows, NaN: failed checks
             run = stochastic_inputs(inputs, e, death_rates)
             series[k], summary[k] = key_results(run_valuation(run, engine, buffers=buffers))
