@@ -328,8 +328,9 @@ class InsuredProjection:
     inactive_by_age: np.ndarray  # (n + 1, 2, A)
     service_years: np.ndarray  # (n + 1,) years of credited service of the actives and inactive
     lowest_insured: float  # smallest cell of actives or inactive in any year (negative = a bug)
-    exits: np.ndarray = field(repr=False)  # (2, cells, 4) exits of the occupied cells, each sex's year after
-    #                                        year (core.pension.exit_starts, core.pension.exits_by_cell)
+    exits: np.ndarray | None = field(repr=False)  # (2, cells, 4) exits of the occupied cells, each sex's year
+    #           after year (core.pension.exit_starts, core.pension.exits_by_cell); None when projected year by
+    #           year with the benefits (project_scheme_batch), which keeps no exits of past years
     tops: np.ndarray = field(repr=False)  # (n, 2, A) bound on the highest service occupied on 1 January
     by_age: dict = field(repr=False, default_factory=dict)  # each flow of core.pension.Flow but the stocks
     #                                  (n, 2, A); exit_service (n,) years of service of the exits
@@ -649,8 +650,9 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
 def _insured_arguments(inputs: PensionInputs, population, economy, engine: str, detail: bool, rows: int,
                        buffers: "PensionBuffers | None") -> tuple:
     """(the arguments of ``core.pension.project_insured_kernel``, the death probabilities (n, 4, 2, A) of
-    :func:`death_probabilities`) for :func:`project_insured`: the base stocks spread by service in row 0 of
-    stocks of ``rows`` rows, the targets of actives, the outputs from ``buffers`` or allocated."""
+    :func:`death_probabilities`) for :func:`project_insured` and :func:`project_scheme_batch`: the base stocks
+    spread by service in row 0 of stocks of ``rows`` rows, the targets of actives, the outputs from ``buffers`` or
+    allocated."""
     rules, assume = inputs.rules, inputs.assumptions
     years = population.years
     n = len(years)
@@ -717,7 +719,7 @@ def project_scheme_batch(inputs: PensionInputs, population, economy, engine: str
     projection it holds keeps no exits (no other rules of benefits can be projected from it)."""
     rows = 3
     insured_arguments, q = _insured_arguments(inputs, population, economy, engine, False, rows, buffers)
-    base_actives = insured_arguments[4][0]
+    base_actives = insured_arguments[4][0]  # the stocks' row 0: the base year by sex, age and service
     benefit_arguments, made = _benefit_arguments(inputs, population, economy, base_actives.sum(axis=2), q, buffers)
     year, _, _, sex, q, other_exits, history, diag, in_payment, wages, awards, leaving, grants = benefit_arguments
     driver = kp.project_pension_serial if engine == "numba" else kp.project_pension_reference
@@ -727,10 +729,10 @@ def project_scheme_batch(inputs: PensionInputs, population, economy, engine: str
 
 
 def _benefit_arguments(inputs: PensionInputs, population, economy, base_actives, q, buffers) -> tuple:
-    """(the arguments of ``core.pension.project_benefits_kernel`` but the insured's actives by age, exits and
-    tops, the accrued pensions of the base year made on demand (:func:`accrued_pensions`)) for
-    :func:`project_benefits`: ``base_actives`` (2, A) the actives of the base year by sex and age, whose
-    average base earnings are the average wage of the base year; ``q`` the death probabilities of
+    """(the arguments of ``core.pension.project_benefits_kernel`` but the insured's actives by age, exits and tops, the
+    accrued pensions of the base year made on demand (:func:`accrued_pensions`)) for :func:`project_benefits` and
+    :func:`project_scheme_batch`: ``base_actives`` (2, A) the actives of the base year by sex and age, whose average
+    base earnings are the average wage of the base year; ``q`` the death probabilities of
     :func:`death_probabilities`; the outputs from ``buffers`` or allocated."""
     rules, assume = inputs.rules, inputs.assumptions
     years = population.years
