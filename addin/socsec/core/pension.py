@@ -9,7 +9,10 @@ another.
    earnings, awards, grants and pensioners from those exits.
 
 A what-if change to a rule of benefits alone (accrual, indexation, minimum pension, ceiling, ...)
-re-runs the second pass only.
+re-runs the second pass only.  The runs of a stochastic valuation, which change everything, project
+the two passes year by year in one kernel instead, :func:`project_pension_serial` (twin
+:func:`project_pension_reference`: the two twins one after the other), so that each year's exits stay
+in the core's cache.
 
 Axis order ``(sex, age, service)``; ages 0..omega (open group), service 0..omega completed years of
 credited service.  Stocks are at 1 January, ages are ages last birthday at that date (as in the
