@@ -21,6 +21,7 @@ import contextlib
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -635,6 +636,41 @@ def one_thread():
 FLOWS_OF_THE_YEAR = tuple((f.name.lower(), int(f)) for f in kp.Flow if f not in (kp.Flow.ACTIVES, kp.Flow.INACTIVE))
 
 
+class InsuredArguments(NamedTuple):
+    """The arguments of ``core.pension.project_insured_kernel``, in its order (:func:`_insured_arguments`)."""
+
+    year_sex: np.ndarray
+    target: np.ndarray
+    rates: np.ndarray
+    q: np.ndarray  # the insured's death probabilities (n, 2, A)
+    actives: np.ndarray
+    inactive: np.ndarray
+    exits: np.ndarray
+    tops: np.ndarray
+    by_age: np.ndarray
+    totals: np.ndarray
+    flows: np.ndarray
+
+
+class BenefitArguments(NamedTuple):
+    """The arguments of ``core.pension.project_benefits_kernel`` but the insured's actives by age, exits and
+    tops, in its order (:func:`_benefit_arguments`)."""
+
+    year: np.ndarray
+    year_sex: np.ndarray
+    rates: np.ndarray
+    sex: np.ndarray
+    q: np.ndarray  # death probabilities (n, 4, 2, A) of death_probabilities
+    other_exits: np.ndarray
+    history: np.ndarray
+    diag: np.ndarray
+    in_payment: np.ndarray
+    wages: np.ndarray
+    awards: np.ndarray
+    leaving: np.ndarray
+    grants: np.ndarray
+
+
 def project_insured(inputs: PensionInputs, population, economy, engine: str = "numba", detail: bool = False,
                     service_stocks: bool = False) -> InsuredProjection:
     """The insured persons of the scheme: stocks, flows and exits by sex, age and service
@@ -649,10 +685,10 @@ def project_insured(inputs: PensionInputs, population, economy, engine: str = "n
 
 def _insured_arguments(inputs: PensionInputs, population, economy, engine: str, detail: bool, rows: int,
                        buffers: "PensionBuffers | None") -> tuple:
-    """(the arguments of ``core.pension.project_insured_kernel``, the death probabilities (n, 4, 2, A) of
-    :func:`death_probabilities`) for :func:`project_insured` and :func:`project_scheme_batch`: the base stocks
-    spread by service in row 0 of stocks of ``rows`` rows, the targets of actives, the outputs from ``buffers`` or
-    allocated."""
+    """(:class:`InsuredArguments`, the arguments of ``core.pension.project_insured_kernel``; the death probabilities
+    (n, 4, 2, A) of :func:`death_probabilities`) for :func:`project_insured` and :func:`project_scheme_batch`: the
+    base stocks spread by service in row 0 of stocks of ``rows`` rows, the targets of actives, the outputs from
+    ``buffers`` or allocated."""
     rules, assume = inputs.rules, inputs.assumptions
     years = population.years
     n = len(years)
@@ -673,25 +709,27 @@ def _insured_arguments(inputs: PensionInputs, population, economy, engine: str, 
     stocks_A[0], stocks_N[0] = base_actives, base_inactive
     flow_cells = np.empty((n if detail else 0, len(FLOW_NAMES), 2, A, S))
     q = death_probabilities(population, assume, engine)
-    return ((insured_year_sex(rules, assume, min_age), target, age_rates(assume), np.ascontiguousarray(q[:, 0]),
-             stocks_A, stocks_N, exits, tops, by_age, totals, flow_cells), q)
+    return InsuredArguments(insured_year_sex(rules, assume, min_age), target, age_rates(assume),
+                            np.ascontiguousarray(q[:, 0]), stocks_A, stocks_N, exits, tops, by_age, totals,
+                            flow_cells), q
 
 
-def _insured_projection(arguments: tuple, rows: int, detail: bool, kept_exits: bool) -> InsuredProjection:
+def _insured_projection(arguments: InsuredArguments, rows: int, detail: bool, kept_exits: bool) -> InsuredProjection:
     """The InsuredProjection of the insured kernel's ``arguments`` once it has run (:func:`_insured_arguments`;
     ``rows`` of the stocks, ``detail``: the flows by service kept); ``kept_exits``: the exits of every year
     are in the arguments' exits (else only the last year's are, :func:`project_scheme_batch`)."""
-    _, _, _, _, stocks_A, stocks_N, exits, tops, by_age, totals, flow_cells = arguments
-    n = len(tops)
+    by_age, totals = arguments.by_age, arguments.totals
+    n = len(arguments.tops)
     flows_by_age = {name: by_age[:n, f] for name, f in FLOWS_OF_THE_YEAR}
     flows_by_age["exit_service"] = totals[:n, kp.Total.EXIT_SERVICE]
-    flows = {name: flow_cells[:, k] for k, name in enumerate(FLOW_NAMES)} if detail else {}
+    flows = {name: arguments.flows[:, k] for k, name in enumerate(FLOW_NAMES)} if detail else {}
     kept = slice(None) if rows == n + 1 else slice(0, 1)
-    return InsuredProjection(actives=stocks_A[kept], inactive=stocks_N[kept], actives_by_age=by_age[:, kp.Flow.ACTIVES],
-                             inactive_by_age=by_age[:, kp.Flow.INACTIVE], service_years=totals[:, kp.Total.SERVICE],
+    return InsuredProjection(actives=arguments.actives[kept], inactive=arguments.inactive[kept],
+                             actives_by_age=by_age[:, kp.Flow.ACTIVES], inactive_by_age=by_age[:, kp.Flow.INACTIVE],
+                             service_years=totals[:, kp.Total.SERVICE],
                              lowest_insured=float(totals[:, kp.Total.LOWEST].min()),
-                             exits=exits[...] if kept_exits else None, tops=tops[...], by_age=flows_by_age,
-                             flows=flows, flow_totals=by_age.sum(axis=(2, 3)))
+                             exits=arguments.exits[...] if kept_exits else None, tops=arguments.tops[...],
+                             by_age=flows_by_age, flows=flows, flow_totals=by_age.sum(axis=(2, 3)))
 
 
 def project_benefits(insured: InsuredProjection, inputs: PensionInputs, population, economy,
@@ -704,11 +742,11 @@ def project_benefits(insured: InsuredProjection, inputs: PensionInputs, populati
         raise ValueError("these insured were projected year by year with their benefits (project_scheme_batch): "
                          "the exits of every year, which the benefits of other rules need, were not kept")
     q = death_probabilities(population, inputs.assumptions, engine)
-    arguments, made = _benefit_arguments(inputs, population, economy, insured.actives[0].sum(axis=2), q, None)
-    year, year_sex, rates, sex, q, other_exits, history, diag, in_payment, wages, awards, leaving, grants = arguments
-    pension_drivers(engine)[1](year, year_sex, rates, sex, q, other_exits, history, insured.actives_by_age,
-                               insured.exits, insured.tops, diag, in_payment, wages, awards, leaving, grants)
-    return _projection(inputs, population.years, insured, arguments, made, engine)
+    args, made = _benefit_arguments(inputs, population, economy, insured.actives[0].sum(axis=2), q, None)
+    pension_drivers(engine)[1](args.year, args.year_sex, args.rates, args.sex, args.q, args.other_exits,
+                               args.history, insured.actives_by_age, insured.exits, insured.tops, args.diag,
+                               args.in_payment, args.wages, args.awards, args.leaving, args.grants)
+    return _projection(inputs, population.years, insured, args, made, engine)
 
 
 def project_scheme_batch(inputs: PensionInputs, population, economy, engine: str, buffers: "PensionBuffers"):
@@ -719,21 +757,21 @@ def project_scheme_batch(inputs: PensionInputs, population, economy, engine: str
     projection it holds keeps no exits (no other rules of benefits can be projected from it)."""
     rows = 3
     insured_arguments, q = _insured_arguments(inputs, population, economy, engine, False, rows, buffers)
-    base_actives = insured_arguments[4][0]  # the stocks' row 0: the base year by sex, age and service
-    benefit_arguments, made = _benefit_arguments(inputs, population, economy, base_actives.sum(axis=2), q, buffers)
-    year, _, _, sex, q, other_exits, history, diag, in_payment, wages, awards, leaving, grants = benefit_arguments
+    base_actives = insured_arguments.actives[0]  # row 0: the base year by sex, age and service
+    benefits, made = _benefit_arguments(inputs, population, economy, base_actives.sum(axis=2), q, buffers)
     driver = kp.project_pension_serial if engine == "numba" else kp.project_pension_reference
-    driver(*insured_arguments, year, sex, q, other_exits, history, diag, in_payment, wages, awards, leaving, grants)
+    driver(*insured_arguments, benefits.year, benefits.sex, benefits.q, benefits.other_exits, benefits.history,
+           benefits.diag, benefits.in_payment, benefits.wages, benefits.awards, benefits.leaving, benefits.grants)
     insured = _insured_projection(insured_arguments, rows, False, kept_exits=False)
-    return _projection(inputs, population.years, insured, benefit_arguments, made, engine)
+    return _projection(inputs, population.years, insured, benefits, made, engine)
 
 
 def _benefit_arguments(inputs: PensionInputs, population, economy, base_actives, q, buffers) -> tuple:
-    """(the arguments of ``core.pension.project_benefits_kernel`` but the insured's actives by age, exits and tops, the
-    accrued pensions of the base year made on demand (:func:`accrued_pensions`)) for :func:`project_benefits` and
-    :func:`project_scheme_batch`: ``base_actives`` (2, A) the actives of the base year by sex and age, whose average
-    base earnings are the average wage of the base year; ``q`` the death probabilities of
-    :func:`death_probabilities`; the outputs from ``buffers`` or allocated."""
+    """(:class:`BenefitArguments`, the arguments of ``core.pension.project_benefits_kernel`` but the insured's
+    actives by age, exits and tops, the accrued pensions of the base year made on demand (:func:`accrued_pensions`))
+    for :func:`project_benefits` and :func:`project_scheme_batch`: ``base_actives`` (2, A) the actives of the base
+    year by sex and age, whose average base earnings are the average wage of the base year; ``q`` the death
+    probabilities of :func:`death_probabilities`; the outputs from ``buffers`` or allocated."""
     rules, assume = inputs.rules, inputs.assumptions
     years = population.years
     n = len(years)
@@ -785,8 +823,8 @@ def _benefit_arguments(inputs: PensionInputs, population, economy, base_actives,
     diag, in_payment, awards, leaving, wages, grants = (buffers or PensionBuffers(n, A)).benefit_arrays(n, A)
     in_payment[0, kp.Money.NUMBER] = base_number
     in_payment[0, kp.Money.AMOUNT] = base_number * base_average
-    arguments = (year, year_sex, age_rates(assume), sex, q, pensioner_exit_rates(rules, assume, A), history, diag,
-                 in_payment, wages, awards, leaving, grants)
+    arguments = BenefitArguments(year, year_sex, age_rates(assume), sex, q, pensioner_exit_rates(rules, assume, A),
+                                 history, diag, in_payment, wages, awards, leaving, grants)
     return arguments, lambda: accrued_pensions(rules, diag, H, service, ages, float(revaluation_index[0]))
 
 
@@ -800,7 +838,8 @@ def _projection(inputs, years, insured, arguments, make_accrued_pension_base, en
     service credited) x the insurable wage of that age.
     """
     rules, assume = inputs.rules, inputs.assumptions
-    _, _, _, _, q, _, _, _, in_payment, wages, awards, leaving, grants = arguments
+    q, in_payment, wages, awards, leaving, grants = (arguments.q, arguments.in_payment, arguments.wages,
+                                                     arguments.awards, arguments.leaving, arguments.grants)
     by_age = dict(insured.by_age)
     by_age["awards_amount"] = awards[:, kp.Money.AMOUNT]  # (n, 4, 2, A) annual amount of the year's awards
     if engine == "numba":
