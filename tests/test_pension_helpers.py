@@ -82,19 +82,23 @@ def test_spread_cells_and_load_row_by_hand():
     persons of the cell who keep their service and those of the cell below who gain a year."""
     other = kp.cell_destinations(**DESTINATIONS)
     entitled = kp.cell_destinations(**{**DESTINATIONS, "retire": 0.9})
-    active, inactive = np.array([10.0, 0.0, 20.0]), np.array([5.0, 0.0, 0.0])
+    active, inactive = np.array([[10.0, 0.0, 20.0]]), np.array([[5.0, 0.0, 0.0]])  # row (age) 0 of the stocks
     padded_active, padded_inactive = np.full(5, np.nan), np.full(5, np.nan)
-    sums = kp.load_row(active, inactive, 2, 2, padded_active, padded_inactive)
+    sums = kp.load_row(active, inactive, 0, 2, 2, padded_active, padded_inactive)
     assert sums == (10.0, 20.0, 5.0, 40.0, 0.0)  # below 2, from 2, inactive, years 2 x 20, smallest cell
     assert padded_active.tolist() == [0.0, 10.0, 0.0, 20.0, 0.0]
     assert padded_inactive.tolist() == [0.0, 5.0, 0.0, 0.0, 0.0]
-    active_next, inactive_next, exits = np.zeros(4), np.zeros(4), np.full((4, 4), np.nan)
+    # the age next is row 1 of the stocks of 1 January next; the row's exits start at packed cell 3
+    stocks_next, waiting_next, packed = np.zeros((2, 4)), np.zeros((2, 4)), np.full((9, 4), np.nan)
     years = kp.spread_cells(0, 2, other[0], other[1], other[2], other[3], padded_active, padded_inactive,
-                            active_next, inactive_next, exits)
+                            stocks_next, waiting_next, 1, packed, 3)
     years += kp.spread_cells(2, 3, entitled[0], entitled[1], other[2], other[3], padded_active, padded_inactive,
-                             active_next, inactive_next, exits)
+                             stocks_next, waiting_next, 1, packed, 3)
     years += kp.spread_cells(3, 4, entitled[0], entitled[1], entitled[2], entitled[3], padded_active,
-                             padded_inactive, active_next, inactive_next, exits)
+                             padded_inactive, stocks_next, waiting_next, 1, packed, 3)
+    assert not stocks_next[0].any() and not waiting_next[0].any()  # other rows untouched
+    assert np.isnan(packed[:3]).all() and np.isnan(packed[7:]).all()
+    active_next, inactive_next, exits = stocks_next[1], waiting_next[1], packed[3:7]
     keep_a, keep_n, gain_a, gain_n = (np.array(v) for v in other)
     keep_e, gain_e = np.array(entitled[0]), np.array(entitled[2])
     want = np.array([10 * keep_a + 5 * keep_n, 10 * gain_a + 5 * gain_n, 20 * keep_e, 20 * gain_e])
@@ -106,8 +110,10 @@ def test_spread_cells_and_load_row_by_hand():
     # spread_cells reads none of the destinations NEVER: NaN there changes nothing
     poisoned = [tuple(np.nan if k in never else v for k, v in enumerate(kind)) for kind, never in
                 zip(entitled, kp.NEVER, strict=True)]
-    again_next, again_inactive, again_exits = np.zeros(4), np.zeros(4), np.full((4, 4), np.nan)
-    again = kp.spread_cells(3, 4, *poisoned, padded_active, padded_inactive, again_next, again_inactive, again_exits)
+    again_next, again_inactive, again_exits = np.zeros((1, 4)), np.zeros((1, 4)), np.full((4, 4), np.nan)
+    again = kp.spread_cells(3, 4, *poisoned, padded_active, padded_inactive, again_next, again_inactive, 0, again_exits,
+                            0)
+    again_next, again_inactive = again_next[0], again_inactive[0]
     assert again == pytest.approx(3 * want[3, 2:].sum(), rel=1e-14)
     np.testing.assert_allclose(again_next[3], want[3, 0], rtol=1e-14)
     np.testing.assert_allclose(again_inactive[3], want[3, 1], rtol=1e-14)
@@ -162,8 +168,12 @@ def test_balance_age_equals_twin_and_conserves(seed, entry_open):
     entrants_ref, moved_ref, back_ref = kp.balance_reference(a_ref, n_ref, target, ys)
     for g in range(2):
         for y in range(5):
-            a, n = active[g, y].copy(), inactive[g, y].copy()
-            entrants, moved, back = kp.balance_age(a, n, 7, target[g, y], entry_open, a.sum(), n.sum())
+            rows_a, rows_n = active[g].copy(), inactive[g].copy()  # the sex's ages; age y is balanced
+            a, n = rows_a[y], rows_n[y]
+            entrants, moved, back = kp.balance_age(rows_a, rows_n, y, 7, target[g, y], entry_open, a.sum(), n.sum())
+            others = np.arange(5) != y
+            assert np.array_equal(rows_a[others], active[g, others]) and np.array_equal(rows_n[others],
+                                                                                        inactive[g, others])
             np.testing.assert_allclose([entrants, moved, back], [entrants_ref[g, y], moved_ref[g, y], back_ref[g, y]],
                                        rtol=1e-12, atol=1e-9)
             np.testing.assert_allclose(a, a_ref[g, y], rtol=1e-12, atol=1e-9)
@@ -175,17 +185,19 @@ def test_balance_age_equals_twin_and_conserves(seed, entry_open):
 
 
 def test_balance_age_reactivates_before_admitting_entrants():
-    active, inactive = np.array([50.0, 30.0, 0.0]), np.array([0.0, 10.0, 10.0])
-    entrants, moved, back = kp.balance_age(active, inactive, 2, 110.0, True, 80.0, 20.0)
+    rows_a, rows_n = np.array([[50.0, 30.0, 0.0]]), np.array([[0.0, 10.0, 10.0]])  # age 0 of the stocks
+    active, inactive = rows_a[0], rows_n[0]
+    entrants, moved, back = kp.balance_age(rows_a, rows_n, 0, 2, 110.0, True, 80.0, 20.0)
     assert (entrants, moved, back) == (10.0, 0.0, 20.0)
     np.testing.assert_allclose(active, [60.0, 40.0, 10.0])
     np.testing.assert_allclose(inactive, 0.0)
-    active, inactive = np.array([50.0, 30.0, 0.0]), np.array([0.0, 10.0, 30.0])
-    entrants, moved, back = kp.balance_age(active, inactive, 2, 100.0, True, 80.0, 40.0)  # 20 of the 40 come back
+    rows_a, rows_n = np.array([[50.0, 30.0, 0.0]]), np.array([[0.0, 10.0, 30.0]])
+    active, inactive = rows_a[0], rows_n[0]
+    entrants, moved, back = kp.balance_age(rows_a, rows_n, 0, 2, 100.0, True, 80.0, 40.0)  # 20 of the 40 come back
     assert (entrants, moved, back) == (0.0, 0.0, 20.0)
     np.testing.assert_allclose(active, [50.0, 35.0, 15.0])
     np.testing.assert_allclose(inactive, [0.0, 5.0, 15.0])
-    entrants, moved, back = kp.balance_age(active, inactive, 2, 80.0, False, 100.0, 20.0)  # 20% of each cell out
+    entrants, moved, back = kp.balance_age(rows_a, rows_n, 0, 2, 80.0, False, 100.0, 20.0)  # 20% of each cell out
     assert (entrants, moved, back) == (0.0, pytest.approx(20.0), 0.0)
     np.testing.assert_allclose(active, [40.0, 28.0, 12.0])
 
@@ -246,13 +258,14 @@ def test_row_awards_by_hand():
     for name, value in dict(accrual_rate=0.1, min_service_old_age=2.0, min_service_invalidity=1.0,
                             min_service_survivors=1.0, grant_per_year=0.05).items():
         y[name] = value
-    exits = np.array([[1.0, 0.0, 2.0, 3.0],  # retired, claimed, invalid, dead: service 0
-                      [4.0, 1.0, 5.0, 6.0],  # service 1
-                      [7.0, 2.0, 8.0, 9.0]])  # service 2
+    row = np.array([[1.0, 0.0, 2.0, 3.0],  # retired, claimed, invalid, dead: service 0
+                    [4.0, 1.0, 5.0, 6.0],  # service 1
+                    [7.0, 2.0, 8.0, 9.0]])  # service 2
+    exits = np.vstack([np.full((2, 4), 1e6), row, np.full((1, 4), 1e6)])  # the row packed from cell 2 of the sex's
     ref = np.full(3, 1000.0)
     share = np.array([0.0, 0.1, 0.2])
     pension, potential = np.full(5, np.nan), np.full(5, np.nan)
-    got = kp.row_awards(exits, ref, share, 1.0, 0.9, 1.0, 800.0, y, pension, potential)
+    got = kp.row_awards(exits, 2, 3, ref, share, 1.0, 0.9, 1.0, 800.0, y, pension, potential)
     old_number, old_amount = 7.0 + 2.0, 200.0 * (7.0 * 0.9 + 2.0)
     invalid_number, invalid_amount = 5.0 + 8.0, 5.0 * 200.0 + 8.0 * 300.0  # potential: service + 1
     dead_number, dead_pension = 6.0 + 9.0, 6.0 * 200.0 + 9.0 * 300.0

@@ -198,13 +198,16 @@ NEVER = ((3,), (2, 4), (3,), (1, 2, 3, 4, 5))
 
 @njit(cache=True, fastmath=ANY_ORDER)
 def spread_cells(lo, hi, keep_active, keep_inactive, gain_active, gain_inactive, active, inactive, active_next,
-                 inactive_next, exits):
+                 inactive_next, x1, exits, first):
     """Service years lo .. hi - 1 of one row (sex, age) for one year: into year s of the actives and inactive
     of 1 January next (added) and of the exits (written) come the persons of cell s who keep their service
     and those of cell s - 1 who gain a year, by the destinations of :func:`cell_destinations` (the same for
     every cell of lo .. hi - 1, and for every cell s - 1; those of :data:`NEVER`, always 0, are left out).
     ``active``, ``inactive``: the row's persons of 1 January padded by one empty cell at each end (cell s at
-    s + 1).  Returns sum s x exits of cell s."""
+    s + 1); ``active_next``, ``inactive_next``: the stocks of 1 January next of the sex (A, S), row ``x1`` (the
+    age next); ``exits`` (cells, 4): the sex's packed exits, cell s of the row at ``first + s``.  Rows and cells
+    are given by index, not as views, which numba would count references to: a view a row is about 7% of
+    the time of a projection of the example.  Returns sum s x exits of cell s."""
     ka, kn, kr, _, ki, kd = keep_active
     ma, mn, _, ml, _, md = keep_inactive
     ga, gn, gr, _, gi, gd = gain_active
@@ -212,29 +215,29 @@ def spread_cells(lo, hi, keep_active, keep_inactive, gain_active, gain_inactive,
     exit_years = 0.0
     for s in range(lo, hi):
         a, m, a_up, m_up = active[s + 1], inactive[s + 1], active[s], inactive[s]
-        active_next[s] += a * ka + m * ma + a_up * ga + m_up * ba
-        inactive_next[s] += a * kn + m * mn + a_up * gn
+        active_next[x1, s] += a * ka + m * ma + a_up * ga + m_up * ba
+        inactive_next[x1, s] += a * kn + m * mn + a_up * gn
         retired = a * kr + a_up * gr
         left = m * ml
         invalid = a * ki + a_up * gi
         dead = a * kd + m * md + a_up * gd
-        exits[s, Exit.RETIRED_ACTIVE] = retired
-        exits[s, Exit.LEFT_INACTIVE] = left
-        exits[s, Exit.INVALID] = invalid
-        exits[s, Exit.DEAD] = dead
+        exits[first + s, Exit.RETIRED_ACTIVE] = retired
+        exits[first + s, Exit.LEFT_INACTIVE] = left
+        exits[first + s, Exit.INVALID] = invalid
+        exits[first + s, Exit.DEAD] = dead
         exit_years += s * (retired + left + invalid + dead)
     return exit_years
 
 
 @njit(cache=True, fastmath=ANY_ORDER)
-def copy_cells(active, inactive, lo, hi, active_out, inactive_out):
-    """Copy service years lo .. hi - 1 of one row into ``active_out`` and ``inactive_out`` one cell up
-    (cell s at s + 1); return (actives, inactive insured, years of service sum s (A + N), smallest cell) of
-    those years (np.inf: none)."""
+def copy_cells(active, inactive, x, lo, hi, active_out, inactive_out):
+    """Copy service years lo .. hi - 1 of row ``x`` of ``active`` and ``inactive`` (A, S) into ``active_out`` and
+    ``inactive_out`` one cell up (cell s at s + 1); return (actives, inactive insured, years of service
+    sum s (A + N), smallest cell) of those years (np.inf: none)."""
     actives = waiting = years = 0.0
     low = np.inf
     for s in range(lo, hi):
-        a, m = active[s], inactive[s]
+        a, m = active[x, s], inactive[x, s]
         active_out[s + 1], inactive_out[s + 1] = a, m
         actives += a
         waiting += m
@@ -244,22 +247,24 @@ def copy_cells(active, inactive, lo, hi, active_out, inactive_out):
 
 
 @njit(cache=True)
-def load_row(active, inactive, top, entitled_from, active_out, inactive_out):
-    """Copy the service years 0 .. top of one row (sex, age) of 1 January, ``active`` and ``inactive``, into
+def load_row(active, inactive, x, top, entitled_from, active_out, inactive_out):
+    """Copy the service years 0 .. top of row (age) ``x`` of one sex's stocks of 1 January, ``active`` and
+    ``inactive`` (A, S), into
     ``active_out`` and ``inactive_out`` padded by an empty cell at each end (cell s at s + 1, as
     :func:`spread_cells` reads them); return their sums: (actives of service below ``entitled_from``, actives
     of service ``entitled_from`` or more, inactive insured, years of service sum s (A + N), smallest cell)."""
     active_out[0] = inactive_out[0] = 0.0
     active_out[top + 2] = inactive_out[top + 2] = 0.0
     split = min(max(entitled_from, 0), top + 1)
-    below, waiting_below, years_below, low_below = copy_cells(active, inactive, 0, split, active_out, inactive_out)
-    above, waiting, years, low = copy_cells(active, inactive, split, top + 1, active_out, inactive_out)
+    below, waiting_below, years_below, low_below = copy_cells(active, inactive, x, 0, split, active_out, inactive_out)
+    above, waiting, years, low = copy_cells(active, inactive, x, split, top + 1, active_out, inactive_out)
     return below, above, waiting_below + waiting, years_below + years, min(low_below, low)
 
 
 @njit(cache=True)
-def balance_age(active, inactive, top, target, entry_open, have, waiting):
-    """Bring the actives of one sex and age on 1 January (by service, cells 0 .. top) to ``target``;
+def balance_age(active, inactive, y, top, target, entry_open, have, waiting):
+    """Bring the actives of one sex and age ``y`` on 1 January (row y of ``active`` and ``inactive`` (A, S), by
+    service, cells 0 .. top) to ``target``;
     ``have`` and ``waiting``: the actives and inactive insured of the age (the sums of ``active`` and
     ``inactive``, up to rounding: :func:`project_insured_sex` knows them from the flows of the year, without
     adding the cells up again).  Below the target and ``entry_open``: the inactive insured of the age become
@@ -273,20 +278,20 @@ def balance_age(active, inactive, top, target, entry_open, have, waiting):
         if back > 0.0:
             share = back / waiting
             for s in range(top + 1):
-                moved = inactive[s] * share
-                inactive[s] -= moved
-                active[s] += moved
-        active[0] += target - have - back
+                moved = inactive[y, s] * share
+                inactive[y, s] -= moved
+                active[y, s] += moved
+        active[y, 0] += target - have - back
         return target - have - back, 0.0, back
     if have <= 0.0 or have == target:
         return 0.0, 0.0, 0.0
     share = (have - target) / have
     moved = 0.0
     for s in range(top + 1):
-        excess = active[s] * share
+        excess = active[y, s] * share
         moved += excess
-        active[s] -= excess
-        inactive[s] += excess
+        active[y, s] -= excess
+        inactive[y, s] += excess
     return 0.0, moved, 0.0
 
 
@@ -610,16 +615,15 @@ def insured_year(g, t, cell, year_sex, target, rates, q, actives, inactive, exit
         retire_other, retire_entitled, entitled_from = retirement_rates(x, ys, density)
         claims = x + 1 >= ys.normal_age  # inactive insured claim at the birthday
         width = row_exit_cells(last, S)
-        row_exits = exits[cell:cell + width]
+        row_first = cell
         cell += width
-        below, above, waiting, row_years, row_low = load_row(a0[x], n0[x], last, entitled_from,
+        below, above, waiting, row_years, row_low = load_row(a0, n0, x, last, entitled_from,
                                                              row_active, row_inactive)
         years += row_years
         low = min(low, row_low)
         other = cell_destinations(qx, r.invalidity, retire_other, r.lapse, r.reentry, claims, density, half)
         entitled = cell_destinations(qx, r.invalidity, retire_entitled, r.lapse, r.reentry, claims, density,
                                      half)
-        a_next, n_next = a1[x1], n1[x1]
         # service years of one kind of cell s and of cell s - 1: below the entitlement to early
         # retirement, the first year entitled, the years entitled, the last service year
         first, second = min(entitled_from, S - 1), min(entitled_from + 1, S - 1)
@@ -627,13 +631,13 @@ def insured_year(g, t, cell, year_sex, target, rates, q, actives, inactive, exit
                                    (second, S - 1, entitled, entitled)):
             if min(lo, width) < min(hi, width):
                 exit_years += spread_cells(min(lo, width), min(hi, width), keep[0], keep[1], gain[2],
-                                           gain[3], row_active, row_inactive, a_next, n_next, row_exits)
+                                           gain[3], row_active, row_inactive, a1, n1, x1, exits, row_first)
         if width == S:  # the last service year keeps its gains
             keep = cell_destinations(qx, r.invalidity, retire_entitled if S - 1 >= entitled_from
                                      else retire_other, r.lapse, r.reentry, claims, 0.0, 0.0)
             gain = entitled if S - 2 >= entitled_from else other
             exit_years += spread_cells(S - 1, S, keep[0], keep[1], gain[2], gain[3], row_active, row_inactive,
-                                       a_next, n_next, row_exits)
+                                       a1, n1, x1, exits, row_first)
         top_next[x1] = max(top_next[x1], highest_written(row_active, row_inactive, last, entitled_from,
                                                          other, entitled, S))
         if keep_flows:
@@ -645,21 +649,23 @@ def insured_year(g, t, cell, year_sex, target, rates, q, actives, inactive, exit
             qx, r.invalidity, retire_entitled, r.lapse)
         _, claim, back, remain = inactive_shares(qx, r.reentry, claims)
         persons = below + above
-        out = by_age[t, :, g, x]
-        out[Flow.ACTIVES], out[Flow.INACTIVE] = persons, waiting
-        out[Flow.DEAD_ACTIVE], out[Flow.DEAD_INACTIVE] = persons * dead, waiting * qx
-        out[Flow.INVALID] = persons * invalid
-        out[Flow.RETIRED_ACTIVE] = below * retired_other + above * retired_entitled
-        out[Flow.LEFT_INACTIVE] = waiting * claim
-        out[Flow.LAPSED] = below * lapsed_other + above * lapsed_entitled
-        out[Flow.REENTERED] = waiting * back
+        reentered = waiting * back
+        lapsed = below * lapsed_other + above * lapsed_entitled
         stayers = below * stay_other + above * stay_entitled
-        out[Flow.ACTIVES_END] = stayers + out[Flow.REENTERED]
-        out[Flow.CREDITED] = stayers * density + (out[Flow.DEAD_ACTIVE] + out[Flow.INVALID]
-                                                  + out[Flow.RETIRED_ACTIVE] + out[Flow.LAPSED]
-                                                  + out[Flow.REENTERED]) * half
-        actives_next[x1] += out[Flow.ACTIVES_END]
-        inactive_next[x1] += out[Flow.LAPSED] + waiting * remain
+        dead_active, invalids = persons * dead, persons * invalid
+        retired = below * retired_other + above * retired_entitled
+        by_age[t, Flow.ACTIVES, g, x], by_age[t, Flow.INACTIVE, g, x] = persons, waiting
+        by_age[t, Flow.DEAD_ACTIVE, g, x], by_age[t, Flow.DEAD_INACTIVE, g, x] = dead_active, waiting * qx
+        by_age[t, Flow.INVALID, g, x] = invalids
+        by_age[t, Flow.RETIRED_ACTIVE, g, x] = retired
+        by_age[t, Flow.LEFT_INACTIVE, g, x] = waiting * claim
+        by_age[t, Flow.LAPSED, g, x] = lapsed
+        by_age[t, Flow.REENTERED, g, x] = reentered
+        by_age[t, Flow.ACTIVES_END, g, x] = stayers + reentered
+        by_age[t, Flow.CREDITED, g, x] = stayers * density + (dead_active + invalids + retired + lapsed
+                                                             + reentered) * half
+        actives_next[x1] += stayers + reentered
+        inactive_next[x1] += lapsed + waiting * remain
     totals[t, Total.SERVICE] = years
     totals[t, Total.EXIT_SERVICE] = exit_years
     totals[t, Total.LOWEST] = low
@@ -669,7 +675,7 @@ def insured_year(g, t, cell, year_sex, target, rates, q, actives, inactive, exit
         entry_open = ys.entry_from <= y < ys.entry_to
         if top_next[y] < 0 and not (entry_open and target[t, g, y] > 0.0):
             continue
-        entrants, moved, back = balance_age(a1[y], n1[y], max(top_next[y], 0), target[t, g, y], entry_open,
+        entrants, moved, back = balance_age(a1, n1, y, max(top_next[y], 0), target[t, g, y], entry_open,
                                             actives_next[y], inactive_next[y])
         by_age[t, Flow.ENTRANTS, g, y] = entrants
         by_age[t, Flow.TO_INACTIVE, g, y] = moved
@@ -1081,16 +1087,16 @@ def reference_earnings(diag, h_now, g, x, width, period, revaluation, out):
 
 
 @njit(cache=True, fastmath=ANY_ORDER)
-def row_awards(exits, ref, share, credit, adjust, deferred, wage, y, pension, potential):
-    """Awards of the exits of one row (sex, age) by service at the exit, ``exits`` (width, 4) by :class:`Exit`,
-    with the reference earnings ``ref`` (:func:`reference_earnings`) and the accrued share by whole years
+def row_awards(exits, first, width, ref, share, credit, adjust, deferred, wage, y, pension, potential):
+    """Awards of the exits of one row (sex, age) by service at the exit, cells ``first`` .. first + width - 1 of
+    the sex's packed ``exits`` (cells, 4) by :class:`Exit` (by index, not a view: :func:`spread_cells`), with the
+    reference earnings ``ref`` (:func:`reference_earnings`) and the accrued share by whole years
     ``share``: first each cell's pension ``clamp_pension(share[s] x ref[s])`` and potential pension, with the
     service ``credit`` added, into ``pension`` and ``potential`` (at least width cells; a loop of its own,
     which the compiler can vectorize: about 0.2 ms less a valuation of the example), then each cell's awards
     by :func:`cell_awards` (grant ``grant_per_year x s x wage``), summed over the row: (old-age number, amount
     x ``adjust`` for actives and x ``deferred`` for inactive insured, invalidity number, amount, entitled
     deaths, their potential pensions, grants number, amount)."""
-    width = exits.shape[0]
     lowest, highest = y.min_pension, y.max_pension  # the record's fields read once: the loop writes memory
     rate, base_percent, base_years = y.accrual_rate, y.accrual_base_percent, y.accrual_base_years
     for s in range(width):
@@ -1100,8 +1106,8 @@ def row_awards(exits, ref, share, credit, adjust, deferred, wage, y, pension, po
     old_number = old_amount = invalid_number = invalid_amount = 0.0
     dead_number = dead_pension = grant_number = grant_amount = 0.0
     for s in range(width):
-        retired, left = exits[s, Exit.RETIRED_ACTIVE], exits[s, Exit.LEFT_INACTIVE]
-        invalid, dead = exits[s, Exit.INVALID], exits[s, Exit.DEAD]
+        retired, left = exits[first + s, Exit.RETIRED_ACTIVE], exits[first + s, Exit.LEFT_INACTIVE]
+        invalid, dead = exits[first + s, Exit.INVALID], exits[first + s, Exit.DEAD]
         old, disabled, entitled, entitled_pension, without, lump = cell_awards(
             retired, left, invalid, dead, s, pension[s], potential[s], y.grant_per_year * s * wage, y)
         old_number += old
@@ -1514,19 +1520,20 @@ def awards_year(g, t, cell, year, year_sex, salary, norms, shares, history, exit
 
     # the awards of the insured who leave, by service at the exit
     nra = float(year_sex[t, g].normal_age)
+    share_t = shares[t]
     for x in range(A):
         x1 = x + 1 if x < omega else omega
         adjust, deferred, credit = award_adjustments(x, nra, y, y.service_credit)
         last = tops[t, g, x]
         width = row_exit_cells(last, A)
-        cell_exits = exits[cell:cell + width]
+        row_first = cell
         cell += width
         if width == 0:
             continue
         reference_earnings(diag, h_now, g, x, width, y.reference_period, revaluation, ref)
         (old_number, old_amount, invalid_number, invalid_amount, dead_number, dead_pension, grant_number,
-         grant_amount) = row_awards(cell_exits, ref, shares[t], credit, adjust, deferred, insurable[x], y, pension,
-                                    potential)
+         grant_amount) = row_awards(exits, row_first, width, ref, share_t, credit, adjust, deferred, insurable[x], y,
+                                    pension, potential)
         awards[t, Money.NUMBER, 0, g, x1] += old_number
         awards[t, Money.AMOUNT, 0, g, x1] += old_amount
         awards[t, Money.NUMBER, 1, g, x1] += invalid_number
