@@ -431,8 +431,8 @@ def test_benefits_kernel_writes_every_output_and_equals_twin(seed, dense):
 def test_one_thread_kernels_equal_the_parallel_ones(seed, detail, dense):
     """The kernels that project the two sexes side by side on numba's threads and their one-thread versions
     (used by the runs of a stochastic chunk) write the same cells (the NaN-prefilled cells they leave are the
-    same) with the same numbers up to rounding: the sums of their ``fastmath`` loops may be taken in another
-    order, so not bit for bit (seen: 2e-16 relative on the service of the exits)."""
+    same) with the same numbers, bit for bit: the same steps, every sum taken in the written order (their
+    ``fastmath`` flags allow no reassociation)."""
     rng = np.random.default_rng(seed)
     insured, benefits = kernel_arguments(small_inputs(pension=random_scheme(rng)), detail, detail,
                                          rng if dense else None)
@@ -445,7 +445,7 @@ def test_one_thread_kernels_equal_the_parallel_ones(seed, detail, dense):
         for name in list(got)[first:]:
             if got[name].dtype.kind == "f":
                 assert (np.isnan(got[name]) == np.isnan(want[name])).all(), f"{name}: other cells written"
-                assert_close(np.nan_to_num(got[name]), np.nan_to_num(want[name]), f"{parallel.__name__}: {name}")
+                np.testing.assert_array_equal(got[name], want[name], err_msg=f"{parallel.__name__}: {name}")
             else:
                 np.testing.assert_array_equal(got[name], want[name], err_msg=f"{parallel.__name__}: {name}")
 
@@ -473,7 +473,8 @@ def year_by_year_arguments(insured, benefits):
 def test_year_by_year_kernel_writes_every_output_and_equals_the_two_passes(seed, dense):
     """The kernel that projects the two passes year by year (the runs of a stochastic chunk) against its numpy
     twin and against the one-thread kernels of the two passes run one after the other, on random schemes,
-    every output pre-filled with NaN (so a cell it forgets shows): the same numbers up to rounding.  Its tops
+    every output pre-filled with NaN (so a cell it forgets shows): the twin's numbers up to rounding, the two-pass
+    kernels' bit for bit (the same steps, every sum taken in the written order: no reassociation).  Its tops
     bound the twin's; its exits hold one year's only (the last), so only the packed exits of the two-pass
     kernel are compared with the twin's, in the test of the insured kernel."""
     rng = np.random.default_rng(seed)
@@ -510,7 +511,7 @@ def test_year_by_year_kernel_writes_every_output_and_equals_the_two_passes(seed,
         kept = slice(0, 1) if name in ("actives", "inactive") else slice(None)  # rows 1, 2: working rows
         assert not np.isnan(got[name][kept]).any(), f"{name}: cells left unwritten"
         assert_close(got[name][kept], want[name][kept], f"{name} (twin)")
-        assert_close(got[name][kept], two[name][kept], f"{name} (two passes)")
+        np.testing.assert_array_equal(got[name][kept], two[name][kept], err_msg=f"{name} (two passes)")
 
 
 def test_stocks_by_service_kept_or_not_give_the_same_projection():

@@ -111,20 +111,29 @@ AGE_DTYPE = np.dtype([  # (2, A): by sex and age, the same every year
 ])
 
 
-# fastmath flags of the loops that add up non-negative products: the sums may be taken in any order
-# (so that LLVM vectorizes them; the results differ from the written order by rounding only); no
-# assumption on NaN or infinity
-ANY_ORDER = {"reassoc", "nsz", "contract"}
+# fastmath flags of the loops that add up products: a multiplication and the addition that follows it may be
+# fused (one rounding instead of two) and the sign of zero ignored; no assumption on NaN or infinity, and no
+# reassociation: every sum is taken in the written order.  With reassociation allowed (about 5% faster), the
+# compiler vectorized the sums differently in different compilations of the same function (inlined in
+# another caller, compiled in this process or loaded from numba's cache), so that the last digits of a
+# stochastic run depended on the process that valued it.  With these flags the one-thread and parallel kernels,
+# and the year-by-year kernel, give the same numbers bit for bit.
+FUSED = {"nsz", "contract"}
+
+# The small helpers called for every row (age) of every year are inlined by numba (``inline="always"``): called
+# as functions, with their arrays passed as structures whose references are counted, they took about 9% of the
+# time of the pension kernel of a stochastic run of the example.  An inlined helper takes the fastmath flags of
+# its caller, so the loops compiled with FUSED (spread_cells, row_awards) stay functions.
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def stock_row(t, keep_all):
     """Row of the stock arrays holding 1 January of projection year t (t = 0: the base year): row t
     when every year is kept; else row 0 for the base year and rows 1 and 2 in turn for the others."""
     return t if keep_all or t == 0 else 1 + (t - 1) % 2
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def retirement_rates(x, ys, density):
     """Retirement rates of the actives aged x on 1 January (they reach x + 1 during the year):
     (rate of those not entitled to retire early, rate of those entitled, lowest service entitled).
@@ -143,7 +152,7 @@ def retirement_rates(x, ys, density):
     return 0.0, 0.0, 0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def active_shares(q, invalidity, retire, lapse):
     """Shares of the actives of a cell who, in one year, die, become invalid, retire, lapse and stay,
     the decrements applied one after the other, each to what is left, in that order:
@@ -154,7 +163,7 @@ def active_shares(q, invalidity, retire, lapse):
     return q, alive * invalidity, valid * retire, staying * lapse, staying * (1.0 - lapse)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def inactive_shares(q, reentry, claims):
     """Shares of the inactive insured of a cell who, in one year, die, claim, re-enter and remain: q; the
     survivors 1 - q all claim when ``claims`` (they reach the normal age), else (1 - q) reentry become active
@@ -165,7 +174,7 @@ def inactive_shares(q, reentry, claims):
     return q, 0.0, alive * reentry, alive * (1.0 - reentry)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def cell_destinations(q, invalidity, retire, lapse, reentry, claims, stay_gain, move_gain):
     """Where one active and one inactive insured of a cell go in one year: four 6-tuples (actives and
     inactive of 1 January next, then the exits by :class:`Exit`): (active, same service), (inactive, same
@@ -196,7 +205,7 @@ def cell_destinations(q, invalidity, retire, lapse, reentry, claims, stay_gain, 
 NEVER = ((3,), (2, 4), (3,), (1, 2, 3, 4, 5))
 
 
-@njit(cache=True, fastmath=ANY_ORDER)
+@njit(cache=True, fastmath=FUSED)
 def spread_cells(lo, hi, keep_active, keep_inactive, gain_active, gain_inactive, active, inactive, active_next,
                  inactive_next, x1, exits, first):
     """Service years lo .. hi - 1 of one row (sex, age) for one year: into year s of the actives and inactive
@@ -229,7 +238,7 @@ def spread_cells(lo, hi, keep_active, keep_inactive, gain_active, gain_inactive,
     return exit_years
 
 
-@njit(cache=True, fastmath=ANY_ORDER)
+@njit(cache=True, inline="always")
 def copy_cells(active, inactive, x, lo, hi, active_out, inactive_out):
     """Copy service years lo .. hi - 1 of row ``x`` of ``active`` and ``inactive`` (A, S) into ``active_out`` and
     ``inactive_out`` one cell up (cell s at s + 1); return (actives, inactive insured, years of service
@@ -246,7 +255,7 @@ def copy_cells(active, inactive, x, lo, hi, active_out, inactive_out):
     return actives, waiting, years, low
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def load_row(active, inactive, x, top, entitled_from, active_out, inactive_out):
     """Copy the service years 0 .. top of row (age) ``x`` of one sex's stocks of 1 January, ``active`` and
     ``inactive`` (A, S), into
@@ -261,7 +270,7 @@ def load_row(active, inactive, x, top, entitled_from, active_out, inactive_out):
     return below, above, waiting_below + waiting, years_below + years, min(low_below, low)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def balance_age(active, inactive, y, top, target, entry_open, have, waiting):
     """Bring the actives of one sex and age ``y`` on 1 January (row y of ``active`` and ``inactive`` (A, S), by
     service, cells 0 .. top) to ``target``;
@@ -295,7 +304,7 @@ def balance_age(active, inactive, y, top, target, entry_open, have, waiting):
     return 0.0, moved, 0.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def row_exit_cells(top, S):
     """Number of packed exit cells of one row (sex, age) whose highest service on 1 January is ``top``:
     service at the exit runs from 0 to top + 1 (a leaver may gain a year), at most S - 1 = omega; 0 for an
@@ -411,7 +420,7 @@ def spread_insured_reference(age_starts, service_starts, counts, min_age, weight
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def highest_written(active, inactive, top, entitled_from, other, entitled, S):
     """Highest service year of 1 January next that :func:`spread_cells` gave someone from one row with
     cells 0 .. ``top`` (padded): the highest occupied cell h, or h + 1 when some of h gain a year (below
@@ -462,8 +471,7 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
     The two sexes are projected side by side, on numba's threads (:func:`project_insured_sex`, which
     says what a year does; the sexes share nothing in this pass), then the yearly totals added up
     (:func:`insured_totals`).  :func:`project_insured_serial` does the same on the calling thread only,
-    with the same results up to rounding (the compiler may take the sums of the ``fastmath`` loops in
-    another order in the two).
+    with the same results bit for bit (:data:`FUSED`).
 
     Inputs: year_sex (n, 2) YEAR_SEX_DTYPE; target (n, 2, A) actives wanted on 1 January t + 1;
     rates (2, A) AGE_DTYPE; q (n, 2, A) the insured's death probabilities.  Stocks hold the base
@@ -488,7 +496,7 @@ def project_insured_kernel(year_sex, target, rates, q, actives, inactive, exits,
 @njit(cache=True)
 def project_insured_serial(year_sex, target, rates, q, actives, inactive, exits, tops, by_age, totals, flows):
     """:func:`project_insured_kernel` on the calling thread only, one sex after the other (for the runs of
-    a stochastic chunk, whose parallelism is the runs): the same arguments, and results up to rounding.
+    a stochastic chunk, whose parallelism is the runs): the same arguments and results.
     A function of its own, not the kernel's code compiled without ``parallel``: numba's on-disk cache keys
     compiled code by the function's source, not by that option."""
     by_sex, top_end, enough = insured_by_sex(year_sex.shape[0], actives.shape[2], totals.shape[1])
@@ -1038,7 +1046,7 @@ def clamp_pension(pension, minimum, maximum):
     return min(pension, maximum) if maximum > 0.0 else pension
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def award_adjustments(x, normal_age, y, service_credit):
     """Adjustments of the awards of the insured aged x on 1 January (numba helper; twin inside
     :func:`awards_reference`): retirement and claims at the birthday, at the age attained x + 1;
@@ -1071,7 +1079,7 @@ def cell_awards(retired, claimed, invalid, dead, service, pension, potential, gr
     return old, disabled, entitled, entitled * potential, without, without * grant
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def reference_earnings(diag, h_now, g, x, width, period, revaluation, out):
     """Reference earnings of the exits of sex g and age x with service s = 0 .. width - 1 into ``out``:
     revaluation x (diag[h_now, g, x] - diag[h_now - m, g, x - m]) / m, the average revalued insurable
@@ -1086,7 +1094,7 @@ def reference_earnings(diag, h_now, g, x, width, period, revaluation, out):
         out[s] = revaluation * (now - past) / m
 
 
-@njit(cache=True, fastmath=ANY_ORDER)
+@njit(cache=True, fastmath=FUSED)
 def row_awards(exits, first, width, ref, share, credit, adjust, deferred, wage, y, pension, potential):
     """Awards of the exits of one row (sex, age) by service at the exit, cells ``first`` .. first + width - 1 of
     the sex's packed ``exits`` (cells, 4) by :class:`Exit` (by index, not a view: :func:`spread_cells`), with the
@@ -1342,7 +1350,7 @@ def project_benefits_kernel(year, year_sex, rates, sex, q, other_exits, history,
 def project_benefits_serial(year, year_sex, rates, sex, q, other_exits, history, actives_by_age, exits, tops, diag,
                             in_payment, wages, awards, leaving, grants):
     """:func:`project_benefits_kernel` on the calling thread only, one sex after the other (for the runs of
-    a stochastic chunk, whose parallelism is the runs): the same arguments, and results up to rounding."""
+    a stochastic chunk, whose parallelism is the runs): the same arguments and results."""
     norms, shares, deaths, grants_by_sex = awards_by_sex(year, rates.salary, actives_by_age)
     for g in range(2):
         project_awards_sex(g, year, year_sex, rates.salary, norms, shares, history, exits[g], tops, diag, wages,
@@ -1358,8 +1366,8 @@ def project_pension_serial(year_sex, target, rates, q_insured, actives, inactive
     average of the salary scale over the actives of 1 January t (:func:`salary_scale_norm`), then the wages
     and awards of both sexes (:func:`awards_year`) from the exits of the year just packed; after the last
     year the pensioners (:func:`project_pensioners`).  The same results as :func:`project_insured_serial`
-    followed by :func:`project_benefits_serial` (up to rounding: the compiler may take the sums of the
-    ``fastmath`` loops in another order), without keeping the exits of every year: ``exits`` (2, cells, 4)
+    followed by :func:`project_benefits_serial` (bit for bit: the same steps, :data:`FUSED`), without keeping
+    the exits of every year: ``exits`` (2, cells, 4)
     holds one year's of each sex (at least A x S cells; fewer: ValueError), about 50 kB a sex for the
     example, which stay in the core's cache between the two steps of the year instead of 8 MB written by
     the first pass and read again by the second.
@@ -1653,7 +1661,7 @@ def type_totals_kernel(in_payment, awards, leaving, out):
             o[7] = o[0] - 0.5 * (o[4] + o[5]) + 0.5 * o[2]
 
 
-@njit(cache=True, fastmath=ANY_ORDER)
+@njit(cache=True, fastmath=FUSED)
 def _type_sums(number, amount, given, awarded, died, left):
     """Sums over sex and age (2, A) of one type and year for :func:`type_totals_kernel`: pensioners, amounts,
     awards, their amount, deaths, other exits, amounts less half a year of those who die or leave."""

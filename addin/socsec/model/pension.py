@@ -612,7 +612,7 @@ def pension_drivers(engine: str) -> tuple:
     """(insured, benefits) functions of the two passes for ``engine``: the numpy twins; or the numba kernels,
     which project the two sexes side by side when numba gives this thread two threads or more
     (``numba.get_num_threads``: the cores, or NUMBA_NUM_THREADS, or ``numba.set_num_threads``), else their
-    one-thread versions (the same results up to rounding; :func:`one_thread`)."""
+    one-thread versions (the same results, bit for bit; :func:`one_thread`)."""
     if engine != "numba":
         return kp.project_insured_reference, kp.project_benefits_reference
     if numba.get_num_threads() > 1:
@@ -753,7 +753,7 @@ def project_scheme_batch(inputs: PensionInputs, population, economy, engine: str
     """:func:`project_pension` for a valuation of a batch (the runs of a stochastic chunk, ``buffers`` shared by
     them), on the calling thread: with numba the two passes year by year in one kernel
     (``core.pension.project_pension_serial``: each year's exits stay in the core's cache), with numpy its twin;
-    the same results as :func:`project_insured` then :func:`project_benefits` up to rounding.  The insured
+    the same results as :func:`project_insured` then :func:`project_benefits` (bit for bit with numba).  The insured
     projection it holds keeps no exits (no other rules of benefits can be projected from it)."""
     rows = 3
     insured_arguments, q = _insured_arguments(inputs, population, economy, engine, False, rows, buffers)

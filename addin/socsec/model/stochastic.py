@@ -214,8 +214,7 @@ def value_chunk(inputs, processes: Processes, seeds, engine: str = "numba") -> t
     (:meth:`~socsec.model.pension.PensionBuffers.for_batch`; each run's key results are taken before the next
     run): (runs, S, n) series and (runs, K) summaries.  The pension projection of a run is one kernel on the
     calling thread (:func:`socsec.model.pension.project_scheme_batch`), in this process as on a Dask worker:
-    the parallelism of the runs is the chunks, and a run's numbers come from the same compiled code wherever
-    it is valued (the kernels on numba's threads agree with it up to rounding only)."""
+    the parallelism of the runs is the chunks (the kernels on numba's threads give the same numbers)."""
     from socsec.model.pension import PensionBuffers
     from socsec.model.valuation import run_valuation
 
