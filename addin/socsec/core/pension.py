@@ -258,9 +258,8 @@ def copy_cells(active, inactive, x, lo, hi, active_out, inactive_out):
 @njit(cache=True, inline="always")
 def load_row(active, inactive, x, top, entitled_from, active_out, inactive_out):
     """Copy the service years 0 .. top of row (age) ``x`` of one sex's stocks of 1 January, ``active`` and
-    ``inactive`` (A, S), into
-    ``active_out`` and ``inactive_out`` padded by an empty cell at each end (cell s at s + 1, as
-    :func:`spread_cells` reads them); return their sums: (actives of service below ``entitled_from``, actives
+    ``inactive`` (A, S), into ``active_out`` and ``inactive_out`` padded by an empty cell at each end (cell s at
+    s + 1, as :func:`spread_cells` reads them); return their sums: (actives of service below ``entitled_from``, actives
     of service ``entitled_from`` or more, inactive insured, years of service sum s (A + N), smallest cell)."""
     active_out[0] = inactive_out[0] = 0.0
     active_out[top + 2] = inactive_out[top + 2] = 0.0
@@ -273,13 +272,12 @@ def load_row(active, inactive, x, top, entitled_from, active_out, inactive_out):
 @njit(cache=True, inline="always")
 def balance_age(active, inactive, y, top, target, entry_open, have, waiting):
     """Bring the actives of one sex and age ``y`` on 1 January (row y of ``active`` and ``inactive`` (A, S), by
-    service, cells 0 .. top) to ``target``;
-    ``have`` and ``waiting``: the actives and inactive insured of the age (the sums of ``active`` and
-    ``inactive``, up to rounding: :func:`project_insured_sex` knows them from the flows of the year, without
-    adding the cells up again).  Below the target and ``entry_open``: the inactive insured of the age become
-    active again, the same share of every service cell, up to the difference (or all of them), and new
-    entrants with no service make up the rest.  Above it: the same share of every active service cell moves
-    to inactive.  Returns (entrants, moved to inactive, reactivated)."""
+    service, cells 0 .. top) to ``target``; ``have`` and ``waiting``: the actives and inactive insured of the
+    age (the sums of its cells, up to rounding: :func:`project_insured_sex` knows them from the flows of the
+    year, without adding the cells up again).  Below the target and ``entry_open``: the inactive insured of the
+    age become active again, the same share of every service cell, up to the difference (or all of them), and
+    new entrants with no service make up the rest.  Above it: the same share of every active service cell
+    moves to inactive.  Returns (entrants, moved to inactive, reactivated)."""
     if have < target:
         if not entry_open:
             return 0.0, 0.0, 0.0
