@@ -131,8 +131,7 @@ def test_chunking_does_not_change_the_results():
 def test_stochastic_runs_use_the_one_thread_pension_kernels(monkeypatch):
     """Every run of a chunk projects its scheme on one thread (the two passes year by year), never with the
     kernels on numba's threads (the parallelism of the runs is the chunks; the kernels on numba's threads
-    give the same numbers); numba's threads are as
-    they were after the chunk.  A single valuation uses the kernels on numba's threads when numba has two or
+    give the same numbers); numba's threads are as they were after the chunk.  A single valuation uses the kernels on numba's threads when numba has two or
     more, the one-thread ones inside ``one_thread``."""
     import numba
 
